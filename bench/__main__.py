@@ -1,0 +1,16 @@
+"""python -m bench: run every benchmark and print its figures."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bench import console_throughput
+
+
+def main() -> None:
+    """Run the benchmarks one after the other."""
+    asyncio.run(console_throughput.run())
+
+
+if __name__ == "__main__":
+    main()

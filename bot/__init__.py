@@ -1,0 +1,1 @@
+"""Entraide: a community support bot for Discord, Slack and a local console."""

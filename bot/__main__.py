@@ -1,0 +1,85 @@
+"""Command line: python -m bot run | demo | backup (composition root only)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError, load_settings
+from bot.storage.db import backup
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Entraide support bot")
+    parser.add_argument("--config", type=Path, help="settings file over config/default.toml")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the bot (console when no platform token is set)")
+    run.add_argument("--console", action="store_true", help="run the local console community")
+    run.add_argument("--script", type=Path, help="play this console script and exit")
+    run.add_argument("--db", type=Path, help="database file (default from settings)")
+    sub.add_parser("demo", help="play examples/demo.txt on a fresh database")
+    save = sub.add_parser("backup", help="consistent copy of the database (SQLite backup API)")
+    save.add_argument("target", type=Path)
+    save.add_argument("--db", type=Path, help="database file (default from settings)")
+    return parser
+
+
+def _logging(settings: Settings, quiet: bool) -> None:
+    level = logging.WARNING if quiet and settings.log_level != "DEBUG" else settings.log_level
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+    except SettingsError as exc:
+        print(f"entraide: configuration error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "backup":
+        source = args.db or settings.storage.db_path
+        try:
+            backup(source, args.target)
+        except (OSError, Exception) as exc:
+            print(f"entraide: backup failed: {exc}", file=sys.stderr)
+            return 1
+        print(f"backed up {source} to {args.target}")
+        return 0
+    from bot import console_runner
+
+    if args.command == "demo":
+        _logging(settings, quiet=True)
+        console_runner.run_demo(settings, sys.stdout)
+        return 0
+    db_path = args.db or settings.storage.db_path
+    platform_token = settings.discord_token or settings.slack_bot_token
+    if args.console or args.script or not platform_token:
+        _logging(settings, quiet=True)
+        if args.script is not None:
+            try:
+                lines = args.script.read_text(encoding="utf-8").splitlines()
+            except OSError as exc:
+                print(
+                    f"entraide: cannot read script {args.script}: {exc.strerror}", file=sys.stderr
+                )
+                return 2
+        elif not sys.stdin.isatty():
+            lines = sys.stdin.read().splitlines()
+        else:
+            asyncio.run(console_runner.interactive(settings, db_path=db_path, stream=sys.stdout))
+            return 0
+        asyncio.run(console_runner.play_script(settings, lines, db_path=db_path, stream=sys.stdout))
+        return 0
+    print("entraide: Discord and Slack adapters are not available yet", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Chat platforms: each adapter translates platform input to core events and renders Replies."""

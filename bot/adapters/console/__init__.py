@@ -1,0 +1,1 @@
+"""The console community: a local, scriptable sandbox that needs no token."""

@@ -1,0 +1,50 @@
+"""Console output: one readable line per message (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.replies import MENTION_RE, Button
+
+
+def render_text(text: str) -> str:
+    """Mentions as @name; continuation lines indented under the first."""
+    plain = MENTION_RE.sub(lambda m: "@" + m.group(1), text)
+    return "\n    ".join(plain.splitlines() or [""])
+
+
+def render_buttons(buttons: Sequence[Button]) -> str:
+    """Buttons as `[Label] [Label]`."""
+    return " ".join(f"[{b.label}]" for b in buttons)
+
+
+def message_line(
+    message_id: str,
+    author: str,
+    text: str,
+    *,
+    place: str,
+    buttons: Sequence[Button] = (),
+) -> str:
+    """`M5 [#help › Q1] entraide: text  [Button]`; `place` is already bracketed."""
+    line = f"{message_id} {place} {author}: {render_text(text)}"
+    if buttons:
+        line += "  " + render_buttons(buttons)
+    return line
+
+
+def place_label(
+    channel: str,
+    thread_label: str | None,
+    *,
+    private_to: str | None = None,
+    dm_to: str | None = None,
+) -> str:
+    """Where a message shows: `[#help]`, `[#help › Q1]`, `(only alice)`, `[DM → bob]`."""
+    if private_to is not None:
+        return f"(only {private_to})"
+    if dm_to is not None:
+        return f"[DM → {dm_to}]"
+    if thread_label is not None:
+        return f"[#{channel} › {thread_label}]"
+    return f"[#{channel}]"

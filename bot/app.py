@@ -1,0 +1,99 @@
+"""App: owns settings, storage, clock, cogs and adapters; start and stop."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from bot import community_config
+from bot.core.clock import Clock
+from bot.core.cog import Cog
+from bot.core.events import Event
+from bot.core.identity import Community
+from bot.core.ports import ChatAdapter
+from bot.core.registry import cog_modules
+from bot.dispatcher import Dispatcher
+from bot.locales import Messages
+from bot.settings import CommunityDefaults, Settings
+from bot.storage.communities import ensure_community
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class App:
+    """The running bot: one per process, whatever the platforms."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        db_path: Path | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock or Clock()
+        self.db = Database(
+            db_path or settings.storage.db_path,
+            busy_timeout_ms=settings.storage.busy_timeout_ms,
+        )
+        self.messages = Messages()
+        self.dispatcher = Dispatcher(self)
+        self.cogs: list[Cog] = []
+        self.adapters: dict[str, ChatAdapter] = {}
+        self._config_cache: dict[int, CommunityDefaults] = {}
+
+    def add_adapter(self, adapter: ChatAdapter) -> None:
+        """Attach a chat platform; replies to its communities go through it."""
+        self.adapters[adapter.platform] = adapter
+
+    def chat(self, community: Community) -> ChatAdapter:
+        """The adapter serving a community."""
+        return self.adapters[community.platform]
+
+    async def start(self) -> None:
+        """Open the database, then discover and load every cog."""
+        await self.db.open()
+        for module in cog_modules():
+            cog: Cog = module.setup(self)
+            self.dispatcher.register(cog)
+            await cog.load()
+            self.cogs.append(cog)
+            log.info("loaded cog %s", cog.name)
+
+    async def stop(self) -> None:
+        """Unload cogs (each failure logged) and close the database."""
+        for cog in reversed(self.cogs):
+            try:
+                await cog.unload()
+            except Exception:
+                log.exception("cog %s failed to unload", cog.name)
+        self.cogs.clear()
+        await self.db.close()
+
+    async def dispatch(self, event: Event) -> bool:
+        """Route an event from an adapter to the cogs."""
+        return await self.dispatcher.dispatch(event)
+
+    async def community_config(self, community_id: int) -> CommunityDefaults:
+        """Effective settings of a community (file defaults + admin overrides)."""
+        cached = self._config_cache.get(community_id)
+        if cached is None:
+            async with self.db.read() as conn:
+                overrides = await community_config.load_overrides(conn, community_id)
+            cached = community_config.effective(self.settings.community, overrides)
+            self._config_cache[community_id] = cached
+        return cached
+
+    async def community_id(self, community: Community) -> int:
+        """Row id of a community, created on first use."""
+        async with self.db.transaction() as tx:
+            return await ensure_community(tx, community, self.clock.now())
+
+    async def language_of(self, community: Community) -> str:
+        """The language a community's messages are written in."""
+        return (await self.community_config(await self.community_id(community))).language
+
+    def forget_config(self, community_id: int) -> None:
+        """Drop the cached settings after an admin change."""
+        self._config_cache.pop(community_id, None)

@@ -1,0 +1,1 @@
+"""Feature packages; each exposes `setup(app) -> Cog` and is discovered at start."""

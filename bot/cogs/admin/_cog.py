@@ -1,0 +1,120 @@
+"""Admin handlers: show, set and reset settings; assign channels; list commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import community_config
+from bot.cogs.admin import _render
+from bot.community_config import ConfigValueError, config_keys, format_value
+from bot.context import Context
+from bot.core.cog import Cog
+from bot.core.commands import ArgumentError, Option, command
+
+KEYS = tuple(config_keys())
+
+
+class AdminCog(Cog):
+    """Per-community configuration by slash command."""
+
+    name = "admin"
+
+    async def _overrides(self, ctx: Context) -> dict[str, Any]:
+        async with ctx.app.db.read() as conn:
+            return await community_config.load_overrides(conn, ctx.community_id)
+
+    async def _save(self, ctx: Context, key: str, value: Any) -> None:
+        async with ctx.app.db.transaction() as tx:
+            await community_config.store_override(
+                tx, ctx.community_id, key, value, ctx.member_id, ctx.event.at
+            )
+        await self._refresh(ctx)
+
+    async def _refresh(self, ctx: Context) -> None:
+        """Reload settings so this very reply already follows the change."""
+        ctx.app.forget_config(ctx.community_id)
+        ctx.config = await ctx.app.community_config(ctx.community_id)
+
+    async def _check_channels(self, ctx: Context, channel_ids: list[str]) -> None:
+        chat = ctx.app.chat(ctx.event.community)
+        for channel_id in channel_ids:
+            if not await chat.channel_exists(ctx.event.community, channel_id):
+                raise ArgumentError("error.unknown_channel", value=f"#{channel_id}")
+
+    @command("entraide config show")
+    async def config_show(self, ctx: Context) -> None:
+        """Show this community's settings and where each value comes from."""
+        await ctx.reply(_render.settings_table(ctx, await self._overrides(ctx)), ephemeral=True)
+
+    @command(
+        "entraide config set",
+        Option("key", "choice", choices=KEYS),
+        Option("value", "text"),
+        admin_only=True,
+    )
+    async def config_set(self, ctx: Context, key: str, value: str) -> None:
+        """Change a setting for this community."""
+        try:
+            parsed = community_config.parse_value(key, value)
+        except ConfigValueError as exc:
+            raise ArgumentError("admin.bad_value", key=key, value=value, hint=exc.hint) from None
+        if key == "help_channels":
+            await self._check_channels(ctx, parsed)
+        elif key == "staff_channel":
+            await self._check_channels(ctx, [parsed])
+        old = format_value(key, getattr(ctx.config, key))
+        await self._save(ctx, key, parsed)
+        await ctx.tell("admin.set_done", key=key, value=format_value(key, parsed), old=old)
+
+    @command("entraide config reset", Option("key", "choice", choices=KEYS), admin_only=True)
+    async def config_reset(self, ctx: Context, key: str) -> None:
+        """Put a setting back to the default from the config file."""
+        async with ctx.app.db.transaction() as tx:
+            removed = await community_config.delete_override(tx, ctx.community_id, key)
+        await self._refresh(ctx)
+        default = format_value(key, getattr(ctx.app.settings.community, key))
+        name = "admin.reset_done" if removed else "admin.reset_nothing"
+        await ctx.tell(name, key=key, value=default)
+
+    @command("entraide channels show")
+    async def channels_show(self, ctx: Context) -> None:
+        """Show the help channels and the staff channel."""
+        await ctx.reply(_render.channels(ctx), ephemeral=True)
+
+    @command("entraide channels add-help", Option("channel", "channel"), admin_only=True)
+    async def channels_add_help(self, ctx: Context, channel: str) -> None:
+        """Make a channel a help channel: new posts there become questions."""
+        await self._check_channels(ctx, [channel])
+        current = list(ctx.config.help_channels)
+        if channel in current:
+            raise ArgumentError("admin.already_help", channel=f"#{channel}")
+        await self._save(ctx, "help_channels", [*current, channel])
+        await ctx.reply(_render.channels(ctx), ephemeral=True)
+
+    @command("entraide channels remove-help", Option("channel", "channel"), admin_only=True)
+    async def channels_remove_help(self, ctx: Context, channel: str) -> None:
+        """Stop treating a channel as a help channel."""
+        current = list(ctx.config.help_channels)
+        if channel not in current:
+            raise ArgumentError("admin.not_help", channel=f"#{channel}")
+        await self._save(ctx, "help_channels", [c for c in current if c != channel])
+        await ctx.reply(_render.channels(ctx), ephemeral=True)
+
+    @command("entraide channels set-staff", Option("channel", "channel"), admin_only=True)
+    async def channels_set_staff(self, ctx: Context, channel: str) -> None:
+        """Choose the private channel where staff receive escalations."""
+        await self._check_channels(ctx, [channel])
+        await self._save(ctx, "staff_channel", channel)
+        await ctx.reply(_render.channels(ctx), ephemeral=True)
+
+    @command("entraide help")
+    async def help(self, ctx: Context) -> None:
+        """List the commands you can use."""
+        author = ctx.event.author
+        specs = [
+            spec
+            for spec in ctx.app.dispatcher.commands.specs.values()
+            if (not spec.admin_only or author.is_admin)
+            and (not spec.staff_only or author.is_moderator)
+        ]
+        await ctx.reply(_render.command_list(ctx, specs), ephemeral=True)

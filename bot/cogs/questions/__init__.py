@@ -1,0 +1,15 @@
+"""The question loop: questions from help channels or /ask, answers in threads, solved."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.cogs.questions._cog import QuestionsCog
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+
+def setup(app: App) -> QuestionsCog:
+    """Create the cog."""
+    return QuestionsCog(app)

@@ -1,0 +1,218 @@
+"""Handlers of the question loop: thin, the rules live in _logic and storage."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.cogs.questions import _logic, _render
+from bot.context import Context
+from bot.core.cog import Cog, listen, on_button
+from bot.core.commands import ArgumentError, Option, command
+from bot.core.events import (
+    ButtonPressed,
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+    ReplyPosted,
+)
+from bot.core.identity import Conversation
+from bot.storage import questions
+from bot.storage.questions import Question
+
+log = logging.getLogger(__name__)
+
+
+class QuestionsCog(Cog):
+    """Turns help-channel posts into questions and follows them to 'solved'."""
+
+    name = "questions"
+    member_tables = ("questions", "answers")
+
+    @listen(MessagePosted)
+    async def on_message(self, ctx: Context, event: MessagePosted) -> None:
+        """A top-level post in a help channel is a question."""
+        if event.conversation.channel_id not in ctx.config.help_channels:
+            return
+        if not event.text.strip():
+            return
+        async with ctx.app.db.transaction() as tx:
+            question, _ = await questions.create(
+                tx,
+                community_id=ctx.community_id,
+                origin_id=event.message_id,
+                channel_id=event.conversation.channel_id,
+                root_message_id=event.message_id,
+                thread_id=event.conversation.thread_id,
+                asker_id=ctx.member_id,
+                text=event.text,
+                language=ctx.language,
+                at=event.at,
+            )
+        await self._open_thread(ctx, question)
+
+    @command("ask", Option("question", "text"))
+    async def ask(self, ctx: Context, question: str) -> None:
+        """Ask the community a question; the bot posts it in the help channel."""
+        if not ctx.config.help_channels:
+            raise ArgumentError("questions.no_help_channel")
+        channel_id = ctx.config.help_channels[0]
+        author = ctx.event.author
+        async with ctx.app.db.transaction() as tx:
+            record, _ = await questions.create(
+                tx,
+                community_id=ctx.community_id,
+                origin_id=f"ask:{ctx.event.event_id}",
+                channel_id=channel_id,
+                asker_id=ctx.member_id,
+                text=question,
+                language=ctx.language,
+                at=ctx.event.at,
+            )
+        if record.root_message_id is None:
+            root = await ctx.send(Conversation(channel_id), _render.asked(ctx, author.id, question))
+            async with ctx.app.db.transaction() as tx:
+                await questions.update(tx, record.id, root_message_id=root)
+                record = await questions.by_origin(tx, ctx.community_id, record.origin_id) or record
+        record = await self._open_thread(ctx, record)
+        await ctx.tell("questions.ask_done", ref=record.ref)
+
+    async def _open_thread(self, ctx: Context, question: Question) -> Question:
+        """Open the thread and post the intro; each step is recorded, so a replay resumes."""
+        chat = ctx.app.chat(ctx.event.community)
+        asker = question.asker_external_id or ctx.event.author.id
+        if question.thread_id is None and question.root_message_id is not None:
+            title = question.text.splitlines()[0][:90] if question.text.strip() else question.ref
+            thread_id = await chat.open_thread(
+                ctx.event.community,
+                question.channel_id,
+                question.root_message_id,
+                title,
+                question.ref,
+            )
+            async with ctx.app.db.transaction() as tx:
+                await questions.update(tx, question.id, thread_id=thread_id)
+            question = await self._reload(ctx, question)
+        if question.intro_message_id is None and question.thread_id and ctx.config.thread_intro:
+            where = Conversation(question.channel_id, question.thread_id)
+            intro_id = await ctx.send(where, _render.intro(ctx, question, asker))
+            async with ctx.app.db.transaction() as tx:
+                await questions.update(tx, question.id, intro_message_id=intro_id)
+            question = await self._reload(ctx, question)
+        return question
+
+    async def _reload(self, ctx: Context, question: Question) -> Question:
+        async with ctx.app.db.read() as conn:
+            fresh = await questions.by_origin(conn, ctx.community_id, question.origin_id)
+        return fresh or question
+
+    @listen(ReplyPosted)
+    async def on_reply(self, ctx: Context, event: ReplyPosted) -> None:
+        """A reply by someone other than the asker in a question's thread is an answer."""
+        thread_id = event.conversation.thread_id
+        if thread_id is None:
+            return
+        async with ctx.app.db.transaction() as tx:
+            question = await questions.by_thread(tx, ctx.community_id, thread_id)
+            if question is None or question.asker_id == ctx.member_id:
+                return
+            created = await questions.add_answer(
+                tx,
+                community_id=ctx.community_id,
+                question_id=question.id,
+                message_id=event.message_id,
+                author_id=ctx.member_id,
+                by_staff=event.author.is_moderator,
+                text=event.text,
+                at=event.at,
+            )
+            if not created:
+                return
+            new_status = _logic.status_after_answer(question.status)
+            fields = {} if question.first_answer_at else {"first_answer_at": event.at.isoformat()}
+            if new_status != question.status:
+                await questions.change_status(
+                    tx, question, new_status, event.at, ctx.member_id, **fields
+                )
+            elif fields:
+                await questions.update(tx, question.id, **fields)
+
+    @listen(MessageEdited)
+    async def on_edit(self, ctx: Context, event: MessageEdited) -> None:
+        """Keep stored question and answer texts current."""
+        async with ctx.app.db.transaction() as tx:
+            await questions.edit_text(tx, ctx.community_id, event.message_id, event.text, event.at)
+
+    @listen(MessageDeleted)
+    async def on_delete(self, ctx: Context, event: MessageDeleted) -> None:
+        """A deleted answer or question stops counting but stays in the statistics."""
+        async with ctx.app.db.transaction() as tx:
+            await questions.mark_deleted(tx, ctx.community_id, event.message_id, event.at)
+
+    @on_button(_render.SOLVE_ACTION)
+    async def solve_button(self, ctx: Context, event: ButtonPressed) -> None:
+        """The Solved button under a question's intro."""
+        async with ctx.app.db.read() as conn:
+            cur = await conn.execute(
+                "SELECT number FROM questions WHERE id = ? AND community_id = ?",
+                (int(event.value or 0), ctx.community_id),
+            )
+            row = await cur.fetchone()
+        if row is None:
+            await ctx.tell("error.button_expired")
+            return
+        await self._solve(ctx, int(row[0]))
+
+    @command("solved", Option("question", "question", required=False))
+    async def solved(self, ctx: Context, question: int | None = None) -> None:
+        """Mark a question solved (in its thread, or give its number: /solved Q3)."""
+        if question is None:
+            thread_id = ctx.conversation.thread_id if ctx.conversation else None
+            async with ctx.app.db.read() as conn:
+                found = await questions.by_thread(conn, ctx.community_id, thread_id or "")
+            if found is None:
+                raise ArgumentError("questions.which_question")
+            question = found.number
+        await self._solve(ctx, question)
+
+    async def _solve(self, ctx: Context, number: int) -> None:
+        member = ctx.event.author
+        async with ctx.app.db.transaction() as tx:
+            question = await questions.by_number(tx, ctx.community_id, number)
+            if question is None:
+                raise ArgumentError("questions.not_found", ref=f"Q{number}")
+            if not _logic.may_solve(member, question.asker_external_id):
+                raise ArgumentError(
+                    "questions.not_yours",
+                    ref=question.ref,
+                    asker=question.asker_external_id,
+                )
+            if question.status == "solved":
+                raise ArgumentError("questions.already_solved", ref=question.ref)
+            answers = await questions.answer_authors(tx, question.id)
+            await questions.change_status(
+                tx,
+                question,
+                "solved",
+                ctx.event.at,
+                ctx.member_id,
+                solved_at=ctx.event.at.isoformat(),
+                solved_by=ctx.member_id,
+                resolution=_logic.resolution(answers, question.asker_id),
+            )
+        where = Conversation(question.channel_id, question.thread_id)
+        await ctx.send(where, _render.solved(ctx, question, member.id))
+        if ctx.conversation != where:
+            await ctx.tell("questions.solved_elsewhere", ref=question.ref)
+
+    async def delete_member_data(self, community_id: int, member_id: int) -> None:
+        """Blank the member's stored texts; rows stay anonymous for statistics."""
+        async with self.app.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE answers SET text = '', author_id = NULL"
+                " WHERE community_id = ? AND author_id = ?",
+                (community_id, member_id),
+            )
+            await tx.execute(
+                "UPDATE questions SET asker_id = NULL WHERE community_id = ? AND asker_id = ?",
+                (community_id, member_id),
+            )

@@ -1,0 +1,141 @@
+"""Per-community settings: the file defaults with admins' overrides from the database."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+from pydantic import TypeAdapter, ValidationError
+
+from bot.settings import CommunityDefaults
+
+CHANNEL_TOKEN_RE = re.compile(r"^<#([A-Za-z0-9_.-]+)(?:\|[^>]*)?>$|^#?([A-Za-z0-9_.-]+)$")
+CHANNEL_KEYS = ("help_channels", "staff_channel")
+
+
+class ConfigValueError(ValueError):
+    """A value an admin typed doesn't fit the key; `hint` says what would."""
+
+    def __init__(self, key: str, hint: str) -> None:
+        super().__init__(f"{key}: {hint}")
+        self.key = key
+        self.hint = hint
+
+
+def config_keys() -> list[str]:
+    """Every key an admin may set."""
+    return list(CommunityDefaults.model_fields)
+
+
+def describe_choices(key: str) -> str:
+    """What values a key accepts, in a few words (for error messages)."""
+    annotation = CommunityDefaults.model_fields[key].annotation
+    args = getattr(annotation, "__args__", ())
+    if args and all(isinstance(a, str) for a in args):
+        return ", ".join(args)
+    if annotation is bool:
+        return "true, false"
+    if key == "help_channels":
+        return "#channel[,#channel…]"
+    if key == "staff_channel":
+        return "#channel"
+    if annotation is int:
+        return "a whole number"
+    return "text"
+
+
+def channel_id_from_token(token: str) -> str | None:
+    """Channel id from '#name', '<#C123|name>' or a bare id."""
+    found = CHANNEL_TOKEN_RE.match(token.strip())
+    if not found:
+        return None
+    return found.group(1) or found.group(2)
+
+
+def parse_value(key: str, raw: str) -> Any:
+    """Validate a value typed by an admin for `key`; raise ConfigValueError otherwise."""
+    if key not in CommunityDefaults.model_fields:
+        raise ConfigValueError(key, "unknown key")
+    field = CommunityDefaults.model_fields[key]
+    value: Any = raw.strip()
+    if key == "help_channels":
+        ids = [channel_id_from_token(t) for t in re.split(r"[,\s]+", value) if t]
+        if not ids or any(i is None for i in ids):
+            raise ConfigValueError(key, describe_choices(key))
+        value = ids
+    elif key == "staff_channel":
+        value = channel_id_from_token(value)
+        if value is None:
+            raise ConfigValueError(key, describe_choices(key))
+    elif field.annotation is bool:
+        lowered = value.lower()
+        if lowered not in ("true", "false", "on", "off", "yes", "no"):
+            raise ConfigValueError(key, describe_choices(key))
+        value = lowered in ("true", "on", "yes")
+    try:
+        return TypeAdapter(field.annotation or str).validate_python(value)
+    except ValidationError:
+        raise ConfigValueError(key, describe_choices(key)) from None
+
+
+def format_value(key: str, value: Any) -> str:
+    """A value as admins type it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if key in CHANNEL_KEYS:
+        channels = value if isinstance(value, list) else [value]
+        return ", ".join(f"#{v}" for v in channels) or "-"
+    return str(value)
+
+
+async def load_overrides(conn: aiosqlite.Connection, community_id: int) -> dict[str, Any]:
+    """Overrides stored for a community, skipping keys no longer known."""
+    cur = await conn.execute(
+        "SELECT key, value_json FROM community_settings WHERE community_id = ?",
+        (community_id,),
+    )
+    known = set(config_keys())
+    return {row[0]: json.loads(row[1]) for row in await cur.fetchall() if row[0] in known}
+
+
+def effective(defaults: CommunityDefaults, overrides: dict[str, Any]) -> CommunityDefaults:
+    """Defaults with overrides applied; an override that no longer validates is ignored."""
+    merged = defaults.model_dump()
+    for key, value in overrides.items():
+        candidate = {**merged, key: value}
+        try:
+            CommunityDefaults.model_validate(candidate)
+        except ValidationError:
+            continue
+        merged = candidate
+    return CommunityDefaults.model_validate(merged)
+
+
+async def store_override(
+    tx: aiosqlite.Connection,
+    community_id: int,
+    key: str,
+    value: Any,
+    by: int,
+    at: datetime,
+) -> None:
+    """Save one override."""
+    await tx.execute(
+        "INSERT INTO community_settings (community_id, key, value_json, updated_at, updated_by)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (community_id, key) DO UPDATE SET"
+        " value_json = excluded.value_json, updated_at = excluded.updated_at,"
+        " updated_by = excluded.updated_by",
+        (community_id, key, json.dumps(value), at.isoformat(), by),
+    )
+
+
+async def delete_override(tx: aiosqlite.Connection, community_id: int, key: str) -> bool:
+    """Remove one override; True if there was one."""
+    cur = await tx.execute(
+        "DELETE FROM community_settings WHERE community_id = ? AND key = ?",
+        (community_id, key),
+    )
+    return (cur.rowcount or 0) > 0

@@ -1,0 +1,65 @@
+"""Running the console community: scripts, piped input, the interactive prompt, the demo."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from bot.adapters.console.adapter import ConsoleAdapter, ConsoleOutput
+from bot.app import App
+from bot.core.clock import Clock
+from bot.settings import Settings
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+DEMO_SCRIPT = EXAMPLES / "demo.txt"
+
+
+async def play_script(
+    settings: Settings, lines: Iterable[str], *, db_path: Path, stream: TextIO | None
+) -> ConsoleAdapter:
+    """Start the bot on the console, play every line, stop; returns the adapter (transcript)."""
+    app = App(settings, clock=Clock(frozen=True), db_path=db_path)
+    adapter = ConsoleAdapter(app, ConsoleOutput(stream))
+    app.add_adapter(adapter)
+    await app.start()
+    try:
+        await adapter.play(lines)
+    finally:
+        await app.stop()
+    return adapter
+
+
+async def interactive(settings: Settings, *, db_path: Path, stream: TextIO) -> None:
+    """A prompt where you type script lines; time runs, and `wait` jumps ahead."""
+    app = App(settings, clock=Clock(), db_path=db_path)
+    adapter = ConsoleAdapter(app, ConsoleOutput(stream))
+    app.add_adapter(adapter)
+    await app.start()
+    stream.write(adapter.t("console.started") + "\n")
+    loop = asyncio.get_running_loop()
+    number = 0
+    try:
+        while True:
+            stream.write("> ")
+            stream.flush()
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line:
+                break
+            number += 1
+            if line.strip() == "help":
+                stream.write(adapter.t("console.syntax") + "\n")
+                continue
+            await adapter.feed(line, number)
+    finally:
+        await app.stop()
+
+
+def run_demo(settings: Settings, stream: TextIO) -> None:
+    """Play examples/demo.txt on a fresh temporary database and print the transcript."""
+    with tempfile.TemporaryDirectory(prefix="entraide-demo-") as tmp:
+        lines = DEMO_SCRIPT.read_text(encoding="utf-8").splitlines()
+        asyncio.run(play_script(settings, lines, db_path=Path(tmp) / "demo.db", stream=stream))

@@ -1,0 +1,1 @@
+"""Platform-neutral core: nothing below this package imports discord or slack."""

@@ -1,0 +1,180 @@
+"""Neutral command specs: cogs declare commands once, each adapter registers them natively."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, TypeVar
+
+OptionKind = Literal["word", "text", "int", "member", "channel", "question", "choice"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+QUESTION_REF_RE = re.compile(r"^[Qq]?(\d{1,9})$")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One command argument. A `text` option takes the rest of the line and must be last."""
+
+    name: str
+    kind: OptionKind = "word"
+    required: bool = True
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A command as users see it: `name` may have spaces for groups ('entraide config set')."""
+
+    name: str
+    options: tuple[Option, ...] = ()
+    admin_only: bool = False
+    staff_only: bool = False
+    handler_name: str = ""
+
+    @property
+    def help_key(self) -> str:
+        """Catalogue key of the command's one-line help."""
+        return "help." + self.name.replace(" ", ".")
+
+    def usage(self) -> str:
+        """Usage line such as '/entraide config set KEY VALUE'."""
+        parts = [f"/{self.name}"]
+        for opt in self.options:
+            label = "|".join(opt.choices) if opt.choices else opt.name.upper()
+            parts.append(label if opt.required else f"[{label}]")
+        return " ".join(parts)
+
+
+def command(
+    name: str, *options: Option, admin_only: bool = False, staff_only: bool = False
+) -> Callable[[F], F]:
+    """Mark a cog method as the handler of a slash command."""
+
+    def mark(func: F) -> F:
+        func.__entraide_command__ = CommandSpec(  # type: ignore[attr-defined]
+            name=name,
+            options=options,
+            admin_only=admin_only,
+            staff_only=staff_only,
+            handler_name=func.__name__,
+        )
+        return func
+
+    return mark
+
+
+class ArgumentError(ValueError):
+    """Bad command arguments; `key` names the catalogue message, `params` fill it."""
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+class Resolver(Protocol):
+    """Platform-specific lookup of member and channel tokens typed by a user."""
+
+    def member(self, token: str) -> str | None:
+        """Member id for '@name' / '<@U123>' / 'name', or None if unknown."""
+        ...
+
+    def channel(self, token: str) -> str | None:
+        """Channel id for '#name' / '<#C123>', or None if unknown."""
+        ...
+
+
+@dataclass
+class CommandTable:
+    """All registered commands, for lookup by the words a user typed."""
+
+    specs: dict[str, CommandSpec] = field(default_factory=dict)
+
+    def add(self, spec: CommandSpec) -> None:
+        """Register a spec; a clash of names is a programming error."""
+        if spec.name in self.specs:
+            raise ValueError(f"command /{spec.name} is defined twice")
+        self.specs[spec.name] = spec
+
+    def match(self, words: list[str]) -> tuple[CommandSpec | None, int]:
+        """Longest registered name that prefixes `words`; returns (spec, words used)."""
+        lowered = [w.lower() for w in words]
+        for n in range(min(len(words), 4), 0, -1):
+            spec = self.specs.get(" ".join(lowered[:n]))
+            if spec is not None:
+                return spec, n
+        return None, 0
+
+    def subcommands(self, prefix: str) -> list[str]:
+        """Names of commands under a group prefix, for 'did you mean' help."""
+        start = prefix + " " if prefix else ""
+        return sorted(n for n in self.specs if n.startswith(start))
+
+
+def split_words(text: str) -> list[str]:
+    """Split a command line like a shell would, tolerating unbalanced quotes."""
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def parse_options(spec: CommandSpec, rest: str, resolver: Resolver) -> dict[str, Any]:
+    """Turn the text after a command's name into typed options, or raise ArgumentError."""
+    words = split_words(rest)
+    values: dict[str, Any] = {}
+    for index, opt in enumerate(spec.options):
+        if opt.kind == "text":
+            text = " ".join(words[index:]).strip()
+            if not text and opt.required:
+                raise ArgumentError("error.missing_option", option=opt.name, usage=spec.usage())
+            if text:
+                values[opt.name] = text
+            return values
+        if index >= len(words):
+            if opt.required:
+                raise ArgumentError("error.missing_option", option=opt.name, usage=spec.usage())
+            continue
+        values[opt.name] = convert_option(opt, words[index], resolver)
+    if len(words) > len(spec.options):
+        extra = " ".join(words[len(spec.options) :])
+        raise ArgumentError("error.extra_arguments", extra=extra, usage=spec.usage())
+    return values
+
+
+def convert_option(opt: Option, token: str, resolver: Resolver) -> Any:
+    """Convert one token according to the option's kind."""
+    if opt.kind == "int":
+        try:
+            return int(token)
+        except ValueError:
+            raise ArgumentError("error.not_a_number", option=opt.name, value=token) from None
+    if opt.kind == "choice":
+        if token.lower() not in opt.choices:
+            raise ArgumentError(
+                "error.bad_choice",
+                option=opt.name,
+                value=token,
+                choices=", ".join(opt.choices),
+            )
+        return token.lower()
+    if opt.kind == "question":
+        found = QUESTION_REF_RE.match(token)
+        if not found:
+            raise ArgumentError("error.bad_question_ref", value=token)
+        return int(found.group(1))
+    if opt.kind == "member":
+        member_id = resolver.member(token)
+        if member_id is None:
+            raise ArgumentError("error.unknown_member", value=token)
+        return member_id
+    if opt.kind == "channel":
+        channel_id = resolver.channel(token)
+        if channel_id is None:
+            raise ArgumentError("error.unknown_channel", value=token)
+        return channel_id
+    return token

@@ -1,0 +1,89 @@
+"""Platform-neutral events: adapters translate platform payloads into these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.core.identity import Community, Conversation, Member
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """Common fields: `event_id` is unique per community and stable across redelivery."""
+
+    event_id: str
+    community: Community
+    author: Member
+    at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessagePosted(Event):
+    """A top-level message in a channel (or the opening post of a forum thread)."""
+
+    conversation: Conversation
+    message_id: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplyPosted(Event):
+    """A message inside a thread."""
+
+    conversation: Conversation
+    message_id: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageEdited(Event):
+    """A member changed the text of one of their messages."""
+
+    conversation: Conversation
+    message_id: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageDeleted(Event):
+    """A message was removed (by its author or a moderator)."""
+
+    conversation: Conversation
+    message_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReactionChanged(Event):
+    """A reaction added (`added=True`) or removed on a message; `author` is who reacted."""
+
+    conversation: Conversation
+    message_id: str
+    emoji: str
+    added: bool
+    message_author_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ButtonPressed(Event):
+    """A button the bot rendered was pressed; `action` and `value` come from the Button."""
+
+    conversation: Conversation
+    message_id: str
+    action: str
+    value: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandInvoked(Event):
+    """A slash command with its parsed options."""
+
+    conversation: Conversation
+    name: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberJoined(Event):
+    """A member joined the community."""

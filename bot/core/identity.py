@@ -1,0 +1,47 @@
+"""Who and where: platform-tagged ids for communities, members and conversations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Community:
+    """A Discord guild, a Slack workspace or the console sandbox."""
+
+    platform: str
+    id: str
+    name: str = ""
+
+    @property
+    def key(self) -> str:
+        """Stable string key, unique across platforms."""
+        return f"{self.platform}:{self.id}"
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person (or bot) as the platform reports them on this event."""
+
+    id: str
+    name: str
+    is_admin: bool = False
+    is_staff: bool = False
+    is_bot: bool = False
+
+    @property
+    def is_moderator(self) -> bool:
+        """Staff and admins may act on anyone's question."""
+        return self.is_admin or self.is_staff
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A channel, or a thread inside a channel when `thread_id` is set."""
+
+    channel_id: str
+    thread_id: str | None = None
+
+    def in_thread(self, thread_id: str) -> Conversation:
+        """The same channel, inside the given thread."""
+        return Conversation(self.channel_id, thread_id)

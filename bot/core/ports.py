@@ -1,0 +1,46 @@
+"""Protocols the core depends on; adapters and services implement them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from bot.core.identity import Community, Conversation
+from bot.core.replies import Reply
+
+
+class ChatAdapter(Protocol):
+    """What a chat platform must offer the cogs."""
+
+    platform: str
+
+    async def send(self, community: Community, where: Conversation, reply: Reply) -> str:
+        """Post a reply; returns the new message id."""
+        ...
+
+    async def send_dm(self, community: Community, member_id: str, reply: Reply) -> str:
+        """Send a direct message; returns the message id."""
+        ...
+
+    async def open_thread(
+        self,
+        community: Community,
+        channel_id: str,
+        root_message_id: str,
+        title: str,
+        ref: str,
+    ) -> str:
+        """Open (or find) the thread under a message; returns the thread id."""
+        ...
+
+    async def channel_exists(self, community: Community, channel_id: str) -> bool:
+        """Whether the bot can see and post in that channel."""
+        ...
+
+
+class Clock(Protocol):
+    """Source of the current time."""
+
+    def now(self) -> datetime:
+        """The current time, UTC."""
+        ...

@@ -1,0 +1,145 @@
+"""Routes neutral events to cog handlers; one failing handler never stops the others."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from bot.context import Context
+from bot.core.cog import Cog
+from bot.core.commands import ArgumentError, CommandSpec, CommandTable
+from bot.core.events import (
+    ButtonPressed,
+    CommandInvoked,
+    Event,
+    MessageEdited,
+    MessagePosted,
+    ReplyPosted,
+)
+from bot.storage import processed_events
+from bot.storage.communities import ensure_community, ensure_member
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[..., Awaitable[Any]]
+MEMBER_CONTENT = (MessagePosted, ReplyPosted, MessageEdited)
+
+
+class Dispatcher:
+    """Holds every handler the loaded cogs declared and calls them for each event."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.listeners: dict[type[Event], list[tuple[Cog, Handler]]] = defaultdict(list)
+        self.buttons: dict[str, tuple[Cog, Handler]] = {}
+        self.commands = CommandTable()
+        self.command_handlers: dict[str, tuple[Cog, Handler]] = {}
+
+    def register(self, cog: Cog) -> None:
+        """Collect the cog's decorated methods."""
+        for attr in dir(type(cog)):
+            func = getattr(type(cog), attr, None)
+            if func is None:
+                continue
+            bound = getattr(cog, attr)
+            for event_type in getattr(func, "__entraide_listen__", ()):
+                self.listeners[event_type].append((cog, bound))
+            action = getattr(func, "__entraide_button__", None)
+            if action is not None:
+                if action in self.buttons:
+                    raise ValueError(f"button action {action} is handled twice")
+                self.buttons[action] = (cog, bound)
+            spec: CommandSpec | None = getattr(func, "__entraide_command__", None)
+            if spec is not None:
+                self.commands.add(spec)
+                self.command_handlers[spec.name] = (cog, bound)
+
+    async def dispatch(self, event: Event) -> bool:
+        """Handle one event; returns False if it was a replay or was ignored."""
+        if isinstance(event, MEMBER_CONTENT) and event.author.is_bot:
+            return False  # bot and webhook posts are never questions or answers
+        app = self.app
+        async with app.db.transaction() as tx:
+            community_id = await ensure_community(tx, event.community, event.at)
+            member_id = await ensure_member(tx, community_id, event.author, event.at)
+            if await processed_events.was_processed(tx, community_id, event.event_id):
+                log.debug("skipping replayed event %s", event.event_id)
+                return False
+        config = await app.community_config(community_id)
+        ctx = Context(app, event, community_id, member_id, config)
+        if isinstance(event, CommandInvoked):
+            ok = await self._run_command(ctx, event)
+        elif isinstance(event, ButtonPressed):
+            ok = await self._run_button(ctx, event)
+        else:
+            ok = True
+            for cog, handler in self.listeners.get(type(event), []):
+                ok = await self._guarded(cog, handler, ctx, event) and ok
+        if ok:
+            async with app.db.transaction() as tx:
+                await processed_events.mark_processed(tx, community_id, event.event_id, event.at)
+        return ok
+
+    async def _guarded(
+        self, cog: Cog, handler: Handler, ctx: Context, *args: Any, **kwargs: Any
+    ) -> bool:
+        """Run a handler; log a failure with the event's context instead of raising.
+
+        An ArgumentError is the user's mistake: they are told privately, and it counts as
+        handled.
+        """
+        try:
+            await handler(ctx, *args, **kwargs)
+        except ArgumentError as exc:
+            await ctx.tell(exc.key, **exc.params)
+        except Exception:
+            event = ctx.event
+            log.exception(
+                "cog %s failed on %s (event %s, community %s, member %s)",
+                cog.name,
+                type(event).__name__,
+                event.event_id,
+                event.community.key,
+                event.author.id,
+            )
+            return False
+        return True
+
+    async def _run_button(self, ctx: Context, event: ButtonPressed) -> bool:
+        found = self.buttons.get(event.action)
+        if found is None:
+            await ctx.tell("error.button_expired")
+            return True
+        cog, handler = found
+        ok = await self._guarded(cog, handler, ctx, event)
+        if not ok:
+            await self._apologise(ctx)
+        return ok
+
+    async def _run_command(self, ctx: Context, event: CommandInvoked) -> bool:
+        spec = self.commands.specs.get(event.name)
+        if spec is None:
+            await ctx.tell("error.unknown_command", name=event.name)
+            return True
+        if spec.admin_only and not event.author.is_admin:
+            await ctx.tell("error.admins_only", name=spec.name)
+            return True
+        if spec.staff_only and not event.author.is_moderator:
+            await ctx.tell("error.staff_only", name=spec.name)
+            return True
+        cog, handler = self.command_handlers[spec.name]
+        ok = await self._guarded(cog, handler, ctx, **event.options)
+        if not ok:
+            await self._apologise(ctx)
+        return ok
+
+    async def _apologise(self, ctx: Context) -> None:
+        try:
+            await ctx.tell("error.internal")
+        except Exception:
+            log.exception("could not tell %s about a failure", ctx.event.author.id)

@@ -1,0 +1,63 @@
+"""Message catalogues: every user-facing string, in English and French."""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from string import Formatter
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "fr")
+FALLBACK = "en"
+
+
+def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, str]) -> None:
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            _flatten(name + ".", value, out)
+        else:
+            out[name] = str(value)
+
+
+def load_catalogue(language: str) -> dict[str, str]:
+    """All messages of one language, keyed 'section.name'."""
+    text = resources.files("bot.locales").joinpath(f"{language}.toml").read_text("utf-8")
+    out: dict[str, str] = {}
+    _flatten("", tomllib.loads(text), out)
+    return out
+
+
+def placeholders(template: str) -> set[str]:
+    """Names used as {name} in a template."""
+    return {field for _, field, _, _ in Formatter().parse(template) if field}
+
+
+class Messages:
+    """Looks up and fills messages; a missing translation falls back to English."""
+
+    def __init__(self) -> None:
+        self.catalogues = {lang: load_catalogue(lang) for lang in LANGUAGES}
+
+    def has(self, key: str) -> bool:
+        """Whether the English catalogue defines `key`."""
+        return key in self.catalogues[FALLBACK]
+
+    def get(self, language: str, key: str, /, **params: Any) -> str:
+        """The message `key` in `language`, filled with `params`."""
+        catalogue = self.catalogues.get(language, self.catalogues[FALLBACK])
+        template = catalogue.get(key)
+        if template is None:
+            template = self.catalogues[FALLBACK].get(key)
+            if template is None:
+                log.error("missing message key %s", key)
+                return key
+        try:
+            return template.format(**params)
+        except (KeyError, IndexError, ValueError):
+            log.exception("message %s could not be filled with %s", key, sorted(params))
+            return template

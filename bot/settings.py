@@ -1,0 +1,224 @@
+"""Typed settings: config/default.toml, then ENTRAIDE_CONFIG's file, then ENTRAIDE_* env."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+from pydantic_settings.sources.utils import parse_env_vars
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
+SECRET_FIELDS = (
+    "discord_token",
+    "slack_bot_token",
+    "slack_app_token",
+    "slack_signing_secret",
+)
+
+ENV_PREFIX = "ENTRAIDE_"
+Language = Literal["en", "fr"]
+
+# The environment load_settings was asked to read (tests pass their own mapping).
+_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("entraide_environ", default=None)
+
+
+class SettingsError(Exception):
+    """A configuration problem, phrased as one line for the operator."""
+
+
+class Section(BaseModel):
+    """A settings table: unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class StorageSettings(Section):
+    """Where the database lives."""
+
+    db_path: Path = Path("data/entraide.db")
+    busy_timeout_ms: int = Field(default=5000, ge=0)
+
+
+class CommunityDefaults(Section):
+    """Per-community behaviour; admins override these per community with /entraide config."""
+
+    language: Language = "en"
+    help_channels: list[str] = Field(default_factory=lambda: ["help"])
+    staff_channel: str = "staff"
+    thread_intro: bool = True
+
+
+class ConsoleSettings(Section):
+    """The local console community: who is there and which channels exist."""
+
+    members: list[str] = Field(default_factory=lambda: ["alice", "bob", "carol", "dave"])
+    staff: list[str] = Field(default_factory=lambda: ["erin"])
+    admins: list[str] = Field(default_factory=lambda: ["admin"])
+    channels: list[str] = Field(default_factory=lambda: ["help", "general", "staff"])
+    private_channels: list[str] = Field(default_factory=lambda: ["staff"])
+
+
+class Settings(BaseSettings):
+    """All settings of one bot process."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ENTRAIDE_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    storage: StorageSettings = StorageSettings()
+    community: CommunityDefaults = CommunityDefaults()
+    console: ConsoleSettings = ConsoleSettings()
+    # Secrets: environment only (ENTRAIDE_DISCORD_TOKEN …), never in a config file.
+    discord_token: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Environment beats files (passed as init values); no .env or secret dirs."""
+        return (_ChosenEnvSource(settings_cls), init_settings)
+
+
+class _ChosenEnvSource(EnvSettingsSource):
+    """The standard env source, reading the mapping given to load_settings."""
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        environ = _ENVIRON.get()
+        if environ is None:
+            return super()._load_env_vars()
+        return parse_env_vars(
+            environ, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str
+        )
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read one TOML file, turning every failure into a SettingsError naming the file."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read file ({exc.strerror or exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+
+
+def merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge `top` over `base` (tables merge, values replace)."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _has_path(data: Mapping[str, Any], loc: tuple[str | int, ...]) -> bool:
+    node: Any = data
+    for part in loc:
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _valid_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part))
+        ann = field.annotation if field else None
+        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
+            return []
+        model = ann
+    return list(model.model_fields)
+
+
+def load_settings(
+    config_path: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Load and validate settings; raise SettingsError with one clear line on any problem."""
+    env = os.environ if environ is None else environ
+    files = [DEFAULT_CONFIG]
+    user = config_path or (Path(env["ENTRAIDE_CONFIG"]) if env.get("ENTRAIDE_CONFIG") else None)
+    if user is not None:
+        files.append(user)
+    _check_env_names(env)
+    merged: dict[str, Any] = {}
+    origin: list[tuple[Path, dict[str, Any]]] = []
+    for path in files:
+        data = read_toml(path)
+        for secret in SECRET_FIELDS:
+            if secret in data:
+                raise SettingsError(
+                    f"{path}: {secret}: secrets are read only from the environment "
+                    f"(ENTRAIDE_{secret.upper()}), remove it from the file"
+                )
+        origin.append((path, data))
+        merged = merge(merged, data)
+    token = _ENVIRON.set(env)
+    try:
+        return Settings(**merged)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc, origin, env)) from None
+    finally:
+        _ENVIRON.reset(token)
+
+
+def _check_env_names(env: Mapping[str, str]) -> None:
+    """A mistyped ENTRAIDE_* variable is an error, not a silently ignored setting."""
+    known = {name.upper() for name in Settings.model_fields} | {"CONFIG"}
+    for name in env:
+        if name.upper().startswith(ENV_PREFIX):
+            head = name[len(ENV_PREFIX) :].split("__", 1)[0].upper()
+            if head not in known:
+                valid = ", ".join(sorted(ENV_PREFIX + k for k in known))
+                raise SettingsError(f"environment: {name}: unknown setting (valid: {valid})")
+
+
+def _describe(
+    exc: ValidationError,
+    origin: list[tuple[Path, dict[str, Any]]],
+    env: Mapping[str, str],
+) -> str:
+    """One line naming the source, the key and what is wrong with it."""
+    err = exc.errors()[0]
+    loc = tuple(err["loc"])
+    key = ".".join(str(p) for p in loc)
+    source = "environment"
+    env_names = {name.upper() for name in env}
+    prefixes = {
+        ENV_PREFIX + "__".join(str(p) for p in loc[:n]).upper() for n in range(1, len(loc) + 1)
+    }
+    if not env_names & prefixes:
+        for path, data in reversed(origin):
+            if _has_path(data, loc):
+                source = str(path)
+                break
+    if err["type"] == "extra_forbidden":
+        valid = ", ".join(_valid_keys(Settings, loc))
+        return f"{source}: {key}: unknown key (valid keys here: {valid})"
+    value = err.get("input")
+    return f"{source}: {key}: {err['msg']} (got {value!r})"

@@ -1,0 +1,1 @@
+"""Persistence: one aiosqlite database, numbered migrations, small repositories."""

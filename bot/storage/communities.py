@@ -1,0 +1,52 @@
+"""Communities and members: map platform ids to our row ids, creating rows on first sight."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.core.identity import Community, Member
+
+
+async def ensure_community(tx: aiosqlite.Connection, community: Community, at: datetime) -> int:
+    """Row id of the community, inserted if new."""
+    await tx.execute(
+        "INSERT INTO communities (platform, external_id, name, created_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (platform, external_id) DO NOTHING",
+        (community.platform, community.id, community.name, at.isoformat()),
+    )
+    cur = await tx.execute(
+        "SELECT id FROM communities WHERE platform = ? AND external_id = ?",
+        (community.platform, community.id),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def ensure_member(
+    tx: aiosqlite.Connection, community_id: int, member: Member, at: datetime
+) -> int:
+    """Row id of the member in this community, inserted (or renamed) as needed."""
+    await tx.execute(
+        "INSERT INTO members (community_id, external_id, display_name, is_bot, first_seen)"
+        " VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (community_id, external_id)"
+        " DO UPDATE SET display_name = excluded.display_name",
+        (community_id, member.id, member.name, int(member.is_bot), at.isoformat()),
+    )
+    cur = await tx.execute(
+        "SELECT id FROM members WHERE community_id = ? AND external_id = ?",
+        (community_id, member.id),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def member_external_id(tx: aiosqlite.Connection, member_row_id: int) -> str | None:
+    """Platform id of a member row."""
+    cur = await tx.execute("SELECT external_id FROM members WHERE id = ?", (member_row_id,))
+    row = await cur.fetchone()
+    return str(row[0]) if row else None

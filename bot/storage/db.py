@@ -1,0 +1,178 @@
+"""The database: aiosqlite on a file, WAL, numbered migrations, serialised transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+Row = sqlite3.Row
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered SQL file from bot/storage/migrations."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def bundled_migrations() -> list[Migration]:
+    """The migrations shipped with the package, in order."""
+    found = []
+    for entry in resources.files("bot.storage.migrations").iterdir():
+        stem, _, ext = entry.name.partition(".")
+        number, _, name = stem.partition("_")
+        if ext == "sql" and number.isdigit():
+            found.append(Migration(int(number), name, entry.read_text(encoding="utf-8")))
+    return sorted(found, key=lambda m: m.version)
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split a script into complete statements (triggers with inner ';' stay whole)."""
+    statements, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not buffer.strip().startswith("--"):
+        statements.append(buffer.strip())
+    return statements
+
+
+class Database:
+    """One connection, shared by the whole bot; every transaction holds the lock.
+
+    A single connection plus an asyncio lock serialises writers inside the process, and
+    BEGIN IMMEDIATE takes SQLite's write lock up front, so check-then-write sequences (caps,
+    unique awards) can't interleave, even with a second process on the same file.
+    """
+
+    def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5000) -> None:
+        self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._conn: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        """The open connection (after `open`)."""
+        if self._conn is None:
+            raise RuntimeError("database is not open")
+        return self._conn
+
+    async def open(self, migrations: Iterable[Migration] | None = None) -> None:
+        """Open the file, set pragmas and apply pending migrations."""
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row
+        await self._conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+        await self._conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: a committed reputation change survives a power cut, not just a crash.
+        await self._conn.execute("PRAGMA synchronous = FULL")
+        await self._conn.execute("PRAGMA foreign_keys = ON")
+        await self.migrate(bundled_migrations() if migrations is None else migrations)
+
+    async def close(self) -> None:
+        """Close the connection (idempotent)."""
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    async def schema_version(self) -> int:
+        """Highest applied migration number, 0 for an empty database."""
+        async with self.read() as conn:
+            cur = await conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name='schema_version'"
+            )
+            if await cur.fetchone() is None:
+                return 0
+            cur = await conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+            row = await cur.fetchone()
+            return int(row[0]) if row else 0
+
+    async def migrate(self, migrations: Iterable[Migration]) -> list[int]:
+        """Apply each pending migration in its own transaction; returns versions applied."""
+        applied = []
+        current = await self.schema_version()
+        for migration in migrations:
+            if migration.version <= current:
+                continue
+            async with self.transaction() as tx:
+                await tx.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version ("
+                    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
+                for statement in split_statements(migration.sql):
+                    await tx.execute(statement)
+                await tx.execute(
+                    "INSERT INTO schema_version (version, name, applied_at)"
+                    " VALUES (?, ?, datetime('now'))",
+                    (migration.version, migration.name),
+                )
+            log.info("applied migration %04d_%s", migration.version, migration.name)
+            applied.append(migration.version)
+        return applied
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error or cancellation."""
+        async with self._lock:
+            conn = self.conn
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                # Shielded so a cancelled task still leaves no half-written transaction.
+                await asyncio.shield(conn.execute("ROLLBACK"))
+                raise
+            else:
+                await asyncio.shield(conn.execute("COMMIT"))
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection for reads, never interleaved with another task's transaction."""
+        async with self._lock:
+            yield self.conn
+
+    async def fetchone(self, sql: str, params: tuple[Any, ...] = ()) -> Row | None:
+        """One row of a read query."""
+        async with self.read() as conn:
+            cur = await conn.execute(sql, params)
+            row: Row | None = await cur.fetchone()
+            return row
+
+    async def fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
+        """All rows of a read query."""
+        async with self.read() as conn:
+            cur = await conn.execute(sql, params)
+            return list(await cur.fetchall())
+
+
+def backup(source: Path, target: Path) -> None:
+    """Consistent copy of a live WAL database with SQLite's online backup API."""
+    if not source.exists():
+        raise FileNotFoundError(source)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        with dst:
+            src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
