@@ -109,10 +109,19 @@ class CommandTable:
                 return spec, n
         return None, 0
 
-    def subcommands(self, prefix: str) -> list[str]:
-        """Names of commands under a group prefix, for 'did you mean' help."""
-        start = prefix + " " if prefix else ""
-        return sorted(n for n in self.specs if n.startswith(start))
+    def suggestions(self, words: list[str]) -> list[str]:
+        """Next words that would continue the longest known group prefix of `words`."""
+        lowered = [w.lower() for w in words]
+        for n in range(min(len(lowered), 3), 0, -1):
+            prefix = lowered[:n]
+            following = {
+                name.split(" ")[n]
+                for name in self.specs
+                if name.split(" ")[:n] == prefix and len(name.split(" ")) > n
+            }
+            if following:
+                return sorted(following)
+        return []
 
 
 def split_words(text: str) -> list[str]:

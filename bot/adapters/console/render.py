@@ -7,9 +7,12 @@ from collections.abc import Sequence
 from bot.core.replies import MENTION_RE, Button
 
 
-def render_text(text: str) -> str:
-    """Mentions as @name; continuation lines indented under the first."""
-    plain = MENTION_RE.sub(lambda m: "@" + m.group(1), text)
+def render_text(text: str, *, markup: bool = True) -> str:
+    """Bot mentions as @name; continuation lines indented under the first.
+
+    Members' own text (`markup=False`) is shown exactly as typed.
+    """
+    plain = MENTION_RE.sub(lambda m: "@" + m.group(1), text) if markup else text
     return "\n    ".join(plain.splitlines() or [""])
 
 
@@ -25,9 +28,10 @@ def message_line(
     *,
     place: str,
     buttons: Sequence[Button] = (),
+    markup: bool = True,
 ) -> str:
     """`M5 [#help › Q1] entraide: text  [Button]`; `place` is already bracketed."""
-    line = f"{message_id} {place} {author}: {render_text(text)}"
+    line = f"{message_id} {place} {author}: {render_text(text, markup=markup)}"
     if buttons:
         line += "  " + render_buttons(buttons)
     return line

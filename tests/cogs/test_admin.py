@@ -1,0 +1,106 @@
+"""Admin configuration: permissions, validation with choices, channels, language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.fakes.console import ConsoleDriver, console_community
+
+
+async def test_non_admin_is_refused_politely_and_nothing_changes(console: ConsoleDriver) -> None:
+    """A member trying an admin command gets a private refusal; settings stay."""
+    out = await console.feed("bob /entraide config set language fr")
+    assert out[1] == (
+        "M1 (only bob) entraide: Sorry, only community admins can use /entraide config set."
+        " Nothing was changed."
+    )
+    assert await console.scalar("SELECT COUNT(*) FROM community_settings") == 0
+    out = await console.feed("erin /entraide channels add-help #general")
+    assert "only community admins" in out[1]
+
+
+async def test_set_show_and_reset(console: ConsoleDriver) -> None:
+    """Admins change a value, see where it comes from, and put it back."""
+    out = await console.feed("admin /entraide config set staff_channel #general")
+    assert out[1] == "M1 (only admin) entraide: staff_channel is now #general (was #staff)."
+    out = await console.feed("admin /entraide config show")
+    assert "    • staff_channel = #general (set here)" in out
+    assert "    • language = en (default)" in out
+    out = await console.feed("admin /entraide config reset staff_channel")
+    assert out[1].endswith("staff_channel is back to its default, #staff.")
+    out = await console.feed("admin /entraide config reset staff_channel")
+    assert out[1].endswith("staff_channel already uses its default, #staff.")
+
+
+async def test_bad_keys_and_values_list_the_valid_choices(console: ConsoleDriver) -> None:
+    """Errors name what would have been accepted, and change nothing."""
+    out = await console.feed(
+        "admin /entraide config set colour blue",
+        "admin /entraide config set language klingon",
+        "admin /entraide config set thread_intro maybe",
+        "admin /entraide config set language",
+    )
+    assert out[1].endswith(
+        '"colour" isn\'t a valid key. Choose one of: language, help_channels, staff_channel,'
+        " thread_intro."
+    )
+    assert out[3].endswith(
+        '"klingon" doesn\'t fit language. Expected: en, fr. Nothing was changed.'
+    )
+    assert out[5].endswith("Expected: true, false. Nothing was changed.")
+    assert out[7].endswith(
+        "Missing value. Usage: /entraide config set language|help_channels|staff_channel|thread_intro VALUE"
+    )
+    assert await console.scalar("SELECT COUNT(*) FROM community_settings") == 0
+
+
+async def test_misconfigured_channels_are_refused(console: ConsoleDriver) -> None:
+    """A channel the bot can't see is refused before anything is stored."""
+    out = await console.feed(
+        "admin /entraide channels add-help #nowhere",
+        "admin /entraide config set help_channels #help, #ghost",
+        "admin /entraide channels add-help #help",
+        "admin /entraide channels remove-help #general",
+    )
+    assert out[1].endswith("I can't find the channel #nowhere, or I can't post there.")
+    assert out[3].endswith("I can't find the channel #ghost, or I can't post there.")
+    assert out[5].endswith("#help is already a help channel.")
+    assert out[7].endswith("#general isn't a help channel.")
+    assert await console.scalar("SELECT COUNT(*) FROM community_settings") == 0
+
+
+async def test_help_channels_take_effect_at_once(console: ConsoleDriver) -> None:
+    """Adding #general as a help channel makes posts there questions; removing stops it."""
+    await console.feed("admin /entraide channels add-help #general")
+    out = await console.feed("dave in #general: Offline mode?")
+    assert "Question Q1 is open" in out[1]
+    await console.feed("admin /entraide channels remove-help #general")
+    out = await console.feed("dave in #general: Another?")
+    assert len(out) == 1
+
+
+async def test_language_switch_changes_the_bot_voice(console: ConsoleDriver) -> None:
+    """With language fr, the bot answers in French."""
+    out = await console.feed("admin /entraide config set language fr")
+    assert out[1].endswith("language vaut maintenant fr (avant : en).")
+    out = await console.feed("alice: Comment exporter ?")
+    assert "La question Q1 est ouverte" in out[1]
+    assert out[1].endswith("[Marquer résolue]")
+
+
+async def test_settings_survive_a_restart(tmp_path: Path) -> None:
+    """Overrides live in the database: a new process on the same file keeps them."""
+    async with console_community(tmp_path / "db.sqlite") as first:
+        await first.feed("admin /entraide config set language fr")
+    async with console_community(tmp_path / "db.sqlite") as second:
+        out = await second.feed("alice: Bonjour ?")
+    assert "La question Q1 est ouverte" in out[1]
+
+
+async def test_help_lists_commands_by_role(console: ConsoleDriver) -> None:
+    """Members see member commands; admins also see admin ones."""
+    member = "\n".join(await console.feed("alice /entraide help"))
+    admin = "\n".join(await console.feed("admin /entraide help"))
+    assert "/solved [QUESTION]" in member
+    assert "/entraide config set" not in member
+    assert "/entraide config set" in admin

@@ -1,0 +1,169 @@
+"""The question loop: open → answered → solved, who may solve, /ask, and replays."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.adapters.console.adapter import COMMUNITY
+from bot.core.events import MessagePosted, ReplyPosted
+from bot.core.identity import Conversation, Member
+from tests.fakes.console import START, ConsoleDriver
+
+
+async def history(console: ConsoleDriver, number: int = 1) -> list[tuple[str, str]]:
+    """(status, time) transitions of question Q<number>."""
+    rows = await console.app.db.fetchall(
+        "SELECT l.new_status, l.at FROM question_status_log l JOIN questions q"
+        " ON q.id = l.question_id WHERE q.number = ? ORDER BY l.id",
+        (number,),
+    )
+    return [(row[0], row[1][11:16]) for row in rows]
+
+
+async def test_status_flow_with_timestamps(console: ConsoleDriver) -> None:
+    """A question moves open → answered → solved, each step stamped by the clock."""
+    await console.feed(
+        "alice: How do I export?",
+        "wait 10m",
+        "bob reply Q1: Settings › Export.",
+        "wait 5m",
+        "alice press ^entraide Mark solved",
+    )
+    assert await history(console) == [("open", "09:00"), ("answered", "09:10"), ("solved", "09:15")]
+    row = await console.app.db.fetchone(
+        "SELECT status, resolution, first_answer_at, solved_at FROM questions"
+    )
+    assert row is not None
+    assert tuple(row) == (
+        "solved",
+        "community",
+        "2026-01-05T09:10:00+00:00",
+        "2026-01-05T09:15:00+00:00",
+    )
+
+
+async def test_the_askers_own_replies_are_not_answers(console: ConsoleDriver) -> None:
+    """The asker adding details keeps the question open."""
+    await console.feed("alice: Is there an API?", "alice reply Q1: I mean a REST API.")
+    assert await console.scalar("SELECT status FROM questions") == "open"
+    assert await console.scalar("SELECT COUNT(*) FROM answers") == 0
+
+
+async def test_only_the_asker_or_a_moderator_can_solve(console: ConsoleDriver) -> None:
+    """Another member is refused privately; staff can close it."""
+    await console.feed("alice: q?", "bob reply Q1: a.")
+    out = await console.feed("carol press M2 Mark solved")
+    assert out[1] == "M4 (only carol) entraide: Only @alice or a moderator can mark Q1 solved."
+    assert await console.scalar("SELECT status FROM questions") == "answered"
+    out = await console.feed("erin /solved Q1")
+    assert "Q1 is solved (marked by @erin)" in out[1]
+    assert await console.scalar("SELECT status FROM questions") == "solved"
+
+
+async def test_solving_twice_and_unknown_questions(console: ConsoleDriver) -> None:
+    """A second solve is refused, and so is a question that doesn't exist."""
+    await console.feed("alice: q?", "alice /solved Q1")
+    out = await console.feed("alice /solved Q1", "alice /solved Q9", "alice /solved")
+    assert out[1].endswith("entraide: Q1 is already solved.")
+    assert out[3].endswith("entraide: There is no question Q9 here.")
+    assert "Which question?" in out[5]
+    assert await console.scalar("SELECT COUNT(*) FROM question_status_log") == 2
+
+
+async def test_resolution_says_who_solved_it(console: ConsoleDriver) -> None:
+    """Staff-only answers count as staff; no answers at all as the asker's own."""
+    await console.feed("alice: q1?", "erin reply Q1: staff answer", "alice /solved Q1")
+    await console.feed("bob: q2?", "bob /solved Q2")
+    rows = await console.app.db.fetchall("SELECT number, resolution FROM questions ORDER BY number")
+    assert [tuple(r) for r in rows] == [(1, "staff"), (2, "asker")]
+
+
+async def test_ask_posts_the_question_and_opens_its_thread(console: ConsoleDriver) -> None:
+    """/ask posts in the help channel for the member and confirms privately."""
+    out = await console.feed("bob /ask Can I export my data?")
+    assert out[1] == "M1 [#help] entraide: Question from @bob: Can I export my data?"
+    assert out[2].startswith("M2 [#help › Q1] entraide: Question Q1 is open.")
+    assert out[3] == "M3 (only bob) entraide: Your question is Q1; follow it in its thread."
+    out = await console.feed("carol reply Q1: Yes, CSV.", "bob /solved Q1")
+    assert await console.scalar("SELECT resolution FROM questions") == "community"
+
+
+async def test_thread_intro_can_be_switched_off(console: ConsoleDriver) -> None:
+    """With thread_intro false, the bot records the question silently."""
+    await console.feed("admin /entraide config set thread_intro off")
+    out = await console.feed("alice: quiet please")
+    assert out == ["M2 [#help] alice: quiet please"]
+    assert await console.scalar("SELECT COUNT(*) FROM questions") == 1
+
+
+async def test_a_replayed_platform_event_changes_nothing(console: ConsoleDriver) -> None:
+    """The same message and reply events delivered twice make one question and one answer."""
+    alice = Member("alice", "alice")
+    bob = Member("bob", "bob")
+    post = MessagePosted(
+        event_id="evt-1",
+        community=COMMUNITY,
+        author=alice,
+        at=START,
+        conversation=Conversation("help"),
+        message_id="ext-100",
+        text="Replayed question?",
+    )
+    assert await console.app.dispatch(post) is True
+    assert await console.app.dispatch(post) is False
+    thread = Conversation("help", "ext-100")
+    reply = ReplyPosted(
+        event_id="evt-2",
+        community=COMMUNITY,
+        author=bob,
+        at=START + timedelta(minutes=3),
+        conversation=thread,
+        message_id="ext-101",
+        text="Replayed answer.",
+    )
+    await console.app.dispatch(reply)
+    await console.app.dispatch(reply)
+    assert await console.scalar("SELECT COUNT(*) FROM questions") == 1
+    assert await console.scalar("SELECT COUNT(*) FROM answers") == 1
+    assert await console.scalar("SELECT COUNT(*) FROM question_status_log") == 2
+    intros = [line for line in console.transcript if "Question Q1 is open" in line]
+    assert len(intros) == 1
+
+
+async def test_a_redelivered_event_with_a_new_id_is_still_deduplicated(
+    console: ConsoleDriver,
+) -> None:
+    """Side effects have their own unique keys: the same message under a new event id is one question."""
+    alice = Member("alice", "alice")
+    for event_id in ("a", "b"):
+        await console.app.dispatch(
+            MessagePosted(
+                event_id=event_id,
+                community=COMMUNITY,
+                author=alice,
+                at=START,
+                conversation=Conversation("help"),
+                message_id="ext-7",
+                text="Same message",
+            )
+        )
+    assert await console.scalar("SELECT COUNT(*) FROM questions") == 1
+    assert sum("Question Q1 is open" in line for line in console.transcript) == 1
+
+
+async def test_bot_posts_are_never_questions(console: ConsoleDriver) -> None:
+    """A message from a bot account in a help channel is ignored."""
+    other_bot = Member("helperbot", "helperbot", is_bot=True)
+    handled = await console.app.dispatch(
+        MessagePosted(
+            event_id="bot-1",
+            community=COMMUNITY,
+            author=other_bot,
+            at=START,
+            conversation=Conversation("help"),
+            message_id="ext-9",
+            text="I am a bot",
+        )
+    )
+    assert handled is False
+    assert await console.scalar("SELECT COUNT(*) FROM questions") == 0

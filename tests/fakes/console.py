@@ -1,0 +1,62 @@
+"""A console community driven from tests: feed script lines, read the transcript."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.adapters.console.adapter import ConsoleAdapter, ConsoleOutput
+from bot.app import App
+from bot.core.clock import Clock
+from bot.settings import Settings, load_settings
+
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday morning
+
+
+class ConsoleDriver:
+    """Feeds lines to a running console community and returns what they printed."""
+
+    def __init__(self, app: App, adapter: ConsoleAdapter) -> None:
+        self.app = app
+        self.adapter = adapter
+        self.line_number = 0
+
+    @property
+    def transcript(self) -> list[str]:
+        """Every line printed so far."""
+        return self.adapter.output.lines
+
+    async def feed(self, *lines: str) -> list[str]:
+        """Play lines in order; returns the transcript lines they produced."""
+        before = len(self.transcript)
+        for line in lines:
+            self.line_number += 1
+            await self.adapter.feed(line, self.line_number)
+        return self.transcript[before:]
+
+    async def scalar(self, sql: str, params: tuple[object, ...] = ()) -> object:
+        """First column of the first row of a query on the bot's database."""
+        row = await self.app.db.fetchone(sql, params)
+        return None if row is None else row[0]
+
+
+def default_settings() -> Settings:
+    """Defaults from config/default.toml, untouched by the environment."""
+    return load_settings(environ={})
+
+
+@asynccontextmanager
+async def console_community(
+    db_path: Path, settings: Settings | None = None, start: datetime = START
+) -> AsyncIterator[ConsoleDriver]:
+    """A started bot with the console adapter on a database file; stopped afterwards."""
+    app = App(settings or default_settings(), clock=Clock(start, frozen=True), db_path=db_path)
+    adapter = ConsoleAdapter(app, ConsoleOutput())
+    app.add_adapter(adapter)
+    await app.start()
+    try:
+        yield ConsoleDriver(app, adapter)
+    finally:
+        await app.stop()
