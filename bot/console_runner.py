@@ -12,9 +12,9 @@ from typing import TextIO
 from bot.adapters.console.adapter import ConsoleAdapter, ConsoleOutput
 from bot.app import App
 from bot.core.clock import Clock
-from bot.settings import Settings
+from bot.settings import Settings, project_dir
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = project_dir("examples")
 DEMO_SCRIPT = EXAMPLES / "demo.txt"
 
 

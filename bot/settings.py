@@ -18,7 +18,14 @@ from pydantic_settings import (
 )
 from pydantic_settings.sources.utils import parse_env_vars
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+
+def project_dir(name: str) -> Path:
+    """A folder beside the package (source checkout), else in the working directory."""
+    beside = Path(__file__).resolve().parent.parent / name
+    return beside if beside.is_dir() else Path.cwd() / name
+
+
+CONFIG_DIR = project_dir("config")
 DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
 SECRET_FIELDS = (
     "discord_token",

@@ -49,7 +49,8 @@ async def test_bad_keys_and_values_list_the_valid_choices(console: ConsoleDriver
     )
     assert out[5].endswith("Expected: true, false. Nothing was changed.")
     assert out[7].endswith(
-        "Missing value. Usage: /entraide config set language|help_channels|staff_channel|thread_intro VALUE"
+        "Missing value. Usage:"
+        " /entraide config set language|help_channels|staff_channel|thread_intro VALUE"
     )
     assert await console.scalar("SELECT COUNT(*) FROM community_settings") == 0
 

@@ -133,7 +133,7 @@ async def test_a_replayed_platform_event_changes_nothing(console: ConsoleDriver)
 async def test_a_redelivered_event_with_a_new_id_is_still_deduplicated(
     console: ConsoleDriver,
 ) -> None:
-    """Side effects have their own unique keys: the same message under a new event id is one question."""
+    """Side effects have unique keys: a message under a new event id stays one question."""
     alice = Member("alice", "alice")
     for event_id in ("a", "b"):
         await console.app.dispatch(

@@ -1,0 +1,25 @@
+# Entraide in a container: python -m bot run (console when no token is set).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    HF_HUB_OFFLINE=1 \
+    TRANSFORMERS_OFFLINE=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# The constraints file pins torch to the version the test suite runs with.
+COPY pyproject.toml constraints.txt README.md ./
+COPY bot ./bot
+COPY config ./config
+COPY examples ./examples
+COPY knowledge ./knowledge
+RUN pip install --no-cache-dir -c constraints.txt . \
+    && useradd --create-home --uid 10001 entraide \
+    && mkdir -p /app/data && chown entraide /app/data
+
+USER entraide
+VOLUME ["/app/data"]
+# Tokens come from the environment: ENTRAIDE_DISCORD_TOKEN, ENTRAIDE_SLACK_BOT_TOKEN, …
+CMD ["python", "-m", "bot", "run"]

@@ -1,0 +1,104 @@
+"""House rules checked over the whole code base: cogs, commands, catalogues, imports."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.core.cog import Cog
+from bot.core.commands import CommandSpec
+from bot.core.registry import cog_modules
+from bot.locales import LANGUAGES, Messages, load_catalogue, placeholders
+from tests.fakes.console import ConsoleDriver
+
+BOT = Path(__file__).resolve().parent.parent / "bot"
+PLATFORM_LIBS = ("discord", "slack_bolt", "slack_sdk")
+KEY_CALL = re.compile(
+    r"""(?:\bt|tell|ArgumentError|ScriptError|messages\.get\([^,]+,)\(\s*"([a-z_]+\.[a-z_.-]+)\""""
+)
+
+
+def python_files(*parts: str) -> list[Path]:
+    """Python files under bot/<parts>."""
+    return sorted(BOT.joinpath(*parts).rglob("*.py"))
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Top-level names of every module a file imports."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_every_cog_package_has_setup_returning_a_named_cog() -> None:
+    """Discovery finds the features, and each one builds a Cog with a name."""
+    modules = cog_modules()
+    assert {m.__name__.rsplit(".", 1)[1] for m in modules} >= {"admin", "questions"}
+    for module in modules:
+        assert callable(getattr(module, "setup", None)), module.__name__
+        cog = module.setup(None)
+        assert isinstance(cog, Cog)
+        assert cog.name == module.__name__.rsplit(".", 1)[1]
+
+
+@pytest.mark.parametrize("path", python_files("cogs") + python_files("core"), ids=str)
+def test_cogs_and_core_never_import_a_platform_library(path: Path) -> None:
+    """Platform code lives only in bot/adapters/<platform>."""
+    assert not imported_modules(path) & set(PLATFORM_LIBS)
+
+
+def test_no_print_in_the_bot_package() -> None:
+    """Output goes through logging or the console's output object (the CLI entry excepted)."""
+    offenders = []
+    for path in python_files():
+        if path.name == "__main__.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
+                offenders.append(f"{path}:{node.lineno}")
+    assert offenders == []
+
+
+async def test_commands_have_unique_names_and_help_in_every_language(
+    console: ConsoleDriver,
+) -> None:
+    """Every registered command has one-line help in each catalogue."""
+    specs: list[CommandSpec] = list(console.app.dispatcher.commands.specs.values())
+    assert len({s.name for s in specs}) == len(specs)
+    for language in LANGUAGES:
+        catalogue = load_catalogue(language)
+        missing = [s.name for s in specs if s.help_key not in catalogue]
+        assert missing == [], f"{language}: no help for {missing}"
+
+
+def test_catalogues_have_the_same_keys_and_placeholders() -> None:
+    """French says everything English says, with the same {placeholders}."""
+    english, french = load_catalogue("en"), load_catalogue("fr")
+    assert sorted(english) == sorted(french)
+    for key, text in english.items():
+        assert placeholders(text) == placeholders(french[key]), key
+
+
+def test_every_message_key_used_in_code_exists() -> None:
+    """A typo in a message key would show users the raw key."""
+    messages = Messages()
+    used = set()
+    for path in python_files():
+        used.update(KEY_CALL.findall(path.read_text(encoding="utf-8")))
+    assert used, "the key scanner found nothing: update KEY_CALL"
+    assert sorted(k for k in used if not messages.has(k)) == []
+
+
+def test_modules_stay_small() -> None:
+    """A file past ~300 lines should become a package."""
+    sizes = {str(p): len(p.read_text(encoding="utf-8").splitlines()) for p in python_files()}
+    assert {p: n for p, n in sizes.items() if n > 320} == {}
