@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         source = args.db or settings.storage.db_path
         try:
             backup(source, args.target)
-        except (OSError, Exception) as exc:
+        except (OSError, sqlite3.Error) as exc:
             print(f"entraide: backup failed: {exc}", file=sys.stderr)
             return 1
         print(f"backed up {source} to {args.target}")

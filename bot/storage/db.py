@@ -42,15 +42,21 @@ def bundled_migrations() -> list[Migration]:
 def split_statements(sql: str) -> list[str]:
     """Split a script into complete statements (triggers with inner ';' stay whole)."""
     statements, buffer = [], ""
-    for line in sql.splitlines(keepends=True):
-        buffer += line
+    for piece in sql.split(";"):
+        buffer += piece + ";"
         if sqlite3.complete_statement(buffer):
-            if buffer.strip():
+            if _has_code(buffer):
                 statements.append(buffer.strip())
             buffer = ""
-    if buffer.strip() and not buffer.strip().startswith("--"):
-        statements.append(buffer.strip())
+    if _has_code(buffer.removesuffix(";")):
+        statements.append(buffer.removesuffix(";").strip())
     return statements
+
+
+def _has_code(sql: str) -> bool:
+    """Whether a chunk holds more than comments, blanks and semicolons."""
+    lines = (line.split("--", 1)[0] for line in sql.splitlines())
+    return any(line.strip().strip(";") for line in lines)
 
 
 class Database:
@@ -108,15 +114,17 @@ class Database:
     async def migrate(self, migrations: Iterable[Migration]) -> list[int]:
         """Apply each pending migration in its own transaction; returns versions applied."""
         applied = []
-        current = await self.schema_version()
         for migration in migrations:
-            if migration.version <= current:
-                continue
             async with self.transaction() as tx:
+                # Read the version under the write lock: another process may have migrated.
                 await tx.execute(
                     "CREATE TABLE IF NOT EXISTS schema_version ("
                     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
                 )
+                cur = await tx.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+                row = await cur.fetchone()
+                if migration.version <= (int(row[0]) if row else 0):
+                    continue
                 for statement in split_statements(migration.sql):
                     await tx.execute(statement)
                 await tx.execute(
@@ -141,7 +149,13 @@ class Database:
                 await asyncio.shield(conn.execute("ROLLBACK"))
                 raise
             else:
-                await asyncio.shield(conn.execute("COMMIT"))
+                try:
+                    await asyncio.shield(conn.execute("COMMIT"))
+                except BaseException:
+                    # A failed COMMIT (disk full, busy) must not leave the connection in a
+                    # transaction, or every later BEGIN would fail.
+                    await asyncio.shield(conn.execute("ROLLBACK"))
+                    raise
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -168,7 +182,8 @@ def backup(source: Path, target: Path) -> None:
     if not source.exists():
         raise FileNotFoundError(source)
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    # as_uri() escapes '#', '?' and '%', which would otherwise change what SQLite opens.
+    src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
     dst = sqlite3.connect(target)
     try:
         with dst:
