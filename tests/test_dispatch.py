@@ -6,12 +6,11 @@ import logging
 
 import pytest
 
-from bot.adapters.console.adapter import COMMUNITY
 from bot.context import Context
 from bot.core.cog import Cog, listen
 from bot.core.events import MessagePosted
-from bot.core.identity import Conversation, Member
-from tests.fakes.console import START, ConsoleDriver
+from tests.fakes.console import ConsoleDriver
+from tests.fakes.events import message_posted
 
 
 class ExplodingCog(Cog):
@@ -29,19 +28,6 @@ class ExplodingCog(Cog):
         raise RuntimeError("kaboom")
 
 
-def post(event_id: str, message_id: str) -> MessagePosted:
-    """A member's post in #help."""
-    return MessagePosted(
-        event_id=event_id,
-        community=COMMUNITY,
-        author=Member("alice", "alice"),
-        at=START,
-        conversation=Conversation("help"),
-        message_id=message_id,
-        text="Does this still work?",
-    )
-
-
 async def test_a_cog_exception_does_not_stop_dispatch(
     console: ConsoleDriver, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -49,7 +35,7 @@ async def test_a_cog_exception_does_not_stop_dispatch(
     broken = ExplodingCog(console.app)
     console.app.dispatcher.listeners[MessagePosted].insert(0, (broken, broken.boom))
     with caplog.at_level(logging.ERROR):
-        await console.app.dispatch(post("evt-9", "m-9"))
+        await console.app.dispatch(message_posted("evt-9", "m-9"))
     assert broken.calls == 1
     assert await console.scalar("SELECT COUNT(*) FROM questions") == 1
     assert any("Question Q1 is open" in line for line in console.transcript)
@@ -65,8 +51,8 @@ async def test_a_failed_event_is_retried_on_redelivery_without_duplicates(
     """An event that failed is not marked done, so a redelivery runs again; the rest is deduped."""
     broken = ExplodingCog(console.app)
     console.app.dispatcher.listeners[MessagePosted].insert(0, (broken, broken.boom))
-    await console.app.dispatch(post("evt-1", "m-1"))
-    await console.app.dispatch(post("evt-1", "m-1"))
+    await console.app.dispatch(message_posted("evt-1", "m-1"))
+    await console.app.dispatch(message_posted("evt-1", "m-1"))
     assert broken.calls == 2
     assert await console.scalar("SELECT COUNT(*) FROM processed_events") == 0
     assert await console.scalar("SELECT COUNT(*) FROM questions") == 1

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.adapters.console.adapter import COMMUNITY
-from bot.core.events import MessagePosted, ReplyPosted
-from bot.core.identity import Conversation, Member
+from bot.core.identity import Member
 from tests.fakes.console import START, ConsoleDriver
+from tests.fakes.events import message_posted, reply_posted
 
 
 async def history(console: ConsoleDriver, number: int = 1) -> list[tuple[str, str]]:
@@ -98,55 +97,24 @@ async def test_thread_intro_can_be_switched_off(console: ConsoleDriver) -> None:
 
 async def test_a_replayed_platform_event_changes_nothing(console: ConsoleDriver) -> None:
     """The same message and reply events delivered twice make one question and one answer."""
-    alice = Member("alice", "alice")
-    bob = Member("bob", "bob")
-    post = MessagePosted(
-        event_id="evt-1",
-        community=COMMUNITY,
-        author=alice,
-        at=START,
-        conversation=Conversation("help"),
-        message_id="ext-100",
-        text="Replayed question?",
-    )
+    post = message_posted("evt-1", "ext-100", "Replayed question?")
     assert await console.app.dispatch(post) is True
     assert await console.app.dispatch(post) is False
-    thread = Conversation("help", "ext-100")
-    reply = ReplyPosted(
-        event_id="evt-2",
-        community=COMMUNITY,
-        author=bob,
-        at=START + timedelta(minutes=3),
-        conversation=thread,
-        message_id="ext-101",
-        text="Replayed answer.",
-    )
+    reply = reply_posted("evt-2", "ext-101", "ext-100", at=START + timedelta(minutes=3))
     await console.app.dispatch(reply)
     await console.app.dispatch(reply)
     assert await console.scalar("SELECT COUNT(*) FROM questions") == 1
     assert await console.scalar("SELECT COUNT(*) FROM answers") == 1
     assert await console.scalar("SELECT COUNT(*) FROM question_status_log") == 2
-    intros = [line for line in console.transcript if "Question Q1 is open" in line]
-    assert len(intros) == 1
+    assert sum("Question Q1 is open" in line for line in console.transcript) == 1
 
 
 async def test_a_redelivered_event_with_a_new_id_is_still_deduplicated(
     console: ConsoleDriver,
 ) -> None:
     """Side effects have unique keys: a message under a new event id stays one question."""
-    alice = Member("alice", "alice")
     for event_id in ("a", "b"):
-        await console.app.dispatch(
-            MessagePosted(
-                event_id=event_id,
-                community=COMMUNITY,
-                author=alice,
-                at=START,
-                conversation=Conversation("help"),
-                message_id="ext-7",
-                text="Same message",
-            )
-        )
+        await console.app.dispatch(message_posted(event_id, "ext-7", "Same message"))
     assert await console.scalar("SELECT COUNT(*) FROM questions") == 1
     assert sum("Question Q1 is open" in line for line in console.transcript) == 1
 
@@ -154,16 +122,6 @@ async def test_a_redelivered_event_with_a_new_id_is_still_deduplicated(
 async def test_bot_posts_are_never_questions(console: ConsoleDriver) -> None:
     """A message from a bot account in a help channel is ignored."""
     other_bot = Member("helperbot", "helperbot", is_bot=True)
-    handled = await console.app.dispatch(
-        MessagePosted(
-            event_id="bot-1",
-            community=COMMUNITY,
-            author=other_bot,
-            at=START,
-            conversation=Conversation("help"),
-            message_id="ext-9",
-            text="I am a bot",
-        )
-    )
+    handled = await console.app.dispatch(message_posted("bot-1", "ext-9", author=other_bot))
     assert handled is False
     assert await console.scalar("SELECT COUNT(*) FROM questions") == 0
