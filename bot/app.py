@@ -14,7 +14,9 @@ from bot.core.ports import ChatAdapter
 from bot.core.registry import cog_modules
 from bot.dispatcher import Dispatcher
 from bot.locales import Messages
-from bot.settings import CommunityDefaults, Settings
+from bot.retrieval.embedder import load_embedder
+from bot.retrieval.service import EmbedderLoader, KnowledgeBase
+from bot.settings import CommunityDefaults, Settings, project_dir
 from bot.storage.communities import ensure_community
 from bot.storage.db import Database
 
@@ -30,6 +32,7 @@ class App:
         *,
         clock: Clock | None = None,
         db_path: Path | None = None,
+        embedder_loader: EmbedderLoader | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock or Clock()
@@ -38,6 +41,14 @@ class App:
             busy_timeout_ms=settings.storage.busy_timeout_ms,
         )
         self.messages = Messages()
+        retrieval = settings.retrieval
+        self.knowledge = KnowledgeBase(
+            _knowledge_dir(retrieval.knowledge_dir),
+            self.db,
+            self.clock,
+            embedder_loader
+            or (lambda: load_embedder(retrieval.model) if retrieval.dense else None),
+        )
         self.dispatcher = Dispatcher(self)
         self.cogs: list[Cog] = []
         self.adapters: dict[str, ChatAdapter] = {}
@@ -54,6 +65,7 @@ class App:
     async def start(self) -> None:
         """Open the database, then discover and load every cog."""
         await self.db.open()
+        await self.knowledge.start()
         for module in cog_modules():
             cog: Cog = module.setup(self)
             self.dispatcher.register(cog)
@@ -69,6 +81,7 @@ class App:
             except Exception:
                 log.exception("cog %s failed to unload", cog.name)
         self.cogs.clear()
+        await self.knowledge.close()
         await self.db.close()
 
     async def dispatch(self, event: Event) -> bool:
@@ -97,3 +110,8 @@ class App:
     def forget_config(self, community_id: int) -> None:
         """Drop the cached settings after an admin change."""
         self._config_cache.pop(community_id, None)
+
+
+def _knowledge_dir(configured: Path) -> Path:
+    """A relative knowledge_dir is looked up beside the package, like config/."""
+    return configured if configured.is_absolute() else project_dir(str(configured))

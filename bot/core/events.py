@@ -87,3 +87,23 @@ class CommandInvoked(Event):
 @dataclass(frozen=True, kw_only=True)
 class MemberJoined(Event):
     """A member joined the community."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionOpened(Event):
+    """Internal: a question was recorded and its thread is open (author = the asker)."""
+
+    question_id: int
+    number: int
+    text: str
+    conversation: Conversation
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionSolved(Event):
+    """Internal: a question was marked solved (author = who marked it)."""
+
+    question_id: int
+    number: int
+    resolution: str
+    conversation: Conversation

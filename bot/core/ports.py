@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
+
+import numpy as np
 
 from bot.core.identity import Community, Conversation
 from bot.core.replies import Reply
@@ -23,12 +26,7 @@ class ChatAdapter(Protocol):
         ...
 
     async def open_thread(
-        self,
-        community: Community,
-        channel_id: str,
-        root_message_id: str,
-        title: str,
-        ref: str,
+        self, community: Community, channel_id: str, root_message_id: str, title: str, ref: str
     ) -> str:
         """Open (or find) the thread under a message; returns the thread id."""
         ...
@@ -43,4 +41,15 @@ class Clock(Protocol):
 
     def now(self) -> datetime:
         """The current time, UTC."""
+        ...
+
+
+class Embedder(Protocol):
+    """Turns texts into unit-length float32 vectors (blocking: call it off the event loop)."""
+
+    name: str
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Shape (len(texts), dim)."""
         ...

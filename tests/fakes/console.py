@@ -6,11 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from bot.adapters.console.adapter import ConsoleAdapter, ConsoleOutput
 from bot.app import App
 from bot.core.clock import Clock
+from bot.core.ports import Embedder
 from bot.settings import Settings, load_settings
+from tests.fakes.embedder import FakeEmbedder
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday morning
 
@@ -49,10 +52,22 @@ def default_settings() -> Settings:
 
 @asynccontextmanager
 async def console_community(
-    db_path: Path, settings: Settings | None = None, start: datetime = START
+    db_path: Path,
+    settings: Settings | None = None,
+    start: datetime = START,
+    embedder: Embedder | None | Literal["fake"] = "fake",
 ) -> AsyncIterator[ConsoleDriver]:
-    """A started bot with the console adapter on a database file; stopped afterwards."""
-    app = App(settings or default_settings(), clock=Clock(start, frozen=True), db_path=db_path)
+    """A started bot with the console adapter on a database file; stopped afterwards.
+
+    The knowledge base uses a FakeEmbedder unless a real one (or None: lexical-only) is given.
+    """
+    chosen = FakeEmbedder() if embedder == "fake" else embedder
+    app = App(
+        settings or default_settings(),
+        clock=Clock(start, frozen=True),
+        db_path=db_path,
+        embedder_loader=lambda: chosen,
+    )
     adapter = ConsoleAdapter(app, ConsoleOutput())
     app.add_adapter(adapter)
     await app.start()

@@ -24,6 +24,8 @@ TABLES = {
     "processed_events",
 }
 NOW = "2024-01-01T00:00:00+00:00"
+LATEST = bundled_migrations()[-1].version  # the schema version the code ships
+NEXT = LATEST + 1
 
 
 @pytest.fixture
@@ -70,11 +72,11 @@ async def count(db: Database, table: str) -> int:
 # ---- migrations and pragmas -----------------------------------------------------------------
 
 
-async def test_empty_database_gets_every_table_and_version_1(db: Database) -> None:
-    """A fresh file ends up with the whole schema at version 1."""
+async def test_empty_database_gets_every_table_and_the_latest_version(db: Database) -> None:
+    """A fresh file ends up with the whole schema at the latest version, numbered 1, 2, …"""
     assert await table_names(db) >= TABLES
-    assert await db.schema_version() == 1
-    assert [m.version for m in bundled_migrations()] == [1]
+    assert await db.schema_version() == LATEST
+    assert [m.version for m in bundled_migrations()] == list(range(1, LATEST + 1))
 
 
 async def test_open_sets_durability_pragmas(tmp_path: Path) -> None:
@@ -130,31 +132,33 @@ async def test_reopening_applies_nothing_and_keeps_data(tmp_path: Path) -> None:
         assert await second.migrate(bundled_migrations()) == []
         after = await second.fetchall("SELECT version, name, applied_at FROM schema_version")
         assert [tuple(r) for r in after] == [tuple(r) for r in before]
-        assert await second.schema_version() == 1
+        assert await second.schema_version() == LATEST
         assert await count(second, "communities") == 1
     finally:
         await second.close()
 
 
 async def test_new_migration_upgrades_existing_database_and_keeps_data(tmp_path: Path) -> None:
-    """A database at version 1 with rows gets migration 2 on the next start, rows intact."""
+    """An up-to-date database with rows gets a new migration on the next start, rows intact."""
     path = tmp_path / "entraide.db"
     first = Database(path)
     await first.open()
     await add_community(first, "guild-1")
     await first.close()
 
-    upgrade = Migration(2, "community_icon", "ALTER TABLE communities ADD COLUMN icon TEXT;")
+    upgrade = Migration(NEXT, "community_icon", "ALTER TABLE communities ADD COLUMN icon TEXT;")
     second = Database(path)
     await second.open(migrations=[*bundled_migrations(), upgrade])
     try:
-        assert await second.schema_version() == 2
+        assert await second.schema_version() == NEXT
         assert "icon" in await column_names(second, "communities")
         row = await second.fetchone("SELECT external_id, icon FROM communities")
         assert row is not None
         assert tuple(row) == ("guild-1", None)
         versions = await second.fetchall("SELECT version, name FROM schema_version ORDER BY 1")
-        assert [tuple(r) for r in versions] == [(1, "initial"), (2, "community_icon")]
+        assert tuple(versions[0]) == (1, "initial")
+        assert tuple(versions[-1]) == (NEXT, "community_icon")
+        assert len(versions) == NEXT
     finally:
         await second.close()
 
@@ -162,19 +166,19 @@ async def test_new_migration_upgrades_existing_database_and_keeps_data(tmp_path:
 async def test_migrate_returns_the_versions_it_applied(db: Database) -> None:
     """Only pending migrations run, in order, and the caller learns which."""
     extra = [
-        Migration(2, "a", "CREATE TABLE extra_a (x INTEGER);"),
-        Migration(3, "b", "CREATE TABLE extra_b (y INTEGER);"),
+        Migration(NEXT, "a", "CREATE TABLE extra_a (x INTEGER);"),
+        Migration(NEXT + 1, "b", "CREATE TABLE extra_b (y INTEGER);"),
     ]
-    assert await db.migrate([*bundled_migrations(), *extra]) == [2, 3]
+    assert await db.migrate([*bundled_migrations(), *extra]) == [NEXT, NEXT + 1]
     assert await db.migrate([*bundled_migrations(), *extra]) == []
-    assert await db.schema_version() == 3
+    assert await db.schema_version() == NEXT + 1
 
 
 async def test_failing_migration_rolls_back_entirely_and_raises(db: Database) -> None:
     """Bad SQL in the middle of a migration leaves no half-applied schema and no new version."""
     await add_community(db)
     broken = Migration(
-        2,
+        NEXT,
         "broken",
         "CREATE TABLE half_done (x INTEGER);\n"
         "ALTER TABLE communities ADD COLUMN icon TEXT;\n"
@@ -184,7 +188,7 @@ async def test_failing_migration_rolls_back_entirely_and_raises(db: Database) ->
     with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
         await db.migrate([*bundled_migrations(), broken])
 
-    assert await db.schema_version() == 1
+    assert await db.schema_version() == LATEST
     tables = await table_names(db)
     assert "half_done" not in tables
     assert "never_reached" not in tables
@@ -198,17 +202,17 @@ async def test_failing_migration_rolls_back_entirely_and_raises(db: Database) ->
 async def test_failing_migration_on_open_leaves_file_reopenable(tmp_path: Path) -> None:
     """A start that dies on a bad migration can be retried once the migration is fixed."""
     path = tmp_path / "entraide.db"
-    bad = Migration(2, "x", "CREATE TABLE t (x INTEGER);\nSELEC 1;\n")
+    bad = Migration(NEXT, "x", "CREATE TABLE t (x INTEGER);\nSELEC 1;\n")
     first = Database(path)
     with pytest.raises(sqlite3.OperationalError):
         await first.open(migrations=[*bundled_migrations(), bad])
     await first.close()
 
-    fixed = Migration(2, "x", "CREATE TABLE t (x INTEGER);\n")
+    fixed = Migration(NEXT, "x", "CREATE TABLE t (x INTEGER);\n")
     second = Database(path)
     await second.open(migrations=[*bundled_migrations(), fixed])
     try:
-        assert await second.schema_version() == 2
+        assert await second.schema_version() == NEXT
         assert "t" in await table_names(second)
     finally:
         await second.close()
@@ -241,8 +245,7 @@ def test_split_statements_keeps_trigger_body_whole() -> None:
 
 def test_split_statements_of_bundled_schema_are_each_complete() -> None:
     """Every piece of the shipped schema is one complete statement, both triggers included."""
-    (initial,) = bundled_migrations()
-    statements = split_statements(initial.sql)
+    statements = [s for m in bundled_migrations() for s in split_statements(m.sql)]
     assert all(sqlite3.complete_statement(s) for s in statements)
     triggers = [s for s in statements if "CREATE TRIGGER" in s]
     assert len(triggers) == 2

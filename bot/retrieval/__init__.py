@@ -1,0 +1,1 @@
+"""Knowledge-base retrieval: articles, BM25, dense embeddings, hybrid fusion, evaluation."""

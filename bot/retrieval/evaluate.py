@@ -1,0 +1,129 @@
+"""`kb eval`: retrieval quality on a data set of corpus and queries in JSON lines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from bot.retrieval import metrics
+from bot.retrieval.embedder import SentenceEmbedder
+from bot.retrieval.index import Document, HybridIndex, Mode
+from bot.retrieval.text import query_views
+
+
+@dataclass(frozen=True)
+class Query:
+    """One evaluation query."""
+
+    id: str
+    text: str
+    relevant: frozenset[str]
+    candidates: tuple[str, ...] | None
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Objects of a JSON-lines file; a bad line raises ValueError naming file and line."""
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+    return rows
+
+
+def load_corpus(path: Path) -> list[Document]:
+    """Corpus lines {"id", "title", "body"} as index documents."""
+    documents = []
+    for row in read_jsonl(path):
+        title, body = str(row.get("title") or ""), str(row.get("body") or "")
+        documents.append(
+            Document(
+                id=str(row["id"]),
+                lexical_text=f"{title}\n{title}\n{body}",
+                dense_texts=tuple(t for t in (title, body, f"{title}. {body}") if t.strip())
+                or (" ",),
+            )
+        )
+    return documents
+
+
+def load_queries(path: Path) -> list[Query]:
+    """Query lines {"query", "relevant", "candidates"?}."""
+    return [
+        Query(
+            id=str(row.get("id", n)),
+            text=str(row["query"]),
+            relevant=frozenset(map(str, row.get("relevant", []))),
+            candidates=tuple(map(str, row["candidates"])) if row.get("candidates") else None,
+        )
+        for n, row in enumerate(read_jsonl(path))
+    ]
+
+
+def build_index(
+    documents: Sequence[Document], embedder: SentenceEmbedder | None, progress: bool = True
+) -> HybridIndex:
+    """Index the corpus, embedding every document text in batches."""
+    if embedder is None:
+        return HybridIndex(documents, None)
+    texts = [t for d in documents for t in d.dense_texts]
+    chunks = []
+    step = 256
+    for start in tqdm(
+        range(0, len(texts), step), desc="embedding corpus", disable=not progress, file=sys.stderr
+    ):
+        chunks.append(embedder.encode(texts[start : start + step]))
+    matrix = np.vstack(chunks) if chunks else np.zeros((0, embedder.dim), np.float32)
+    vectors, at = [], 0
+    for d in documents:
+        vectors.append(matrix[at : at + len(d.dense_texts)])
+        at += len(d.dense_texts)
+    return HybridIndex(documents, vectors, embedder.dim)
+
+
+def evaluate(
+    index: HybridIndex,
+    queries: Sequence[Query],
+    embedder: SentenceEmbedder | None,
+    mode: Mode,
+    progress: bool = True,
+    **rank_options: Any,
+) -> dict[str, float]:
+    """Rank every query (among its candidates when given) and average the metrics."""
+    position = {d.id: i for i, d in enumerate(index.documents)}
+    views = [query_views(q.text) for q in queries]
+    flat = [v for vs in views for v in vs]
+    encoded = embedder.encode(flat) if embedder is not None and mode != "bm25" else None
+    query_vectors: list[np.ndarray | None] = []
+    at = 0
+    for vs in views:
+        query_vectors.append(None if encoded is None else encoded[at : at + len(vs)])
+        at += len(vs)
+    runs = []
+    for n, query in enumerate(
+        tqdm(queries, desc=f"ranking ({mode})", disable=not progress, file=sys.stderr)
+    ):
+        candidates = (
+            [position[c] for c in query.candidates if c in position] if query.candidates else None
+        )
+        ranked = index.rank(
+            query.text,
+            query_vectors[n],
+            mode=mode,
+            candidates=candidates,
+            limit=10,
+            **rank_options,
+        )
+        runs.append(([index.documents[s.index].id for s in ranked], set(query.relevant)))
+    return metrics.summarise(runs)

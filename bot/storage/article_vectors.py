@@ -1,0 +1,50 @@
+"""Cached article embeddings, keyed by content hash and model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import aiosqlite
+import numpy as np
+
+
+async def load(
+    conn: aiosqlite.Connection, model: str, hashes: Iterable[str]
+) -> dict[str, np.ndarray]:
+    """Vectors already computed for these content hashes."""
+    wanted = list(hashes)
+    found: dict[str, np.ndarray] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        cur = await conn.execute(
+            f"SELECT content_hash, dim, count, vectors FROM article_vectors"
+            f" WHERE model = ? AND content_hash IN ({marks})",
+            (model, *chunk),
+        )
+        for row in await cur.fetchall():
+            array = np.frombuffer(row[3], dtype=np.float32).reshape(int(row[2]), int(row[1]))
+            found[str(row[0])] = array
+    return found
+
+
+async def store(
+    tx: aiosqlite.Connection, model: str, vectors: dict[str, np.ndarray], at: datetime
+) -> None:
+    """Save newly computed vectors."""
+    await tx.executemany(
+        "INSERT OR REPLACE INTO article_vectors"
+        " (content_hash, model, dim, count, vectors, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                h,
+                model,
+                int(v.shape[1]),
+                int(v.shape[0]),
+                v.astype(np.float32).tobytes(),
+                at.isoformat(),
+            )
+            for h, v in vectors.items()
+        ],
+    )
