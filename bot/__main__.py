@@ -35,6 +35,8 @@ def _logging(settings: Settings, quiet: bool) -> None:
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # bm25s logs every index build at DEBUG through its own handler.
+    logging.getLogger("bm25s").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

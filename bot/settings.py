@@ -75,8 +75,8 @@ class CommunityDefaults(Section):
     thread_intro: bool = True
     suggestions: bool = True
     suggest_max: int = Field(default=3, ge=1, le=3)
-    suggest_min_similarity: float = Field(default=0.55, ge=0.0, le=1.0)
-    suggest_min_coverage: float = Field(default=0.5, ge=0.0, le=1.0)
+    suggest_min_similarity: float = Field(default=0.6, ge=0.0, le=1.0)
+    suggest_min_coverage: float = Field(default=0.65, ge=0.0, le=1.0)
 
 
 class ConsoleSettings(Section):

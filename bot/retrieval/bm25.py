@@ -22,8 +22,9 @@ class Bm25Index:
         corpus = [doc if doc else ["\u2205"] for doc in documents] or [["\u2205"]]
         self._model.index(corpus, show_progress=False)
         self._df: dict[str, int] = {}
-        for doc in documents:
-            for term in set(doc):
+        self._terms = [frozenset(doc) for doc in documents]
+        for terms in self._terms:
+            for term in terms:
                 self._df[term] = self._df.get(term, 0) + 1
 
     def idf(self, term: str) -> float:
@@ -41,10 +42,20 @@ class Bm25Index:
         result: np.ndarray = self._model.get_scores(known)[: self.size]
         return result.astype(np.float32)
 
-    def ceiling(self, query: list[str]) -> float:
-        """Score a document would get if it contained every query term many times.
+    def coverage(self, query: list[str], document: int) -> float:
+        """Share of the query's information (idf mass) whose terms the document contains.
 
-        Dividing by it gives a 0–1 'how much of the query does this cover' figure that,
-        unlike raw BM25, means the same thing for every query.
+        Unlike a BM25 score it means the same for every query (0–1), so it can gate
+        whether to answer at all when no embedding model is loaded. Unknown words count
+        as information the knowledge base doesn't have.
         """
-        return sum(self.idf(t) for t in query) * (K1 + 1)
+        unique = set(query)
+        weights = {t: self.idf(t) if t in self._df else self._unknown_idf() for t in unique}
+        total = sum(weights.values())
+        if total <= 0:
+            return 0.0
+        found = sum(w for t, w in weights.items() if t in self._terms[document])
+        return found / total
+
+    def _unknown_idf(self) -> float:
+        return math.log(1 + (self.size + 0.5) / 0.5)

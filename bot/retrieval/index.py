@@ -74,7 +74,6 @@ class HybridIndex:
             return []
         tokens = tokenize(query, language)
         lexical = self.bm25.scores(tokens)[pool]
-        ceiling = self.bm25.ceiling(tokens)
         dense = None
         if self.dense is not None and query_vectors is not None and mode != "bm25":
             views = np.atleast_2d(query_vectors)
@@ -93,7 +92,7 @@ class HybridIndex:
                 index=int(pool[j]),
                 score=float(fused[j]),
                 dense=None if dense is None else float(dense[j]),
-                coverage=float(lexical[j] / ceiling) if ceiling > 0 else 0.0,
+                coverage=self.bm25.coverage(tokens, int(pool[j])),
             )
             for j in order
         ]

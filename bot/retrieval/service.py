@@ -143,6 +143,10 @@ class KnowledgeBase:
             return None
         return await self.encoder.encode(query_views(text))
 
+    def by_key(self, key: str) -> Article | None:
+        """An article by its key ('en/marking-solved'), if it still exists."""
+        return next((a for a in self._snapshot.articles if a.key == key), None)
+
     def article(self, slug: str, language: str) -> Article | None:
         """An article by slug, in `language` if translated, else in English."""
         by_key = {a.key: a for a in self._snapshot.articles}

@@ -108,6 +108,11 @@ async def by_origin(tx: aiosqlite.Connection, community_id: int, origin_id: str)
     return await _one(tx, "q.community_id = ? AND q.origin_id = ?", (community_id, origin_id))
 
 
+async def by_id(tx: aiosqlite.Connection, community_id: int, question_id: int) -> Question | None:
+    """A question by its row id, within a community."""
+    return await _one(tx, "q.community_id = ? AND q.id = ?", (community_id, question_id))
+
+
 async def by_number(tx: aiosqlite.Connection, community_id: int, number: int) -> Question | None:
     """The question Q<number> of a community."""
     return await _one(tx, "q.community_id = ? AND q.number = ?", (community_id, number))

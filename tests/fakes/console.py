@@ -56,14 +56,21 @@ async def console_community(
     settings: Settings | None = None,
     start: datetime = START,
     embedder: Embedder | None | Literal["fake"] = "fake",
+    knowledge_dir: Path | None = None,
 ) -> AsyncIterator[ConsoleDriver]:
     """A started bot with the console adapter on a database file; stopped afterwards.
 
-    The knowledge base uses a FakeEmbedder unless a real one (or None: lexical-only) is given.
+    The knowledge base is empty (so the bot suggests nothing) unless `knowledge_dir` is
+    given; it embeds with a FakeEmbedder unless a real one (or None: lexical-only) is given.
     """
     chosen = FakeEmbedder() if embedder == "fake" else embedder
+    settings = settings or default_settings()
+    if knowledge_dir is None:
+        knowledge_dir = db_path.parent / "empty-knowledge"
+        knowledge_dir.mkdir(exist_ok=True)
+    retrieval = settings.retrieval.model_copy(update={"knowledge_dir": knowledge_dir})
     app = App(
-        settings or default_settings(),
+        settings.model_copy(update={"retrieval": retrieval}),
         clock=Clock(start, frozen=True),
         db_path=db_path,
         embedder_loader=lambda: chosen,

@@ -13,6 +13,8 @@ from bot.core.events import (
     MessageDeleted,
     MessageEdited,
     MessagePosted,
+    QuestionOpened,
+    QuestionSolved,
     ReplyPosted,
 )
 from bot.core.identity import Conversation
@@ -48,7 +50,8 @@ class QuestionsCog(Cog):
                 language=ctx.language,
                 at=event.at,
             )
-        await self._open_thread(ctx, question)
+        question = await self._open_thread(ctx, question)
+        await self._announce_opened(ctx, question)
 
     @command("ask", Option("question", "text"))
     async def ask(self, ctx: Context, question: str) -> None:
@@ -75,6 +78,24 @@ class QuestionsCog(Cog):
                 record = await questions.by_origin(tx, ctx.community_id, record.origin_id) or record
         record = await self._open_thread(ctx, record)
         await ctx.tell("questions.ask_done", ref=record.ref)
+        await self._announce_opened(ctx, record)
+
+    async def _announce_opened(self, ctx: Context, question: Question) -> None:
+        """Let other features (suggestions, nudges) know; deduplicated by its event id."""
+        if question.thread_id is None:
+            return
+        await ctx.app.dispatch(
+            QuestionOpened(
+                event_id=f"question.{question.id}.opened",
+                community=ctx.event.community,
+                author=ctx.event.author,
+                at=ctx.event.at,
+                question_id=question.id,
+                number=question.number,
+                text=question.text,
+                conversation=Conversation(question.channel_id, question.thread_id),
+            )
+        )
 
     async def _open_thread(self, ctx: Context, question: Question) -> Question:
         """Open the thread and post the intro; each step is recorded, so a replay resumes."""
@@ -203,6 +224,18 @@ class QuestionsCog(Cog):
         await ctx.send(where, _render.solved(ctx, question, member.id))
         if ctx.conversation != where:
             await ctx.tell("questions.solved_elsewhere", ref=question.ref)
+        await ctx.app.dispatch(
+            QuestionSolved(
+                event_id=f"question.{question.id}.solved",
+                community=ctx.event.community,
+                author=member,
+                at=ctx.event.at,
+                question_id=question.id,
+                number=question.number,
+                resolution=_logic.resolution(answers, question.asker_id),
+                conversation=where,
+            )
+        )
 
     async def delete_member_data(self, community_id: int, member_id: int) -> None:
         """Blank the member's stored texts; rows stay anonymous for statistics."""

@@ -1,0 +1,178 @@
+"""Suggestion handlers: offer articles on new questions, take feedback, record gaps."""
+
+from __future__ import annotations
+
+from bot.cogs.suggestions import _logic, _render
+from bot.context import Context
+from bot.core.cog import Cog, listen, on_button
+from bot.core.events import ButtonPressed, QuestionOpened, QuestionSolved
+from bot.core.identity import Conversation
+from bot.storage import knowledge, questions
+from bot.storage.knowledge import Shown
+from bot.storage.questions import Question
+
+
+class SuggestionsCog(Cog):
+    """Answers new questions from the knowledge base when it is confident, else stays quiet."""
+
+    name = "suggestions"
+    member_tables = ("kb_feedback",)
+
+    @listen(QuestionOpened)
+    async def on_question(self, ctx: Context, event: QuestionOpened) -> None:
+        """Offer up to three confident articles in the question's thread."""
+        if not ctx.config.suggestions:
+            return
+        kb = ctx.app.knowledge
+        async with ctx.app.db.read() as conn:
+            shown = await knowledge.shown_for(conn, event.question_id)
+            feedback = await knowledge.feedback_of(conn, ctx.community_id)
+        if shown is not None and shown.message_id is not None:
+            return  # already offered: a replay
+        if shown is None:
+            vectors = await kb.embed(event.text)
+            learned = _logic.adjustments(
+                feedback, None if vectors is None else vectors[0], event.text
+            )
+            hits = await kb.search(
+                event.text,
+                ctx.language,
+                vectors=vectors,
+                adjust=lambda article: learned.get(article.key, 0.0),
+            )
+            chosen = _logic.confident(hits, ctx.config, kb.lexical_only)
+            async with ctx.app.db.transaction() as tx:
+                if not chosen:
+                    await knowledge.set_outcome(tx, event.question_id, "silent")
+                    return
+                shown = await knowledge.record_shown(
+                    tx,
+                    ctx.community_id,
+                    event.question_id,
+                    [hit.article.key for hit in chosen],
+                    event.at,
+                )
+                await knowledge.set_outcome(tx, event.question_id, "suggested")
+        articles = [a for a in map(kb.by_key, shown.articles) if a is not None]
+        if not articles:
+            return
+        reply = _render.suggestions(ctx, event.question_id, f"Q{event.number}", articles)
+        message_id = await ctx.send(event.conversation, reply)
+        async with ctx.app.db.transaction() as tx:
+            await knowledge.set_shown_message(tx, event.question_id, message_id)
+
+    async def _load(self, ctx: Context, question_id: int) -> tuple[Question, Shown] | None:
+        async with ctx.app.db.read() as conn:
+            question = await questions.by_id(conn, ctx.community_id, question_id)
+            shown = await knowledge.shown_for(conn, question_id)
+        if question is None or shown is None:
+            await ctx.tell("error.button_expired")
+            return None
+        return question, shown
+
+    @on_button(_render.SOLVED_ACTION)
+    async def solved(self, ctx: Context, event: ButtonPressed) -> None:
+        """'This solved it': a vote for the article; from the asker it also solves the question."""
+        question_id, _, position = event.value.partition(":")
+        loaded = await self._load(ctx, int(question_id or 0))
+        if loaded is None:
+            return
+        question, shown = loaded
+        index = int(position or 0)
+        if not 0 <= index < len(shown.articles):
+            await ctx.tell("error.button_expired")
+            return
+        article_key = shown.articles[index]
+        vectors = await ctx.app.knowledge.embed(question.text)
+        is_asker = question.asker_external_id == ctx.event.author.id
+        solve_now = is_asker and question.status != "solved"
+        async with ctx.app.db.transaction() as tx:
+            await knowledge.add_feedback(
+                tx,
+                community_id=ctx.community_id,
+                question_id=question.id,
+                article=article_key,
+                member_id=ctx.member_id,
+                verdict=1,
+                query_text=question.text,
+                query_vector=None if vectors is None else vectors[0],
+                at=event.at,
+            )
+            if solve_now:
+                await questions.change_status(
+                    tx,
+                    question,
+                    "solved",
+                    event.at,
+                    ctx.member_id,
+                    solved_at=event.at.isoformat(),
+                    solved_by=ctx.member_id,
+                    resolution="kb",
+                )
+                await knowledge.set_outcome(tx, question.id, "solved")
+        if not solve_now:
+            await ctx.tell("suggestions.thanks_helpful")
+            return
+        article = ctx.app.knowledge.by_key(article_key)
+        title = article.title if article else article_key
+        where = Conversation(question.channel_id, question.thread_id)
+        await ctx.send(where, _render.solved_by_kb(ctx, question.ref, title))
+        await ctx.app.dispatch(
+            QuestionSolved(
+                event_id=f"question.{question.id}.solved",
+                community=event.community,
+                author=event.author,
+                at=event.at,
+                question_id=question.id,
+                number=question.number,
+                resolution="kb",
+                conversation=where,
+            )
+        )
+
+    @on_button(_render.UNHELPFUL_ACTION)
+    async def unhelpful(self, ctx: Context, event: ButtonPressed) -> None:
+        """'Not helpful': a vote against every article shown; the community takes over."""
+        loaded = await self._load(ctx, int(event.value or 0))
+        if loaded is None:
+            return
+        question, shown = loaded
+        vectors = await ctx.app.knowledge.embed(question.text)
+        async with ctx.app.db.transaction() as tx:
+            for article_key in shown.articles:
+                await knowledge.add_feedback(
+                    tx,
+                    community_id=ctx.community_id,
+                    question_id=question.id,
+                    article=article_key,
+                    member_id=ctx.member_id,
+                    verdict=-1,
+                    query_text=question.text,
+                    query_vector=None if vectors is None else vectors[0],
+                    at=event.at,
+                )
+            if question.asker_external_id == event.author.id and question.status != "solved":
+                await knowledge.set_outcome(tx, question.id, "rejected")
+        await ctx.tell("suggestions.thanks_unhelpful")
+
+    @listen(QuestionSolved)
+    async def on_solved(self, ctx: Context, event: QuestionSolved) -> None:
+        """A question people solved after the knowledge base failed is a knowledge gap."""
+        if event.resolution not in ("community", "staff"):
+            return
+        async with ctx.app.db.transaction() as tx:
+            cur = await tx.execute(
+                "SELECT kb_outcome FROM questions WHERE id = ?", (event.question_id,)
+            )
+            row = await cur.fetchone()
+            if row is not None and row[0] in ("silent", "rejected"):
+                await knowledge.add_gap(tx, ctx.community_id, event.question_id, event.at)
+
+    async def delete_member_data(self, community_id: int, member_id: int) -> None:
+        """Keep verdicts for ranking, without who gave them or the text they were about."""
+        async with self.app.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE kb_feedback SET member_id = NULL, query_text = '', query_vector = NULL"
+                " WHERE community_id = ? AND member_id = ?",
+                (community_id, member_id),
+            )

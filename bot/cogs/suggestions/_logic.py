@@ -1,0 +1,69 @@
+"""Pure rules: which hits are confident enough, and what past feedback teaches.
+
+Feedback works on phrasings. A verdict counts for a new question when the two phrasings are
+close (cosine ≥ 0.75 with the model, word overlap ≥ 0.5 without). An article confirmed
+("This solved it") for a close phrasing gains +0.15 confidence; an article rejected ("Not
+helpful") for close phrasings at least twice loses 0.3. The retrieval service turns the same
+adjustment into a ranking boost, so confirmed articles rise and rejected ones sink.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from bot.retrieval.service import Hit
+from bot.retrieval.text import tokenize
+from bot.settings import CommunityDefaults
+from bot.storage.knowledge import Feedback
+
+CLOSE_COSINE = 0.75
+CLOSE_OVERLAP = 0.5
+CONFIRM_BONUS = 0.15
+REJECT_PENALTY = 0.3
+REJECTIONS_TO_DEMOTE = 2
+
+
+def overlap(a: Sequence[str], b: Sequence[str]) -> float:
+    """Jaccard overlap of two token lists."""
+    left, right = set(a), set(b)
+    return len(left & right) / len(left | right) if left | right else 0.0
+
+
+def is_close(vector: np.ndarray | None, tokens: Sequence[str], feedback: Feedback) -> bool:
+    """Whether a past verdict was given for a phrasing close to this one."""
+    past = feedback.query_vector
+    if vector is not None and past is not None and past.shape == vector.shape:
+        return float(vector @ past) >= CLOSE_COSINE
+    return overlap(tokens, tokenize(feedback.query_text)) >= CLOSE_OVERLAP
+
+
+def adjustments(
+    feedback: Sequence[Feedback], vector: np.ndarray | None, text: str
+) -> dict[str, float]:
+    """Confidence adjustment per article key, from verdicts on close phrasings."""
+    tokens = tokenize(text)
+    confirmed: set[str] = set()
+    rejected: Counter[str] = Counter()
+    for item in feedback:
+        if not is_close(vector, tokens, item):
+            continue
+        if item.verdict > 0:
+            confirmed.add(item.article)
+        else:
+            rejected[item.article] += 1
+    result: dict[str, float] = {}
+    for article in confirmed | set(rejected):
+        value = CONFIRM_BONUS if article in confirmed else 0.0
+        if rejected[article] >= REJECTIONS_TO_DEMOTE:
+            value -= REJECT_PENALTY
+        result[article] = value
+    return result
+
+
+def confident(hits: Sequence[Hit], config: CommunityDefaults, lexical_only: bool) -> list[Hit]:
+    """The hits worth showing: above the community's threshold, at most suggest_max."""
+    floor = config.suggest_min_coverage if lexical_only else config.suggest_min_similarity
+    return [hit for hit in hits if hit.confidence >= floor][: config.suggest_max]

@@ -1,0 +1,53 @@
+"""Suggestion replies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.context import Context
+from bot.core.replies import Button, Reply
+from bot.retrieval.articles import Article
+
+SOLVED_ACTION = "kb.solved"
+UNHELPFUL_ACTION = "kb.unhelpful"
+
+
+def reference(ctx: Context, article: Article) -> str:
+    """Where to read the whole article: its URL, else the /kb show command."""
+    return article.url or ctx.t("suggestions.show_hint", slug=article.slug)
+
+
+def suggestions(ctx: Context, question_id: int, ref: str, articles: Sequence[Article]) -> Reply:
+    """Up to three articles with an excerpt each, and the feedback buttons."""
+    lines = [ctx.t("suggestions.header", ref=ref)]
+    for number, article in enumerate(articles, start=1):
+        lines.append(
+            ctx.t(
+                "suggestions.item",
+                number=number,
+                title=article.title,
+                excerpt=article.excerpt(),
+                where=reference(ctx, article),
+            )
+        )
+    if len(articles) == 1:
+        solved = [
+            Button(ctx.t("suggestions.button_solved"), SOLVED_ACTION, f"{question_id}:0", "success")
+        ]
+    else:
+        solved = [
+            Button(
+                ctx.t("suggestions.button_solved_n", number=n + 1),
+                SOLVED_ACTION,
+                f"{question_id}:{n}",
+                "success",
+            )
+            for n in range(len(articles))
+        ]
+    unhelpful = Button(ctx.t("suggestions.button_unhelpful"), UNHELPFUL_ACTION, str(question_id))
+    return Reply("\n".join(lines), buttons=(*solved, unhelpful))
+
+
+def solved_by_kb(ctx: Context, ref: str, title: str) -> Reply:
+    """Public note that the asker found the answer in an article."""
+    return Reply(ctx.t("suggestions.solved_by_kb", ref=ref, title=title))

@@ -1,0 +1,130 @@
+"""What the knowledge-base features remember: suggestions shown, feedback, knowledge gaps."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The suggestion message of a question."""
+
+    question_id: int
+    message_id: str | None
+    articles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One member's verdict on one article for one question."""
+
+    article: str
+    verdict: int
+    query_text: str
+    query_vector: np.ndarray | None
+
+
+async def set_outcome(tx: aiosqlite.Connection, question_id: int, outcome: str) -> None:
+    """Record what the knowledge base did for a question (silent, suggested, rejected, solved)."""
+    await tx.execute("UPDATE questions SET kb_outcome = ? WHERE id = ?", (outcome, question_id))
+
+
+async def record_shown(
+    tx: aiosqlite.Connection,
+    community_id: int,
+    question_id: int,
+    articles: list[str],
+    at: datetime,
+) -> Shown:
+    """Remember which articles a question was offered (once); returns the stored row."""
+    await tx.execute(
+        "INSERT OR IGNORE INTO kb_suggestions (community_id, question_id, articles, created_at)"
+        " VALUES (?, ?, ?, ?)",
+        (community_id, question_id, json.dumps(articles), at.isoformat()),
+    )
+    shown = await shown_for(tx, question_id)
+    assert shown is not None
+    return shown
+
+
+async def shown_for(tx: aiosqlite.Connection, question_id: int) -> Shown | None:
+    """The suggestions a question got, if any."""
+    cur = await tx.execute(
+        "SELECT question_id, message_id, articles FROM kb_suggestions WHERE question_id = ?",
+        (question_id,),
+    )
+    row = await cur.fetchone()
+    if row is None:
+        return None
+    return Shown(int(row[0]), row[1], tuple(json.loads(row[2])))
+
+
+async def set_shown_message(tx: aiosqlite.Connection, question_id: int, message_id: str) -> None:
+    """The id of the message that showed the suggestions."""
+    await tx.execute(
+        "UPDATE kb_suggestions SET message_id = ? WHERE question_id = ?", (message_id, question_id)
+    )
+
+
+async def add_feedback(
+    tx: aiosqlite.Connection,
+    *,
+    community_id: int,
+    question_id: int,
+    article: str,
+    member_id: int,
+    verdict: int,
+    query_text: str,
+    query_vector: np.ndarray | None,
+    at: datetime,
+) -> bool:
+    """Store a verdict; False if this member already judged this article for this question."""
+    blob = None if query_vector is None else query_vector.astype(np.float32).tobytes()
+    cur = await tx.execute(
+        "INSERT OR IGNORE INTO kb_feedback (community_id, question_id, article, member_id,"
+        " verdict, query_text, query_vector, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (community_id, question_id, article, member_id, verdict, query_text, blob, at.isoformat()),
+    )
+    return (cur.rowcount or 0) > 0
+
+
+async def feedback_of(conn: aiosqlite.Connection, community_id: int) -> list[Feedback]:
+    """Every verdict given in a community (what ranking learns from)."""
+    cur = await conn.execute(
+        "SELECT article, verdict, query_text, query_vector FROM kb_feedback WHERE community_id = ?",
+        (community_id,),
+    )
+    return [
+        Feedback(
+            str(row[0]),
+            int(row[1]),
+            str(row[2]),
+            None if row[3] is None else np.frombuffer(row[3], dtype=np.float32),
+        )
+        for row in await cur.fetchall()
+    ]
+
+
+async def add_gap(
+    tx: aiosqlite.Connection, community_id: int, question_id: int, at: datetime
+) -> None:
+    """Mark a question as one the knowledge base could not answer but people did."""
+    await tx.execute(
+        "INSERT OR IGNORE INTO kb_gaps (community_id, question_id, created_at) VALUES (?, ?, ?)",
+        (community_id, question_id, at.isoformat()),
+    )
+
+
+async def gaps_of(conn: aiosqlite.Connection, community_id: int) -> list[tuple[int, str]]:
+    """(question number, question text) of every knowledge gap, oldest first."""
+    cur = await conn.execute(
+        "SELECT q.number, q.text FROM kb_gaps g JOIN questions q ON q.id = g.question_id"
+        " WHERE g.community_id = ? ORDER BY g.id",
+        (community_id,),
+    )
+    return [(int(row[0]), str(row[1])) for row in await cur.fetchall()]
