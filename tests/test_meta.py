@@ -56,10 +56,10 @@ def test_cogs_and_core_never_import_a_platform_library(path: Path) -> None:
 
 
 def test_no_print_in_the_bot_package() -> None:
-    """Output goes through logging or the console's output object (the CLI entry excepted)."""
+    """Output goes through logging or the console's output object (command-line modules excepted)."""
     offenders = []
     for path in python_files():
-        if path.name == "__main__.py":
+        if path.name in ("__main__.py", "kb_cli.py"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):

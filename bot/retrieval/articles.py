@@ -94,7 +94,8 @@ def parse_article(path: Path, text: str) -> Article | ArticleError:
         meta = tomllib.loads("\n".join(lines[1:end]))
     except tomllib.TOMLDecodeError as exc:
         found = TOML_LINE_RE.search(str(exc))
-        line = int(found.group(1)) + 1 if found else 2
+        # "at end of document" has no line: blame the last front matter line.
+        line = int(found.group(1)) + 1 if found else end
         return ArticleError(name, line, f"front matter is not valid TOML: {exc}")
     problem = _check_meta(meta)
     if problem:

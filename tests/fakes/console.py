@@ -55,7 +55,7 @@ async def console_community(
     db_path: Path,
     settings: Settings | None = None,
     start: datetime = START,
-    embedder: Embedder | None | Literal["fake"] = "fake",
+    embedder: Embedder | Literal["fake"] | None = "fake",
     knowledge_dir: Path | None = None,
 ) -> AsyncIterator[ConsoleDriver]:
     """A started bot with the console adapter on a database file; stopped afterwards.

@@ -1,0 +1,53 @@
+"""Knowledge-base commands."""
+
+from __future__ import annotations
+
+from bot.cogs.kb import _logic, _render
+from bot.context import Context
+from bot.core.cog import Cog
+from bot.core.commands import ArgumentError, Option, command
+from bot.storage import knowledge
+
+MAX_GAP_TOPICS = 5
+
+
+class KnowledgeCog(Cog):
+    """/kb search, show, reload and gaps."""
+
+    name = "kb"
+
+    @command("kb search", Option("text", "text"))
+    async def search(self, ctx: Context, text: str) -> None:
+        """Search the knowledge base."""
+        kb = ctx.app.knowledge
+        hits = await kb.search(text, ctx.language, limit=3)
+        relevant = [h for h in hits if _logic.worth_listing(h, kb.lexical_only)]
+        await ctx.reply(_render.search_results(ctx, text, relevant), ephemeral=True)
+
+    @command("kb show", Option("article", "word"))
+    async def show(self, ctx: Context, article: str) -> None:
+        """Show one article in full."""
+        found = ctx.app.knowledge.article(article.strip().lower(), ctx.language)
+        if found is None:
+            raise ArgumentError("kb.not_found", slug=article)
+        await ctx.reply(_render.article(ctx, found), ephemeral=True)
+
+    @command("kb reload", admin_only=True)
+    async def reload(self, ctx: Context) -> None:
+        """Re-read the knowledge base files (only changed articles are re-embedded)."""
+        report = await ctx.app.knowledge.reload()
+        await ctx.reply(_render.reload_report(ctx, report), ephemeral=True)
+
+    @command("kb gaps", staff_only=True)
+    async def gaps(self, ctx: Context) -> None:
+        """Topics people asked about that no article answered, most frequent first."""
+        async with ctx.app.db.read() as conn:
+            gaps = await knowledge.gaps_of(conn, ctx.community_id)
+        if not gaps:
+            await ctx.tell("kb.no_gaps")
+            return
+        texts = [text for _, text in gaps]
+        encoder = ctx.app.knowledge.encoder
+        vectors = await encoder.encode(texts) if encoder is not None else None
+        groups = _logic.cluster(texts, vectors)[:MAX_GAP_TOPICS]
+        await ctx.reply(_render.gaps(ctx, gaps, groups), ephemeral=True)

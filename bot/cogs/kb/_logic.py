@@ -1,0 +1,43 @@
+"""Grouping knowledge gaps into topics (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from bot.cogs.suggestions._logic import overlap
+from bot.retrieval.service import Hit
+from bot.retrieval.text import tokenize
+
+SAME_TOPIC_COSINE = 0.6
+SAME_TOPIC_OVERLAP = 0.3
+# /kb search is asked for, so it lists weaker matches than automatic suggestions would.
+MIN_SEARCH_SIMILARITY = 0.35
+MIN_SEARCH_COVERAGE = 0.3
+
+
+def worth_listing(hit: Hit, lexical_only: bool) -> bool:
+    """Whether a /kb search result is related enough to show at all."""
+    return hit.confidence >= (MIN_SEARCH_COVERAGE if lexical_only else MIN_SEARCH_SIMILARITY)
+
+
+def cluster(texts: Sequence[str], vectors: np.ndarray | None) -> list[list[int]]:
+    """Greedy single pass: each text joins the first group whose first member is close
+    enough (cosine with vectors, word overlap without), else starts a new group.
+    Groups come back largest first, ties by first appearance."""
+    groups: list[list[int]] = []
+    tokens = [tokenize(t) for t in texts]
+    for i in range(len(texts)):
+        for group in groups:
+            head = group[0]
+            if vectors is not None:
+                close = float(vectors[i] @ vectors[head]) >= SAME_TOPIC_COSINE
+            else:
+                close = overlap(tokens[i], tokens[head]) >= SAME_TOPIC_OVERLAP
+            if close:
+                group.append(i)
+                break
+        else:
+            groups.append([i])
+    return sorted(groups, key=lambda g: (-len(g), g[0]))

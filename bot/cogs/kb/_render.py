@@ -1,0 +1,68 @@
+"""Texts of the knowledge-base commands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.cogs.suggestions._render import reference
+from bot.context import Context
+from bot.retrieval.articles import Article
+from bot.retrieval.service import Hit, LoadReport
+
+MAX_ARTICLE_CHARS = 1800
+MAX_ERRORS_SHOWN = 5
+
+
+def search_results(ctx: Context, text: str, hits: Sequence[Hit]) -> str:
+    """Numbered results with excerpts, or a 'nothing found' line."""
+    if not hits:
+        return ctx.t("kb.no_results", text=text[:100])
+    lines = [ctx.t("kb.results_header", text=text[:100])]
+    for number, hit in enumerate(hits, start=1):
+        article = hit.article
+        lines.append(
+            ctx.t(
+                "suggestions.item",
+                number=number,
+                title=article.title,
+                excerpt=article.excerpt(),
+                where=reference(ctx, article),
+            )
+        )
+    return "\n".join(lines)
+
+
+def article(ctx: Context, found: Article) -> str:
+    """An article's title and body (shortened for chat), and its link."""
+    body = found.body
+    if len(body) > MAX_ARTICLE_CHARS:
+        body = body[:MAX_ARTICLE_CHARS].rsplit(" ", 1)[0] + " …"
+    parts = [f"**{found.title}**", body]
+    if found.url:
+        parts.append(found.url)
+    return "\n\n".join(parts)
+
+
+def reload_report(ctx: Context, report: LoadReport) -> str:
+    """Counts, then the first skipped files with their line and reason."""
+    lines = [
+        ctx.t(
+            "kb.reloaded",
+            articles=report.articles,
+            embedded=report.embedded,
+            reused=report.reused,
+            skipped=len(report.errors),
+        )
+    ]
+    lines += [f"• {error}" for error in report.errors[:MAX_ERRORS_SHOWN]]
+    return "\n".join(lines)
+
+
+def gaps(ctx: Context, gaps: Sequence[tuple[int, str]], groups: Sequence[list[int]]) -> str:
+    """One line per topic: how many questions, an example, and their numbers."""
+    lines = [ctx.t("kb.gaps_header")]
+    for group in groups:
+        example = " ".join(gaps[group[0]][1].split())[:120]
+        refs = ", ".join(f"Q{gaps[i][0]}" for i in group)
+        lines.append(ctx.t("kb.gap_item", count=len(group), example=example, refs=refs))
+    return "\n".join(lines)

@@ -1,0 +1,107 @@
+"""`python -m bot kb index|search|eval`: the knowledge base from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from bot.core.clock import Clock
+from bot.retrieval import evaluate
+from bot.retrieval.embedder import load_embedder
+from bot.retrieval.service import KnowledgeBase
+from bot.settings import Settings, project_dir
+from bot.storage.db import Database
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `kb` and its subcommands."""
+    kb = sub.add_parser("kb", help="knowledge base: index, search, evaluate")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    index = kb_sub.add_parser("index", help="load and embed the articles (cached in the db)")
+    index.add_argument("--db", type=Path, help="database file (default from settings)")
+    search = kb_sub.add_parser("search", help="rank articles for a question")
+    search.add_argument("text")
+    search.add_argument("--lang", default="en", choices=["en", "fr"])
+    search.add_argument("--mode", default="hybrid", choices=["dense", "bm25", "hybrid"])
+    search.add_argument("--limit", type=int, default=5)
+    search.add_argument("--db", type=Path, help="database file (default from settings)")
+    ev = kb_sub.add_parser("eval", help="retrieval metrics on CORPUS.jsonl QUERIES.jsonl")
+    ev.add_argument("corpus", type=Path)
+    ev.add_argument("queries", type=Path)
+    ev.add_argument("--mode", default="hybrid", choices=["dense", "bm25", "hybrid"])
+    ev.add_argument("--model", help="sentence-transformers model (default from settings)")
+    ev.add_argument(
+        "--whole-corpus", action="store_true", help="ignore candidates: search the whole corpus"
+    )
+    ev.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the chosen kb subcommand; returns the exit code."""
+    if args.kb_command == "eval":
+        return _eval(args, settings)
+    return asyncio.run(_with_kb(args, settings))
+
+
+def _knowledge_dir(settings: Settings) -> Path:
+    configured = settings.retrieval.knowledge_dir
+    return configured if configured.is_absolute() else project_dir(str(configured))
+
+
+async def _with_kb(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(args.db or settings.storage.db_path)
+    await db.open()
+    retrieval = settings.retrieval
+    kb = KnowledgeBase(
+        _knowledge_dir(settings),
+        db,
+        Clock(),
+        lambda: load_embedder(retrieval.model) if retrieval.dense else None,
+    )
+    try:
+        report = await kb.start()
+        if args.kb_command == "index":
+            for error in report.errors:
+                print(f"skipped {error}", file=sys.stderr)
+            print(
+                f"{report.articles} articles: {report.embedded} embedded, "
+                f"{report.reused} from cache, {len(report.errors)} skipped"
+            )
+            return 1 if report.errors else 0
+        hits = await kb.search(args.text, args.lang, limit=args.limit, mode=args.mode)
+        for rank, hit in enumerate(hits, start=1):
+            dense = "-" if hit.dense is None else f"{hit.dense:.3f}"
+            print(
+                f"{rank}. {hit.article.key}  score {hit.score:.3f}  confidence "
+                f"{hit.confidence:.3f}  dense {dense}  coverage {hit.coverage:.2f}  "
+                f"{hit.article.title}"
+            )
+        return 0
+    finally:
+        await kb.close()
+        await db.close()
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        documents = evaluate.load_corpus(args.corpus)
+        queries = evaluate.load_queries(args.queries)
+        if args.whole_corpus:
+            queries = [evaluate.Query(q.id, q.text, q.relevant, None) for q in queries]
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"entraide: cannot read the data set: {exc}", file=sys.stderr)
+        return 2
+    embedder = None
+    if args.mode != "bm25":
+        embedder = load_embedder(args.model or settings.retrieval.model)
+        if embedder is None:
+            print("entraide: the embedding model could not be loaded", file=sys.stderr)
+            return 2
+    progress = not args.no_progress
+    index = evaluate.build_index(documents, embedder, progress=progress)
+    result = evaluate.evaluate(index, queries, embedder, args.mode, progress=progress)
+    print(json.dumps(result))
+    return 0

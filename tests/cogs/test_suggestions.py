@@ -1,0 +1,196 @@
+"""Knowledge-base suggestions: confident answers only, feedback that teaches, gaps, /kb."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.console import ConsoleDriver, console_community
+
+FIXTURE_KB = Path(__file__).resolve().parent.parent / "fixtures" / "knowledge"
+
+
+@pytest.fixture
+async def community(tmp_path: Path) -> AsyncIterator[ConsoleDriver]:
+    """A console community whose knowledge base is the five fixture articles."""
+    async with console_community(tmp_path / "kb.db", knowledge_dir=FIXTURE_KB) as driver:
+        yield driver
+
+
+async def test_a_confident_match_is_suggested_in_the_thread(community: ConsoleDriver) -> None:
+    """The best article is offered under the intro, with an excerpt and both buttons."""
+    out = await community.feed("alice: How do I reset my password? The email never came")
+    assert out[2] == "M3 [#help › Q1] entraide: 📚 These articles may answer Q1:"
+    assert out[3].startswith("    1. **How do I reset my password?** — Open Settings, choose")
+    assert out[3].endswith("(/kb show reset-password)  [This solved it] [Not helpful]")
+    assert await community.scalar("SELECT kb_outcome FROM questions") == "suggested"
+
+
+async def test_no_confident_match_means_silence(community: ConsoleDriver) -> None:
+    """An unrelated question gets no suggestion at all, and that is recorded."""
+    out = await community.feed("alice: What is the best pizza place near the office?")
+    assert len(out) == 2  # the post and the thread intro, nothing else
+    assert await community.scalar("SELECT kb_outcome FROM questions") == "silent"
+
+
+async def test_suggestions_can_be_switched_off(community: ConsoleDriver) -> None:
+    """With suggestions false the bot never offers articles."""
+    await community.feed("admin /entraide config set suggestions false")
+    out = await community.feed("alice: How do I reset my password?")
+    assert not any("📚" in line for line in out)
+
+
+async def test_threshold_is_a_community_setting(community: ConsoleDriver) -> None:
+    """Raising suggest_min_similarity silences a match that passed before."""
+    await community.feed("admin /entraide config set suggest_min_similarity 0.99")
+    out = await community.feed("alice: How do I reset my password? The email never came")
+    assert not any("📚" in line for line in out)
+
+
+async def test_several_articles_get_numbered_buttons_and_a_link(community: ConsoleDriver) -> None:
+    """Two confident articles: one 'solved it' button each, and the article URL when set."""
+    await community.feed("admin /entraide config set suggest_min_similarity 0.3")
+    out = await community.feed("alice: password settings export")
+    block = "\n".join(out)
+    assert "[1 solved it] [2 solved it]" in block
+    assert "[Not helpful]" in block
+
+
+async def test_the_asker_pressing_this_solved_it_solves_by_the_kb(
+    community: ConsoleDriver,
+) -> None:
+    """The question is solved with resolution 'kb' and the thread is told which article."""
+    await community.feed("alice: How do I reset my password? The email never came")
+    out = await community.feed("alice press ^entraide This solved it")
+    assert out[1] == (
+        "M4 [#help › Q1] entraide: ✅ Q1 is solved by the article “How do I reset my password?”."
+        " Glad it helped!"
+    )
+    row = await community.app.db.fetchone("SELECT status, resolution, kb_outcome FROM questions")
+    assert row is not None
+    assert tuple(row) == ("solved", "kb", "solved")
+    assert await community.scalar("SELECT verdict FROM kb_feedback") == 1
+
+
+async def test_another_member_pressing_only_gives_feedback(community: ConsoleDriver) -> None:
+    """Bob's vote is thanked privately and stored; the question stays open; no double vote."""
+    await community.feed("alice: How do I reset my password? The email never came")
+    out = await community.feed("bob press ^entraide This solved it", "bob press M3 This solved it")
+    assert out[1].startswith("M4 (only bob) entraide: Thanks! Your feedback helps")
+    assert await community.scalar("SELECT status FROM questions") == "open"
+    assert await community.scalar("SELECT COUNT(*) FROM kb_feedback") == 1
+
+
+async def test_not_helpful_by_the_asker_marks_the_suggestion_rejected(
+    community: ConsoleDriver,
+) -> None:
+    """The rejection is recorded per article and the asker is told the community takes over."""
+    await community.feed("alice: How do I reset my password? The email never came")
+    out = await community.feed("alice press ^entraide Not helpful")
+    assert "the community will take it from here" in out[1]
+    assert await community.scalar("SELECT kb_outcome FROM questions") == "rejected"
+    assert await community.scalar("SELECT verdict FROM kb_feedback") == -1
+
+
+async def test_rejections_demote_an_article_for_close_phrasings(community: ConsoleDriver) -> None:
+    """Two askers reject the same article for a phrasing: the next asker isn't offered it."""
+    question = "alice: How do I reset my password? The email never came"
+    await community.feed(question, "alice press ^entraide Not helpful")
+    await community.feed(question.replace("alice", "bob"), "bob press ^entraide Not helpful")
+    out = await community.feed(question.replace("alice", "carol"))
+    assert not any("reset-password" in line for line in out)
+
+
+async def test_a_confirmation_lifts_an_article_above_the_threshold(
+    community: ConsoleDriver,
+) -> None:
+    """An article confirmed for a phrasing is offered for the same phrasing even when weak."""
+    await community.feed("admin /entraide config set suggest_min_similarity 0.5")
+    question = "alice: forgot password mail missing spam folder help"
+    out = await community.feed(question)
+    assert not any("📚" in line for line in out)
+    await community.feed("admin /entraide config set suggest_min_similarity 0.3")
+    await community.feed("bob: forgot password mail missing spam folder help")
+    await community.feed("bob press ^entraide This solved it")
+    await community.feed("admin /entraide config set suggest_min_similarity 0.5")
+    out = await community.feed("carol: forgot password mail missing spam folder help")
+    assert any("How do I reset my password?" in line for line in out)
+
+
+async def test_unanswered_by_the_kb_but_solved_by_people_is_a_gap(
+    community: ConsoleDriver,
+) -> None:
+    """Silent questions later solved by the community show up in /kb gaps, grouped."""
+    await community.feed(
+        "alice: Can I print invoices in landscape orientation?",
+        "bob reply Q1: Yes, in the print dialog.",
+        "alice /solved Q1",
+        "dave: How to print an invoice in landscape orientation",
+        "bob reply Q2: Print dialog, Landscape.",
+        "dave /solved Q2",
+        "carol: What is the best pizza place near the office?",
+        "carol /solved Q3",
+    )
+    assert await community.scalar("SELECT COUNT(*) FROM kb_gaps") == 2
+    out = await community.feed("erin /entraide help", "erin /kb gaps", "bob /kb gaps")
+    gaps = "\n".join(out)
+    assert "• 2× “Can I print invoices in landscape orientation?” — Q1, Q2" in gaps
+    assert "Sorry, /kb gaps is for staff and moderators." in gaps
+
+
+async def test_kb_search_and_show(community: ConsoleDriver) -> None:
+    """Anyone can search and read an article; unknown slugs get a hint."""
+    out = await community.feed("dave /kb search dark theme", "dave /kb show dark-mode")
+    assert out[1] == "M1 (only dave) entraide: Knowledge base results for “dark theme”:"
+    assert out[2].startswith("    1. **Is there a dark mode?**")
+    assert out[4] == "M2 (only dave) entraide: **Is there a dark mode?**"
+    out = await community.feed("dave /kb show nothing-here", "dave /kb search zebra crossing")
+    assert out[1].endswith(
+        'There is no article called "nothing-here". Try /kb search with a few words.'
+    )
+    assert "No article matches “zebra crossing”." in out[3]
+
+
+async def test_french_community_gets_french_articles_and_english_fallback(
+    community: ConsoleDriver,
+) -> None:
+    """A French community reads the French article; untranslated ones come in English."""
+    await community.feed("admin /entraide config set language fr")
+    out = await community.feed("dave /kb show dark-mode", "dave /kb show export-data")
+    assert out[1].endswith("**Existe-t-il un mode sombre ?**")
+    assert "M3 (only dave) entraide: **How do I export my data as CSV?**" in out
+    assert "    https://example.org/export" in out
+
+
+async def test_kb_reload_reports_skipped_files(tmp_path: Path) -> None:
+    """Admins reload; a malformed file is reported with its name and line and skipped."""
+    kb_dir = tmp_path / "kb"
+    (kb_dir / "en").mkdir(parents=True)
+    good = (FIXTURE_KB / "en" / "dark-mode.md").read_text(encoding="utf-8")
+    (kb_dir / "en" / "dark-mode.md").write_text(good, encoding="utf-8")
+    async with console_community(tmp_path / "r.db", knowledge_dir=kb_dir) as driver:
+        (kb_dir / "en" / "broken.md").write_text('+++\ntitle = "x\n+++\nbody\n', encoding="utf-8")
+        (kb_dir / "en" / "export.md").write_text(
+            (FIXTURE_KB / "en" / "export-data.md").read_text(encoding="utf-8"), encoding="utf-8"
+        )
+        out = await driver.feed("bob /kb reload", "admin /kb reload")
+        assert "only community admins" in out[1]
+        assert out[3].endswith(
+            "Knowledge base reloaded: 2 articles (1 embedded, 1 unchanged), 1 skipped."
+        )
+        assert out[4].startswith(
+            f"    • {kb_dir / 'en' / 'broken.md'}:2: front matter is not valid"
+        )
+
+
+async def test_lexical_only_mode_still_answers(tmp_path: Path) -> None:
+    """Without a model the bot ranks with BM25 and gates on coverage."""
+    async with console_community(
+        tmp_path / "l.db", knowledge_dir=FIXTURE_KB, embedder=None
+    ) as driver:
+        assert driver.app.knowledge.lexical_only
+        out = await driver.feed("alice: reset password email", "bob: best pizza near office")
+    assert any("How do I reset my password?" in line for line in out)
+    assert sum("📚" in line for line in out) == 1
