@@ -56,7 +56,7 @@ def test_cogs_and_core_never_import_a_platform_library(path: Path) -> None:
 
 
 def test_no_print_in_the_bot_package() -> None:
-    """Output goes through logging or the console's output object (command-line modules excepted)."""
+    """Output goes through logging or the console output object (command-line modules aside)."""
     offenders = []
     for path in python_files():
         if path.name in ("__main__.py", "kb_cli.py"):
