@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.cogs.suggestions._render import reference
+from bot.cogs.suggestions._render import numbered
 from bot.context import Context
 from bot.retrieval.articles import Article
 from bot.retrieval.service import Hit, LoadReport
@@ -17,19 +17,8 @@ def search_results(ctx: Context, text: str, hits: Sequence[Hit]) -> str:
     """Numbered results with excerpts, or a 'nothing found' line."""
     if not hits:
         return ctx.t("kb.no_results", text=text[:100])
-    lines = [ctx.t("kb.results_header", text=text[:100])]
-    for number, hit in enumerate(hits, start=1):
-        article = hit.article
-        lines.append(
-            ctx.t(
-                "suggestions.item",
-                number=number,
-                title=article.title,
-                excerpt=article.excerpt(),
-                where=reference(ctx, article),
-            )
-        )
-    return "\n".join(lines)
+    header = ctx.t("kb.results_header", text=text[:100])
+    return "\n".join([header, *numbered(ctx, [hit.article for hit in hits])])
 
 
 def article(ctx: Context, found: Article) -> str:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import aiosqlite
+import numpy as np
+
 from bot.cogs.suggestions import _logic, _render
 from bot.context import Context
 from bot.core.cog import Cog, listen, on_button
@@ -87,17 +92,7 @@ class SuggestionsCog(Cog):
         is_asker = question.asker_external_id == ctx.event.author.id
         solve_now = is_asker and question.status != "solved"
         async with ctx.app.db.transaction() as tx:
-            await knowledge.add_feedback(
-                tx,
-                community_id=ctx.community_id,
-                question_id=question.id,
-                article=article_key,
-                member_id=ctx.member_id,
-                verdict=1,
-                query_text=question.text,
-                query_vector=None if vectors is None else vectors[0],
-                at=event.at,
-            )
+            await self._vote(tx, ctx, question, [article_key], 1, vectors)
             if solve_now:
                 await questions.change_status(
                     tx,
@@ -139,21 +134,33 @@ class SuggestionsCog(Cog):
         question, shown = loaded
         vectors = await ctx.app.knowledge.embed(question.text)
         async with ctx.app.db.transaction() as tx:
-            for article_key in shown.articles:
-                await knowledge.add_feedback(
-                    tx,
-                    community_id=ctx.community_id,
-                    question_id=question.id,
-                    article=article_key,
-                    member_id=ctx.member_id,
-                    verdict=-1,
-                    query_text=question.text,
-                    query_vector=None if vectors is None else vectors[0],
-                    at=event.at,
-                )
+            await self._vote(tx, ctx, question, shown.articles, -1, vectors)
             if question.asker_external_id == event.author.id and question.status != "solved":
                 await knowledge.set_outcome(tx, question.id, "rejected")
         await ctx.tell("suggestions.thanks_unhelpful")
+
+    async def _vote(
+        self,
+        tx: aiosqlite.Connection,
+        ctx: Context,
+        question: Question,
+        article_keys: Sequence[str],
+        verdict: int,
+        vectors: np.ndarray | None,
+    ) -> None:
+        """Store the presser's verdict on each article for this question's phrasing."""
+        for article_key in article_keys:
+            await knowledge.add_feedback(
+                tx,
+                community_id=ctx.community_id,
+                question_id=question.id,
+                article=article_key,
+                member_id=ctx.member_id,
+                verdict=verdict,
+                query_text=question.text,
+                query_vector=None if vectors is None else vectors[0],
+                at=ctx.event.at,
+            )
 
     @listen(QuestionSolved)
     async def on_solved(self, ctx: Context, event: QuestionSolved) -> None:

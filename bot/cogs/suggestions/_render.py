@@ -17,19 +17,23 @@ def reference(ctx: Context, article: Article) -> str:
     return article.url or ctx.t("suggestions.show_hint", slug=article.slug)
 
 
+def numbered(ctx: Context, articles: Sequence[Article]) -> list[str]:
+    """One line per article: number, title, excerpt and where to read it."""
+    return [
+        ctx.t(
+            "suggestions.item",
+            number=number,
+            title=article.title,
+            excerpt=article.excerpt(),
+            where=reference(ctx, article),
+        )
+        for number, article in enumerate(articles, start=1)
+    ]
+
+
 def suggestions(ctx: Context, question_id: int, ref: str, articles: Sequence[Article]) -> Reply:
     """Up to three articles with an excerpt each, and the feedback buttons."""
-    lines = [ctx.t("suggestions.header", ref=ref)]
-    for number, article in enumerate(articles, start=1):
-        lines.append(
-            ctx.t(
-                "suggestions.item",
-                number=number,
-                title=article.title,
-                excerpt=article.excerpt(),
-                where=reference(ctx, article),
-            )
-        )
+    lines = [ctx.t("suggestions.header", ref=ref), *numbered(ctx, articles)]
     if len(articles) == 1:
         solved = [
             Button(ctx.t("suggestions.button_solved"), SOLVED_ACTION, f"{question_id}:0", "success")
