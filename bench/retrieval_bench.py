@@ -13,6 +13,7 @@ import resource
 import sys
 import tempfile
 import time
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
@@ -90,11 +91,8 @@ class _EncodeProgress:
     def split(self) -> dict[str, float]:
         """Model time and ms per text for short texts (titles, aliases) and long (bodies)."""
         result: dict[str, float] = {}
-        for name, keep in (
-            ("short", lambda n: n <= LONG_TOKENS),
-            ("long", lambda n: n > LONG_TOKENS),
-        ):
-            chosen = [(t, s) for t, n, s in self.batches if keep(n)]
+        for name, long in (("short", False), ("long", True)):
+            chosen = [(t, s) for t, n, s in self.batches if (n > LONG_TOKENS) == long]
             texts, seconds = sum(t for t, _ in chosen), sum(s for _, s in chosen)
             result[f"{name}_texts"] = texts
             result[f"{name}_model_s"] = round(seconds, 2)
@@ -108,6 +106,7 @@ async def _cold_build(kb_dir: Path, db_path: Path, texts: int) -> tuple[Embedder
     loaded: dict[str, Any] = {}
 
     def loader() -> Embedder | None:
+        loaded["imports_included"] = "sentence_transformers" not in sys.modules
         t0 = time.perf_counter()
         embedder = load_embedder(DEFAULT_MODEL)
         loaded["seconds"] = time.perf_counter() - t0
@@ -139,6 +138,7 @@ async def _cold_build(kb_dir: Path, db_path: Path, texts: int) -> tuple[Embedder
         "texts_embedded": embedded_texts,
         "seconds": round(seconds, 2),
         "model_load_s": round(loaded.get("seconds", 0.0), 2),
+        "model_load_includes_imports": loaded.get("imports_included", False),
         "model_forward_s": round(model_s, 2),
         "texts_per_s": round(embedded_texts / model_s, 1) if model_s else 0.0,
         **progress.split(),
@@ -178,8 +178,39 @@ async def _restart(
     )
 
 
-async def _latency(kb: KnowledgeBase, questions: list[parts.Question]) -> dict[str, Any]:
-    """One question at a time: hybrid (with embedding), a breakdown, dense and BM25 modes."""
+async def _hybrid_blas_limited(
+    kb: KnowledgeBase, questions: list[parts.Question]
+) -> dict[str, dict[str, float]]:
+    """Hybrid latency with numpy's BLAS on one thread (torch keeps its own), then again with
+    the default, so the order of the passes can't explain a difference.
+
+    OpenBLAS threads spin after each dense product and compete with torch for the cores.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # not a dependency of the bot (scikit-learn brings it)
+        return {}
+
+    async def one_pass() -> dict[str, float]:
+        timings = []
+        for text, _ in questions:
+            t0 = time.perf_counter()
+            await kb.search(text, "en", limit=3)
+            timings.append(time.perf_counter() - t0)
+        return parts.percentiles(timings)
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        limited = await one_pass()
+    return {"blas_1_thread": limited, "default_again": await one_pass()}
+
+
+async def _latency(
+    kb: KnowledgeBase, questions: list[parts.Question], ranked: dict[str, list[list[str]]]
+) -> dict[str, Any]:
+    """One question at a time: hybrid (with embedding), a breakdown, dense and BM25 modes.
+
+    Fills `ranked` with each mode's top keys per question (for the confusion counts).
+    """
     for text, _ in questions[:5]:  # warm-up, not counted
         await kb.search(text, "en", limit=3)
     hybrid_t, hybrid_keys = [], []
@@ -221,8 +252,10 @@ async def _latency(kb: KnowledgeBase, questions: list[parts.Question]) -> dict[s
         hits = await kb.search(text, "en", limit=3, mode="bm25")
         bm25_t.append(time.perf_counter() - t0)
         bm25_keys.append([h.article.key for h in hits])
+    ranked["hybrid"], ranked["dense"], ranked["bm25_mode"] = hybrid_keys, dense_keys, bm25_keys
     return {
         "hybrid": {**parts.percentiles(hybrid_t), **parts.accuracy(hybrid_keys, questions)},
+        "hybrid_numpy_blas_1_thread": await _hybrid_blas_limited(kb, questions),
         "dense": parts.accuracy(dense_keys, questions),
         "bm25_mode": {**parts.percentiles(bm25_t), **parts.accuracy(bm25_keys, questions)},
         "breakdown_p50_ms": {
@@ -250,8 +283,14 @@ async def _throughput(kb: KnowledgeBase, questions: list[parts.Question]) -> dic
         total_t += seconds
         assert len(results) == CONCURRENT
         rounds.append({"seconds": round(seconds, 3), "embedding_calls": kb.encoder.calls - calls})
+    assert kb.embedder is not None
+    batch = [q for q, _ in questions[:CONCURRENT]]
+    t0 = time.perf_counter()
+    kb.embedder.encode(batch)
+    model_only = time.perf_counter() - t0
     return {
         "concurrent": CONCURRENT,
+        "model_encode_batch_s": round(model_only, 3),
         "rounds": rounds,
         "questions_per_s": round(CONCURRENT * ROUNDS / total_t, 1),
         "embedding_calls_per_round": rounds[-1]["embedding_calls"],
@@ -275,7 +314,7 @@ async def _process(kb_dir: Path, db_path: Path, question: str, workdir: Path) ->
         "suggestion_line": next((s for s in measured["stdout"] if "📚" in s), None),
         "stderr_tail": measured["stderr_tail"][-500:],
         "import_only_s": await retrieval_process.import_seconds(),
-        "bot_peak_rss_kib": retrieval_process.children_peak_rss_kib(),
+        "bot_peak_rss_kib": measured["peak_rss_kib"],
     }
 
 
@@ -303,12 +342,17 @@ async def run(articles: int = ARTICLES) -> dict[str, Any]:
         db, kb, results["restart"] = await _restart(kb_dir, db_path, embedder, questions[0][0])
         try:
             others.start()
-            results["latency"] = await _latency(kb, questions)
+            ranked: dict[str, list[list[str]]] = {}
+            results["latency"] = await _latency(kb, questions, ranked)
             results["latency"]["others_cpu_share"] = others.share()
             others.start()
             results["throughput"] = await _throughput(kb, questions)
             results["throughput"]["others_cpu_share"] = others.share()
-            results["rank_bm25"] = parts.rank_bm25_baseline(kb.articles, questions)
+            results["rank_bm25"] = parts.rank_bm25_baseline(kb.articles, questions, ranked)
+            slots = {g.key: astuple(g.spec) for g in generated}
+            results["top1_misses_by_wrong_slot"] = {
+                mode: parts.confusions(keys, questions, slots) for mode, keys in ranked.items()
+            }
         finally:
             await kb.close()
             await db.close()
@@ -346,13 +390,17 @@ def summary(r: dict[str, Any]) -> str:
     cold, restart, lat = r["cold_build"], r["restart"], r["latency"]
     hybrid, bm25, rb = lat["hybrid"], lat["bm25_mode"], r["rank_bm25"]
     thr, proc = r["throughput"], r["process_restart"]
+    b1 = lat["hybrid_numpy_blas_1_thread"].get("blas_1_thread", {})
+    b2 = lat["hybrid_numpy_blas_1_thread"].get("default_again", {})
     lines = [
         f"retrieval benchmark ({r['corpus']['articles']} articles, "
         f"{r['corpus']['questions']} questions, {r['machine_cores']} cores, "
         f"{r['bench_seconds']:.0f}s in all)",
         f"  cold build: {cold['seconds']:.1f}s for {cold['articles']} articles, "
         f"{cold['texts_embedded']} texts embedded ({cold['texts_per_s']:.0f} texts/s in the "
-        f"model; model load {cold['model_load_s']:.1f}s)",
+        f"model; model load {cold['model_load_s']:.1f}s, "
+        f"{'with' if cold['model_load_includes_imports'] else 'libraries already imported, no'} "
+        "imports)",
         f"    model time: short texts {cold['short_texts']} × {cold['short_ms_per_text']} ms = "
         f"{cold['short_model_s']}s, bodies {cold['long_texts']} × {cold['long_ms_per_text']} ms"
         f" = {cold['long_model_s']}s; db {cold['db_mib']} MiB",
@@ -369,16 +417,25 @@ def summary(r: dict[str, Any]) -> str:
         f"  hybrid search, one at a time: p50 {hybrid['p50_ms']} ms "
         f"{_mark(hybrid['p50_ms'], TARGETS['p50_ms'])}, p95 {hybrid['p95_ms']} ms, "
         f"p99 {hybrid['p99_ms']} ms {_mark(hybrid['p99_ms'], TARGETS['p99_ms'])}",
+        f"    with numpy BLAS on 1 thread: p50 {b1.get('p50_ms', '—')} ms, p95 "
+        f"{b1.get('p95_ms', '—')} ms, p99 {b1.get('p99_ms', '—')} ms (default again after it: "
+        f"p50 {b2.get('p50_ms', '—')}, p95 {b2.get('p95_ms', '—')}, p99 {b2.get('p99_ms', '—')})",
         "    p50 breakdown (ms): "
         + ", ".join(f"{k} {v}" for k, v in lat["breakdown_p50_ms"].items()),
         f"  {thr['concurrent']} concurrent: {thr['questions_per_s']:.0f} questions/s "
         f"{_mark(thr['questions_per_s'], TARGETS['throughput_qps'], True)}, "
         f"{thr['embedding_calls_per_round']} embedding calls per {thr['concurrent']} questions "
-        f"(rounds: {', '.join(str(x['seconds']) + 's' for x in thr['rounds'])})",
+        f"(rounds: {', '.join(str(x['seconds']) + 's' for x in thr['rounds'])}; the model alone "
+        f"takes {thr['model_encode_batch_s']}s for {thr['concurrent']} questions in one call)",
         f"  top-1 accuracy: hybrid {hybrid['top1']:.1%}, dense {lat['dense']['top1']:.1%}, "
         f"our BM25 {bm25['top1']:.1%}, rank_bm25 {rb['top1']:.1%} (recall@3: hybrid "
         f"{hybrid['recall_at_3']:.1%}, BM25 {bm25['recall_at_3']:.1%}, rank_bm25 "
         f"{rb['recall_at_3']:.1%})",
+        "  top-1 misses by the one slot they got wrong: "
+        + "; ".join(
+            f"{mode} " + ", ".join(f"{k} {v}" for k, v in counts.items() if v)
+            for mode, counts in r["top1_misses_by_wrong_slot"].items()
+        ),
         f"  BM25 latency: ours p50 {bm25['p50_ms']} / p95 {bm25['p95_ms']} / p99 "
         f"{bm25['p99_ms']} ms; rank_bm25 p50 {rb['p50_ms']} / p95 {rb['p95_ms']} / p99 "
         f"{rb['p99_ms']} ms (build {rb['build_s']}s)",

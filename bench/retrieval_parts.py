@@ -52,7 +52,9 @@ def simple_tokens(text: str) -> list[str]:
 
 
 def rank_bm25_baseline(
-    articles: Sequence[Article], questions: Sequence[Question]
+    articles: Sequence[Article],
+    questions: Sequence[Question],
+    ranked_out: dict[str, list[list[str]]],
 ) -> dict[str, Any]:
     """rank_bm25.BM25Okapi over title + aliases + body: build time, latency, accuracy."""
     started = time.perf_counter()
@@ -68,6 +70,7 @@ def rank_bm25_baseline(
         top = top[np.argsort(-scores[top], kind="stable")]
         timings.append(time.perf_counter() - t0)
         ranked.append(list(keys[top]))
+    ranked_out["rank_bm25"] = ranked
     return {"build_s": round(build, 3), **percentiles(timings), **accuracy(ranked, questions)}
 
 
@@ -81,10 +84,11 @@ def profile_rank(index: HybridIndex, text: str, vectors: np.ndarray) -> dict[str
         steps[name] = time.perf_counter() - t0
         return value
 
-    assert index.dense is not None
+    dense_index = index.dense
+    assert dense_index is not None
     tokens = timed("tokenize", lambda: tokenize(text, "en"))
     lexical = timed("bm25_scores", lambda: index.bm25.scores(tokens))
-    dense = timed("dense_scores", lambda: index.dense.scores_many(np.atleast_2d(vectors)))
+    dense = timed("dense_scores", lambda: dense_index.scores_many(np.atleast_2d(vectors)))
     fused = timed("fuse", lambda: fusion.zscore(dense.mean(axis=0), lexical))
     order = timed("argsort", lambda: np.argsort(-fused, kind="stable")[:3])
     timed("coverage", lambda: [index.bm25.coverage(tokens, int(j)) for j in order])
@@ -115,7 +119,8 @@ def vector_subsets(
     }
     result = {}
     for name, rows_of in choices.items():
-        rows, new_starts = [], []
+        rows: list[int] = []
+        new_starts: list[int] = []
         for s, e in zip(starts, ends, strict=True):
             new_starts.append(len(rows))
             rows.extend(rows_of(int(s), int(e)))
@@ -196,3 +201,22 @@ class OtherLoad:
         if elapsed <= 0:
             return 0.0
         return round(max(0.0, (busy - self._at[1]) - (own - self._at[2])) / elapsed, 3)
+
+
+def confusions(
+    ranked: Sequence[Sequence[str]],
+    questions: Sequence[Question],
+    slots: dict[str, tuple[int, ...]],
+) -> dict[str, int]:
+    """For top-1 misses: how many got only one slot wrong (which one), or several."""
+    names = ("area", "action", "platform", "problem")
+    counts = dict.fromkeys((*names, "several", "none"), 0)
+    for keys, (_, gold) in zip(ranked, questions, strict=True):
+        if not keys:
+            counts["none"] += 1
+        elif keys[0] != gold:
+            wrong = [
+                n for n, a, b in zip(names, slots[keys[0]], slots[gold], strict=True) if a != b
+            ]
+            counts[wrong[0] if len(wrong) == 1 else "several"] += 1
+    return counts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import resource
+import re
 import sys
 import time
 from pathlib import Path
@@ -36,6 +36,7 @@ async def bot_until_suggestion(
         )
         assert proc.stdout is not None
         first_output = suggestion = None
+        peak = 0
         lines: list[str] = []
         try:
             async with asyncio.timeout(limit_s):
@@ -46,6 +47,7 @@ async def bot_until_suggestion(
                     first_output = first_output if first_output is not None else now
                     if suggestion is None and MARKER in line:
                         suggestion = now
+                    peak = max(peak, _peak_rss_kib(proc.pid))
                 code = await proc.wait()
         except TimeoutError:
             proc.kill()
@@ -57,6 +59,7 @@ async def bot_until_suggestion(
         "seconds_to_exit": round(total, 3),
         "exit_code": code,
         "suggested": suggestion is not None,
+        "peak_rss_kib": peak,
         "stdout": lines,
         "stderr_tail": errors.read_text(encoding="utf-8", errors="replace")[-2000:],
     }
@@ -79,9 +82,17 @@ async def import_seconds() -> float:
     return round(time.perf_counter() - started, 3)
 
 
-def children_peak_rss_kib() -> int:
-    """Largest peak RSS of any finished child process (KiB on Linux)."""
-    return int(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+def _peak_rss_kib(pid: int) -> int:
+    """VmHWM of a running process (KiB); 0 once it is gone.
+
+    Not RUSAGE_CHILDREN: after vfork/exec a child's ru_maxrss starts at the parent's peak.
+    """
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return 0
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+    return int(found.group(1)) if found else 0
 
 
 def _round(value: float | None) -> float | None:

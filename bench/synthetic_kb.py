@@ -303,7 +303,7 @@ class _Writer:
             f"other devices.",
             f"Version {self.rng.randint(3, 9)}.{self.rng.randint(0, 20)} and later can "
             f"{self.pick(verbs)} several {self.pick(areas)} at once.",
-            f"Tip: press Ctrl+{self.pick('BDEGJKLMPU')} to {self.pick(verbs)} "
+            f"Tip: press Ctrl+{self.pick(list('BDEGJKLMPU'))} to {self.pick(verbs)} "
             f"{self.pick(areas)} without the mouse.",
             f"Clearing the app cache on {self.pick(PLATFORMS[spec.platform])} often helps "
             f"when the problem comes back.",
