@@ -51,6 +51,12 @@ class Article:
             digest.update(b"\x00" + text.encode())
         return digest.hexdigest()
 
+    def tokens_hash(self, tokenizer_version: str) -> str:
+        """Changes whenever what BM25 indexes (or the tokenizer) changes."""
+        digest = hashlib.sha256(f"{tokenizer_version}\x00{self.lang}\x00".encode())
+        digest.update(self.lexical_text.encode())
+        return digest.hexdigest()
+
     def excerpt(self, limit: int = 180) -> str:
         """The first sentences of the body, at most `limit` characters, on one line."""
         text = " ".join(plain(self.body).split())

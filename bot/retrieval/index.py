@@ -40,10 +40,16 @@ class HybridIndex:
     """Ranks documents for a query by dense cosine, BM25, or both fused."""
 
     def __init__(
-        self, documents: Sequence[Document], vectors: Sequence[np.ndarray] | None, dim: int = 0
+        self,
+        documents: Sequence[Document],
+        vectors: Sequence[np.ndarray] | None,
+        dim: int = 0,
+        tokens: Sequence[list[str]] | None = None,
     ) -> None:
         self.documents = list(documents)
-        self.bm25 = Bm25Index([tokenize(d.lexical_text, d.language) for d in self.documents])
+        if tokens is None:
+            tokens = [tokenize(d.lexical_text, d.language) for d in self.documents]
+        self.bm25 = Bm25Index(tokens)
         self.dense = DenseIndex(vectors, dim) if vectors is not None else None
 
     @property
@@ -62,12 +68,14 @@ class HybridIndex:
         limit: int = 10,
         boosts: np.ndarray | None = None,
         lexical_weight: float = fusion.LEXICAL_WEIGHT,
+        dense_scores: np.ndarray | None = None,
     ) -> list[Scored]:
         """The best `limit` documents, optionally only among `candidates` (re-ranking).
 
         `query_vectors` holds one row per query view (see text.query_views); a document's
         dense score is the mean over views of its best cosine. `boosts` (one per document,
-        in z-score units) are added after fusion: what feedback taught.
+        in z-score units) are added after fusion: what feedback taught. `dense_scores`
+        (one per document) replaces `query_vectors` when a batch was scored at once.
         """
         pool = np.arange(len(self.documents)) if candidates is None else np.asarray(candidates)
         if pool.size == 0:
@@ -75,7 +83,9 @@ class HybridIndex:
         tokens = tokenize(query, language)
         lexical = self.bm25.scores(tokens)[pool]
         dense = None
-        if self.dense is not None and query_vectors is not None and mode != "bm25":
+        if mode != "bm25" and dense_scores is not None:
+            dense = dense_scores[pool]
+        elif self.dense is not None and query_vectors is not None and mode != "bm25":
             views = np.atleast_2d(query_vectors)
             dense = self.dense.scores_many(views).mean(axis=0)[pool]
         if mode == "dense" and dense is not None:
@@ -86,7 +96,7 @@ class HybridIndex:
             fused = fusion.zscore(dense, lexical, lexical_weight)
         if boosts is not None:
             fused = fused + boosts[pool]
-        order = np.argsort(-fused, kind="stable")[:limit]
+        order = top(fused, limit)
         return [
             Scored(
                 index=int(pool[j]),
@@ -96,3 +106,15 @@ class HybridIndex:
             )
             for j in order
         ]
+
+
+def top(scores: np.ndarray, limit: int) -> np.ndarray:
+    """Positions of the `limit` highest scores, best first (partial sort: O(n))."""
+    if limit <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if len(scores) > limit:
+        best = np.argpartition(-scores, limit - 1)[:limit]
+    else:
+        best = np.arange(len(scores))
+    result: np.ndarray = best[np.argsort(-scores[best], kind="stable")]
+    return result

@@ -21,6 +21,8 @@ def _stopwords(language: str) -> frozenset[str]:
 # Short lists: the words that carry no topic in support questions.
 STOPWORDS = {language: _stopwords(language) for language in ("en", "fr")}
 STEMMERS = {"en": "english", "fr": "french"}
+# Bump when tokenize() changes, so cached article tokens are recomputed.
+TOKENIZER_VERSION = "1"
 
 
 def fold(text: str) -> str:

@@ -47,7 +47,6 @@ class KnowledgeCog(Cog):
             await ctx.tell("kb.no_gaps")
             return
         texts = [text for _, text in gaps]
-        encoder = ctx.app.knowledge.encoder
-        vectors = await encoder.encode(texts) if encoder is not None else None
+        vectors = await ctx.app.knowledge.embed_many(texts)
         groups = _logic.cluster(texts, vectors)[:MAX_GAP_TOPICS]
         await ctx.reply(_render.gaps(ctx, gaps, groups), ephemeral=True)

@@ -35,15 +35,10 @@ class SuggestionsCog(Cog):
         if shown is not None and shown.message_id is not None:
             return  # already offered: a replay
         if shown is None:
-            vectors = await kb.embed(event.text)
-            learned = _logic.adjustments(
-                feedback, None if vectors is None else vectors[0], event.text
-            )
             hits = await kb.search(
                 event.text,
                 ctx.language,
-                vectors=vectors,
-                adjust=lambda article: learned.get(article.key, 0.0),
+                adjust=lambda vector: _logic.adjustments(feedback, vector, event.text),
             )
             chosen = _logic.confident(hits, ctx.config, kb.lexical_only)
             async with ctx.app.db.transaction() as tx:

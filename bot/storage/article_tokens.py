@@ -1,0 +1,32 @@
+"""Cached BM25 tokens of article texts, keyed by a hash of text, language and tokenizer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import aiosqlite
+
+
+async def load(conn: aiosqlite.Connection, hashes: Iterable[str]) -> dict[str, list[str]]:
+    """Tokens already computed for these hashes."""
+    wanted = list(hashes)
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        cur = await conn.execute(
+            f"SELECT content_hash, tokens FROM article_tokens WHERE content_hash IN ({marks})",
+            chunk,
+        )
+        for row in await cur.fetchall():
+            found[str(row[0])] = str(row[1]).split()
+    return found
+
+
+async def store(tx: aiosqlite.Connection, tokens: dict[str, list[str]], at: datetime) -> None:
+    """Save newly computed tokens."""
+    await tx.executemany(
+        "INSERT OR REPLACE INTO article_tokens (content_hash, tokens, created_at) VALUES (?, ?, ?)",
+        [(h, " ".join(t), at.isoformat()) for h, t in tokens.items()],
+    )
