@@ -178,32 +178,6 @@ async def _restart(
     )
 
 
-async def _hybrid_blas_limited(
-    kb: KnowledgeBase, questions: list[parts.Question]
-) -> dict[str, dict[str, float]]:
-    """Hybrid latency with numpy's BLAS on one thread (torch keeps its own), then again with
-    the default, so the order of the passes can't explain a difference.
-
-    OpenBLAS threads spin after each dense product and compete with torch for the cores.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # not a dependency of the bot (scikit-learn brings it)
-        return {}
-
-    async def one_pass() -> dict[str, float]:
-        timings = []
-        for text, _ in questions:
-            t0 = time.perf_counter()
-            await kb.search(text, "en", limit=3)
-            timings.append(time.perf_counter() - t0)
-        return parts.percentiles(timings)
-
-    with threadpool_limits(limits=1, user_api="blas"):
-        limited = await one_pass()
-    return {"blas_1_thread": limited, "default_again": await one_pass()}
-
-
 async def _latency(
     kb: KnowledgeBase, questions: list[parts.Question], ranked: dict[str, list[list[str]]]
 ) -> dict[str, Any]:
@@ -234,7 +208,7 @@ async def _latency(
             t1 = time.perf_counter()
             kb.embedder.encode([text])
             t2 = time.perf_counter()
-            await kb.search(text, "en", limit=3, vectors=v)
+            index.rank(text, v, candidates=kb._snapshot.by_language["en"], limit=3)
             t3 = time.perf_counter()
             embed_t.append(t1 - t0)
             model_t.append(t2 - t1)
@@ -243,7 +217,7 @@ async def _latency(
             vectors.append(v)
             for step, seconds in parts.profile_rank(index, text, v).items():
                 steps.setdefault(step, []).append(seconds)
-            hits = await kb.search(text, "en", limit=3, vectors=v, mode="dense")
+            hits = await kb.search(text, "en", limit=3, mode="dense")
             dense_keys.append([h.article.key for h in hits])
             bar.update()
     bm25_t, bm25_keys = [], []
@@ -255,7 +229,6 @@ async def _latency(
     ranked["hybrid"], ranked["dense"], ranked["bm25_mode"] = hybrid_keys, dense_keys, bm25_keys
     return {
         "hybrid": {**parts.percentiles(hybrid_t), **parts.accuracy(hybrid_keys, questions)},
-        "hybrid_numpy_blas_1_thread": await _hybrid_blas_limited(kb, questions),
         "dense": parts.accuracy(dense_keys, questions),
         "bm25_mode": {**parts.percentiles(bm25_t), **parts.accuracy(bm25_keys, questions)},
         "breakdown_p50_ms": {
@@ -321,9 +294,9 @@ async def run(articles: int = ARTICLES) -> dict[str, Any]:
     """Build, restart, search and compare on a synthetic knowledge base; print the figures."""
     results: dict[str, Any] = {"machine_cores": _cores(), "load_avg_start": _load()}
     bench_started = time.perf_counter()
-    # ENTRAIDE_BENCH_WORKDIR keeps the articles and the vector cache between runs, so the
+    # BENCH_WORKDIR keeps the articles and the vector cache between runs, so the
     # "cold build" of a later run is a warm start (say so when reporting it).
-    keep = os.environ.get("ENTRAIDE_BENCH_WORKDIR")
+    keep = os.environ.get("BENCH_WORKDIR")
     with tempfile.TemporaryDirectory(prefix="entraide-retrieval-") as tmp:
         root = Path(keep) if keep else Path(tmp)
         root.mkdir(parents=True, exist_ok=True)
@@ -393,8 +366,6 @@ def summary(r: dict[str, Any]) -> str:
     cold, restart, lat = r["cold_build"], r["restart"], r["latency"]
     hybrid, bm25, rb = lat["hybrid"], lat["bm25_mode"], r["rank_bm25"]
     thr, proc = r["throughput"], r["process_restart"]
-    b1 = lat["hybrid_numpy_blas_1_thread"].get("blas_1_thread", {})
-    b2 = lat["hybrid_numpy_blas_1_thread"].get("default_again", {})
     lines = [
         f"retrieval benchmark ({r['corpus']['articles']} articles, "
         f"{r['corpus']['questions']} questions, {r['machine_cores']} cores, "
@@ -420,9 +391,6 @@ def summary(r: dict[str, Any]) -> str:
         f"  hybrid search, one at a time: p50 {hybrid['p50_ms']} ms "
         f"{_mark(hybrid['p50_ms'], TARGETS['p50_ms'])}, p95 {hybrid['p95_ms']} ms, "
         f"p99 {hybrid['p99_ms']} ms {_mark(hybrid['p99_ms'], TARGETS['p99_ms'])}",
-        f"    with numpy BLAS on 1 thread: p50 {b1.get('p50_ms', '—')} ms, p95 "
-        f"{b1.get('p95_ms', '—')} ms, p99 {b1.get('p99_ms', '—')} ms (default again after it: "
-        f"p50 {b2.get('p50_ms', '—')}, p95 {b2.get('p95_ms', '—')}, p99 {b2.get('p99_ms', '—')})",
         "    p50 breakdown (ms): "
         + ", ".join(f"{k} {v}" for k, v in lat["breakdown_p50_ms"].items()),
         f"  {thr['concurrent']} concurrent: {thr['questions_per_s']:.0f} questions/s "

@@ -46,6 +46,9 @@ async def test_a_restart_reuses_cached_vectors_and_reembeds_only_changes(
     kb, db, report = await start_kb(kb_dir, tmp_path / "kb.db", second_model)
     assert (report.embedded, report.reused) == (0, 5)
     assert second_model.texts_encoded == 0
+    tokens = await db.fetchone("SELECT COUNT(*) FROM article_tokens")
+    assert tokens is not None
+    assert tokens[0] == 5  # BM25 tokens were cached too, not computed again
     await kb.close()
     await db.close()
 
