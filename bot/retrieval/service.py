@@ -139,6 +139,8 @@ class KnowledgeBase:
             async with self.db.transaction() as tx:
                 await article_tokens.store(tx, fresh, self.clock.now())
             cached.update(fresh)
+        async with self.db.transaction() as tx:
+            await article_tokens.prune(tx, set(hashes))  # edited or deleted articles
         return [cached[h] for h in hashes]
 
     async def _vectors(self, articles: list[Article]) -> tuple[list[np.ndarray] | None, int, int]:
@@ -167,6 +169,8 @@ class KnowledgeBase:
                 log.info(
                     "knowledge base: embedded %d/%d articles", start + len(chunk), len(missing)
                 )
+        async with self.db.transaction() as tx:
+            await article_vectors.prune(tx, model, set(hashes))  # edited or deleted articles
         return [cached[h] for h in hashes], len(missing), len(articles) - len(missing)
 
     async def embed(self, text: str) -> np.ndarray | None:

@@ -30,3 +30,16 @@ async def store(tx: aiosqlite.Connection, tokens: dict[str, list[str]], at: date
         "INSERT OR REPLACE INTO article_tokens (content_hash, tokens, created_at) VALUES (?, ?, ?)",
         [(h, " ".join(t), at.isoformat()) for h, t in tokens.items()],
     )
+
+
+async def prune(tx: aiosqlite.Connection, keep: set[str]) -> int:
+    """Delete tokens of articles that changed or are gone; returns how many."""
+    cur = await tx.execute("SELECT content_hash FROM article_tokens")
+    stale = [str(row[0]) for row in await cur.fetchall() if row[0] not in keep]
+    for start in range(0, len(stale), 500):
+        chunk = stale[start : start + 500]
+        await tx.execute(
+            f"DELETE FROM article_tokens WHERE content_hash IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+    return len(stale)

@@ -48,3 +48,17 @@ async def store(
             for h, v in vectors.items()
         ],
     )
+
+
+async def prune(tx: aiosqlite.Connection, model: str, keep: set[str]) -> int:
+    """Delete this model's vectors of articles that changed or are gone; returns how many."""
+    cur = await tx.execute("SELECT content_hash FROM article_vectors WHERE model = ?", (model,))
+    stale = [str(row[0]) for row in await cur.fetchall() if row[0] not in keep]
+    for start in range(0, len(stale), 500):
+        chunk = stale[start : start + 500]
+        await tx.execute(
+            f"DELETE FROM article_vectors WHERE model = ? AND content_hash IN"
+            f" ({','.join('?' * len(chunk))})",
+            (model, *chunk),
+        )
+    return len(stale)

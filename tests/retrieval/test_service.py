@@ -59,6 +59,11 @@ async def test_a_restart_reuses_cached_vectors_and_reembeds_only_changes(
     assert (report.embedded, report.reused) == (1, 4)
     # Title, two aliases and the text of the one changed article.
     assert third_model.texts_encoded == 4
+    # The edited article's old vectors and tokens are gone from the cache.
+    for table in ("article_vectors", "article_tokens"):
+        row = await db.fetchone(f"SELECT COUNT(*) FROM {table}")
+        assert row is not None
+        assert row[0] == 5
     await kb.close()
     await db.close()
 
