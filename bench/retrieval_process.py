@@ -15,7 +15,12 @@ MARKER = "📚"
 
 
 async def bot_until_suggestion(
-    kb_dir: Path, db_path: Path, question: str, workdir: Path, limit_s: float = 300.0
+    kb_dir: Path,
+    db_path: Path,
+    question: str,
+    workdir: Path,
+    limit_s: float = 300.0,
+    extra_env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Run the console bot on a one-line script; seconds until the 📚 suggestion line."""
     script = workdir / "probe.txt"
@@ -25,6 +30,7 @@ async def bot_until_suggestion(
         "HF_HUB_OFFLINE": "1",
         "TOKENIZERS_PARALLELISM": "false",
         "ENTRAIDE_RETRIEVAL__KNOWLEDGE_DIR": str(kb_dir),
+        **(extra_env or {}),
     }
     command = [sys.executable, "-m", "bot", "run", "--console", "--db", str(db_path)]
     command += ["--script", str(script)]

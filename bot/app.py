@@ -48,6 +48,7 @@ class App:
             self.clock,
             embedder_loader
             or (lambda: load_embedder(retrieval.model) if retrieval.dense else None),
+            answer_while_loading=retrieval.answer_while_loading,
         )
         self.dispatcher = Dispatcher(self)
         self.cogs: list[Cog] = []

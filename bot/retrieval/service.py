@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -40,9 +41,17 @@ class KnowledgeBase:
     """Loads articles, reuses cached embeddings, and answers searches (hybrid or lexical)."""
 
     def __init__(
-        self, directory: Path, db: Database, clock: Clock, load_embedder: EmbedderLoader
+        self,
+        directory: Path,
+        db: Database,
+        clock: Clock,
+        load_embedder: EmbedderLoader,
+        *,
+        answer_while_loading: bool = False,
     ) -> None:
         self.directory = directory
+        self.answer_while_loading = answer_while_loading
+        self._loading: asyncio.Task[None] | None = None
         self.db = db
         self.clock = clock
         self._load_embedder = load_embedder
@@ -63,20 +72,54 @@ class KnowledgeBase:
         return self.embedder is None
 
     async def start(self) -> LoadReport:
-        """Load the model in a thread while the articles are read and tokenised."""
+        """Read and tokenise the articles, load the model, build the index.
+
+        With `answer_while_loading`, searches are served BM25-only as soon as the articles
+        are indexed, and the model is loaded afterwards in the background (importing it takes
+        about 6 s here); otherwise the model loads in a thread beside the articles and the
+        first search waits for both.
+        """
         loop = asyncio.get_running_loop()
-        model = loop.run_in_executor(None, self._load_embedder)
+        model = (
+            None if self.answer_while_loading else loop.run_in_executor(None, self._load_embedder)
+        )
         articles, errors = await asyncio.to_thread(load_directory, self.directory)
         tokens = await self._tokens(articles)
-        self.embedder = await model
-        # numpy's BLAS threads spin after each product and fight torch for the cores;
-        # our matrices are small enough that one thread is faster (see bench/README.md).
-        threadpool_limits(limits=1, user_api="blas")
-        if self.embedder is not None:
-            self._batcher = Batcher(lambda batch: run_batch(self.embedder, self._snapshot, batch))
+        if model is None:
+            report = await self._install(articles, errors, tokens)
+            self._ready.set()
+            self._loading = asyncio.create_task(self._upgrade(articles, errors, tokens))
+            return report
+        self._use(await model)
         report = await self._install(articles, errors, tokens)
         self._ready.set()
         return report
+
+    def _use(self, embedder: Embedder | None) -> None:
+        # numpy's BLAS threads spin after each product and fight torch for the cores;
+        # our matrices are small enough that one thread is faster (see bench/README.md).
+        threadpool_limits(limits=1, user_api="blas")
+        if embedder is not None:
+            self._batcher = Batcher(lambda batch: run_batch(self.embedder, self._snapshot, batch))
+        self.embedder = embedder
+
+    async def _upgrade(
+        self, articles: list[Article], errors: list[ArticleError], tokens: list[list[str]]
+    ) -> None:
+        """Load the model, then swap the BM25-only index for the hybrid one."""
+        try:
+            loop = asyncio.get_running_loop()
+            self._use(await loop.run_in_executor(None, self._load_embedder))
+            if self.embedder is not None:
+                await self._install(articles, errors, tokens)
+        except Exception:
+            log.exception("knowledge base: loading the model failed; staying lexical-only")
+
+    async def loaded(self) -> None:
+        """Wait until the model (if any) is loaded and in use."""
+        await self._ready.wait()
+        if self._loading is not None:
+            await asyncio.shield(self._loading)
 
     @property
     def model_calls(self) -> int:
@@ -91,7 +134,11 @@ class KnowledgeBase:
         return await asyncio.get_running_loop().run_in_executor(None, embedder.encode, texts)
 
     async def close(self) -> None:
-        """Stop the worker thread."""
+        """Stop the background model load and the worker thread."""
+        if self._loading is not None and not self._loading.done():
+            self._loading.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loading
         if self._batcher is not None:
             await self._batcher.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -117,3 +118,31 @@ async def test_language_pools_prefer_translations(tmp_path: Path) -> None:
     assert "en/export-data" in keys  # untranslated: the English article stays available
     await kb.close()
     await db.close()
+
+
+async def test_answers_bm25_only_while_the_model_loads(tmp_path: Path) -> None:
+    """With answer_while_loading, search works before the model is in, then turns hybrid."""
+    gate = threading.Event()
+    model = FakeEmbedder()
+
+    def slow_loader() -> FakeEmbedder:
+        gate.wait(10)
+        return model
+
+    db = Database(tmp_path / "w.db")
+    await db.open()
+    kb = KnowledgeBase(FIXTURE_KB, db, Clock(), slow_loader, answer_while_loading=True)
+    try:
+        await kb.start()
+        early = await kb.search("reset password email", "en")
+        assert early[0].article.slug == "reset-password"
+        assert early[0].dense is None  # ranked and gated lexically
+        gate.set()
+        await kb.loaded()
+        later = await kb.search("reset password email", "en")
+        assert later[0].article.slug == "reset-password"
+        assert later[0].dense is not None
+    finally:
+        gate.set()
+        await kb.close()
+        await db.close()

@@ -19,9 +19,8 @@ class KnowledgeCog(Cog):
     @command("kb search", Option("text", "text"))
     async def search(self, ctx: Context, text: str) -> None:
         """Search the knowledge base."""
-        kb = ctx.app.knowledge
-        hits = await kb.search(text, ctx.language, limit=3)
-        relevant = [h for h in hits if _logic.worth_listing(h, kb.lexical_only)]
+        hits = await ctx.app.knowledge.search(text, ctx.language, limit=3)
+        relevant = [h for h in hits if _logic.worth_listing(h)]
         await ctx.reply(_render.search_results(ctx, text, relevant), ephemeral=True)
 
     @command("kb show", Option("article", "word"))

@@ -17,9 +17,10 @@ MIN_SEARCH_SIMILARITY = 0.35
 MIN_SEARCH_COVERAGE = 0.3
 
 
-def worth_listing(hit: Hit, lexical_only: bool) -> bool:
+def worth_listing(hit: Hit) -> bool:
     """Whether a /kb search result is related enough to show at all."""
-    return hit.confidence >= (MIN_SEARCH_COVERAGE if lexical_only else MIN_SEARCH_SIMILARITY)
+    lexical = hit.dense is None
+    return hit.confidence >= (MIN_SEARCH_COVERAGE if lexical else MIN_SEARCH_SIMILARITY)
 
 
 def cluster(texts: Sequence[str], vectors: np.ndarray | None) -> list[list[int]]:

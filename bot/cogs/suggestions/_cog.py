@@ -40,7 +40,7 @@ class SuggestionsCog(Cog):
                 ctx.language,
                 adjust=lambda vector: _logic.adjustments(feedback, vector, event.text),
             )
-            chosen = _logic.confident(hits, ctx.config, kb.lexical_only)
+            chosen = _logic.confident(hits, ctx.config)
             async with ctx.app.db.transaction() as tx:
                 if not chosen:
                     await knowledge.set_outcome(tx, event.question_id, "silent")

@@ -63,7 +63,15 @@ def adjustments(
     return result
 
 
-def confident(hits: Sequence[Hit], config: CommunityDefaults, lexical_only: bool) -> list[Hit]:
-    """The hits worth showing: above the community's threshold, at most suggest_max."""
-    floor = config.suggest_min_coverage if lexical_only else config.suggest_min_similarity
-    return [hit for hit in hits if hit.confidence >= floor][: config.suggest_max]
+def confident(hits: Sequence[Hit], config: CommunityDefaults) -> list[Hit]:
+    """The hits worth showing: above the community's threshold, at most suggest_max.
+
+    A hit ranked without the model (no dense score) is held to the coverage threshold.
+    """
+
+    def floor(hit: Hit) -> float:
+        if hit.dense is None:
+            return config.suggest_min_coverage
+        return config.suggest_min_similarity
+
+    return [hit for hit in hits if hit.confidence >= floor(hit)][: config.suggest_max]
