@@ -36,6 +36,18 @@ def test_average_precision_is_cut_at_ten() -> None:
     assert metrics.average_precision(ranked, {"d1", "d11"}) == 0.5
 
 
+def kb_eval(corpus: Path, queries: Path) -> subprocess.CompletedProcess[str]:
+    """Run `python -m bot kb eval` in BM25 mode (no model needed)."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "kb", "eval", str(corpus), str(queries), "--mode", "bm25"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
     """Write rows as JSON lines."""
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
@@ -62,14 +74,7 @@ def test_kb_eval_prints_the_metrics_as_the_last_json_line(tmp_path: Path) -> Non
             {"id": "q2", "query": "apples", "relevant": ["d3"], "candidates": ["d1", "d3"]},
         ],
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "kb", "eval", str(corpus), str(queries), "--mode", "bm25"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = kb_eval(corpus, queries)
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert figures == {
@@ -88,13 +93,6 @@ def test_kb_eval_rejects_a_bad_data_file(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text('{"id": "d1", "title": "x", "body": ""}\n{oops\n', encoding="utf-8")
     queries = write_jsonl(tmp_path / "q.jsonl", [{"query": "x", "relevant": ["d1"]}])
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "kb", "eval", str(corpus), str(queries), "--mode", "bm25"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = kb_eval(corpus, queries)
     assert result.returncode == 2
     assert f"{corpus}:2: not valid JSON" in result.stderr
