@@ -14,9 +14,9 @@ from bot.core.ports import ChatAdapter
 from bot.core.registry import cog_modules
 from bot.dispatcher import Dispatcher
 from bot.locales import Messages
-from bot.retrieval.embedder import load_embedder
-from bot.retrieval.service import EmbedderLoader, KnowledgeBase
-from bot.settings import CommunityDefaults, Settings, project_dir
+from bot.retrieval.service import EmbedderLoader
+from bot.retrieval.service import from_settings as knowledge_from_settings
+from bot.settings import CommunityDefaults, Settings
 from bot.storage.communities import ensure_community
 from bot.storage.db import Database
 
@@ -41,14 +41,8 @@ class App:
             busy_timeout_ms=settings.storage.busy_timeout_ms,
         )
         self.messages = Messages()
-        retrieval = settings.retrieval
-        self.knowledge = KnowledgeBase(
-            _knowledge_dir(retrieval.knowledge_dir),
-            self.db,
-            self.clock,
-            embedder_loader
-            or (lambda: load_embedder(retrieval.model) if retrieval.dense else None),
-            answer_while_loading=retrieval.answer_while_loading,
+        self.knowledge = knowledge_from_settings(
+            settings.retrieval, self.db, self.clock, embedder_loader
         )
         self.dispatcher = Dispatcher(self)
         self.cogs: list[Cog] = []
@@ -111,8 +105,3 @@ class App:
     def forget_config(self, community_id: int) -> None:
         """Drop the cached settings after an admin change."""
         self._config_cache.pop(community_id, None)
-
-
-def _knowledge_dir(configured: Path) -> Path:
-    """A relative knowledge_dir is looked up beside the package, like config/."""
-    return configured if configured.is_absolute() else project_dir(str(configured))

@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 from bot.core.clock import Clock
-from bot.retrieval import evaluate
+from bot.retrieval import evaluate, service
 from bot.retrieval.embedder import load_embedder
-from bot.retrieval.service import KnowledgeBase
-from bot.settings import Settings, project_dir
+from bot.settings import Settings
 from bot.storage.db import Database
 
 
@@ -46,21 +45,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_with_kb(args, settings))
 
 
-def _knowledge_dir(settings: Settings) -> Path:
-    configured = settings.retrieval.knowledge_dir
-    return configured if configured.is_absolute() else project_dir(str(configured))
-
-
 async def _with_kb(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(args.db or settings.storage.db_path)
     await db.open()
-    retrieval = settings.retrieval
-    kb = KnowledgeBase(
-        _knowledge_dir(settings),
-        db,
-        Clock(),
-        lambda: load_embedder(retrieval.model) if retrieval.dense else None,
-    )
+    # The CLI always wants the model's vectors (and their counts) before it answers.
+    retrieval = settings.retrieval.model_copy(update={"answer_while_loading": False})
+    kb = service.from_settings(retrieval, db, Clock())
     try:
         report = await kb.start()
         if args.kb_command == "index":

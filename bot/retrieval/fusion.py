@@ -15,7 +15,6 @@ from __future__ import annotations
 import numpy as np
 
 LEXICAL_WEIGHT = 0.3
-RRF_K = 60
 
 
 def standardise(scores: np.ndarray) -> np.ndarray:
@@ -34,14 +33,3 @@ def zscore(
     if dense is None:
         return standardise(lexical)
     return standardise(dense) + lexical_weight * standardise(lexical)
-
-
-def reciprocal_rank(*score_lists: np.ndarray, k: int = RRF_K) -> np.ndarray:
-    """Reciprocal rank fusion, kept for comparison: sum of 1/(k + rank) over rankings."""
-    total = np.zeros_like(score_lists[0], dtype=np.float64)
-    for scores in score_lists:
-        order = np.argsort(-scores, kind="stable")
-        ranks = np.empty_like(order)
-        ranks[order] = np.arange(1, len(order) + 1)
-        total += 1.0 / (k + ranks)
-    return total.astype(np.float32)

@@ -52,11 +52,6 @@ class HybridIndex:
         self.bm25 = Bm25Index(tokens)
         self.dense = DenseIndex(vectors, dim) if vectors is not None else None
 
-    @property
-    def has_dense(self) -> bool:
-        """Whether dense vectors are available (the model loaded)."""
-        return self.dense is not None
-
     def rank(
         self,
         query: str,

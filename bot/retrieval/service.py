@@ -14,6 +14,7 @@ from threadpoolctl import threadpool_limits
 from bot.core.ports import Clock, Embedder
 from bot.retrieval.articles import Article, ArticleError, load_directory
 from bot.retrieval.batcher import Batcher
+from bot.retrieval.embedder import load_embedder
 from bot.retrieval.index import HybridIndex, Mode
 from bot.retrieval.searching import (
     Adjuster,
@@ -27,6 +28,7 @@ from bot.retrieval.searching import (
     run_batch,
 )
 from bot.retrieval.text import TOKENIZER_VERSION, tokenize
+from bot.settings import RetrievalSettings, project_dir
 from bot.storage import article_tokens, article_vectors
 from bot.storage.db import Database
 
@@ -256,3 +258,22 @@ class KnowledgeBase:
         if self._batcher is None:
             return run_batch(self.embedder, self._snapshot, [request])[0]
         return await self._batcher.submit(request)
+
+
+def from_settings(
+    retrieval: RetrievalSettings,
+    db: Database,
+    clock: Clock,
+    embedder_loader: EmbedderLoader | None = None,
+) -> KnowledgeBase:
+    """The knowledge base [retrieval] describes; a relative knowledge_dir is looked up beside
+    the package, like config/."""
+    configured = retrieval.knowledge_dir
+    directory = configured if configured.is_absolute() else project_dir(str(configured))
+    return KnowledgeBase(
+        directory,
+        db,
+        clock,
+        embedder_loader or (lambda: load_embedder(retrieval.model) if retrieval.dense else None),
+        answer_while_loading=retrieval.answer_while_loading,
+    )

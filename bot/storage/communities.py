@@ -43,10 +43,3 @@ async def ensure_member(
     row = await cur.fetchone()
     assert row is not None
     return int(row[0])
-
-
-async def member_external_id(tx: aiosqlite.Connection, member_row_id: int) -> str | None:
-    """Platform id of a member row."""
-    cur = await tx.execute("SELECT external_id FROM members WHERE id = ?", (member_row_id,))
-    row = await cur.fetchone()
-    return str(row[0]) if row else None

@@ -169,13 +169,24 @@ async def change_status(
     await log_status(tx, question.id, question.status, new, at, actor_id)
 
 
-async def status_history(tx: aiosqlite.Connection, question_id: int) -> list[tuple[str, str]]:
-    """(status, at) pairs in order."""
-    cur = await tx.execute(
-        "SELECT new_status, at FROM question_status_log WHERE question_id = ? ORDER BY id",
-        (question_id,),
+async def mark_solved(
+    tx: aiosqlite.Connection,
+    question: Question,
+    at: datetime,
+    by_member_id: int,
+    resolution: str,
+) -> None:
+    """Close a question, recording when, by whom and how it was solved."""
+    await change_status(
+        tx,
+        question,
+        "solved",
+        at,
+        by_member_id,
+        solved_at=at.isoformat(),
+        solved_by=by_member_id,
+        resolution=resolution,
     )
-    return [(row[0], row[1]) for row in await cur.fetchall()]
 
 
 async def add_answer(

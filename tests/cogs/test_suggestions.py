@@ -56,6 +56,7 @@ async def test_several_articles_get_numbered_buttons_and_a_link(community: Conso
     block = "\n".join(out)
     assert "[1 solved it] [2 solved it]" in block
     assert "[Not helpful]" in block
+    assert "(https://example.org/export)" in block  # an article with a url links to it
 
 
 async def test_the_asker_pressing_this_solved_it_solves_by_the_kb(

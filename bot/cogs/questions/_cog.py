@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.cogs._question_events import announce_solved, thread_of
 from bot.cogs.questions import _logic, _render
 from bot.context import Context
 from bot.core.cog import Cog, listen, on_button
@@ -14,7 +15,6 @@ from bot.core.events import (
     MessageEdited,
     MessagePosted,
     QuestionOpened,
-    QuestionSolved,
     ReplyPosted,
 )
 from bot.core.identity import Conversation
@@ -93,7 +93,7 @@ class QuestionsCog(Cog):
                 question_id=question.id,
                 number=question.number,
                 text=question.text,
-                conversation=Conversation(question.channel_id, question.thread_id),
+                conversation=thread_of(question),
             )
         )
 
@@ -114,7 +114,7 @@ class QuestionsCog(Cog):
                 await questions.update(tx, question.id, thread_id=thread_id)
             question = await self._reload(ctx, question)
         if question.intro_message_id is None and question.thread_id and ctx.config.thread_intro:
-            where = Conversation(question.channel_id, question.thread_id)
+            where = thread_of(question)
             intro_id = await ctx.send(where, _render.intro(ctx, question, asker))
             async with ctx.app.db.transaction() as tx:
                 await questions.update(tx, question.id, intro_message_id=intro_id)
@@ -210,32 +210,13 @@ class QuestionsCog(Cog):
             if question.status == "solved":
                 raise ArgumentError("questions.already_solved", ref=question.ref)
             answers = await questions.answer_authors(tx, question.id)
-            await questions.change_status(
-                tx,
-                question,
-                "solved",
-                ctx.event.at,
-                ctx.member_id,
-                solved_at=ctx.event.at.isoformat(),
-                solved_by=ctx.member_id,
-                resolution=_logic.resolution(answers, question.asker_id),
-            )
-        where = Conversation(question.channel_id, question.thread_id)
+            resolution = _logic.resolution(answers, question.asker_id)
+            await questions.mark_solved(tx, question, ctx.event.at, ctx.member_id, resolution)
+        where = thread_of(question)
         await ctx.send(where, _render.solved(ctx, question, member.id))
         if ctx.conversation != where:
             await ctx.tell("questions.solved_elsewhere", ref=question.ref)
-        await ctx.app.dispatch(
-            QuestionSolved(
-                event_id=f"question.{question.id}.solved",
-                community=ctx.event.community,
-                author=member,
-                at=ctx.event.at,
-                question_id=question.id,
-                number=question.number,
-                resolution=_logic.resolution(answers, question.asker_id),
-                conversation=where,
-            )
-        )
+        await announce_solved(ctx, question, resolution)
 
     async def delete_member_data(self, community_id: int, member_id: int) -> None:
         """Blank the member's stored texts; rows stay anonymous for statistics."""

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 import aiosqlite
 import numpy as np
 
+from bot.cogs._question_events import announce_solved, thread_of
 from bot.cogs.suggestions import _logic, _render
 from bot.context import Context
 from bot.core.cog import Cog, listen, on_button
 from bot.core.events import ButtonPressed, QuestionOpened, QuestionSolved
-from bot.core.identity import Conversation
 from bot.storage import knowledge, questions
 from bot.storage.knowledge import Shown
 from bot.storage.questions import Question
@@ -89,36 +89,15 @@ class SuggestionsCog(Cog):
         async with ctx.app.db.transaction() as tx:
             await self._vote(tx, ctx, question, [article_key], 1, vectors)
             if solve_now:
-                await questions.change_status(
-                    tx,
-                    question,
-                    "solved",
-                    event.at,
-                    ctx.member_id,
-                    solved_at=event.at.isoformat(),
-                    solved_by=ctx.member_id,
-                    resolution="kb",
-                )
+                await questions.mark_solved(tx, question, event.at, ctx.member_id, "kb")
                 await knowledge.set_outcome(tx, question.id, "solved")
         if not solve_now:
             await ctx.tell("suggestions.thanks_helpful")
             return
         article = ctx.app.knowledge.by_key(article_key)
         title = article.title if article else article_key
-        where = Conversation(question.channel_id, question.thread_id)
-        await ctx.send(where, _render.solved_by_kb(ctx, question.ref, title))
-        await ctx.app.dispatch(
-            QuestionSolved(
-                event_id=f"question.{question.id}.solved",
-                community=event.community,
-                author=event.author,
-                at=event.at,
-                question_id=question.id,
-                number=question.number,
-                resolution="kb",
-                conversation=where,
-            )
-        )
+        await ctx.send(thread_of(question), _render.solved_by_kb(ctx, question.ref, title))
+        await announce_solved(ctx, question, "kb")
 
     @on_button(_render.UNHELPFUL_ACTION)
     async def unhelpful(self, ctx: Context, event: ButtonPressed) -> None:
