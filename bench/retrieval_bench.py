@@ -241,13 +241,18 @@ async def _latency(
     }
 
 
-async def _throughput(kb: KnowledgeBase, questions: list[parts.Question]) -> dict[str, Any]:
-    """CONCURRENT questions at once, ROUNDS times: questions/s and model calls per round."""
+async def _throughput(
+    kb: KnowledgeBase, questions: list[parts.Question], alone: list[list[str]]
+) -> dict[str, Any]:
+    """CONCURRENT questions at once, ROUNDS times: questions/s and model calls per round,
+    and how often a burst's top 3 equals the one-at-a-time top 3 (`alone`)."""
     rounds = []
     total_t = 0.0
+    same_top3 = same_top1 = 0
     for r in range(ROUNDS):
         start = (r * CONCURRENT) % len(questions)
-        batch = [questions[(start + i) % len(questions)][0] for i in range(CONCURRENT)]
+        picked = [(start + i) % len(questions) for i in range(CONCURRENT)]
+        batch = [questions[i][0] for i in picked]
         calls = kb.model_calls
         t0 = time.perf_counter()
         results = await asyncio.gather(*(kb.search(q, "en", limit=3) for q in batch))
@@ -255,17 +260,27 @@ async def _throughput(kb: KnowledgeBase, questions: list[parts.Question]) -> dic
         total_t += seconds
         assert len(results) == CONCURRENT
         rounds.append({"seconds": round(seconds, 3), "embedding_calls": kb.model_calls - calls})
+        for i, hits in zip(picked, results, strict=True):
+            keys = [h.article.key for h in hits]
+            same_top3 += keys == alone[i]
+            same_top1 += keys[:1] == alone[i][:1]
     assert kb.embedder is not None
     batch = [q for q, _ in questions[:CONCURRENT]]
     t0 = time.perf_counter()
     kb.embedder.encode(batch)
     model_only = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    kb.embedder.encode_queries(batch)
+    burst_only = time.perf_counter() - t0
     return {
         "concurrent": CONCURRENT,
         "model_encode_batch_s": round(model_only, 3),
+        "burst_encode_batch_s": round(burst_only, 3),
         "rounds": rounds,
         "questions_per_s": round(CONCURRENT * ROUNDS / total_t, 1),
         "embedding_calls_per_round": rounds[-1]["embedding_calls"],
+        "same_top3_as_alone": round(same_top3 / (CONCURRENT * ROUNDS), 3),
+        "same_top1_as_alone": round(same_top1 / (CONCURRENT * ROUNDS), 3),
     }
 
 
@@ -331,7 +346,7 @@ async def run(articles: int = ARTICLES) -> dict[str, Any]:
             results["latency"] = await _latency(kb, questions, ranked)
             results["latency"]["others_cpu_share"] = others.share()
             others.start()
-            results["throughput"] = await _throughput(kb, questions)
+            results["throughput"] = await _throughput(kb, questions, ranked["hybrid"])
             results["throughput"]["others_cpu_share"] = others.share()
             results["rank_bm25"] = parts.rank_bm25_baseline(kb.articles, questions, ranked)
             slots = {g.key: astuple(g.spec) for g in generated}
@@ -409,7 +424,10 @@ def summary(r: dict[str, Any]) -> str:
         f"{_mark(thr['questions_per_s'], TARGETS['throughput_qps'], True)}, "
         f"{thr['embedding_calls_per_round']} embedding calls per {thr['concurrent']} questions "
         f"(rounds: {', '.join(str(x['seconds']) + 's' for x in thr['rounds'])}; the model alone "
-        f"takes {thr['model_encode_batch_s']}s for {thr['concurrent']} questions in one call)",
+        f"takes {thr['model_encode_batch_s']}s for {thr['concurrent']} questions in one call, "
+        f"{thr['burst_encode_batch_s']}s on the burst path); "
+        f"same top 3 as one at a time {thr['same_top3_as_alone']:.1%}, same top 1 "
+        f"{thr['same_top1_as_alone']:.1%}",
         f"  top-1 accuracy: hybrid {hybrid['top1']:.1%}, dense {lat['dense']['top1']:.1%}, "
         f"our BM25 {bm25['top1']:.1%}, rank_bm25 {rb['top1']:.1%} (recall@3: hybrid "
         f"{hybrid['recall_at_3']:.1%}, BM25 {bm25['recall_at_3']:.1%}, rank_bm25 "

@@ -53,3 +53,7 @@ class Embedder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Shape (len(texts), dim)."""
         ...
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Like encode, for questions; may trade a little precision for speed on bursts."""
+        ...

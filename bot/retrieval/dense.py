@@ -3,9 +3,18 @@ is the best cosine among them, so a question matching any one phrasing ranks it 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+
+from bot.retrieval.calibrate import faster
+
+log = logging.getLogger(__name__)
+
+# Below this many document vectors the float32 product costs a few milliseconds at most.
+CALIBRATE_FROM = 2_000
 
 
 class DenseIndex:
@@ -20,6 +29,8 @@ class DenseIndex:
             np.vstack(vectors).astype(np.float32) if vectors else np.zeros((0, dim), np.float32)
         )
         self.starts = np.cumsum([0, *counts[:-1]]) if counts else np.zeros(0, dtype=np.int64)
+        self.ends = self.starts + np.asarray(counts, dtype=np.int64)
+        self._bf16: Any = None  # torch bfloat16 copy of the matrix, when that is faster here
 
     def scores(self, query: np.ndarray) -> np.ndarray:
         """Best cosine per document (vectors are unit length, so a dot product)."""
@@ -30,9 +41,59 @@ class DenseIndex:
         return best
 
     def scores_many(self, queries: np.ndarray) -> np.ndarray:
-        """Scores for a batch of queries: shape (queries, documents)."""
+        """Scores for a batch of queries: shape (queries, documents).
+
+        Runs in bfloat16 where calibration found that faster (cosines then carry ~0.003 of
+        rounding; `exact` gives the float32 figure of a chosen document).
+        """
         if self.size == 0:
             return np.zeros((len(queries), 0), dtype=np.float32)
-        sims = queries.astype(np.float32) @ self.matrix.T
+        if self._bf16 is not None:
+            sims = _bf16_product(queries, self._bf16)
+        else:
+            sims = queries.astype(np.float32) @ self.matrix.T
         best: np.ndarray = np.maximum.reduceat(sims, self.starts, axis=1)
         return best
+
+    def exact(self, queries: np.ndarray, document: int) -> float:
+        """Float32 score of one document: mean over the query views of its best cosine."""
+        rows = self.matrix[self.starts[document] : self.ends[document]]
+        sims = np.atleast_2d(queries).astype(np.float32) @ rows.T
+        return float(sims.max(axis=1).mean())
+
+    def calibrate(self) -> bool:
+        """Use the bfloat16 product if it beats float32 on this CPU.
+
+        On CPUs with native bfloat16 (e.g. AVX-512 BF16) it is ~4x faster and shares
+        torch's threads with the model; elsewhere it can be slower, hence a measurement.
+        """
+        if len(self.matrix) < CALIBRATE_FROM:
+            return False
+        try:
+            import torch
+        except ImportError:
+            return False
+        matrix = torch.from_numpy(self.matrix).to(torch.bfloat16)
+        probe = np.random.default_rng(0).standard_normal((32, self.matrix.shape[1]))
+        probe = probe.astype(np.float32)
+        worth_it, exact, fast = faster(
+            lambda: probe @ self.matrix.T, lambda: _bf16_product(probe, matrix)
+        )
+        self._bf16 = matrix if worth_it else None
+        log.info(
+            "dense index: %d vectors, 32 queries in float32 %.1f ms, bfloat16 %.1f ms: using %s",
+            len(self.matrix),
+            exact * 1000,
+            fast * 1000,
+            "bfloat16" if self._bf16 is not None else "float32",
+        )
+        return self._bf16 is not None
+
+
+def _bf16_product(queries: np.ndarray, matrix: Any) -> np.ndarray:
+    import torch
+
+    with torch.inference_mode():
+        left = torch.from_numpy(np.ascontiguousarray(queries, dtype=np.float32))
+        sims: np.ndarray = (left.to(torch.bfloat16) @ matrix.T).float().numpy()
+    return sims

@@ -104,7 +104,7 @@ def evaluate(
     position = {d.id: i for i, d in enumerate(index.documents)}
     views = [query_views(q.text) for q in queries]
     flat = [v for vs in views for v in vs]
-    encoded = embedder.encode(flat) if embedder is not None and mode != "bm25" else None
+    encoded = embedder.encode_queries(flat) if embedder is not None and mode != "bm25" else None
     query_vectors: list[np.ndarray | None] = []
     at = 0
     for vs in views:

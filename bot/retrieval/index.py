@@ -51,6 +51,8 @@ class HybridIndex:
             tokens = [tokenize(d.lexical_text, d.language) for d in self.documents]
         self.bm25 = Bm25Index(tokens)
         self.dense = DenseIndex(vectors, dim) if vectors is not None else None
+        if self.dense is not None:
+            self.dense.calibrate()
 
     def rank(
         self,
@@ -70,7 +72,9 @@ class HybridIndex:
         `query_vectors` holds one row per query view (see text.query_views); a document's
         dense score is the mean over views of its best cosine. `boosts` (one per document,
         in z-score units) are added after fusion: what feedback taught. `dense_scores`
-        (one per document) replaces `query_vectors` when a batch was scored at once.
+        (one per document) replaces `query_vectors` when a batch was scored at once. The
+        returned documents' dense scores are recomputed in float32 from `query_vectors`
+        (ranking may have used bfloat16, see dense.py).
         """
         pool = np.arange(len(self.documents)) if candidates is None else np.asarray(candidates)
         if pool.size == 0:
@@ -96,11 +100,24 @@ class HybridIndex:
             Scored(
                 index=int(pool[j]),
                 score=float(fused[j]),
-                dense=None if dense is None else float(dense[j]),
+                dense=self._dense_of(dense, j, int(pool[j]), query_vectors),
                 coverage=self.bm25.coverage(tokens, int(pool[j])),
             )
             for j in order
         ]
+
+    def _dense_of(
+        self,
+        dense: np.ndarray | None,
+        at: int,
+        document: int,
+        query_vectors: np.ndarray | None,
+    ) -> float | None:
+        if dense is None:
+            return None
+        if query_vectors is not None and self.dense is not None:
+            return self.dense.exact(query_vectors, document)
+        return float(dense[at])
 
 
 def top(scores: np.ndarray, limit: int) -> np.ndarray:

@@ -6,14 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from bot.core.ports import Embedder
 from bot.retrieval.articles import Article, ArticleError
 from bot.retrieval.index import Document, HybridIndex, Mode
 from bot.retrieval.text import query_views
-
-BIG_BATCH = 16  # query views from which the dense product uses two BLAS threads
 
 
 @dataclass(frozen=True)
@@ -79,16 +76,10 @@ def run_batch(
     embed = embedder is not None
     views = [query_views(r.text) if embed and r.mode != "bm25" else [] for r in requests]
     flat = [v for vs in views for v in vs]
-    encoded = embedder.encode(flat) if flat and embedder is not None else None
+    encoded = embedder.encode_queries(flat) if flat and embedder is not None else None
     dense_all = None
     if encoded is not None and index is not None and index.dense is not None:
-        if len(encoded) >= BIG_BATCH:
-            # One big product for a burst: worth both cores (the model is idle meanwhile).
-            # Small ones stay on the process-wide single thread: switching costs ~1 ms.
-            with threadpool_limits(limits=2, user_api="blas"):
-                dense_all = index.dense.scores_many(encoded)
-        else:
-            dense_all = index.dense.scores_many(encoded)
+        dense_all = index.dense.scores_many(encoded)
     results, at = [], 0
     for request, request_views in zip(requests, views, strict=True):
         rows = slice(at, at + len(request_views))
@@ -119,7 +110,7 @@ def rank(
     pool = snapshot.by_language.get(request.language, snapshot.by_language.get("en"))
     ranked = snapshot.index.rank(
         request.text,
-        None,
+        vectors,
         dense_scores=dense,
         mode=request.mode,
         language=request.language,

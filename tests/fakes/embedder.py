@@ -39,3 +39,7 @@ class FakeEmbedder:
             if norm > 0:
                 out[row] /= norm
         return out
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """The same vectors as encode (the fake has no faster path)."""
+        return self.encode(texts)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.retrieval.embedder import SentenceEmbedder
@@ -75,3 +76,15 @@ async def test_hybrid_ranking_beats_each_half_on_paraphrases(
     assert correct["hybrid"] >= correct["dense"]
     assert correct["hybrid"] > correct["bm25"]
     assert correct["hybrid"] >= 9
+
+
+def test_questions_embed_like_articles(real_embedder: SentenceEmbedder) -> None:
+    """Questions may run on a faster bfloat16 copy: unit vectors, nearly the same directions
+    as the float32 model that embeds articles."""
+    questions = [f"how do I reset my reputation number {n} after a ban" for n in range(20)]
+    burst = real_embedder.encode_queries(questions)
+    alone = real_embedder.encode(questions)
+    assert burst.shape == alone.shape
+    assert burst.dtype == np.float32
+    assert np.allclose(np.linalg.norm(burst, axis=1), 1.0, atol=1e-5)
+    assert float((burst * alone).sum(axis=1).min()) > 0.99
