@@ -16,6 +16,7 @@ from bot.dispatcher import Dispatcher
 from bot.locales import Messages
 from bot.retrieval.service import EmbedderLoader
 from bot.retrieval.service import from_settings as knowledge_from_settings
+from bot.scheduler.wakeups import Wakeups
 from bot.settings import CommunityDefaults, Settings
 from bot.storage.communities import ensure_community
 from bot.storage.db import Database
@@ -45,6 +46,7 @@ class App:
             settings.retrieval, self.db, self.clock, embedder_loader
         )
         self.dispatcher = Dispatcher(self)
+        self.wakeups = Wakeups(self.clock)
         self.cogs: list[Cog] = []
         self.adapters: dict[str, ChatAdapter] = {}
         self._config_cache: dict[int, CommunityDefaults] = {}
@@ -58,7 +60,7 @@ class App:
         return self.adapters[community.platform]
 
     async def start(self) -> None:
-        """Open the database, then discover and load every cog."""
+        """Open the database, load every cog, then catch up on scheduled work."""
         await self.db.open()
         await self.knowledge.start()
         for module in cog_modules():
@@ -67,9 +69,12 @@ class App:
             await cog.load()
             self.cogs.append(cog)
             log.info("loaded cog %s", cog.name)
+        # Last: scheduled posts need the cogs and the adapters (attached before start).
+        await self.wakeups.start()
 
     async def stop(self) -> None:
         """Unload cogs (each failure logged) and close the database."""
+        self.wakeups.stop()
         for cog in reversed(self.cogs):
             try:
                 await cog.unload()

@@ -7,9 +7,9 @@ import tomllib
 from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -17,6 +17,14 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 from pydantic_settings.sources.utils import parse_env_vars
+
+from bot.config_formats import (
+    check_cron,
+    check_emoji,
+    check_rank_roles,
+    check_ranks,
+    check_timezone,
+)
 
 
 def project_dir(name: str) -> Path:
@@ -78,6 +86,26 @@ class CommunityDefaults(Section):
     suggest_max: int = Field(default=3, ge=1, le=3)
     suggest_min_similarity: float = Field(default=0.6, ge=0.0, le=1.0)
     suggest_min_coverage: float = Field(default=0.65, ge=0.0, le=1.0)
+    timezone: Annotated[str, AfterValidator(check_timezone)] = "UTC"
+    helpful_emoji: Annotated[str, AfterValidator(check_emoji)] = "✅"
+    points_helpful: int = Field(default=10, ge=0, le=1000)
+    points_accepted: int = Field(default=15, ge=0, le=1000)
+    points_accept_bonus: int = Field(default=2, ge=0, le=1000)
+    helpful_daily_cap: int = Field(default=200, ge=0, le=100_000)
+    pair_daily_limit: int = Field(default=5, ge=0, le=1000)
+    min_award_age_days: int = Field(default=0, ge=0, le=3650)
+    back_and_forth_minutes: int = Field(default=10, ge=0, le=10_080)
+    ranks: Annotated[str, AfterValidator(check_ranks)] = (
+        "Newcomer 0, Helper 50, Contributor 200, Expert 500, Superfan 1500"
+    )
+    rank_min_givers: int = Field(default=5, ge=1, le=1000)
+    rank_roles: Annotated[str, AfterValidator(check_rank_roles)] = ""
+    announce_channel: str = "general"
+    leaderboard_channel: str = "general"
+    leaderboard_cron: Annotated[str, AfterValidator(check_cron)] = "0 9 * * mon"
+    leaderboard_size: int = Field(default=10, ge=1, le=25)
+    leaderboard_hide_staff: bool = True
+    onboarding_invites: bool = True
 
 
 class ConsoleSettings(Section):

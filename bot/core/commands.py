@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
 
-OptionKind = Literal["word", "text", "int", "member", "channel", "question", "choice"]
+OptionKind = Literal["word", "text", "int", "member", "channel", "question", "choice", "message"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,6 +87,10 @@ class Resolver(Protocol):
 
     def channel(self, token: str) -> str | None:
         """Channel id for '#name' / '<#C123>', or None if unknown."""
+        ...
+
+    def message(self, token: str) -> str | None:
+        """Platform message id for a message reference the user typed, or None."""
         ...
 
 
@@ -183,6 +187,11 @@ def convert_option(opt: Option, token: str, resolver: Resolver) -> Any:
         if member_id is None:
             raise ArgumentError("error.unknown_member", value=token)
         return member_id
+    if opt.kind == "message":
+        message_id = resolver.message(token)
+        if message_id is None:
+            raise ArgumentError("error.unknown_message", value=token)
+        return message_id
     if opt.kind == "channel":
         channel_id = resolver.channel(token)
         if channel_id is None:

@@ -107,3 +107,12 @@ class QuestionSolved(Event):
     number: int
     resolution: str
     conversation: Conversation
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerMarkedHelpful(Event):
+    """Internal: a helpful mark earned an answer points (author = the answer's author)."""
+
+    answer_id: int
+    question_id: int
+    receiver_id: int

@@ -35,6 +35,12 @@ class ChatAdapter(Protocol):
         """Whether the bot can see and post in that channel."""
         ...
 
+    async def set_role(
+        self, community: Community, member_id: str, role: str, granted: bool
+    ) -> bool:
+        """Grant or remove a role (Discord role, Slack user group); False where unsupported."""
+        ...
+
 
 class Clock(Protocol):
     """Source of the current time."""

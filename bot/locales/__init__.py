@@ -16,8 +16,10 @@ FALLBACK = "en"
 
 
 def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, str]) -> None:
+    # A table's "_" entry is the table's own message: [help.rep] _ = … is help.rep, beside
+    # help.rep.adjust (TOML can't make help.rep both a string and a table).
     for key, value in table.items():
-        name = f"{prefix}{key}"
+        name = prefix.rstrip(".") if key == "_" else f"{prefix}{key}"
         if isinstance(value, Mapping):
             _flatten(name + ".", value, out)
         else:

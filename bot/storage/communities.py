@@ -25,16 +25,42 @@ async def ensure_community(tx: aiosqlite.Connection, community: Community, at: d
     return int(row[0])
 
 
+async def member_row(
+    tx: aiosqlite.Connection, community_id: int, external_id: str, at: datetime
+) -> int:
+    """Row id of a member named in a command, inserted if never seen (name left as is)."""
+    await tx.execute(
+        "INSERT INTO members (community_id, external_id, display_name, first_seen)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (community_id, external_id) DO NOTHING",
+        (community_id, external_id, external_id, at.isoformat()),
+    )
+    cur = await tx.execute(
+        "SELECT id FROM members WHERE community_id = ? AND external_id = ?",
+        (community_id, external_id),
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 async def ensure_member(
     tx: aiosqlite.Connection, community_id: int, member: Member, at: datetime
 ) -> int:
     """Row id of the member in this community, inserted (or renamed) as needed."""
     await tx.execute(
-        "INSERT INTO members (community_id, external_id, display_name, is_bot, first_seen)"
-        " VALUES (?, ?, ?, ?, ?)"
+        "INSERT INTO members"
+        " (community_id, external_id, display_name, is_bot, is_staff, first_seen)"
+        " VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (community_id, external_id)"
-        " DO UPDATE SET display_name = excluded.display_name",
-        (community_id, member.id, member.name, int(member.is_bot), at.isoformat()),
+        " DO UPDATE SET display_name = excluded.display_name, is_staff = excluded.is_staff",
+        (
+            community_id,
+            member.id,
+            member.name,
+            int(member.is_bot),
+            int(member.is_moderator),
+            at.isoformat(),
+        ),
     )
     cur = await tx.execute(
         "SELECT id FROM members WHERE community_id = ? AND external_id = ?",

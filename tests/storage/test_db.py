@@ -248,7 +248,7 @@ def test_split_statements_of_bundled_schema_are_each_complete() -> None:
     statements = [s for m in bundled_migrations() for s in split_statements(m.sql)]
     assert all(sqlite3.complete_statement(s) for s in statements)
     triggers = [s for s in statements if "CREATE TRIGGER" in s]
-    assert len(triggers) == 2
+    assert len(triggers) == 3
     assert all(t.rstrip().endswith("END;") for t in triggers)
 
 

@@ -129,3 +129,11 @@ class ConsoleAdapter:
     async def channel_exists(self, community: Community, channel_id: str) -> bool:
         """Console channels come from [console] channels."""
         return channel_id in self.state.settings.channels
+
+    async def set_role(
+        self, community: Community, member_id: str, role: str, granted: bool
+    ) -> bool:
+        """Console members have no roles to hold; the grant is shown as an action line."""
+        key = "console.role_granted" if granted else "console.role_removed"
+        self.output.write(self.t(key, name=member_id, role=role))
+        return True

@@ -296,7 +296,7 @@ class ScriptPlayer:
         for word in words[:used]:
             rest = rest[rest.lower().index(word.lower()) + len(word) :]
         try:
-            options = parse_options(spec, rest, ConsoleResolver(self.state))
+            options = parse_options(spec, rest, ConsoleResolver(self.state, member.id))
         except ArgumentError as exc:
             language = await self.app.language_of(COMMUNITY)
             text = self.app.messages.get(language, exc.key, **exc.params)

@@ -1,0 +1,84 @@
+"""After a member's second answer marked helpful, invite them (privately) to another one."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.cogs.onboarding import _logic
+from bot.context import Context
+from bot.core.cog import Cog, listen
+from bot.core.events import AnswerMarkedHelpful
+from bot.core.replies import Reply
+from bot.storage import reputation as rep
+
+log = logging.getLogger(__name__)
+
+INVITE_AFTER = 2  # answers marked helpful
+CANDIDATES = 50  # most recent open questions considered
+
+
+class OnboardingCog(Cog):
+    """Invites new helpers to an open question close to what they already answered."""
+
+    name = "onboarding"
+    member_tables = ("onboarding_invites",)
+
+    @listen(AnswerMarkedHelpful)
+    async def on_helpful(self, ctx: Context, event: AnswerMarkedHelpful) -> None:
+        """Once per member: the second helpful answer brings one invitation."""
+        if not ctx.config.onboarding_invites:
+            return
+        member_id = event.receiver_id
+        async with ctx.app.db.read() as conn:
+            if await rep.helpful_answers_of(conn, ctx.community_id, member_id) < INVITE_AFTER:
+                return
+            cur = await conn.execute(
+                "SELECT 1 FROM onboarding_invites WHERE community_id = ? AND member_id = ?",
+                (ctx.community_id, member_id),
+            )
+            if await cur.fetchone() is not None:
+                return
+            helped = await rep.helped_questions(conn, ctx.community_id, member_id, 10)
+            cur = await conn.execute(
+                "SELECT q.id, q.number, q.text FROM questions q"
+                " WHERE q.community_id = ? AND q.status IN ('open', 'nudged')"
+                " AND q.deleted_at IS NULL AND q.thread_id IS NOT NULL"
+                " AND (q.asker_id IS NULL OR q.asker_id != ?)"
+                " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.question_id = q.id"
+                "  AND a.author_id = ?)"
+                " ORDER BY q.id DESC LIMIT ?",
+                (ctx.community_id, member_id, member_id, CANDIDATES),
+            )
+            open_questions = [tuple(row) for row in await cur.fetchall()]
+        texts = [str(q[2]) for q in open_questions]
+        vectors = await ctx.app.knowledge.embed_many([*helped, *texts]) if texts else None
+        chosen = _logic.best_match(helped, texts, vectors, ctx.language)
+        if chosen is None:
+            return  # nothing close enough: try again at their next helpful answer
+        question_id, number, text = open_questions[chosen]
+        async with ctx.app.db.transaction() as tx:
+            cur = await tx.execute(
+                "INSERT INTO onboarding_invites (community_id, member_id, question_id, invited_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (ctx.community_id, member_id, question_id, event.at.isoformat()),
+            )
+            if cur.rowcount != 1:
+                return
+        invite = ctx.t(
+            "onboarding.invite", member=event.author.id, ref=f"Q{number}", text=_excerpt(str(text))
+        )
+        chat = ctx.app.chat(ctx.event.community)
+        await chat.send_dm(ctx.event.community, event.author.id, Reply(invite))
+
+    async def delete_member_data(self, community_id: int, member_id: int) -> None:
+        """Forget the invitation."""
+        async with self.app.db.transaction() as tx:
+            await tx.execute(
+                "DELETE FROM onboarding_invites WHERE community_id = ? AND member_id = ?",
+                (community_id, member_id),
+            )
+
+
+def _excerpt(text: str, limit: int = 140) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"

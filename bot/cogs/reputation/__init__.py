@@ -1,0 +1,15 @@
+"""Reputation: points for helpful and accepted answers, abuse checks, ranks, /rep."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.cogs.reputation._cog import ReputationCog
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+
+def setup(app: App) -> ReputationCog:
+    """Create the cog."""
+    return ReputationCog(app)

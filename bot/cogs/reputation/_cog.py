@@ -1,0 +1,252 @@
+"""Handlers: reactions and commands in, awards through _marks/_accepts, ranks after."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.cogs._question_events import announce_solved, thread_of
+from bot.cogs.reputation import _accepts, _marks, _ranks, _removals, _render, _rules
+from bot.cogs.reputation._outcome import Outcome
+from bot.context import Context
+from bot.core.cog import Cog, listen
+from bot.core.commands import ArgumentError, Option, command
+from bot.core.events import AnswerMarkedHelpful, MessageDeleted, ReactionChanged
+from bot.core.identity import Member
+from bot.core.periods import week_start
+from bot.core.replies import Reply
+from bot.storage import awards, questions
+from bot.storage import reputation as rep
+from bot.storage.communities import member_row
+
+log = logging.getLogger(__name__)
+
+MAX_ADJUST = 10_000
+TOPIC_QUESTIONS = 20
+
+
+class ReputationCog(Cog):
+    """Awards, reversals and ranks; /helpful, /accept, /unaccept, /rep."""
+
+    name = "reputation"
+    member_tables = ("reputation_ledger", "helpful_marks", "member_ranks")
+
+    @listen(ReactionChanged)
+    async def on_reaction(self, ctx: Context, event: ReactionChanged) -> None:
+        """The configured emoji on an answer marks it helpful; removing it takes that back."""
+        if event.emoji != ctx.config.helpful_emoji:
+            return
+        if event.added:
+            await self._mark(ctx, event.message_id, quiet_if_not_answer=True)
+            return
+        outcome = await _marks.unmark_helpful(
+            ctx.app.db, ctx.community_id, event.message_id, ctx.member_id, event.event_id, event.at
+        )
+        await _ranks.follow(ctx, outcome.changed)
+
+    @command("helpful", Option("message", "message"))
+    async def helpful(self, ctx: Context, message: str) -> None:
+        """Mark an answer helpful (like reacting with the helpful emoji)."""
+        await self._mark(ctx, message, quiet_if_not_answer=False)
+
+    async def _mark(self, ctx: Context, message_id: str, *, quiet_if_not_answer: bool) -> None:
+        outcome = await _marks.mark_helpful(
+            ctx.app.db,
+            ctx.community_id,
+            ctx.config,
+            message_id,
+            ctx.member_id,
+            ctx.event.event_id,
+            ctx.event.at,
+        )
+        if outcome.status == "not_answer":
+            if not quiet_if_not_answer:
+                raise ArgumentError("reputation.not_an_answer")
+            return
+        if outcome.status == "already":
+            if not quiet_if_not_answer:
+                await ctx.tell("reputation.already_marked")
+            return
+        receiver = await self._external(ctx, outcome.receiver_id)
+        if outcome.refusal is not None:
+            await ctx.reply(
+                _render.refusal(ctx, outcome.refusal, receiver, outcome.points), ephemeral=True
+            )
+        elif not quiet_if_not_answer:
+            await ctx.tell("reputation.marked", member=receiver or "", points=outcome.points)
+        await _ranks.follow(ctx, outcome.changed)
+        if outcome.points and outcome.answer and outcome.receiver_id and receiver:
+            await self._announce_helpful(ctx, outcome, receiver)
+
+    async def _announce_helpful(self, ctx: Context, outcome: Outcome, receiver: str) -> None:
+        """Let the onboarding feature know (deduplicated by the mark's identity)."""
+        assert outcome.answer is not None
+        assert outcome.receiver_id is not None
+        await ctx.app.dispatch(
+            AnswerMarkedHelpful(
+                event_id=f"answer.{outcome.answer.id}.helpful.{ctx.member_id}",
+                community=ctx.event.community,
+                author=Member(id=receiver, name=receiver),
+                at=ctx.event.at,
+                answer_id=outcome.answer.id,
+                question_id=outcome.answer.question_id,
+                receiver_id=outcome.receiver_id,
+            )
+        )
+
+    @command("accept", Option("message", "message"))
+    async def accept(self, ctx: Context, message: str) -> None:
+        """Accept an answer as the solution of your question (askers and moderators)."""
+        async with ctx.app.db.read() as conn:
+            answer = await awards.answer_by_message(conn, ctx.community_id, message)
+            question = (
+                await questions.by_id(conn, ctx.community_id, answer.question_id)
+                if answer
+                else None
+            )
+        if answer is None or question is None:
+            raise ArgumentError("reputation.not_an_answer")
+        if question.asker_id != ctx.member_id and not ctx.event.author.is_moderator:
+            raise ArgumentError(
+                "reputation.accept_not_yours", ref=question.ref, asker=question.asker_external_id
+            )
+        outcome = await _accepts.accept(
+            ctx.app.db,
+            ctx.community_id,
+            ctx.config,
+            answer,
+            ctx.member_id,
+            ctx.event.event_id,
+            ctx.event.at,
+        )
+        if outcome.status == "already":
+            raise ArgumentError("reputation.already_accepted", ref=question.ref)
+        author = await self._external(ctx, answer.author_id)
+        if outcome.refusal is not None:
+            await ctx.reply(_render.refusal(ctx, outcome.refusal, author, 0), ephemeral=True)
+        key = "reputation.accepted" if outcome.points else "reputation.accepted_no_points"
+        text = ctx.t(key, member=author or "?", ref=question.ref, points=outcome.points)
+        await ctx.send(thread_of(question), Reply(text, mentions=(author,) if author else ()))
+        await _ranks.follow(ctx, outcome.changed)
+        if outcome.status == "accepted_and_solved":
+            resolution = "staff" if answer.by_staff else "community"
+            await announce_solved(ctx, question, resolution)
+
+    @command("unaccept", Option("question", "question", required=False))
+    async def unaccept(self, ctx: Context, question: int | None = None) -> None:
+        """Withdraw the accepted answer of a question (in its thread, or give its number)."""
+        async with ctx.app.db.read() as conn:
+            if question is None:
+                thread = ctx.conversation.thread_id if ctx.conversation else None
+                found = await questions.by_thread(conn, ctx.community_id, thread or "")
+            else:
+                found = await questions.by_number(conn, ctx.community_id, question)
+        if found is None:
+            raise ArgumentError("questions.which_question")
+        if found.asker_id != ctx.member_id and not ctx.event.author.is_moderator:
+            raise ArgumentError(
+                "reputation.accept_not_yours", ref=found.ref, asker=found.asker_external_id
+            )
+        outcome = await _accepts.unaccept(
+            ctx.app.db, ctx.community_id, found.id, ctx.member_id, ctx.event.event_id, ctx.event.at
+        )
+        if outcome.status == "not_accepted":
+            raise ArgumentError("reputation.not_accepted", ref=found.ref)
+        await ctx.send(thread_of(found), Reply(ctx.t("reputation.unaccepted", ref=found.ref)))
+        await _ranks.follow(ctx, outcome.changed)
+
+    @listen(MessageDeleted)
+    async def on_delete(self, ctx: Context, event: MessageDeleted) -> None:
+        """A deleted answer gives its points back."""
+        outcome = await _removals.answer_deleted(
+            ctx.app.db, ctx.community_id, event.message_id, event.event_id, event.at
+        )
+        await _ranks.follow(ctx, outcome.changed)
+
+    @command("rep", Option("member", "member", required=False))
+    async def rep_card(self, ctx: Context, member: str | None = None) -> None:
+        """Your points, rank and progress (or another member's)."""
+        who = member or ctx.event.author.id
+        member_id = await self._member_row(ctx, who)
+        config = ctx.config
+        async with ctx.app.db.read() as conn:
+            total = await rep.total(conn, ctx.community_id, member_id)
+            givers = await rep.distinct_givers(conn, ctx.community_id, member_id)
+            start = week_start(ctx.event.at, config.timezone)
+            week = await rep.points_between(conn, ctx.community_id, member_id, start, ctx.event.at)
+            helped = await rep.helped_questions(conn, ctx.community_id, member_id, TOPIC_QUESTIONS)
+        rank = _rules.rank_for(total, givers, config)
+        topics = await self._topics(ctx, helped)
+        await ctx.reply(
+            _render.card(ctx, who, total, rank, givers, week, topics), ephemeral=member is None
+        )
+
+    async def _topics(self, ctx: Context, texts: list[str]) -> list[str]:
+        """Tags of the articles closest to the questions a member helped on (BM25: cheap)."""
+        counts: dict[str, int] = {}
+        for text in texts:
+            hits = await ctx.app.knowledge.search(text, ctx.language, limit=1, mode="bm25")
+            if hits and hits[0].coverage >= ctx.config.suggest_min_coverage:
+                for tag in hits[0].article.tags:
+                    counts[tag] = counts.get(tag, 0) + 1
+        return [tag for tag, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
+
+    @command(
+        "rep adjust",
+        Option("member", "member"),
+        Option("amount", "int"),
+        Option("reason", "text"),
+        admin_only=True,
+    )
+    async def adjust(self, ctx: Context, member: str, amount: int, reason: str) -> None:
+        """Add or remove points by hand, with a reason (admins); recorded in the ledger."""
+        if amount == 0 or abs(amount) > MAX_ADJUST:
+            raise ArgumentError("reputation.bad_amount", limit=MAX_ADJUST, value=amount)
+        member_id = await self._member_row(ctx, member)
+        outcome = await _removals.adjust(
+            ctx.app.db,
+            ctx.community_id,
+            member_id,
+            amount,
+            reason[:200],
+            ctx.member_id,
+            ctx.event.event_id,
+            ctx.event.at,
+        )
+        async with ctx.app.db.read() as conn:
+            total = await rep.total(conn, ctx.community_id, member_id)
+        await ctx.tell(
+            "reputation.adjusted", member=member, amount=f"{amount:+d}", note=reason, total=total
+        )
+        await _ranks.follow(ctx, outcome.changed)
+
+    @command("rep history", Option("member", "member"), admin_only=True)
+    async def history(self, ctx: Context, member: str) -> None:
+        """A member's latest point changes, with who and why (admins)."""
+        member_id = await self._member_row(ctx, member)
+        async with ctx.app.db.read() as conn:
+            rows = await rep.history(conn, ctx.community_id, member_id)
+        await ctx.reply(_render.history(ctx, member, rows), ephemeral=True)
+
+    async def _member_row(self, ctx: Context, external_id: str) -> int:
+        async with ctx.app.db.transaction() as tx:
+            return await member_row(tx, ctx.community_id, external_id, ctx.event.at)
+
+    async def _external(self, ctx: Context, member_id: int | None) -> str | None:
+        if member_id is None:
+            return None
+        async with ctx.app.db.read() as conn:
+            cur = await conn.execute("SELECT external_id FROM members WHERE id = ?", (member_id,))
+            row = await cur.fetchone()
+        return str(row[0]) if row else None
+
+    async def delete_member_data(self, community_id: int, member_id: int) -> None:
+        """Marks are dropped; ledger rows stay (append-only) and are anonymised by issue 8."""
+        async with self.app.db.transaction() as tx:
+            await tx.execute(
+                "DELETE FROM helpful_marks WHERE community_id = ? AND giver_id = ?",
+                (community_id, member_id),
+            )
+            await tx.execute(
+                "DELETE FROM member_ranks WHERE community_id = ? AND member_id = ?",
+                (community_id, member_id),
+            )

@@ -1,0 +1,76 @@
+"""What reputation says: refusals, accepts, /rep cards and histories."""
+
+from __future__ import annotations
+
+from bot.cogs.reputation import _rules
+from bot.config_formats import Rank
+from bot.context import Context
+from bot.storage.reputation import LedgerRow
+
+
+def refusal(ctx: Context, why: str, receiver: str | None, points: int) -> str:
+    """Why a mark or accept gave fewer points than usual (told to the giver only)."""
+    config = ctx.config
+    return ctx.t(
+        f"reputation.refused_{why}",
+        member=receiver or "",
+        days=config.min_award_age_days,
+        limit=config.pair_daily_limit,
+        cap=config.helpful_daily_cap,
+        points=points,
+    )
+
+
+def card(
+    ctx: Context,
+    member: str,
+    total: int,
+    rank: Rank,
+    givers: int,
+    week: int,
+    topics: list[str],
+) -> str:
+    """The /rep answer."""
+    config = ctx.config
+    lines = [ctx.t("reputation.card", member=member, total=total, rank=rank.name, week=week)]
+    following = _rules.next_rank(rank, config)
+    if following is None:
+        lines.append(ctx.t("reputation.progress_top"))
+    elif total >= following.points:
+        lines.append(
+            ctx.t(
+                "reputation.progress_givers",
+                rank=following.name,
+                missing=config.rank_min_givers - givers,
+            )
+        )
+    else:
+        span = following.points - rank.points
+        done = total - rank.points
+        bar = "▰" * round(10 * done / span) + "▱" * (10 - round(10 * done / span))
+        lines.append(
+            ctx.t(
+                "reputation.progress_next",
+                bar=bar,
+                missing=following.points - total,
+                rank=following.name,
+            )
+        )
+    if topics:
+        lines.append(ctx.t("reputation.topics", topics=", ".join(topics)))
+    return "\n".join(lines)
+
+
+def history(ctx: Context, member: str, rows: list[LedgerRow]) -> str:
+    """The /rep history answer, newest first."""
+    if not rows:
+        return ctx.t("reputation.history_empty", member=member)
+    lines = [ctx.t("reputation.history_header", member=member)]
+    for row in rows:
+        detail = row.note or ctx.t(f"reputation.why_{row.kind}_{row.reason}")
+        where = f" Q{row.question_number}" if row.question_number else ""
+        by = f" ({row.actor})" if row.actor else ""
+        lines.append(
+            f"{row.created_at[:16].replace('T', ' ')}  {row.delta:+d}  {detail}{where}{by}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,72 @@
+"""The rules of reputation as pure functions: who earns what, and which rank that makes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.config_formats import Rank, parse_ranks
+from bot.settings import CommunityDefaults
+
+# Why a mark earned less than its full points (keys of the reputation.refused_* messages).
+SELF = "self"
+TOO_NEW = "too_new"
+PAIR_LIMIT = "pair_limit"
+BACK_AND_FORTH = "back_and_forth"
+DAILY_CAP = "daily_cap"
+
+
+@dataclass(frozen=True)
+class MarkFacts:
+    """What the database says about a helpful mark about to be given."""
+
+    giver_id: int
+    receiver_id: int | None
+    giver_since: datetime
+    at: datetime
+    given_today_to_receiver: int
+    receiver_awarded_giver_recently: bool
+    receiver_helpful_today: int
+
+
+def helpful_points(facts: MarkFacts, config: CommunityDefaults) -> tuple[int, str | None]:
+    """(points the receiver gets, why it is less than full or None)."""
+    if facts.receiver_id is None or facts.receiver_id == facts.giver_id:
+        return 0, SELF
+    if facts.at - facts.giver_since < timedelta(days=config.min_award_age_days):
+        return 0, TOO_NEW
+    if facts.given_today_to_receiver >= config.pair_daily_limit:
+        return 0, PAIR_LIMIT
+    if facts.receiver_awarded_giver_recently:
+        return 0, BACK_AND_FORTH
+    room = max(0, config.helpful_daily_cap - facts.receiver_helpful_today)
+    points = min(config.points_helpful, room)
+    return points, (DAILY_CAP if points < config.points_helpful else None)
+
+
+def ranks(config: CommunityDefaults) -> list[Rank]:
+    """The community's ranks, lowest first."""
+    return parse_ranks(config.ranks)
+
+
+def rank_for(total: int, givers: int, config: CommunityDefaults) -> Rank:
+    """The rank a total earns; past the second rank, only with enough distinct givers."""
+    ladder = ranks(config)
+    reached = [r for r in ladder if total >= r.points]
+    best = reached[-1] if reached else ladder[0]
+    if ladder.index(best) >= 2 and givers < config.rank_min_givers:
+        return ladder[min(1, len(ladder) - 1)]
+    return best
+
+
+def next_rank(rank: Rank, config: CommunityDefaults) -> Rank | None:
+    """The rank after `rank`, if any."""
+    ladder = ranks(config)
+    at = [r.name for r in ladder].index(rank.name)
+    return ladder[at + 1] if at + 1 < len(ladder) else None
+
+
+def rank_index(name: str | None, config: CommunityDefaults) -> int:
+    """Position of a rank name on the ladder (-1 if unknown, e.g. after a config change)."""
+    names = [r.name for r in ranks(config)]
+    return names.index(name) if name in names else -1

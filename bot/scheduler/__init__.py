@@ -1,0 +1,1 @@
+"""Scheduled work: the database says what is due; APScheduler only wakes the bot up."""

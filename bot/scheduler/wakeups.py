@@ -1,0 +1,72 @@
+"""Periodic checks driven by APScheduler 3.x in real time and by the clock when time jumps.
+
+Each check asks the database what is due at `now` and does it idempotently, so a check that
+runs twice (a tick and a clock jump at once, a restart) changes nothing twice, and work that
+came due while the bot was down is done at start-up. APScheduler's defaults would skip jobs
+missed for more than a second (misfire_grace_time=1); here a missed tick is simply coalesced
+into the next one, since the check itself catches up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.core.clock import Clock
+
+log = logging.getLogger(__name__)
+
+Check = Callable[[datetime], Awaitable[None]]
+TICK_SECONDS = 60
+
+
+class Wakeups:
+    """Runs registered checks every minute, after every clock jump, and once at start."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._checks: dict[str, Check] = {}
+        self._scheduler: AsyncIOScheduler | None = None
+        self._lock = asyncio.Lock()
+        clock.on_advance(self.run_all)
+
+    def every_minute(self, name: str, check: Check) -> None:
+        """Register (or replace) a check."""
+        self._checks[name] = check
+
+    async def start(self) -> None:
+        """Catch up on what came due while the bot was down, then tick every minute."""
+        await self.run_all(self.clock.now())
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._scheduler.add_job(
+            self._tick,
+            IntervalTrigger(seconds=TICK_SECONDS),
+            id="wakeups",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
+        self._scheduler.start()
+
+    async def _tick(self) -> None:
+        await self.run_all(self.clock.now())
+
+    async def run_all(self, now: datetime) -> None:
+        """Run every check once; one failing check is logged and doesn't stop the others."""
+        async with self._lock:
+            for name, check in list(self._checks.items()):
+                try:
+                    await check(now)
+                except Exception:
+                    log.exception("scheduled check %s failed at %s", name, now.isoformat())
+
+    def stop(self) -> None:
+        """Stop ticking (idempotent)."""
+        if self._scheduler is not None and self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
+        self._scheduler = None

@@ -1,0 +1,187 @@
+"""The reputation ledger (append-only; totals follow by trigger) and the marks behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One ledger row as /rep history shows it."""
+
+    delta: int
+    kind: str
+    reason: str
+    note: str
+    actor: str | None
+    question_number: int | None
+    created_at: str
+
+
+async def record(
+    tx: aiosqlite.Connection,
+    *,
+    community_id: int,
+    member_id: int,
+    delta: int,
+    kind: str,
+    reason: str,
+    at: datetime,
+    source_event_id: str | None = None,
+    question_id: int | None = None,
+    answer_id: int | None = None,
+    actor_id: int | None = None,
+    note: str = "",
+) -> bool:
+    """Append a ledger row; False if this event already produced it (replay)."""
+    cur = await tx.execute(
+        "INSERT INTO reputation_ledger (community_id, member_id, delta, kind, reason, note,"
+        " source_event_id, question_id, answer_id, actor_id, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
+        (
+            community_id,
+            member_id,
+            delta,
+            kind,
+            reason,
+            note,
+            source_event_id,
+            question_id,
+            answer_id,
+            actor_id,
+            at.isoformat(),
+        ),
+    )
+    return cur.rowcount == 1
+
+
+async def _scalar(conn: aiosqlite.Connection, sql: str, params: tuple[Any, ...]) -> int:
+    cur = await conn.execute(sql, params)
+    row = await cur.fetchone()
+    return int(row[0] or 0) if row else 0
+
+
+async def total(conn: aiosqlite.Connection, community_id: int, member_id: int) -> int:
+    """A member's total points."""
+    return await _scalar(
+        conn,
+        "SELECT total FROM reputation_totals WHERE community_id = ? AND member_id = ?",
+        (community_id, member_id),
+    )
+
+
+async def points_between(
+    conn: aiosqlite.Connection, community_id: int, member_id: int, start: datetime, end: datetime
+) -> int:
+    """Points a member gained (net) in [start, end)."""
+    return await _scalar(
+        conn,
+        "SELECT SUM(delta) FROM reputation_ledger INDEXED BY ledger_received"
+        " WHERE community_id = ? AND member_id = ? AND created_at >= ? AND created_at < ?",
+        (community_id, member_id, start.isoformat(), end.isoformat()),
+    )
+
+
+async def helpful_earned_since(
+    conn: aiosqlite.Connection, community_id: int, member_id: int, start: datetime
+) -> int:
+    """Net helpful-mark points a member got since `start` (for the daily cap)."""
+    return await _scalar(
+        conn,
+        "SELECT SUM(delta) FROM reputation_ledger WHERE community_id = ? AND member_id = ?"
+        " AND kind = 'helpful' AND created_at >= ?",
+        (community_id, member_id, start.isoformat()),
+    )
+
+
+async def awards_given_since(
+    conn: aiosqlite.Connection, community_id: int, giver_id: int, receiver_id: int, start: datetime
+) -> int:
+    """Helpful awards a giver made to a receiver since `start` (reversals don't refund)."""
+    return await _scalar(
+        conn,
+        "SELECT COUNT(*) FROM reputation_ledger WHERE community_id = ? AND actor_id = ?"
+        " AND member_id = ? AND kind = 'helpful' AND delta > 0 AND created_at >= ?",
+        (community_id, giver_id, receiver_id, start.isoformat()),
+    )
+
+
+async def distinct_givers(conn: aiosqlite.Connection, community_id: int, member_id: int) -> int:
+    """How many different members stand behind a member's points right now."""
+    return await _scalar(
+        conn,
+        "SELECT COUNT(*) FROM ("
+        " SELECT giver_id AS who FROM helpful_marks"
+        "  WHERE community_id = ? AND receiver_id = ? AND points > 0"
+        " UNION"
+        " SELECT aa.accepter_id FROM accepted_answers aa JOIN answers a ON a.id = aa.answer_id"
+        "  WHERE aa.community_id = ? AND a.author_id = ? AND aa.author_points > 0)",
+        (community_id, member_id, community_id, member_id),
+    )
+
+
+async def member_since(conn: aiosqlite.Connection, member_id: int) -> datetime:
+    """When a member joined the community (or was first seen there)."""
+    cur = await conn.execute(
+        "SELECT COALESCE(joined_at, first_seen) FROM members WHERE id = ?", (member_id,)
+    )
+    row = await cur.fetchone()
+    return datetime.fromisoformat(row[0]) if row else datetime.min
+
+
+async def helped_questions(
+    conn: aiosqlite.Connection, community_id: int, member_id: int, limit: int
+) -> list[str]:
+    """Texts of the latest questions where a member's answer earned points (marks, accepts)."""
+    cur = await conn.execute(
+        "SELECT q.text FROM questions q WHERE q.id IN ("
+        " SELECT question_id FROM reputation_ledger INDEXED BY ledger_received"
+        " WHERE community_id = ? AND member_id = ? AND kind IN ('helpful', 'accepted')"
+        " AND delta > 0 AND question_id IS NOT NULL ORDER BY created_at DESC LIMIT ?)",
+        (community_id, member_id, limit),
+    )
+    return [str(row[0]) for row in await cur.fetchall() if row[0]]
+
+
+async def history(
+    conn: aiosqlite.Connection, community_id: int, member_id: int, limit: int = 15
+) -> list[LedgerRow]:
+    """A member's latest ledger rows, newest first."""
+    cur = await conn.execute(
+        "SELECT l.delta, l.kind, l.reason, l.note, m.external_id, q.number, l.created_at"
+        " FROM reputation_ledger l LEFT JOIN members m ON m.id = l.actor_id"
+        " LEFT JOIN questions q ON q.id = l.question_id"
+        " WHERE l.community_id = ? AND l.member_id = ? ORDER BY l.id DESC LIMIT ?",
+        (community_id, member_id, limit),
+    )
+    return [LedgerRow(*tuple(row)) for row in await cur.fetchall()]
+
+
+async def first_points_at(
+    conn: aiosqlite.Connection, community_id: int, member_ids: list[int]
+) -> dict[int, str]:
+    """When each member first earned points (to welcome new helpers)."""
+    if not member_ids:
+        return {}
+    marks = ",".join("?" * len(member_ids))
+    cur = await conn.execute(
+        "SELECT member_id, MIN(created_at) FROM reputation_ledger INDEXED BY ledger_received"
+        f" WHERE community_id = ? AND member_id IN ({marks}) AND delta > 0 GROUP BY member_id",
+        (community_id, *member_ids),
+    )
+    return {int(row[0]): str(row[1]) for row in await cur.fetchall()}
+
+
+async def helpful_answers_of(conn: aiosqlite.Connection, community_id: int, member_id: int) -> int:
+    """How many different answers of a member stand marked helpful by someone else."""
+    return await _scalar(
+        conn,
+        "SELECT COUNT(DISTINCT answer_id) FROM helpful_marks"
+        " WHERE community_id = ? AND receiver_id = ? AND giver_id != receiver_id",
+        (community_id, member_id),
+    )
