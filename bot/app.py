@@ -60,17 +60,25 @@ class App:
         return self.adapters[community.platform]
 
     async def start(self) -> None:
-        """Open the database, load every cog, then catch up on scheduled work."""
-        await self.db.open()
-        await self.knowledge.start()
-        for module in cog_modules():
-            cog: Cog = module.setup(self)
-            self.dispatcher.register(cog)
-            await cog.load()
-            self.cogs.append(cog)
-            log.info("loaded cog %s", cog.name)
-        # Last: scheduled posts need the cogs and the adapters (attached before start).
-        await self.wakeups.start()
+        """Open the database, load every cog, then catch up on scheduled work.
+
+        A failure part-way stops what was started: an open database connection would
+        otherwise keep the process alive after the error.
+        """
+        try:
+            await self.db.open()
+            await self.knowledge.start()
+            for module in cog_modules():
+                cog: Cog = module.setup(self)
+                self.dispatcher.register(cog)
+                await cog.load()
+                self.cogs.append(cog)
+                log.info("loaded cog %s", cog.name)
+            # Last: scheduled posts need the cogs and the adapters (attached before start).
+            await self.wakeups.start()
+        except BaseException:
+            await self.stop()
+            raise
 
     async def stop(self) -> None:
         """Unload cogs (each failure logged) and close the database."""

@@ -101,7 +101,7 @@ def format_value(key: str, value: Any) -> str:
     if key in CHANNEL_KEYS:
         channels = value if isinstance(value, list) else [value]
         return ", ".join(f"#{v}" for v in channels) or "-"
-    return str(value)
+    return str(value) or "-"
 
 
 async def load_overrides(conn: aiosqlite.Connection, community_id: int) -> dict[str, Any]:

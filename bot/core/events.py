@@ -111,8 +111,9 @@ class QuestionSolved(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class AnswerMarkedHelpful(Event):
-    """Internal: a helpful mark earned an answer points (author = the answer's author)."""
+    """Internal: a helpful mark earned an answer points (author = who marked it)."""
 
     answer_id: int
     question_id: int
     receiver_id: int
+    receiver: str

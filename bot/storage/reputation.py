@@ -75,15 +75,15 @@ async def total(conn: aiosqlite.Connection, community_id: int, member_id: int) -
     )
 
 
-async def points_between(
-    conn: aiosqlite.Connection, community_id: int, member_id: int, start: datetime, end: datetime
+async def points_since(
+    conn: aiosqlite.Connection, community_id: int, member_id: int, start: datetime
 ) -> int:
-    """Points a member gained (net) in [start, end)."""
+    """Points a member gained (net) since `start`."""
     return await _scalar(
         conn,
         "SELECT SUM(delta) FROM reputation_ledger INDEXED BY ledger_received"
-        " WHERE community_id = ? AND member_id = ? AND created_at >= ? AND created_at < ?",
-        (community_id, member_id, start.isoformat(), end.isoformat()),
+        " WHERE community_id = ? AND member_id = ? AND created_at >= ?",
+        (community_id, member_id, start.isoformat()),
     )
 
 

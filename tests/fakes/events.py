@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.adapters.console.adapter import COMMUNITY
-from bot.core.events import MessagePosted, ReplyPosted
+from bot.core.events import MessagePosted, ReactionChanged, ReplyPosted
 from bot.core.identity import Conversation, Member
 from tests.fakes.console import START
 
@@ -50,4 +50,27 @@ def reply_posted(
         conversation=Conversation(channel, thread_id),
         message_id=message_id,
         text=text,
+    )
+
+
+def reaction_changed(
+    event_id: str,
+    message_id: str,
+    *,
+    by: str,
+    added: bool = True,
+    emoji: str = "✅",
+    thread_id: str | None = None,
+    at: datetime = START,
+) -> ReactionChanged:
+    """A member adds (or removes) a reaction on a message."""
+    return ReactionChanged(
+        event_id=event_id,
+        community=COMMUNITY,
+        author=Member(by, by),
+        at=at,
+        conversation=Conversation("help", thread_id),
+        message_id=message_id,
+        emoji=emoji,
+        added=added,
     )

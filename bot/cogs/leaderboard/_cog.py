@@ -91,12 +91,13 @@ class LeaderboardCog(Cog):
     async def _post_one(self, community_id: int, community: Community, now: datetime) -> None:
         config = await self.app.community_config(community_id)
         window = _periods.scheduled(config.leaderboard_cron, config.timezone, now)
-        if window is None:
+        if window is None or window.end is None:
             return
+        end = window.end
         async with self.app.db.read() as conn:
             cur = await conn.execute(
                 "SELECT 1 FROM leaderboard_posts WHERE community_id = ? AND period_end = ?",
-                (community_id, window.end.isoformat()),
+                (community_id, end.isoformat()),
             )
             if await cur.fetchone() is not None:
                 return
@@ -115,9 +116,9 @@ class LeaderboardCog(Cog):
             # At least once: a crash between this send and the record below repeats the post.
             message_id = await chat.send(community, Conversation(channel), Reply(text))
         async with self.app.db.transaction() as tx:
-            await standings.claim_post(tx, community_id, window.end, now)
+            await standings.claim_post(tx, community_id, end, now)
             if message_id is not None:
-                await standings.set_post_message(tx, community_id, window.end, message_id)
+                await standings.set_post_message(tx, community_id, end, message_id)
 
     async def delete_member_data(self, community_id: int, member_id: int) -> None:
         """Forget the opt-out (the member's rows elsewhere are handled by their cogs)."""

@@ -12,20 +12,20 @@ LOOKBACK = timedelta(days=35)  # a monthly cron still finds its previous run
 
 @dataclass(frozen=True)
 class Window:
-    """[start, end) of a leaderboard; start None means all time."""
+    """[start, end) of a leaderboard; start None means all time, end None up to now."""
 
     name: str
     start: datetime | None
-    end: datetime
+    end: datetime | None
 
 
 def on_demand(name: str, now: datetime, timezone: str) -> Window:
     """This week or month so far, or all time."""
     if name == "month":
-        return Window(name, month_start(now, timezone), now)
+        return Window(name, month_start(now, timezone), None)
     if name == "all":
-        return Window(name, None, now)
-    return Window("week", week_start(now, timezone), now)
+        return Window(name, None, None)
+    return Window("week", week_start(now, timezone), None)
 
 
 def scheduled(cron: str, timezone: str, now: datetime) -> Window | None:

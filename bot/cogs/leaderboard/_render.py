@@ -23,7 +23,7 @@ def board(
         t(
             f"leaderboard.header_{window.name}",
             start=_day(window.start, timezone),
-            end=_day(window.end - timedelta(seconds=1), timezone),
+            end=_day(window.end - timedelta(seconds=1) if window.end else None, timezone),
         )
     ]
     for place, row in enumerate(rows, start=1):
@@ -42,4 +42,4 @@ def board(
 def _day(at: datetime | None, timezone: str) -> str:
     if at is None:
         return ""
-    return at.astimezone(ZoneInfo(timezone)).strftime("%d %b")
+    return at.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d")

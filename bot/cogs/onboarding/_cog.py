@@ -65,10 +65,10 @@ class OnboardingCog(Cog):
             if cur.rowcount != 1:
                 return
         invite = ctx.t(
-            "onboarding.invite", member=event.author.id, ref=f"Q{number}", text=_excerpt(str(text))
+            "onboarding.invite", member=event.receiver, ref=f"Q{number}", text=_excerpt(str(text))
         )
         chat = ctx.app.chat(ctx.event.community)
-        await chat.send_dm(ctx.event.community, event.author.id, Reply(invite))
+        await chat.send_dm(ctx.event.community, event.receiver, Reply(invite))
 
     async def delete_member_data(self, community_id: int, member_id: int) -> None:
         """Forget the invitation."""

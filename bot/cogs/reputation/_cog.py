@@ -11,7 +11,6 @@ from bot.context import Context
 from bot.core.cog import Cog, listen
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import AnswerMarkedHelpful, MessageDeleted, ReactionChanged
-from bot.core.identity import Member
 from bot.core.periods import week_start
 from bot.core.replies import Reply
 from bot.storage import awards, questions
@@ -85,11 +84,12 @@ class ReputationCog(Cog):
             AnswerMarkedHelpful(
                 event_id=f"answer.{outcome.answer.id}.helpful.{ctx.member_id}",
                 community=ctx.event.community,
-                author=Member(id=receiver, name=receiver),
+                author=ctx.event.author,
                 at=ctx.event.at,
                 answer_id=outcome.answer.id,
                 question_id=outcome.answer.question_id,
                 receiver_id=outcome.receiver_id,
+                receiver=receiver,
             )
         )
 
@@ -172,13 +172,11 @@ class ReputationCog(Cog):
             total = await rep.total(conn, ctx.community_id, member_id)
             givers = await rep.distinct_givers(conn, ctx.community_id, member_id)
             start = week_start(ctx.event.at, config.timezone)
-            week = await rep.points_between(conn, ctx.community_id, member_id, start, ctx.event.at)
+            week = await rep.points_since(conn, ctx.community_id, member_id, start)
             helped = await rep.helped_questions(conn, ctx.community_id, member_id, TOPIC_QUESTIONS)
         rank = _rules.rank_for(total, givers, config)
         topics = await self._topics(ctx, helped)
-        await ctx.reply(
-            _render.card(ctx, who, total, rank, givers, week, topics), ephemeral=member is None
-        )
+        await ctx.reply(_render.card(ctx, who, total, rank, givers, week, topics), ephemeral=True)
 
     async def _topics(self, ctx: Context, texts: list[str]) -> list[str]:
         """Tags of the articles closest to the questions a member helped on (BM25: cheap)."""

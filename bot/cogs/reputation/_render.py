@@ -69,7 +69,7 @@ def history(ctx: Context, member: str, rows: list[LedgerRow]) -> str:
     for row in rows:
         detail = row.note or ctx.t(f"reputation.why_{row.kind}_{row.reason}")
         where = f" Q{row.question_number}" if row.question_number else ""
-        by = f" ({row.actor})" if row.actor else ""
+        by = f" (<@{row.actor}>)" if row.actor else ""
         lines.append(
             f"{row.created_at[:16].replace('T', ' ')}  {row.delta:+d}  {detail}{where}{by}"
         )

@@ -1,0 +1,81 @@
+"""Leaderboards on demand and on schedule: periods, staff and opt-outs, one post per period."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from tests.fakes.console import START, ConsoleDriver, console_community
+
+WEEK_OF_POINTS = [
+    "alice: Q?",
+    "bob reply Q1: from bob",
+    "carol reply Q1: from carol",
+    "erin reply Q1: from staff",
+    "dave reply Q1: from dave",
+    "alice react ^bob ✅",
+    "carol react ^bob ✅",
+    "alice react ^carol ✅",
+    "alice react ^erin ✅",
+    "alice react ^dave ✅",
+    "dave /leaderboard optout",
+]
+
+
+def _posts(lines: list[str]) -> list[str]:
+    return [line for line in lines if "[#general] entraide: 🏆" in line]
+
+
+async def test_on_demand_boards_hide_staff_and_opted_out_members(console: ConsoleDriver) -> None:
+    """This week's board: bob then carol, both new helpers; erin (staff) and dave are off it."""
+    await console.feed(*WEEK_OF_POINTS)
+    out = await console.feed("carol /leaderboard week")
+    assert out[1:] == [
+        "M8 (only carol) entraide: 🏆 Top helpers this week (since 2026-01-05):",
+        "    🥇 @bob — 20 points 🌱 new helper, welcome!",
+        "    🥈 @carol — 10 points 🌱 new helper, welcome!",
+    ]
+    await console.feed("admin /entraide config set leaderboard_hide_staff false")
+    out = await console.feed("carol /leaderboard all")
+    assert "@erin — 10 points" in "\n".join(out)
+    assert "🌱" not in "\n".join(out)  # all time: nobody is new
+    out = await console.feed("dave /leaderboard optin", "dave /leaderboard month")
+    assert "@dave — 10 points" in "\n".join(out)
+
+
+async def test_the_weekly_post_comes_on_monday_once(console: ConsoleDriver) -> None:
+    """Monday 09:00 posts last week's board in #general; later ticks don't post it again."""
+    await console.feed(*WEEK_OF_POINTS)
+    out = await console.feed("wait 6d")
+    assert _posts(out) == []
+    out = await console.feed("wait 1d")
+    assert _posts(out) == ["M8 [#general] entraide: 🏆 Top helpers from 2026-01-05 to 2026-01-12:"]
+    assert "@bob — 20 points" in "\n".join(out)
+    assert _posts(await console.feed("wait 1h", "wait 1d")) == []
+
+
+async def test_a_post_missed_while_down_comes_once_at_start(tmp_path: Path) -> None:
+    """Down over Monday 09:00: the board is posted at the next start, and not at the one after."""
+    db = tmp_path / "entraide.db"
+    async with console_community(db) as first:
+        await first.feed(*WEEK_OF_POINTS)
+    later = START + timedelta(days=7, hours=2)
+    async with console_community(db, start=later) as second:
+        assert len(_posts(second.transcript)) == 1
+    async with console_community(db, start=later + timedelta(hours=1)) as third:
+        assert _posts(third.transcript) == []
+    three_weeks = START + timedelta(days=21, hours=1)
+    async with console_community(db, start=three_weeks) as fourth:
+        assert _posts(fourth.transcript) == []  # runs missed meanwhile coalesce; no points
+
+
+async def test_admins_can_move_the_schedule(console: ConsoleDriver) -> None:
+    """A daily 18:00 schedule in Paris time posts that day's board at 17:00 UTC."""
+    await console.feed(
+        "admin /entraide config set leaderboard_cron 0 18 * * *",
+        "admin /entraide config set timezone Europe/Paris",
+        *WEEK_OF_POINTS,
+    )
+    assert _posts(await console.feed("wait 7h")) == []
+    out = await console.feed("wait 1h")
+    assert _posts(out) == ["M10 [#general] entraide: 🏆 Top helpers from 2026-01-04 to 2026-01-05:"]

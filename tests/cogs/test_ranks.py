@@ -1,0 +1,64 @@
+"""Ranks: thresholds, the distinct-givers rule, announcements once, roles both ways."""
+
+from __future__ import annotations
+
+from tests.fakes.console import ConsoleDriver
+
+
+def _marks(receiver: str, givers: list[str], each: int) -> list[str]:
+    lines = []
+    for giver in givers:
+        for n in range(each):
+            lines += [f"{receiver} reply Q1: answer {giver} {n}", f"{giver} react ^{receiver} ✅"]
+    return lines
+
+
+async def test_helper_at_fifty_announced_once_with_its_role(console: ConsoleDriver) -> None:
+    """Crossing 50 announces Helper in #general and grants the mapped role, once."""
+    await console.feed("admin /entraide config set rank_roles Helper=@helpers, Expert=@experts")
+    out = await console.feed("alice: Q?", *_marks("bob", ["carol"], 5))
+    announcements = [line for line in out if "is now" in line]
+    assert announcements == [
+        "M9 [#general] entraide: 🎉 @bob is now **Helper**! Thank you for helping."
+    ]
+    assert "· bob was given the role @helpers" in out
+    # Falling below removes the role silently; climbing back announces again.
+    out = await console.feed("carol unreact ^bob ✅")
+    assert "· bob lost the role @helpers" in out
+    assert not [line for line in out if "is now" in line]
+    out = await console.feed("dave react ^bob ✅")
+    assert [line for line in out if "is now" in line]
+
+
+async def test_two_colluding_accounts_cannot_climb_past_helper(console: ConsoleDriver) -> None:
+    """200 points from two givers stay Helper; five different givers make Contributor."""
+    await console.feed("alice: Q?")
+    lines = []
+    for _ in range(2):  # 5 marks a day per giver and receiver, over two days
+        lines += [*_marks("bob", ["carol", "dave"], 5), "wait 1d"]
+    await console.feed(*lines)
+    assert (
+        await console.scalar(
+            "SELECT rank FROM member_ranks m JOIN members x ON x.id = m.member_id"
+            " WHERE x.external_id = 'bob'"
+        )
+        == "Helper"
+    )
+    out = await console.feed("bob /rep")
+    assert out[-2].endswith("entraide: @bob: 200 points · Helper · this week +200")
+    assert out[-1].strip() == "Contributor also needs points from 3 more different members."
+    out = await console.feed(*_marks("bob", ["g1", "g2", "g3"], 1))
+    assert [line for line in out if "is now **Contributor**" in line]
+
+
+async def test_rank_settings_are_validated(console: ConsoleDriver) -> None:
+    """Badly formed ranks, roles, cron lines and time zones are refused with a hint."""
+    out = await console.feed(
+        "admin /entraide config set ranks Newcomer 0, Helper 50, Pro 40",
+        "admin /entraide config set rank_roles Helper",
+        "admin /entraide config set leaderboard_cron every monday",
+        "admin /entraide config set timezone Mars/Olympus",
+    )
+    assert all("Nothing was changed." in line for line in out if "entraide:" in line)
+    assert len([line for line in out if "entraide:" in line]) == 4
+    assert "ranks" not in await console.app.db.fetchall("SELECT key FROM community_settings")
