@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.cogs.reputation import _marks
+from bot.storage.db import Database
 from tests.fakes.console import ConsoleDriver
 from tests.fakes.events import message_posted, reaction_changed, reply_posted
 
@@ -150,3 +153,38 @@ async def test_a_replayed_reaction_counts_once(console: ConsoleDriver) -> None:
     assert again.status == "already"
     assert await console.scalar("SELECT COUNT(*) FROM reputation_ledger") == 1
     assert await points(console, "bob") == 10
+
+
+async def test_two_simultaneous_marks_cannot_both_slip_under_the_cap(
+    console: ConsoleDriver,
+) -> None:
+    """At 190 points, two marks at once through two connections: 200, not 210."""
+    lines = ["alice: Q?"]
+    for n in range(21):
+        lines.append(f"bob reply Q1: answer {n}")
+        if n < 19:
+            lines.append(f"giver{n // 5} react ^bob ✅")
+    await console.feed(*lines, "giver9 in #general: hello")
+    assert await points(console, "bob") == 190
+    app = console.app
+    rows = await app.db.fetchall(
+        "SELECT a.message_id FROM answers a LEFT JOIN helpful_marks h ON h.answer_id = a.id"
+        " WHERE h.id IS NULL ORDER BY a.id"
+    )
+    free = [str(r[0]) for r in rows]
+    other = Database(app.db.path)  # a second connection, as a second process would have
+    await other.open()
+    try:
+        community_id = int(str(await console.scalar("SELECT id FROM communities")))
+        config = await app.community_config(community_id)
+        g1 = await console.scalar("SELECT id FROM members WHERE external_id = 'giver3'")
+        g2 = await console.scalar("SELECT id FROM members WHERE external_id = 'giver9'")
+        at = app.clock.now()
+        first, second = await asyncio.gather(
+            _marks.mark_helpful(app.db, community_id, config, free[0], int(str(g1)), "x1", at),
+            _marks.mark_helpful(other, community_id, config, free[1], int(str(g2)), "x2", at),
+        )
+    finally:
+        await other.close()
+    assert sorted([first.points, second.points]) == [0, 10]
+    assert await points(console, "bob") == 200
