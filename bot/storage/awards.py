@@ -109,6 +109,13 @@ async def answer_author(conn: aiosqlite.Connection, answer_id: int) -> int | Non
     return row[0] if row else None
 
 
+async def question_asker(conn: aiosqlite.Connection, question_id: int) -> int | None:
+    """Who asked a question (None once anonymised)."""
+    cur = await conn.execute("SELECT asker_id FROM questions WHERE id = ?", (question_id,))
+    row = await cur.fetchone()
+    return row[0] if row else None
+
+
 async def accepted(conn: aiosqlite.Connection, question_id: int) -> Accept | None:
     """A question's accepted answer."""
     cur = await conn.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.cogs.reputation import _marks
+from bot.cogs.reputation._outcome import Source
 from bot.storage.db import Database
 from tests.fakes.console import ConsoleDriver
 from tests.fakes.events import message_posted, reaction_changed, reply_posted
@@ -147,9 +148,8 @@ async def test_a_replayed_reaction_counts_once(console: ConsoleDriver) -> None:
     community_id = await app.community_id(mark.community)
     carol = await console.scalar("SELECT id FROM members WHERE external_id = 'carol'")
     config = await app.community_config(community_id)
-    again = await _marks.mark_helpful(
-        app.db, community_id, config, "ans-1", int(str(carol)), "p3", mark.at
-    )
+    source = Source(community_id, "p3", mark.at, int(str(carol)))
+    again = await _marks.mark_helpful(app.db, source, config, "ans-1")
     assert again.status == "already"
     assert await console.scalar("SELECT COUNT(*) FROM reputation_ledger") == 1
     assert await points(console, "bob") == 10
@@ -181,8 +181,12 @@ async def test_two_simultaneous_marks_cannot_both_slip_under_the_cap(
         g2 = await console.scalar("SELECT id FROM members WHERE external_id = 'giver9'")
         at = app.clock.now()
         first, second = await asyncio.gather(
-            _marks.mark_helpful(app.db, community_id, config, free[0], int(str(g1)), "x1", at),
-            _marks.mark_helpful(other, community_id, config, free[1], int(str(g2)), "x2", at),
+            _marks.mark_helpful(
+                app.db, Source(community_id, "x1", at, int(str(g1))), config, free[0]
+            ),
+            _marks.mark_helpful(
+                other, Source(community_id, "x2", at, int(str(g2))), config, free[1]
+            ),
         )
     finally:
         await other.close()

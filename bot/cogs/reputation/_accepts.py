@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import aiosqlite
 
 from bot.cogs.reputation import _rules
-from bot.cogs.reputation._outcome import Outcome, record
+from bot.cogs.reputation._outcome import Outcome, Source
 from bot.settings import CommunityDefaults
 from bot.storage import awards, questions
 from bot.storage.awards import Accept, AnswerRef
@@ -15,16 +13,10 @@ from bot.storage.db import Database
 
 
 async def accept(
-    db: Database,
-    community_id: int,
-    config: CommunityDefaults,
-    answer: AnswerRef,
-    accepter_id: int,
-    event_id: str,
-    at: datetime,
+    db: Database, source: Source, config: CommunityDefaults, answer: AnswerRef
 ) -> Outcome:
     """Accept an answer as its question's solution (moving the points of an earlier one)."""
-    changed: list[int] = []
+    accepter_id = source.actor_id
     async with db.transaction() as tx:
         current = await awards.accepted(tx, answer.question_id)
         if current is not None and current.answer_id == answer.id:
@@ -33,133 +25,78 @@ async def accept(
         own = author is None or author == accepter_id
         author_points = 0 if own else config.points_accepted
         if current is not None:
-            asker_points = current.asker_points  # the asker's bonus stays with the question
-            old_author = await awards.answer_author(tx, current.answer_id)
-            if current.author_points and old_author is not None:
-                await record(
-                    tx,
-                    community_id,
-                    old_author,
-                    -current.author_points,
-                    "accepted",
-                    "moved",
-                    at,
-                    event_id,
-                    answer.question_id,
-                    current.answer_id,
-                    accepter_id,
-                )
-                changed.append(old_author)
+            # Moved: the old author's points go; the asker's bonus stays with the question.
+            changed = await reverse_accept(tx, source, current, "moved", asker_too=False)
+            asker_points = current.asker_points
         else:
+            changed = []
             asker = answer.asker_id
             asker_points = config.points_accept_bonus if asker and asker != author else 0
             if asker_points and asker is not None:
-                await record(
-                    tx,
-                    community_id,
-                    asker,
-                    asker_points,
-                    "accept_bonus",
-                    "accept",
-                    at,
-                    event_id,
-                    answer.question_id,
-                    answer.id,
-                    accepter_id,
+                await source.write(
+                    tx, asker, asker_points, "accept_bonus", "accept", answer.question_id, answer.id
                 )
                 changed.append(asker)
         if author_points and author is not None:
-            await record(
-                tx,
-                community_id,
-                author,
-                author_points,
-                "accepted",
-                "accept",
-                at,
-                event_id,
-                answer.question_id,
-                answer.id,
-                accepter_id,
+            await source.write(
+                tx, author, author_points, "accepted", "accept", answer.question_id, answer.id
             )
             changed.append(author)
-        await awards.set_accept(
-            tx,
-            community_id,
-            Accept(answer.question_id, answer.id, accepter_id, author_points, asker_points),
-            at,
-        )
-        question = await questions.by_id(tx, community_id, answer.question_id)
+        record = Accept(answer.question_id, answer.id, accepter_id, author_points, asker_points)
+        await awards.set_accept(tx, source.community_id, record, source.at)
+        question = await questions.by_id(tx, source.community_id, answer.question_id)
         solved_now = question is not None and question.status != "solved"
-        if question is not None and solved_now:
+        if question is not None and solved_now and accepter_id is not None:
             resolution = "staff" if answer.by_staff else "community"
-            await questions.mark_solved(tx, question, at, accepter_id, resolution)
+            await questions.mark_solved(tx, question, source.at, accepter_id, resolution)
     status = "accepted_and_solved" if solved_now else "accepted"
     refusal = _rules.SELF if own else None
     return Outcome(status, answer, author_points, refusal, author, tuple(changed))
 
 
-async def unaccept(
-    db: Database, community_id: int, question_id: int, by_id: int, event_id: str, at: datetime
-) -> Outcome:
+async def unaccept(db: Database, source: Source, question_id: int) -> Outcome:
     """Withdraw a question's accept: its author's and the asker's points are reversed."""
-    changed: list[int] = []
     async with db.transaction() as tx:
         current = await awards.accepted(tx, question_id)
         if current is None:
             return Outcome("not_accepted")
-        changed = await reverse_accept(tx, community_id, current, "unaccept", event_id, at, by_id)
+        changed = await reverse_accept(tx, source, current, "unaccept")
         await awards.clear_accept(tx, question_id)
     return Outcome("unaccepted", changed=tuple(changed))
 
 
 async def reverse_accept(
     tx: aiosqlite.Connection,
-    community_id: int,
+    source: Source,
     current: Accept,
     reason: str,
-    event_id: str,
-    at: datetime,
-    actor_id: int | None,
+    *,
+    asker_too: bool = True,
 ) -> list[int]:
+    """Take back what an accept gave; returns whose totals moved."""
     changed = []
     author = await awards.answer_author(tx, current.answer_id)
     if current.author_points and author is not None:
-        await record(
+        await source.write(
             tx,
-            community_id,
             author,
             -current.author_points,
             "accepted",
             reason,
-            at,
-            event_id,
             current.question_id,
             current.answer_id,
-            actor_id,
         )
         changed.append(author)
-    if current.asker_points:
-        asker = await _asker(tx, current.question_id)
-        if asker is not None:
-            await record(
-                tx,
-                community_id,
-                asker,
-                -current.asker_points,
-                "accept_bonus",
-                reason,
-                at,
-                event_id,
-                current.question_id,
-                current.answer_id,
-                actor_id,
-            )
-            changed.append(asker)
+    asker = await awards.question_asker(tx, current.question_id)
+    if asker_too and current.asker_points and asker is not None:
+        await source.write(
+            tx,
+            asker,
+            -current.asker_points,
+            "accept_bonus",
+            reason,
+            current.question_id,
+            current.answer_id,
+        )
+        changed.append(asker)
     return changed
-
-
-async def _asker(tx: aiosqlite.Connection, question_id: int) -> int | None:
-    cur = await tx.execute("SELECT asker_id FROM questions WHERE id = ?", (question_id,))
-    row = await cur.fetchone()
-    return row[0] if row else None

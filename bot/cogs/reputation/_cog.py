@@ -6,7 +6,7 @@ import logging
 
 from bot.cogs._question_events import announce_solved, thread_of
 from bot.cogs.reputation import _accepts, _marks, _ranks, _removals, _render, _rules
-from bot.cogs.reputation._outcome import Outcome
+from bot.cogs.reputation._outcome import Outcome, Source
 from bot.context import Context
 from bot.core.cog import Cog, listen
 from bot.core.commands import ArgumentError, Option, command
@@ -37,9 +37,7 @@ class ReputationCog(Cog):
         if event.added:
             await self._mark(ctx, event.message_id, quiet_if_not_answer=True)
             return
-        outcome = await _marks.unmark_helpful(
-            ctx.app.db, ctx.community_id, event.message_id, ctx.member_id, event.event_id, event.at
-        )
+        outcome = await _marks.unmark_helpful(ctx.app.db, _source(ctx), event.message_id)
         await _ranks.follow(ctx, outcome.changed)
 
     @command("helpful", Option("message", "message"))
@@ -48,15 +46,7 @@ class ReputationCog(Cog):
         await self._mark(ctx, message, quiet_if_not_answer=False)
 
     async def _mark(self, ctx: Context, message_id: str, *, quiet_if_not_answer: bool) -> None:
-        outcome = await _marks.mark_helpful(
-            ctx.app.db,
-            ctx.community_id,
-            ctx.config,
-            message_id,
-            ctx.member_id,
-            ctx.event.event_id,
-            ctx.event.at,
-        )
+        outcome = await _marks.mark_helpful(ctx.app.db, _source(ctx), ctx.config, message_id)
         if outcome.status == "not_answer":
             if not quiet_if_not_answer:
                 raise ArgumentError("reputation.not_an_answer")
@@ -109,15 +99,7 @@ class ReputationCog(Cog):
             raise ArgumentError(
                 "reputation.accept_not_yours", ref=question.ref, asker=question.asker_external_id
             )
-        outcome = await _accepts.accept(
-            ctx.app.db,
-            ctx.community_id,
-            ctx.config,
-            answer,
-            ctx.member_id,
-            ctx.event.event_id,
-            ctx.event.at,
-        )
+        outcome = await _accepts.accept(ctx.app.db, _source(ctx), ctx.config, answer)
         if outcome.status == "already":
             raise ArgumentError("reputation.already_accepted", ref=question.ref)
         author = await self._external(ctx, answer.author_id)
@@ -146,9 +128,7 @@ class ReputationCog(Cog):
             raise ArgumentError(
                 "reputation.accept_not_yours", ref=found.ref, asker=found.asker_external_id
             )
-        outcome = await _accepts.unaccept(
-            ctx.app.db, ctx.community_id, found.id, ctx.member_id, ctx.event.event_id, ctx.event.at
-        )
+        outcome = await _accepts.unaccept(ctx.app.db, _source(ctx), found.id)
         if outcome.status == "not_accepted":
             raise ArgumentError("reputation.not_accepted", ref=found.ref)
         await ctx.send(thread_of(found), Reply(ctx.t("reputation.unaccepted", ref=found.ref)))
@@ -157,9 +137,7 @@ class ReputationCog(Cog):
     @listen(MessageDeleted)
     async def on_delete(self, ctx: Context, event: MessageDeleted) -> None:
         """A deleted answer gives its points back."""
-        outcome = await _removals.answer_deleted(
-            ctx.app.db, ctx.community_id, event.message_id, event.event_id, event.at
-        )
+        outcome = await _removals.answer_deleted(ctx.app.db, _source(ctx), event.message_id)
         await _ranks.follow(ctx, outcome.changed)
 
     @command("rep", Option("member", "member", required=False))
@@ -200,16 +178,7 @@ class ReputationCog(Cog):
         if amount == 0 or abs(amount) > MAX_ADJUST:
             raise ArgumentError("reputation.bad_amount", limit=MAX_ADJUST, value=amount)
         member_id = await self._member_row(ctx, member)
-        outcome = await _removals.adjust(
-            ctx.app.db,
-            ctx.community_id,
-            member_id,
-            amount,
-            reason[:200],
-            ctx.member_id,
-            ctx.event.event_id,
-            ctx.event.at,
-        )
+        outcome = await _removals.adjust(ctx.app.db, _source(ctx), member_id, amount, reason[:200])
         async with ctx.app.db.read() as conn:
             total = await rep.total(conn, ctx.community_id, member_id)
         await ctx.tell(
@@ -248,3 +217,8 @@ class ReputationCog(Cog):
                 "DELETE FROM member_ranks WHERE community_id = ? AND member_id = ?",
                 (community_id, member_id),
             )
+
+
+def _source(ctx: Context) -> Source:
+    """The event behind an award: its ledger rows carry its id, time and member."""
+    return Source(ctx.community_id, ctx.event.event_id, ctx.event.at, ctx.member_id)

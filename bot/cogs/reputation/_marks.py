@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.cogs.reputation import _rules
-from bot.cogs.reputation._outcome import Outcome
+from bot.cogs.reputation._outcome import Outcome, Source
 from bot.core.periods import day_start
 from bot.settings import CommunityDefaults
 from bot.storage import awards
@@ -14,17 +14,14 @@ from bot.storage.db import Database
 
 
 async def mark_helpful(
-    db: Database,
-    community_id: int,
-    config: CommunityDefaults,
-    message_id: str,
-    giver_id: int,
-    event_id: str,
-    at: datetime,
+    db: Database, source: Source, config: CommunityDefaults, message_id: str
 ) -> Outcome:
-    """A member marks an answer helpful."""
+    """A member (the source's actor) marks an answer helpful."""
+    giver_id = source.actor_id
+    assert giver_id is not None
+    cid, at = source.community_id, source.at
     async with db.transaction() as tx:
-        answer = await awards.answer_by_message(tx, community_id, message_id)
+        answer = await awards.answer_by_message(tx, cid, message_id)
         if answer is None:
             return Outcome("not_answer")
         if await awards.mark(tx, answer.id, giver_id) is not None:
@@ -38,64 +35,43 @@ async def mark_helpful(
             giver_since=await rep.member_since(tx, giver_id),
             at=at,
             given_today_to_receiver=(
-                await rep.awards_given_since(tx, community_id, giver_id, receiver, today)
-                if receiver
-                else 0
+                await rep.awards_given_since(tx, cid, giver_id, receiver, today) if receiver else 0
             ),
             receiver_awarded_giver_recently=bool(
                 receiver
                 and config.back_and_forth_minutes
-                and await rep.awards_given_since(tx, community_id, receiver, giver_id, recently)
+                and await rep.awards_given_since(tx, cid, receiver, giver_id, recently)
             ),
             receiver_helpful_today=(
-                await rep.helpful_earned_since(tx, community_id, receiver, today) if receiver else 0
+                await rep.helpful_earned_since(tx, cid, receiver, today) if receiver else 0
             ),
         )
         points, refusal = _rules.helpful_points(facts, config)
-        await awards.add_mark(tx, community_id, answer, giver_id, points, refusal, at)
+        await awards.add_mark(tx, cid, answer, giver_id, points, refusal, at)
         if points and receiver is not None:
-            await rep.record(
-                tx,
-                community_id=community_id,
-                member_id=receiver,
-                delta=points,
-                kind="helpful",
-                reason="mark",
-                at=at,
-                source_event_id=event_id,
-                question_id=answer.question_id,
-                answer_id=answer.id,
-                actor_id=giver_id,
+            await source.write(
+                tx, receiver, points, "helpful", "mark", answer.question_id, answer.id
             )
     changed = (receiver,) if points and receiver is not None else ()
     return Outcome("marked", answer, points, refusal, receiver, changed)
 
 
-async def unmark_helpful(
-    db: Database, community_id: int, message_id: str, giver_id: int, event_id: str, at: datetime
-) -> Outcome:
+async def unmark_helpful(db: Database, source: Source, message_id: str) -> Outcome:
     """A member takes a helpful mark back: exactly its points are reversed."""
+    giver_id = source.actor_id
+    assert giver_id is not None
     async with db.transaction() as tx:
-        answer = await awards.answer_by_message(tx, community_id, message_id)
+        answer = await awards.answer_by_message(tx, source.community_id, message_id)
         if answer is None:
             return Outcome("not_answer")
         found = await awards.mark(tx, answer.id, giver_id)
         if found is None:
             return Outcome("not_marked", answer)
         await awards.remove_mark(tx, found.id)
-        if found.points and found.receiver_id is not None:
-            await rep.record(
-                tx,
-                community_id=community_id,
-                member_id=found.receiver_id,
-                delta=-found.points,
-                kind="helpful",
-                reason="unmark",
-                at=at,
-                source_event_id=event_id,
-                question_id=answer.question_id,
-                answer_id=answer.id,
-                actor_id=giver_id,
+        receiver = found.receiver_id
+        if found.points and receiver is not None:
+            await source.write(
+                tx, receiver, -found.points, "helpful", "unmark", answer.question_id, answer.id
             )
-    changed = (found.receiver_id,) if found.points and found.receiver_id else ()
-    return Outcome("unmarked", answer, -found.points, None, found.receiver_id, changed)
+    changed = (receiver,) if found.points and receiver is not None else ()
+    return Outcome("unmarked", answer, -found.points, None, receiver, changed)

@@ -1,4 +1,4 @@
-"""What an award operation did, and the one way ledger rows are written for it.
+"""What an award operation did, and where its ledger rows come from.
 
 Each operation (in _marks, _accepts, _removals) is one BEGIN IMMEDIATE transaction with its
 checks; ledger rows are written before the bot says anything, and a replayed event finds the
@@ -28,29 +28,41 @@ class Outcome:
     changed: tuple[int, ...] = field(default_factory=tuple)
 
 
-async def record(
-    tx: aiosqlite.Connection,
-    community_id: int,
-    member_id: int,
-    delta: int,
-    kind: str,
-    reason: str,
-    at: datetime,
-    event_id: str,
-    question_id: int | None,
-    answer_id: int | None,
-    actor_id: int | None,
-) -> None:
-    await rep.record(
-        tx,
-        community_id=community_id,
-        member_id=member_id,
-        delta=delta,
-        kind=kind,
-        reason=reason,
-        at=at,
-        source_event_id=event_id,
-        question_id=question_id,
-        answer_id=answer_id,
-        actor_id=actor_id,
-    )
+@dataclass(frozen=True)
+class Source:
+    """The platform event behind an operation: every ledger row it writes carries it."""
+
+    community_id: int
+    event_id: str
+    at: datetime
+    actor_id: int | None
+
+    async def write(
+        self,
+        tx: aiosqlite.Connection,
+        member_id: int,
+        delta: int,
+        kind: str,
+        reason: str,
+        question_id: int | None = None,
+        answer_id: int | None = None,
+        *,
+        part: str = "",
+        actor_id: int | None = None,
+        note: str = "",
+    ) -> bool:
+        """One ledger row; `part` tells apart several rows of one event for one member."""
+        return await rep.record(
+            tx,
+            community_id=self.community_id,
+            member_id=member_id,
+            delta=delta,
+            kind=kind,
+            reason=reason,
+            at=self.at,
+            source_event_id=self.event_id + part,
+            question_id=question_id,
+            answer_id=answer_id,
+            actor_id=self.actor_id if actor_id is None else actor_id,
+            note=note,
+        )

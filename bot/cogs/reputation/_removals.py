@@ -2,73 +2,43 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from bot.cogs.reputation._accepts import reverse_accept
-from bot.cogs.reputation._outcome import Outcome, record
+from bot.cogs.reputation._outcome import Outcome, Source
 from bot.storage import awards
-from bot.storage import reputation as rep
 from bot.storage.db import Database
 
 
-async def answer_deleted(
-    db: Database, community_id: int, message_id: str, event_id: str, at: datetime
-) -> Outcome:
+async def answer_deleted(db: Database, source: Source, message_id: str) -> Outcome:
     """A deleted answer gives back every point it earned (marks and accept)."""
     changed: set[int] = set()
     async with db.transaction() as tx:
-        answer = await awards.answer_by_message(tx, community_id, message_id, deleted=True)
+        answer = await awards.answer_by_message(tx, source.community_id, message_id, deleted=True)
         if answer is None:
             return Outcome("not_answer")
         for found in await awards.marks_on(tx, answer.id):
             await awards.remove_mark(tx, found.id)
             if found.points and found.receiver_id is not None:
-                await record(
+                await source.write(
                     tx,
-                    community_id,
                     found.receiver_id,
                     -found.points,
                     "helpful",
                     "answer_deleted",
-                    at,
-                    f"{event_id}:mark{found.id}",
                     answer.question_id,
                     answer.id,
-                    found.giver_id,
+                    part=f":mark{found.id}",
+                    actor_id=found.giver_id,
                 )
                 changed.add(found.receiver_id)
         current = await awards.accept_on(tx, answer.id)
         if current is not None:
-            reversed_for = await reverse_accept(
-                tx, community_id, current, "answer_deleted", event_id, at, None
-            )
-            changed.update(reversed_for)
+            changed.update(await reverse_accept(tx, source, current, "answer_deleted"))
             await awards.clear_accept(tx, current.question_id)
     return Outcome("reversed", answer, changed=tuple(sorted(changed)))
 
 
-async def adjust(
-    db: Database,
-    community_id: int,
-    member_id: int,
-    amount: int,
-    note: str,
-    admin_id: int,
-    event_id: str,
-    at: datetime,
-) -> Outcome:
+async def adjust(db: Database, source: Source, member_id: int, amount: int, note: str) -> Outcome:
     """An admin's correction, recorded with the admin as actor."""
     async with db.transaction() as tx:
-        written = await rep.record(
-            tx,
-            community_id=community_id,
-            member_id=member_id,
-            delta=amount,
-            kind="adjust",
-            reason="adjust",
-            at=at,
-            source_event_id=event_id,
-            actor_id=admin_id,
-            note=note,
-        )
+        written = await source.write(tx, member_id, amount, "adjust", "adjust", note=note)
     return Outcome("adjusted" if written else "already", points=amount, changed=(member_id,))
