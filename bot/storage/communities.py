@@ -69,3 +69,10 @@ async def ensure_member(
     row = await cur.fetchone()
     assert row is not None
     return int(row[0])
+
+
+async def external_id(conn: aiosqlite.Connection, member_id: int) -> str | None:
+    """The platform id of a member row."""
+    cur = await conn.execute("SELECT external_id FROM members WHERE id = ?", (member_id,))
+    row = await cur.fetchone()
+    return str(row[0]) if row else None

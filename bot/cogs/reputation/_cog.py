@@ -15,7 +15,7 @@ from bot.core.periods import week_start
 from bot.core.replies import Reply
 from bot.storage import awards, questions
 from bot.storage import reputation as rep
-from bot.storage.communities import member_row
+from bot.storage.communities import external_id, member_row
 
 log = logging.getLogger(__name__)
 
@@ -202,9 +202,7 @@ class ReputationCog(Cog):
         if member_id is None:
             return None
         async with ctx.app.db.read() as conn:
-            cur = await conn.execute("SELECT external_id FROM members WHERE id = ?", (member_id,))
-            row = await cur.fetchone()
-        return str(row[0]) if row else None
+            return await external_id(conn, member_id)
 
     async def delete_member_data(self, community_id: int, member_id: int) -> None:
         """Marks are dropped; ledger rows stay (append-only) and are anonymised by issue 8."""

@@ -11,6 +11,7 @@ from bot.core.identity import Conversation
 from bot.core.replies import Reply
 from bot.storage import reputation as rep
 from bot.storage import standings
+from bot.storage.communities import external_id
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +35,9 @@ async def _follow_one(ctx: Context, member_id: int) -> None:
         if old == new.name:
             return
         await standings.set_rank(tx, ctx.community_id, member_id, new.name, ctx.event.at)
-        cur = await tx.execute("SELECT external_id FROM members WHERE id = ?", (member_id,))
-        row = await cur.fetchone()
-    if row is None:
+        external = await external_id(tx, member_id)
+    if external is None:
         return
-    external = str(row[0])
     community = ctx.event.community
     chat = ctx.app.chat(community)
     roles = parse_rank_roles(config.rank_roles)
