@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
-from bench import console_throughput, retrieval_bench
+from bench import console_throughput, reputation_bench, retrieval_bench
 
 
 def main() -> None:
     """Run the benchmarks one after the other."""
     asyncio.run(console_throughput.run())
     asyncio.run(retrieval_bench.run())
+    asyncio.run(reputation_bench.run())
 
 
 if __name__ == "__main__":

@@ -81,7 +81,7 @@ async def points_since(
     """Points a member gained (net) since `start`."""
     return await _scalar(
         conn,
-        "SELECT SUM(delta) FROM reputation_ledger INDEXED BY ledger_received"
+        "SELECT SUM(delta) FROM reputation_ledger INDEXED BY ledger_member"
         " WHERE community_id = ? AND member_id = ? AND created_at >= ?",
         (community_id, member_id, start.isoformat()),
     )
@@ -111,17 +111,21 @@ async def awards_given_since(
     )
 
 
-async def distinct_givers(conn: aiosqlite.Connection, community_id: int, member_id: int) -> int:
-    """How many different members stand behind a member's points right now."""
+async def distinct_givers(
+    conn: aiosqlite.Connection, community_id: int, member_id: int, enough: int
+) -> int:
+    """How many different members stand behind a member's points now, counted up to `enough`
+    (ranks only ask whether there are enough; a top helper has tens of thousands)."""
     return await _scalar(
         conn,
-        "SELECT COUNT(*) FROM ("
+        "SELECT COUNT(*) FROM (SELECT DISTINCT who FROM ("
         " SELECT giver_id AS who FROM helpful_marks"
         "  WHERE community_id = ? AND receiver_id = ? AND points > 0"
-        " UNION"
-        " SELECT aa.accepter_id FROM accepted_answers aa JOIN answers a ON a.id = aa.answer_id"
-        "  WHERE aa.community_id = ? AND a.author_id = ? AND aa.author_points > 0)",
-        (community_id, member_id, community_id, member_id),
+        " UNION ALL"
+        " SELECT aa.accepter_id FROM answers a JOIN accepted_answers aa ON aa.answer_id = a.id"
+        "  WHERE a.author_id = ? AND aa.community_id = ? AND aa.author_points > 0)"
+        " LIMIT ?)",
+        (community_id, member_id, member_id, community_id, enough),
     )
 
 
@@ -162,26 +166,29 @@ async def history(
     return [LedgerRow(*tuple(row)) for row in await cur.fetchall()]
 
 
-async def first_points_at(
-    conn: aiosqlite.Connection, community_id: int, member_ids: list[int]
-) -> dict[int, str]:
-    """When each member first earned points (to welcome new helpers)."""
-    if not member_ids:
-        return {}
-    marks = ",".join("?" * len(member_ids))
-    cur = await conn.execute(
-        "SELECT member_id, MIN(created_at) FROM reputation_ledger INDEXED BY ledger_received"
-        f" WHERE community_id = ? AND member_id IN ({marks}) AND delta > 0 GROUP BY member_id",
-        (community_id, *member_ids),
-    )
-    return {int(row[0]): str(row[1]) for row in await cur.fetchall()}
+async def earned_before(
+    conn: aiosqlite.Connection, community_id: int, member_ids: list[int], start: datetime
+) -> set[int]:
+    """Which of these members had earned points before `start` (the rest are new helpers)."""
+    found = set()
+    for member_id in member_ids:
+        if await _scalar(
+            conn,
+            "SELECT EXISTS (SELECT 1 FROM reputation_ledger INDEXED BY ledger_member"
+            " WHERE community_id = ? AND member_id = ? AND created_at < ? AND delta > 0)",
+            (community_id, member_id, start.isoformat()),
+        ):
+            found.add(member_id)
+    return found
 
 
-async def helpful_answers_of(conn: aiosqlite.Connection, community_id: int, member_id: int) -> int:
-    """How many different answers of a member stand marked helpful by someone else."""
+async def helpful_answers_of(
+    conn: aiosqlite.Connection, community_id: int, member_id: int, enough: int
+) -> int:
+    """How many different answers of a member stand marked helpful, counted up to `enough`."""
     return await _scalar(
         conn,
-        "SELECT COUNT(DISTINCT answer_id) FROM helpful_marks"
-        " WHERE community_id = ? AND receiver_id = ? AND giver_id != receiver_id",
-        (community_id, member_id),
+        "SELECT COUNT(*) FROM (SELECT DISTINCT answer_id FROM helpful_marks"
+        " WHERE community_id = ? AND receiver_id = ? AND giver_id != receiver_id LIMIT ?)",
+        (community_id, member_id, enough),
     )

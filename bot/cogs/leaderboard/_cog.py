@@ -71,8 +71,10 @@ class LeaderboardCog(Cog):
             )
             newcomers: set[int] = set()
             if window.start is not None:
-                firsts = await rep.first_points_at(conn, community_id, [r.member_id for r in rows])
-                newcomers = {m for m, at in firsts.items() if at >= window.start.isoformat()}
+                ids = [r.member_id for r in rows]
+                newcomers = set(ids) - await rep.earned_before(
+                    conn, community_id, ids, window.start
+                )
         return _render.board(t, window, rows, newcomers, config.timezone), bool(rows)
 
     async def post_due(self, now: datetime) -> None:

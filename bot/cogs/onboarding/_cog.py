@@ -30,7 +30,8 @@ class OnboardingCog(Cog):
             return
         member_id = event.receiver_id
         async with ctx.app.db.read() as conn:
-            if await rep.helpful_answers_of(conn, ctx.community_id, member_id) < INVITE_AFTER:
+            answers = await rep.helpful_answers_of(conn, ctx.community_id, member_id, INVITE_AFTER)
+            if answers < INVITE_AFTER:
                 return
             cur = await conn.execute(
                 "SELECT 1 FROM onboarding_invites WHERE community_id = ? AND member_id = ?",

@@ -148,7 +148,9 @@ class ReputationCog(Cog):
         config = ctx.config
         async with ctx.app.db.read() as conn:
             total = await rep.total(conn, ctx.community_id, member_id)
-            givers = await rep.distinct_givers(conn, ctx.community_id, member_id)
+            givers = await rep.distinct_givers(
+                conn, ctx.community_id, member_id, config.rank_min_givers
+            )
             start = week_start(ctx.event.at, config.timezone)
             week = await rep.points_since(conn, ctx.community_id, member_id, start)
             helped = await rep.helped_questions(conn, ctx.community_id, member_id, TOPIC_QUESTIONS)

@@ -29,7 +29,7 @@ async def _follow_one(ctx: Context, member_id: int) -> None:
     config = ctx.config
     async with ctx.app.db.transaction() as tx:
         total = await rep.total(tx, ctx.community_id, member_id)
-        givers = await rep.distinct_givers(tx, ctx.community_id, member_id)
+        givers = await rep.distinct_givers(tx, ctx.community_id, member_id, config.rank_min_givers)
         new = _rules.rank_for(total, givers, config)
         old = await standings.rank_of(tx, ctx.community_id, member_id)
         if old == new.name:

@@ -17,6 +17,9 @@ CREATE INDEX ledger_period ON reputation_ledger (community_id, created_at, membe
 -- Caps and collusion checks: what a giver gave a receiver, what a receiver got, by kind.
 CREATE INDEX ledger_received ON reputation_ledger (community_id, member_id, kind, created_at);
 CREATE INDEX ledger_given ON reputation_ledger (community_id, actor_id, member_id, created_at);
+-- A member's rows by time, covering delta: week points, "earned before", without the table.
+DROP INDEX ledger_member;
+CREATE INDEX ledger_member ON reputation_ledger (community_id, member_id, created_at, delta);
 
 -- Totals derived from the ledger by trigger, in the same transaction as each row.
 CREATE TABLE reputation_totals (
@@ -47,6 +50,9 @@ CREATE TABLE helpful_marks (
     marked_at    TEXT NOT NULL,
     UNIQUE (answer_id, giver_id)
 );
+-- Who stands behind a member's points (distinct givers), read on every award and /rep.
+CREATE INDEX helpful_marks_receiver ON helpful_marks (community_id, receiver_id, giver_id, points);
+CREATE INDEX answers_author ON answers (author_id);
 
 -- The accepted answer of a question (one at most) and the points that accept gave.
 CREATE TABLE accepted_answers (
@@ -58,6 +64,7 @@ CREATE TABLE accepted_answers (
     asker_points  INTEGER NOT NULL,
     accepted_at   TEXT NOT NULL
 );
+CREATE INDEX accepted_answers_answer ON accepted_answers (answer_id);
 
 -- The rank each member was last given (announced once per crossing).
 CREATE TABLE member_ranks (
