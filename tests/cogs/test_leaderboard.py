@@ -79,3 +79,23 @@ async def test_admins_can_move_the_schedule(console: ConsoleDriver) -> None:
     assert _posts(await console.feed("wait 7h")) == []
     out = await console.feed("wait 1h")
     assert _posts(out) == ["M10 [#general] entraide: 🏆 Top helpers from 2026-01-04 to 2026-01-05:"]
+
+
+async def test_the_board_follows_new_marks_and_reversals(console: ConsoleDriver) -> None:
+    """Asked again after more marks and a removal, the week's board is current."""
+    await console.feed(*WEEK_OF_POINTS, "carol /leaderboard week")
+    out = await console.feed(
+        "dave react ^carol ✅",
+        "erin react ^carol ✅",
+        "alice unreact ^bob ✅",
+        "carol /leaderboard week",
+    )
+    assert out[-2:] == [
+        "    🥇 @carol — 30 points 🌱 new helper, welcome!",
+        "    🥈 @bob — 10 points 🌱 new helper, welcome!",
+    ]
+    tallied = await console.app.db.fetchall(
+        "SELECT m.external_id, SUM(l.delta) FROM reputation_ledger l JOIN members m"
+        " ON m.id = l.member_id GROUP BY m.external_id ORDER BY m.external_id"
+    )
+    assert [tuple(r) for r in tallied] == [("bob", 10), ("carol", 30), ("dave", 10), ("erin", 10)]

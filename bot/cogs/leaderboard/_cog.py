@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.cogs.leaderboard import _periods, _render
 from bot.cogs.leaderboard._periods import Window
@@ -15,6 +16,10 @@ from bot.core.replies import Reply
 from bot.settings import CommunityDefaults
 from bot.storage import reputation as rep
 from bot.storage import standings
+from bot.storage.period_tallies import PeriodTallies
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +29,10 @@ class LeaderboardCog(Cog):
 
     name = "leaderboard"
     member_tables = ("leaderboard_optouts",)
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+        self._tallies = PeriodTallies()
 
     async def load(self) -> None:
         """Register the scheduled post with the wake-ups."""
@@ -61,14 +70,23 @@ class LeaderboardCog(Cog):
     ) -> tuple[str, bool]:
         """The board's text, and whether anyone is on it."""
         async with self.app.db.read() as conn:
-            rows = await standings.top(
-                conn,
-                community_id,
-                start=window.start,
-                end=window.end,
-                limit=config.leaderboard_size,
-                hide_staff=config.leaderboard_hide_staff,
-            )
+            if window.start is None or window.end is not None:
+                rows = await standings.top(
+                    conn,
+                    community_id,
+                    start=window.start,
+                    end=window.end,
+                    limit=config.leaderboard_size,
+                    hide_staff=config.leaderboard_hide_staff,
+                )
+            else:  # this week or month so far: kept current from the ledger's new rows
+                rows = await self._tallies.top(
+                    conn,
+                    community_id,
+                    window.start,
+                    limit=config.leaderboard_size,
+                    hide_staff=config.leaderboard_hide_staff,
+                )
             newcomers: set[int] = set()
             if window.start is not None:
                 ids = [r.member_id for r in rows]
