@@ -45,13 +45,15 @@ class PeriodTallies:
                 self._tallies.popitem(last=False)
         else:
             self._tallies.move_to_end(key)
+            # NOT INDEXED: a rowid range; with community_id in the WHERE clause SQLite would
+            # walk that community's whole index instead.
             cur = await conn.execute(
-                "SELECT id, member_id, delta, created_at FROM reputation_ledger"
-                " WHERE id > ? AND community_id = ? ORDER BY id",
-                (tally.last_id, community_id),
+                "SELECT id, community_id, member_id, delta, created_at"
+                " FROM reputation_ledger NOT INDEXED WHERE id > ? ORDER BY id",
+                (tally.last_id,),
             )
-            for row_id, member_id, delta, created_at in await cur.fetchall():
-                if created_at >= key[1]:
+            for row_id, row_community, member_id, delta, created_at in await cur.fetchall():
+                if row_community == community_id and created_at >= key[1]:
                     tally.points[member_id] = tally.points.get(member_id, 0) + delta
                 tally.last_id = max(tally.last_id, row_id)
         return tally.points
