@@ -16,6 +16,7 @@ from bot.dispatcher import Dispatcher
 from bot.locales import Messages
 from bot.retrieval.service import EmbedderLoader
 from bot.retrieval.service import from_settings as knowledge_from_settings
+from bot.scheduler.timers import Timers
 from bot.scheduler.wakeups import Wakeups
 from bot.settings import CommunityDefaults, Settings
 from bot.storage.communities import ensure_community
@@ -47,6 +48,7 @@ class App:
         )
         self.dispatcher = Dispatcher(self)
         self.wakeups = Wakeups(self.clock)
+        self.timers = Timers(self.db, self.clock, self.wakeups)
         self.cogs: list[Cog] = []
         self.adapters: dict[str, ChatAdapter] = {}
         self._config_cache: dict[int, CommunityDefaults] = {}
@@ -74,7 +76,9 @@ class App:
                 await cog.load()
                 self.cogs.append(cog)
                 log.info("loaded cog %s", cog.name)
-            # Last: scheduled posts need the cogs and the adapters (attached before start).
+            # Last: timers and scheduled posts need the cogs and the adapters (attached
+            # before start); overdue ones fire on the first wake-up.
+            await self.timers.start()
             await self.wakeups.start()
         except BaseException:
             await self.stop()

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core.clock import Clock
@@ -33,11 +34,25 @@ class Wakeups:
         self._checks: dict[str, Check] = {}
         self._scheduler: AsyncIOScheduler | None = None
         self._lock = asyncio.Lock()
+        self._early: list[tuple[datetime, Callable[[], Awaitable[None]]]] = []
         clock.on_advance(self.run_all)
 
     def every_minute(self, name: str, check: Check) -> None:
         """Register (or replace) a check."""
         self._checks[name] = check
+
+    def at(self, when: datetime, wake: Callable[[], Awaitable[None]]) -> None:
+        """Also wake up at `when` (real time), e.g. for a timer due before the next tick."""
+        if self._scheduler is None:
+            self._early.append((when, wake))
+            return
+        # A date already past runs at once: no misfire grace applies to a fresh job.
+        self._scheduler.add_job(
+            wake,
+            DateTrigger(run_date=max(when, datetime.now(UTC))),
+            misfire_grace_time=None,
+            coalesce=True,
+        )
 
     async def start(self) -> None:
         """Catch up on what came due while the bot was down, then tick every minute."""
@@ -52,6 +67,9 @@ class Wakeups:
             misfire_grace_time=None,
         )
         self._scheduler.start()
+        for when, wake in self._early:
+            self.at(when, wake)
+        self._early.clear()
 
     async def _tick(self) -> None:
         await self.run_all(self.clock.now())

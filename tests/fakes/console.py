@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,11 +57,14 @@ async def console_community(
     start: datetime = START,
     embedder: Embedder | Literal["fake"] | None = "fake",
     knowledge_dir: Path | None = None,
+    before_start: Callable[[App], None] | None = None,
+    frozen: bool = True,
 ) -> AsyncIterator[ConsoleDriver]:
     """A started bot with the console adapter on a database file; stopped afterwards.
 
     The knowledge base is empty (so the bot suggests nothing) unless `knowledge_dir` is
     given; it embeds with a FakeEmbedder unless a real one (or None: lexical-only) is given.
+    `before_start(app)` runs before the bot starts (e.g. to register a timer handler).
     """
     chosen = FakeEmbedder() if embedder == "fake" else embedder
     settings = settings or default_settings()
@@ -71,12 +74,14 @@ async def console_community(
     retrieval = settings.retrieval.model_copy(update={"knowledge_dir": knowledge_dir})
     app = App(
         settings.model_copy(update={"retrieval": retrieval}),
-        clock=Clock(start, frozen=True),
+        clock=Clock(start, frozen=frozen),
         db_path=db_path,
         embedder_loader=lambda: chosen,
     )
     adapter = ConsoleAdapter(app, ConsoleOutput())
     app.add_adapter(adapter)
+    if before_start is not None:
+        before_start(app)
     await app.start()
     try:
         yield ConsoleDriver(app, adapter)

@@ -1,0 +1,105 @@
+"""Timer rows: what is due, when, with what payload; and how each one ended."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A pending action at a time."""
+
+    id: int
+    community_id: int
+    kind: str
+    key: str
+    due_at: datetime
+    payload: dict[str, Any]
+    attempts: int
+
+
+_COLUMNS = "id, community_id, kind, key, due_at, payload_json, attempts"
+
+
+def _timer(row: Any) -> Timer:
+    return Timer(
+        int(row[0]),
+        int(row[1]),
+        str(row[2]),
+        str(row[3]),
+        datetime.fromisoformat(row[4]),
+        json.loads(row[5]),
+        int(row[6]),
+    )
+
+
+async def schedule(
+    tx: aiosqlite.Connection,
+    community_id: int,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    payload: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Add a pending timer, or move the pending one of the same kind and key."""
+    await tx.execute(
+        "INSERT INTO timers (community_id, kind, key, due_at, payload_json, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (community_id, kind, key) WHERE status = 'pending'"
+        " DO UPDATE SET due_at = excluded.due_at, payload_json = excluded.payload_json",
+        (community_id, kind, key, due_at.isoformat(), json.dumps(payload), now.isoformat()),
+    )
+
+
+async def cancel(
+    tx: aiosqlite.Connection, community_id: int, kind: str, key: str, now: datetime
+) -> bool:
+    """Cancel the pending timer of that kind and key; False if there was none."""
+    cur = await tx.execute(
+        "UPDATE timers SET status = 'cancelled', finished_at = ?"
+        " WHERE community_id = ? AND kind = ? AND key = ? AND status = 'pending'",
+        (now.isoformat(), community_id, kind, key),
+    )
+    return cur.rowcount > 0
+
+
+async def due(conn: aiosqlite.Connection, now: datetime) -> list[Timer]:
+    """Pending timers due at `now`, oldest first."""
+    cur = await conn.execute(
+        f"SELECT {_COLUMNS} FROM timers WHERE status = 'pending' AND due_at <= ?"
+        " ORDER BY due_at, id",
+        (now.isoformat(),),
+    )
+    return [_timer(row) for row in await cur.fetchall()]
+
+
+async def pending(conn: aiosqlite.Connection) -> list[Timer]:
+    """Every pending timer (to arm the scheduler at start)."""
+    cur = await conn.execute(
+        f"SELECT {_COLUMNS} FROM timers WHERE status = 'pending' ORDER BY due_at, id"
+    )
+    return [_timer(row) for row in await cur.fetchall()]
+
+
+async def finish(tx: aiosqlite.Connection, timer_id: int, status: str, now: datetime) -> bool:
+    """Mark a pending timer done or failed; False if it was no longer pending."""
+    cur = await tx.execute(
+        "UPDATE timers SET status = ?, finished_at = ? WHERE id = ? AND status = 'pending'",
+        (status, now.isoformat(), timer_id),
+    )
+    return cur.rowcount > 0
+
+
+async def retry(tx: aiosqlite.Connection, timer_id: int, due_at: datetime, error: str) -> None:
+    """Count a failed attempt and try again at `due_at`."""
+    await tx.execute(
+        "UPDATE timers SET attempts = attempts + 1, last_error = ?, due_at = ?"
+        " WHERE id = ? AND status = 'pending'",
+        (error[:500], due_at.isoformat(), timer_id),
+    )
