@@ -106,6 +106,9 @@ class CommunityDefaults(Section):
     leaderboard_size: int = Field(default=10, ge=1, le=25)
     leaderboard_hide_staff: bool = True
     onboarding_invites: bool = True
+    nudge_delay_minutes: int = Field(default=15, ge=1, le=10_080)
+    nudge_experts: int = Field(default=3, ge=0, le=10)
+    nudge_daily_limit: int = Field(default=3, ge=0, le=100)
 
 
 class ConsoleSettings(Section):

@@ -46,7 +46,8 @@ async def test_bad_keys_and_values_list_the_valid_choices(console: ConsoleDriver
         " timezone, helpful_emoji, points_helpful, points_accepted, points_accept_bonus,"
         " helpful_daily_cap, pair_daily_limit, min_award_age_days, back_and_forth_minutes,"
         " ranks, rank_min_givers, rank_roles, announce_channel, leaderboard_channel,"
-        " leaderboard_cron, leaderboard_size, leaderboard_hide_staff, onboarding_invites."
+        " leaderboard_cron, leaderboard_size, leaderboard_hide_staff, onboarding_invites,"
+        " nudge_delay_minutes, nudge_experts, nudge_daily_limit."
     )
     assert out[3].endswith(
         '"klingon" doesn\'t fit language. Expected: en, fr. Nothing was changed.'

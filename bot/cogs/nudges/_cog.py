@@ -1,0 +1,234 @@
+"""Handlers: schedule a nudge per question, cancel it on an answer, send it when due."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bot.cogs._question_events import thread_of
+from bot.cogs.nudges import _experts, _logic, _render
+from bot.context import Context
+from bot.core.cog import Cog, listen, on_button
+from bot.core.commands import ArgumentError, Option, command
+from bot.core.events import ButtonPressed, QuestionOpened, QuestionSolved, ReplyPosted
+from bot.core.identity import Community
+from bot.core.replies import Reply
+from bot.storage import nudges, questions
+from bot.storage.timers import Timer
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+KIND = "nudge"
+
+
+def _key(question_id: int) -> str:
+    return f"question:{question_id}"
+
+
+class NudgesCog(Cog):
+    """Nudges experts about unanswered questions; /nudges and /expertise preferences."""
+
+    name = "nudges"
+    member_tables = ("member_prefs", "expertise_topics", "nudges")
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app)
+
+    async def load(self) -> None:
+        """Timers of kind 'nudge' come here."""
+        self.app.timers.handle(KIND, self.on_due)
+
+    @listen(QuestionOpened)
+    async def on_question(self, ctx: Context, event: QuestionOpened) -> None:
+        """Nudge experts if nobody has answered after the delay (per channel if set)."""
+        if ctx.config.nudge_experts == 0:
+            return
+        minutes = await self._delay(ctx, event.conversation.channel_id)
+        async with ctx.app.db.transaction() as tx:
+            await ctx.app.timers.schedule(
+                tx,
+                ctx.community_id,
+                KIND,
+                _key(event.question_id),
+                event.at + timedelta(minutes=minutes),
+                {"question_id": event.question_id, "minutes": minutes},
+            )
+
+    async def _delay(self, ctx: Context, channel_id: str) -> int:
+        row = await ctx.app.db.fetchone(
+            "SELECT value_json FROM channel_settings WHERE community_id = ? AND channel_id = ?"
+            " AND key = 'nudge_delay_minutes'",
+            (ctx.community_id, channel_id),
+        )
+        return int(row[0]) if row else ctx.config.nudge_delay_minutes
+
+    @listen(ReplyPosted)
+    async def on_reply(self, ctx: Context, event: ReplyPosted) -> None:
+        """An answer arrived: the pending nudge is cancelled."""
+        async with ctx.app.db.transaction() as tx:
+            question = await questions.by_thread(
+                tx, ctx.community_id, event.conversation.thread_id or ""
+            )
+            if question is not None and question.asker_id != ctx.member_id:
+                await ctx.app.timers.cancel(tx, ctx.community_id, KIND, _key(question.id))
+
+    @listen(QuestionSolved)
+    async def on_solved(self, ctx: Context, event: QuestionSolved) -> None:
+        """A solved question needs no nudge."""
+        async with ctx.app.db.transaction() as tx:
+            await ctx.app.timers.cancel(tx, ctx.community_id, KIND, _key(event.question_id))
+
+    async def on_due(self, timer: Timer) -> None:
+        """Nudge the best available experts; a re-run after a crash re-sends, never adds."""
+        app = self.app
+        now = app.clock.now()
+        async with app.db.read() as conn:
+            question = await questions.by_id(
+                conn, timer.community_id, int(timer.payload["question_id"])
+            )
+            row = await (
+                await conn.execute(
+                    "SELECT platform, external_id, name FROM communities WHERE id = ?",
+                    (timer.community_id,),
+                )
+            ).fetchone()
+            already = await nudges.nudged_for(conn, question.id) if question else set()
+        if question is None or row is None or question.status != "open" or not question.thread_id:
+            return  # answered, solved or gone meanwhile
+        community = Community(str(row[0]), str(row[1]), str(row[2]))
+        config = await app.community_config(timer.community_id)
+        if already:
+            chosen = await _experts.members(app, sorted(already))
+        else:
+            ranked = await _experts.candidates(
+                app, timer.community_id, config, question.text, question.asker_id, question.id, now
+            )
+            chosen = [c for c in ranked if c.skip is None][: config.nudge_experts]
+        if not chosen:
+            return
+        modes = {}
+        async with app.db.transaction() as tx:
+            for c in chosen:
+                prefs = await nudges.prefs(tx, timer.community_id, c.member_id)
+                modes[c.external_id] = "dm" if prefs.mode == "dm" else "thread"
+                await nudges.record(
+                    tx, timer.community_id, question.id, c.member_id, modes[c.external_id], now
+                )
+            if question.status == "open":
+                await questions.change_status(tx, question, "nudged", now, None)
+        await self._send(community, config.language, question, modes, int(timer.payload["minutes"]))
+
+    async def _send(
+        self,
+        community: Community,
+        language: str,
+        question: questions.Question,
+        modes: dict[str, str],
+        minutes: int,
+    ) -> None:
+        def t(key: str, /, **params: object) -> str:
+            return self.app.messages.get(language, key, **params)
+
+        chat = self.app.chat(community)
+        in_thread = [m for m, via in modes.items() if via == "thread"]
+        for member in (m for m, via in modes.items() if via == "dm"):
+            try:
+                await chat.send_dm(community, member, _render.by_dm(t, question, member, minutes))
+            except Exception:  # DMs closed: fall back to a mention in the thread
+                log.warning("nudge DM to %s failed; mentioning them in the thread instead", member)
+                in_thread.append(member)
+        if in_thread:
+            await chat.send(
+                community, thread_of(question), _render.in_thread(t, question, in_thread, minutes)
+            )
+
+    @on_button(_render.TAKE_ACTION)
+    async def take(self, ctx: Context, event: ButtonPressed) -> None:
+        """'I'll take it': the thread learns who is on it."""
+        question = await self._pressed(ctx, event, "taken")
+        if question is not None:
+            text = ctx.t("nudges.taken", member=ctx.event.author.id, ref=question.ref)
+            await ctx.send(thread_of(question), Reply(text))
+
+    @on_button(_render.DECLINE_ACTION)
+    async def decline(self, ctx: Context, event: ButtonPressed) -> None:
+        """'Not for me': noted; they won't be asked about this question again."""
+        if await self._pressed(ctx, event, "declined") is not None:
+            await ctx.tell("nudges.declined")
+
+    async def _pressed(
+        self, ctx: Context, event: ButtonPressed, response: str
+    ) -> questions.Question | None:
+        async with ctx.app.db.transaction() as tx:
+            question = await questions.by_id(tx, ctx.community_id, int(event.value or 0))
+            if question is None:
+                await ctx.tell("error.button_expired")
+                return None
+            if not await nudges.respond(tx, question.id, ctx.member_id, response, ctx.event.at):
+                await ctx.tell("nudges.not_nudged", ref=question.ref)
+                return None
+        return question
+
+    @command("nudges", Option("mode", "choice", choices=("on", "off", "dm")))
+    async def mode(self, ctx: Context, mode: str) -> None:
+        """Turn nudges on or off, or get them by direct message."""
+        async with ctx.app.db.transaction() as tx:
+            current = await nudges.prefs(tx, ctx.community_id, ctx.member_id)
+            await nudges.set_prefs(
+                tx,
+                ctx.community_id,
+                ctx.member_id,
+                nudges.Prefs(mode, current.quiet_from, current.quiet_to),
+                ctx.event.at,
+            )
+        await ctx.tell(f"nudges.mode_{mode}")
+
+    @command("nudges quiet", Option("hours", "word"))
+    async def quiet(self, ctx: Context, hours: str) -> None:
+        """Quiet hours in the community's time zone, e.g. 22-7; 'off' removes them."""
+        span = None if hours.lower() == "off" else _logic.parse_quiet(hours)
+        if span is None and hours.lower() != "off":
+            raise ArgumentError("nudges.bad_quiet", value=hours)
+        async with ctx.app.db.transaction() as tx:
+            current = await nudges.prefs(tx, ctx.community_id, ctx.member_id)
+            start, end = span if span else (None, None)
+            await nudges.set_prefs(
+                tx,
+                ctx.community_id,
+                ctx.member_id,
+                nudges.Prefs(current.mode, start, end),
+                ctx.event.at,
+            )
+        if span is None:
+            await ctx.tell("nudges.quiet_off")
+        else:
+            await ctx.tell("nudges.quiet_set", hours=hours, timezone=ctx.config.timezone)
+
+    @command(
+        "nudges delay", Option("channel", "channel"), Option("minutes", "int"), admin_only=True
+    )
+    async def delay(self, ctx: Context, channel: str, minutes: int) -> None:
+        """Minutes before nudging in one help channel (admins); 0 goes back to the default."""
+        if minutes < 0 or minutes > 10_080:
+            raise ArgumentError("nudges.bad_delay", value=minutes)
+        async with ctx.app.db.transaction() as tx:
+            if minutes == 0:
+                await tx.execute(
+                    "DELETE FROM channel_settings WHERE community_id = ? AND channel_id = ?"
+                    " AND key = 'nudge_delay_minutes'",
+                    (ctx.community_id, channel),
+                )
+            else:
+                await tx.execute(
+                    "INSERT INTO channel_settings (community_id, channel_id, key, value_json,"
+                    " updated_at) VALUES (?, ?, 'nudge_delay_minutes', ?, ?)"
+                    " ON CONFLICT DO UPDATE SET value_json = excluded.value_json,"
+                    " updated_at = excluded.updated_at",
+                    (ctx.community_id, channel, str(minutes), ctx.event.at.isoformat()),
+                )
+        shown = minutes or ctx.config.nudge_delay_minutes
+        await ctx.tell("nudges.delay_set", channel=channel, minutes=shown)
