@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.cogs._question_events import announce_solved, thread_of
-from bot.cogs.reputation import _accepts, _marks, _ranks, _removals, _render, _rules
+from bot.cogs.reputation import _accepts, _bounty, _marks, _ranks, _removals, _render, _rules
 from bot.cogs.reputation._outcome import Outcome, Source
 from bot.context import Context
 from bot.core.cog import Cog, listen
@@ -16,6 +16,8 @@ from bot.core.replies import Reply
 from bot.storage import awards, questions
 from bot.storage import reputation as rep
 from bot.storage.communities import external_id, member_row
+from bot.storage.questions import Question
+from bot.storage.timers import Timer
 
 log = logging.getLogger(__name__)
 
@@ -108,22 +110,76 @@ class ReputationCog(Cog):
         key = "reputation.accepted" if outcome.points else "reputation.accepted_no_points"
         text = ctx.t(key, member=author or "?", ref=question.ref, points=outcome.points)
         await ctx.send(thread_of(question), Reply(text, mentions=(author,) if author else ()))
-        await _ranks.follow(ctx, outcome.changed)
+        bounty = await _bounty.award(ctx.app.db, _source(ctx), question.id, answer.author_id)
+        if bounty:
+            async with ctx.app.db.transaction() as tx:
+                await ctx.app.timers.cancel(tx, ctx.community_id, _bounty.TIMER, question.ref)
+            text = ctx.t("reputation.bounty_awarded", member=author or "?", amount=bounty)
+            await ctx.send(thread_of(question), Reply(text))
+        await _ranks.follow(
+            ctx, (*outcome.changed, *((answer.author_id,) if bounty and answer.author_id else ()))
+        )
         if outcome.status == "accepted_and_solved":
             resolution = "staff" if answer.by_staff else "community"
             await announce_solved(ctx, question, resolution)
 
-    @command("unaccept", Option("question", "question", required=False))
-    async def unaccept(self, ctx: Context, question: int | None = None) -> None:
-        """Withdraw the accepted answer of a question (in its thread, or give its number)."""
+    @command("bounty", Option("amount", "int"), Option("question", "question", required=False))
+    async def bounty(self, ctx: Context, amount: int, question: int | None = None) -> None:
+        """Offer AMOUNT of your points (50-500) to the answer you accept; staff offer freely."""
+        if not _bounty.MIN_AMOUNT <= amount <= _bounty.MAX_AMOUNT:
+            raise ArgumentError(
+                "reputation.bounty_range", low=_bounty.MIN_AMOUNT, high=_bounty.MAX_AMOUNT
+            )
+        found = await self._question_here(ctx, question)
+        staff = ctx.event.author.is_moderator
+        if found.asker_id != ctx.member_id and not staff:
+            raise ArgumentError("reputation.bounty_not_yours", ref=found.ref)
+        if found.status == "solved":
+            raise ArgumentError("questions.already_solved", ref=found.ref)
+        async with ctx.app.db.transaction() as tx:
+            result = await _bounty.offer(tx, _source(ctx), found, amount, staff)
+            if result == "offered":
+                await ctx.app.timers.schedule(
+                    tx,
+                    ctx.community_id,
+                    _bounty.TIMER,
+                    found.ref,
+                    ctx.event.at + _bounty.LASTS,
+                    {"question_id": found.id},
+                )
+        if result != "offered":
+            raise ArgumentError(f"reputation.bounty_{result}", ref=found.ref, amount=amount)
+        text = ctx.t(
+            "reputation.bounty_offered", member=ctx.event.author.id, amount=amount, ref=found.ref
+        )
+        await ctx.send(thread_of(found), Reply(text))
+        await _ranks.follow(ctx, (ctx.member_id,))
+
+    async def on_bounty_due(self, timer: Timer) -> None:
+        """Seven days without an accepted answer: the bounty ends, half goes back."""
+        await _bounty.expire(
+            self.app.db, timer.community_id, int(timer.payload["question_id"]), self.app.clock.now()
+        )
+
+    async def load(self) -> None:
+        """Bounty timers come here."""
+        self.app.timers.handle(_bounty.TIMER, self.on_bounty_due)
+
+    async def _question_here(self, ctx: Context, number: int | None) -> Question:
         async with ctx.app.db.read() as conn:
-            if question is None:
+            if number is None:
                 thread = ctx.conversation.thread_id if ctx.conversation else None
                 found = await questions.by_thread(conn, ctx.community_id, thread or "")
             else:
-                found = await questions.by_number(conn, ctx.community_id, question)
+                found = await questions.by_number(conn, ctx.community_id, number)
         if found is None:
             raise ArgumentError("questions.which_question")
+        return found
+
+    @command("unaccept", Option("question", "question", required=False))
+    async def unaccept(self, ctx: Context, question: int | None = None) -> None:
+        """Withdraw the accepted answer of a question (in its thread, or give its number)."""
+        found = await self._question_here(ctx, question)
         if found.asker_id != ctx.member_id and not ctx.event.author.is_moderator:
             raise ArgumentError(
                 "reputation.accept_not_yours", ref=found.ref, asker=found.asker_external_id
