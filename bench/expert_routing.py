@@ -16,14 +16,19 @@ import json
 import math
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from bot.expertise.profiles import DEFAULT_PRIOR_WEIGHT, Contribution, build_profiles
+from bot.expertise.profiles import (
+    DEFAULT_MIN_SIMILARITY,
+    DEFAULT_PRIOR_WEIGHT,
+    Contribution,
+    build_profiles,
+)
 from bot.retrieval.embedder import DEFAULT_MODEL, load_embedder
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "semeval2016-dev"
@@ -50,7 +55,12 @@ def load(data: Path, with_anonymous: bool) -> tuple[list[str], list[str], dict[s
     return ids, [f"{doc['title']}\n{doc['body']}" for doc in corpus], dict(good)
 
 
-def shipped(vectors: dict[str, np.ndarray], good: dict[str, set[str]], **kw: float) -> Ranker:
+def shipped(
+    vectors: dict[str, np.ndarray],
+    good: dict[str, set[str]],
+    prior: float = DEFAULT_PRIOR_WEIGHT,
+    floor: float = DEFAULT_MIN_SIMILARITY,
+) -> Ranker:
     """The real module: profiles rebuilt without the held-out question, then ranked."""
     contributions = [
         Contribution(member, vectors[q], NOW, ref=q) for q, ms in good.items() for member in ms
@@ -58,8 +68,7 @@ def shipped(vectors: dict[str, np.ndarray], good: dict[str, set[str]], **kw: flo
 
     def rank(held_out: str) -> list[str]:
         kept = [c for c in contributions if c.ref != held_out]
-        profiles = build_profiles(kept, NOW, prior_weight=kw.get("prior", DEFAULT_PRIOR_WEIGHT))
-        floor = kw.get("floor", -math.inf)
+        profiles = build_profiles(kept, NOW, prior_weight=prior)
         return [m.member for m in profiles.rank(vectors[held_out], limit=10, min_similarity=floor)]
 
     return rank
@@ -108,7 +117,7 @@ def evaluate(rank: Ranker, good: dict[str, set[str]]) -> dict[str, np.ndarray]:
         top = rank(q)
         for k in KS:
             hits[f"hit@{k}"].append(bool(good[q] & set(top[:k])))
-    return {name: np.array(values) for name, values in hits.items()}
+    return {name: np.array(values, dtype=float) for name, values in hits.items()}
 
 
 def random_baseline(good: dict[str, set[str]]) -> dict[str, np.ndarray]:
@@ -166,19 +175,18 @@ def main(argv: list[str]) -> None:
     embed_s = time.perf_counter() - started
     questions = sorted(good)
     # Evaluable: a Good answerer on it also has a Good answer elsewhere (else no one could know).
-    answered: dict[str, int] = defaultdict(int)
-    for ms in good.values():
-        for member in ms:
-            answered[member] += 1
+    answered = Counter(member for ms in good.values() for member in ms)
     evaluable = np.array([any(answered[m] > 1 for m in good[q]) for q in questions])
     clusters = np.array([q.split("_")[0] for q in questions])[evaluable]
 
     b = DEFAULT_PRIOR_WEIGHT
     sweep = {w: f"centroid + {w}·log(1+n)" for w in (0.1, 0.15, b, 0.2, 0.25, 0.3)}
     variants: dict[str, Ranker] = {
-        f"shipped: centroid + {b}·log(1+n), similarity ≥ 0.1": shipped(vectors, good, floor=0.1),
-        "centroid cosine": shipped(vectors, good, prior=0.0),
-        **{name: shipped(vectors, good, prior=w) for w, name in sweep.items()},
+        f"shipped: centroid + {b}·log(1+n), similarity ≥ {DEFAULT_MIN_SIMILARITY}": shipped(
+            vectors, good
+        ),
+        "centroid cosine": shipped(vectors, good, prior=0.0, floor=-math.inf),
+        **{name: shipped(vectors, good, prior=w, floor=-math.inf) for w, name in sweep.items()},
         "max similarity": from_similarities(vectors, good, lambda s: s[0]),
         "mean of top-3 similarities": from_similarities(vectors, good, lambda s: s[:3].mean()),
         "max + 0.2·log(1+n)": from_similarities(
@@ -218,18 +226,20 @@ def main(argv: list[str]) -> None:
     )
     print("|---|---|---|---|---|---|")
     summary: dict[str, dict[str, float]] = {}
-    first = next(iter(results.values()))["hit@3"][evaluable]
+    ship_name, ship = next((k, v["hit@3"][evaluable]) for k, v in results.items())
     for name, hits in results.items():
         h3, h10 = hits["hit@3"], hits["hit@10"]
-        delta = h3[evaluable] - first
-        low, high = cluster_ci(delta if delta.any() else h3[evaluable], clusters)
-        gap = f"{100 * delta.mean():+.1f}: " if delta.any() else ""
+        delta = h3[evaluable] - ship
+        low, high = cluster_ci(h3[evaluable] if name == ship_name else delta, clusters)
+        sign = "" if name == ship_name else "+"
+        gap = "" if name == ship_name else f"{100 * delta.mean():+.1f}: "
         row = [h3[evaluable].mean(), h10[evaluable].mean(), h3.mean(), h10.mean()]
         summary[name] = dict(
             zip(["hit@3", "hit@10", "hit@3_all", "hit@10_all"], map(float, row), strict=True)
         )
         a, c, d, e = (f"{100 * v:.1f}" for v in row)
-        print(f"| {name} | {a} | {gap}{100 * low:.1f} to {100 * high:.1f} | {c} | {d} | {e} |")
+        ci = f"{gap}{100 * low:{sign}.1f} to {100 * high:{sign}.1f}"
+        print(f"| {name} | {a} | {ci} | {c} | {d} | {e} |")
     held_out = crossfit(
         {0.0: results["centroid cosine"]["hit@3"][evaluable]}
         | {w: results[name]["hit@3"][evaluable] for w, name in sweep.items()},

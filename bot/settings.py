@@ -109,6 +109,14 @@ class CommunityDefaults(Section):
     nudge_delay_minutes: int = Field(default=15, ge=1, le=10_080)
     nudge_experts: int = Field(default=3, ge=0, le=10)
     nudge_daily_limit: int = Field(default=3, ge=0, le=100)
+    sla_minutes: int = Field(default=30, ge=1, le=10_080)
+    sensitive_keywords: str = (
+        "billing, charge, charged, refund, invoice, payment, hacked, locked out,"
+        " account access, security breach, remboursement, facture, paiement, piraté,"
+        " compte bloqué"
+    )
+    on_duty: str = ""
+    reping_minutes: int = Field(default=15, ge=1, le=1440)
 
 
 class ConsoleSettings(Section):

@@ -158,7 +158,7 @@ def build_profiles(
 
 
 class Profiles:
-    """Every member's profile, ready to rank members for a question."""
+    """Every member's profile, ready to rank members for a question (see build_profiles)."""
 
     def __init__(
         self,
@@ -220,7 +220,8 @@ class Profiles:
         similarity = np.maximum(history, declared)
         score = similarity + self._bonus
         eligible = np.isfinite(similarity) & (similarity >= min_similarity)
-        for member in exclude:
+        # A lone id is one member, not a collection of letters.
+        for member in (exclude,) if isinstance(exclude, str) else exclude:
             if member in self._row:
                 eligible[self._row[member]] = False
         rows = np.flatnonzero(eligible)

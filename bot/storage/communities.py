@@ -76,3 +76,12 @@ async def external_id(conn: aiosqlite.Connection, member_id: int) -> str | None:
     cur = await conn.execute("SELECT external_id FROM members WHERE id = ?", (member_id,))
     row = await cur.fetchone()
     return str(row[0]) if row else None
+
+
+async def by_id(conn: aiosqlite.Connection, community_id: int) -> Community | None:
+    """The platform community of a row id (for work that starts from a timer)."""
+    cur = await conn.execute(
+        "SELECT platform, external_id, name FROM communities WHERE id = ?", (community_id,)
+    )
+    row = await cur.fetchone()
+    return Community(str(row[0]), str(row[1]), str(row[2])) if row else None

@@ -256,3 +256,13 @@ async def mark_deleted(
             " AND deleted_at IS NULL",
             (at.isoformat(), community_id, message_id),
         )
+
+
+async def count_by_asker(conn: aiosqlite.Connection, community_id: int, asker_id: int) -> int:
+    """How many questions a member has asked here."""
+    cur = await conn.execute(
+        "SELECT COUNT(*) FROM questions WHERE community_id = ? AND asker_id = ?",
+        (community_id, asker_id),
+    )
+    row = await cur.fetchone()
+    return int(row[0]) if row else 0

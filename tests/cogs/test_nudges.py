@@ -12,8 +12,8 @@ HISTORY = [
     "alice: How do I export my data to CSV?",
     "bob reply Q1: Settings › Export › CSV.",
     "alice react ^bob ✅",
-    "erin: How do I change the billing address on invoices?",
-    "carol reply Q2: Billing › Address.",
+    "erin: How do I change the shipping address on orders?",
+    "carol reply Q2: Orders › Address.",
     "erin react ^carol ✅",
 ]
 CSV_QUESTION = "dave: The CSV export of my data is empty"
@@ -42,9 +42,9 @@ async def test_an_answer_in_time_cancels_the_nudge(console: ConsoleDriver) -> No
     """A reply before the delay: no nudge, and the timer is cancelled in the database."""
     await console.feed(*HISTORY, CSV_QUESTION, "wait 5m", "carol reply Q3: Check the filters.")
     assert nudges(await console.feed("wait 1h")) == []
-    assert await console.scalar("SELECT status FROM timers WHERE key = 'question:3'") == (
-        "cancelled"
-    )
+    assert await console.scalar(
+        "SELECT status FROM timers WHERE kind = 'nudge' AND key = 'question:3'"
+    ) == ("cancelled")
 
 
 async def test_opted_out_quiet_and_asking_members_are_skipped(console: ConsoleDriver) -> None:

@@ -128,6 +128,7 @@ def test_excluded_members_are_never_listed() -> None:
     )
     matches = profiles.rank(unit(BILLING), limit=5, exclude={"asker", "not-a-member"})
     assert [m.member for m in matches] == ["alice"]
+    assert [m.member for m in profiles.rank(unit(BILLING), limit=5, exclude="asker")] == ["alice"]
 
 
 def test_no_contributions_give_an_empty_list() -> None:

@@ -14,7 +14,7 @@ from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import ButtonPressed, QuestionOpened, QuestionSolved, ReplyPosted
 from bot.core.identity import Community
 from bot.core.replies import Reply
-from bot.storage import nudges, questions
+from bot.storage import communities, nudges, questions
 from bot.storage.timers import Timer
 
 if TYPE_CHECKING:
@@ -90,16 +90,12 @@ class NudgesCog(Cog):
             question = await questions.by_id(
                 conn, timer.community_id, int(timer.payload["question_id"])
             )
-            row = await (
-                await conn.execute(
-                    "SELECT platform, external_id, name FROM communities WHERE id = ?",
-                    (timer.community_id,),
-                )
-            ).fetchone()
+            community = await communities.by_id(conn, timer.community_id)
             already = await nudges.nudged_for(conn, question.id) if question else set()
-        if question is None or row is None or question.status != "open" or not question.thread_id:
-            return  # answered, solved or gone meanwhile
-        community = Community(str(row[0]), str(row[1]), str(row[2]))
+        if question is None or community is None:
+            return
+        if question.status != "open" or not question.thread_id:
+            return  # answered, solved, escalated or gone meanwhile
         config = await app.community_config(timer.community_id)
         if already:
             chosen = await _experts.members(app, sorted(already))

@@ -1,0 +1,127 @@
+"""Escalation: after the SLA or at once for sensitive topics; staff-only actions; privacy."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from tests.fakes.console import START, ConsoleDriver, console_community
+
+
+def card_of(console: ConsoleDriver, ref: str) -> str:
+    """The message id of a question's staff card (wherever the staff channel is)."""
+    return next(
+        line.split()[0]
+        for line in console.transcript
+        if "entraide: 🛎️" in line and f"🛎️ {ref} " in line
+    )
+
+
+def staff(lines: list[str]) -> list[str]:
+    """Lines posted in the private staff channel."""
+    return [line for line in lines if "[#staff]" in line]
+
+
+async def test_unsolved_after_the_sla_goes_to_staff(console: ConsoleDriver) -> None:
+    """30 minutes unsolved: a card in #staff with context, one public line in the thread."""
+    await console.feed("admin /rep adjust dave 12 welcome", "dave: Why is my dashboard blank?")
+    assert staff(await console.feed("wait 29m")) == []
+    out = await console.feed("wait 1m")
+    assert staff(out) == [
+        "M4 [#staff] entraide: 🛎️ Q1 is unsolved after 30 minutes.",
+    ]
+    text = "\n".join(out)
+    assert "Asked by @dave (1 questions here, 12 points)." in text
+    assert "> Why is my dashboard blank?" in text
+    assert "[Claim] [Resolve] [Return to community]" in text
+    public = [line for line in out if "[#help › Q1]" in line]
+    assert public == [
+        "M5 [#help › Q1] entraide: 🛎️ Staff has been alerted and will look at this question."
+    ]
+    assert await console.scalar("SELECT status FROM questions") == "escalated"
+
+
+async def test_a_solved_question_is_not_escalated(console: ConsoleDriver) -> None:
+    """Solved before the SLA: the timer is cancelled."""
+    await console.feed(
+        "dave: Why is my dashboard blank?", "bob reply Q1: Refresh.", "dave /solved Q1"
+    )
+    assert staff(await console.feed("wait 1h")) == []
+
+
+async def test_sensitive_words_escalate_at_once(console: ConsoleDriver) -> None:
+    """Billing, refunds, account access — in English or French — go to staff immediately."""
+    out = await console.feed("dave: I was charged twice, I need a refund")
+    assert staff(out)[0].startswith("M3 [#staff] entraide: 🛎️ Q1 touches a sensitive topic")
+    out = await console.feed("carol: Ma facture est fausse")
+    assert len(staff(out)) == 1
+    out = await console.feed("bob: How do I change my avatar?")
+    assert staff(out) == []
+
+
+async def test_only_staff_can_claim_resolve_or_return(console: ConsoleDriver) -> None:
+    """Members are refused even if they see the card; staff claim, then resolve."""
+    await console.feed(
+        "admin /entraide channels set-staff #general",  # misconfigured: a public channel
+        "dave: Refund for my last invoice please",
+    )
+    out = await console.feed(f"dave press {card_of(console, 'Q1')} Claim")
+    assert out[-1].endswith("Only staff can act on escalations.")
+    await console.feed("admin /entraide channels set-staff #staff")
+    await console.feed("dave: Another refund please")
+    card = card_of(console, "Q2")
+    out = await console.feed(f"erin press {card} Claim")
+    assert "[#help › Q2] entraide: 👤 @erin from staff is on Q2." in "\n".join(out)
+    out = await console.feed(f"erin press {card} Resolve")
+    assert "✅ Q2 is solved by staff (@erin)." in "\n".join(out)
+    row = await console.app.db.fetchone("SELECT status, resolution FROM questions WHERE number = 2")
+    assert row is not None
+    assert tuple(row) == ("solved", "staff")
+    out = await console.feed(f"erin press {card} Return to community")
+    assert out[-1].endswith("Q2 was already resolved or returned.")
+
+
+async def test_return_to_community_reopens(console: ConsoleDriver) -> None:
+    """Returned: open again, and /escalations no longer lists it."""
+    await console.feed("dave: Refund for my last invoice please")
+    out = await console.feed("erin /escalations")
+    assert "• Q1: waiting 0 min, unclaimed" in "\n".join(out)
+    card = card_of(console, "Q1")
+    out = await console.feed(f"erin press {card} Return to community", "erin /escalations")
+    assert "Q1 is back with the community" in "\n".join(out)
+    assert out[-1].endswith("No open escalations. 🎉")
+    assert await console.scalar("SELECT status FROM questions") == "open"
+
+
+async def test_on_duty_staff_are_assigned_in_turn_and_repinged(console: ConsoleDriver) -> None:
+    """Round-robin over the on-duty list; an unclaimed escalation pings its assignee again."""
+    await console.feed("admin /entraide config set on_duty erin, admin")
+    out = await console.feed("dave: Refund please", "carol: Invoice is wrong")
+    assigned = [line for line in out if "Assigned to" in line]
+    assert [a.strip().split("  [")[0] for a in assigned] == [
+        "Assigned to @erin.",
+        "Assigned to @admin.",
+    ]
+    out = await console.feed("wait 15m")
+    assert [line for line in out if "⏰" in line] == [
+        "M10 [#staff] entraide: ⏰ @erin, Q1 is still waiting for staff.",
+        "M11 [#staff] entraide: ⏰ @admin, Q2 is still waiting for staff.",
+    ]
+
+
+async def test_staff_details_never_reach_the_public_thread(console: ConsoleDriver) -> None:
+    """The thread gets one line; the asker's history and points stay in #staff."""
+    await console.feed("admin /rep adjust dave 40 gift", "dave: I need a refund")
+    public = [line for line in console.transcript if "[#help" in line and "entraide" in line]
+    assert not [line for line in public if "points" in line or "Asked by" in line]
+
+
+async def test_sla_due_while_down_escalates_once_at_start(tmp_path: Path) -> None:
+    """Stopped before the SLA, restarted after: one card, not two."""
+    db = tmp_path / "entraide.db"
+    async with console_community(db) as first:
+        await first.feed("dave: Why is my dashboard blank?")
+    async with console_community(db, start=START + timedelta(hours=1)) as second:
+        assert len(staff(second.transcript)) == 1
+    async with console_community(db, start=START + timedelta(hours=2)) as third:
+        assert staff(third.transcript) == []
