@@ -117,6 +117,8 @@ class CommunityDefaults(Section):
     )
     on_duty: str = ""
     reping_minutes: int = Field(default=15, ge=1, le=1440)
+    accept_reminder_hours: int = Field(default=24, ge=0, le=720)
+    close_inactive_hours: int = Field(default=72, ge=0, le=2160)
 
 
 class ConsoleSettings(Section):

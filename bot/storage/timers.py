@@ -103,3 +103,12 @@ async def retry(tx: aiosqlite.Connection, timer_id: int, due_at: datetime, error
         " WHERE id = ? AND status = 'pending'",
         (error[:500], due_at.isoformat(), timer_id),
     )
+
+
+async def ever_done(conn: aiosqlite.Connection, community_id: int, kind: str, key: str) -> bool:
+    """Whether a timer of this kind and key has already run (for one-time actions)."""
+    cur = await conn.execute(
+        "SELECT 1 FROM timers WHERE community_id = ? AND kind = ? AND key = ? AND status = 'done'",
+        (community_id, kind, key),
+    )
+    return await cur.fetchone() is not None

@@ -48,7 +48,8 @@ async def test_bad_keys_and_values_list_the_valid_choices(console: ConsoleDriver
         " ranks, rank_min_givers, rank_roles, announce_channel, leaderboard_channel,"
         " leaderboard_cron, leaderboard_size, leaderboard_hide_staff, onboarding_invites,"
         " nudge_delay_minutes, nudge_experts, nudge_daily_limit, sla_minutes,"
-        " sensitive_keywords, on_duty, reping_minutes."
+        " sensitive_keywords, on_duty, reping_minutes, accept_reminder_hours,"
+        " close_inactive_hours."
     )
     assert out[3].endswith(
         '"klingon" doesn\'t fit language. Expected: en, fr. Nothing was changed.'

@@ -1,0 +1,117 @@
+"""Closing the loop with askers, on durable timers like every other delay."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.cogs._question_events import thread_of
+from bot.context import Context
+from bot.core.cog import Cog, listen
+from bot.core.events import AnswerMarkedHelpful, QuestionSolved, ReplyPosted
+from bot.core.replies import Reply
+from bot.storage import awards, communities, questions
+from bot.storage import timers as timer_rows
+from bot.storage.timers import Timer
+
+REMIND, CLOSE = "accept_reminder", "close_inactive"
+
+
+class FollowupCog(Cog):
+    """One private reminder to accept; answered questions close after days of silence."""
+
+    name = "followup"
+
+    async def load(self) -> None:
+        """Follow-up timers come here."""
+        self.app.timers.handle(REMIND, self.remind)
+        self.app.timers.handle(CLOSE, self.close)
+
+    @listen(AnswerMarkedHelpful)
+    async def on_helpful(self, ctx: Context, event: AnswerMarkedHelpful) -> None:
+        """A helpful answer and no accept yet: remind the asker later, once per question."""
+        hours = ctx.config.accept_reminder_hours
+        key = f"question:{event.question_id}"
+        async with ctx.app.db.transaction() as tx:
+            if not hours or await timer_rows.ever_done(tx, ctx.community_id, REMIND, key):
+                return
+            if await awards.accepted(tx, event.question_id) is not None:
+                return
+            await ctx.app.timers.schedule(
+                tx,
+                ctx.community_id,
+                REMIND,
+                key,
+                event.at + timedelta(hours=hours),
+                {"question_id": event.question_id},
+            )
+
+    @listen(ReplyPosted)
+    async def on_reply(self, ctx: Context, event: ReplyPosted) -> None:
+        """Activity in an answered thread moves its closing time."""
+        hours = ctx.config.close_inactive_hours
+        async with ctx.app.db.transaction() as tx:
+            question = await questions.by_thread(
+                tx, ctx.community_id, event.conversation.thread_id or ""
+            )
+            if question is None or question.status == "solved":
+                return
+            await questions.update(tx, question.id, closed_at=None)  # talking again: reopen
+            if not hours:
+                return
+            await ctx.app.timers.schedule(
+                tx,
+                ctx.community_id,
+                CLOSE,
+                f"question:{question.id}",
+                event.at + timedelta(hours=hours),
+                {"question_id": question.id},
+            )
+
+    @listen(QuestionSolved)
+    async def on_solved(self, ctx: Context, event: QuestionSolved) -> None:
+        """Solved: nothing left to follow up."""
+        async with ctx.app.db.transaction() as tx:
+            for kind in (REMIND, CLOSE):
+                await ctx.app.timers.cancel(
+                    tx, ctx.community_id, kind, f"question:{event.question_id}"
+                )
+
+    async def remind(self, timer: Timer) -> None:
+        """Privately ask the asker to accept the answer that helped."""
+        async with self.app.db.read() as conn:
+            question = await questions.by_id(
+                conn, timer.community_id, int(timer.payload["question_id"])
+            )
+            community = await communities.by_id(conn, timer.community_id)
+            accepted = await awards.accepted(conn, question.id) if question else None
+        if question is None or community is None or accepted is not None:
+            return
+        if question.status == "solved" or not question.asker_external_id:
+            return
+        config = await self.app.community_config(timer.community_id)
+        text = self.app.messages.get(
+            config.language, "followup.remind", member=question.asker_external_id, ref=question.ref
+        )
+        await self.app.chat(community).send_dm(community, question.asker_external_id, Reply(text))
+
+    async def close(self, timer: Timer) -> None:
+        """Answered and quiet for days: closed as answered (not counted as solved)."""
+        now = self.app.clock.now()
+        async with self.app.db.transaction() as tx:
+            question = await questions.by_id(
+                tx, timer.community_id, int(timer.payload["question_id"])
+            )
+            community = await communities.by_id(tx, timer.community_id)
+            if question is None or community is None or question.status == "solved":
+                return
+            if question.first_answer_at is None:
+                return  # no answer: escalation, not closing, is what it needs
+            await questions.update(tx, question.id, closed_at=now.isoformat())
+        config = await self.app.community_config(timer.community_id)
+        text = self.app.messages.get(
+            config.language,
+            "followup.closed",
+            ref=question.ref,
+            hours=config.close_inactive_hours,
+        )
+        await self.app.chat(community).send(community, thread_of(question), Reply(text))
