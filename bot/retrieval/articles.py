@@ -147,13 +147,16 @@ def _line_of(lines: list[str], key: str, end: int) -> int:
     return 1
 
 
+DRAFTS = "drafts"  # a folder of article drafts under the knowledge base, not served
+
+
 def load_directory(directory: Path) -> tuple[list[Article], list[ArticleError]]:
     """Every *.md under `directory`; malformed or duplicate articles are reported, not loaded."""
     articles: dict[str, Article] = {}
     errors: list[ArticleError] = []
     for path in sorted(directory.rglob("*.md")):
-        if path.name.lower() == "readme.md":
-            continue
+        if path.name.lower() == "readme.md" or DRAFTS in path.relative_to(directory).parts[:-1]:
+            continue  # drafts wait for /kb approve
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:

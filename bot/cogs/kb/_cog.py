@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.cogs.kb import _logic, _render
+from bot.cogs.kb import _drafts, _logic, _render
 from bot.context import Context
 from bot.core.cog import Cog
 from bot.core.commands import ArgumentError, Option, command
-from bot.storage import knowledge
+from bot.storage import knowledge, questions
 
 MAX_GAP_TOPICS = 5
 
@@ -49,3 +49,30 @@ class KnowledgeCog(Cog):
         vectors = await ctx.app.knowledge.embed_many(texts)
         groups = _logic.cluster(texts, vectors)[:MAX_GAP_TOPICS]
         await ctx.reply(_render.gaps(ctx, gaps, groups), ephemeral=True)
+
+    @command("kb draft", Option("question", "question", required=False), staff_only=True)
+    async def draft(self, ctx: Context, question: int | None = None) -> None:
+        """Turn a solved question and its accepted answer into an article draft (staff)."""
+        async with ctx.app.db.read() as conn:
+            if question is None:
+                thread = ctx.conversation.thread_id if ctx.conversation else None
+                found = await questions.by_thread(conn, ctx.community_id, thread or "")
+            else:
+                found = await questions.by_number(conn, ctx.community_id, question)
+            if found is None:
+                raise ArgumentError("questions.which_question")
+            answer = await _logic.best_answer(conn, found.id)
+        if found.status != "solved" or answer is None:
+            raise ArgumentError("kb.draft_needs_solution", ref=found.ref)
+        title = found.text.strip().splitlines()[0][:120]
+        name = _drafts.write(ctx.app.knowledge.directory, ctx.language, title, answer, found.ref)
+        await ctx.tell("kb.drafted", name=name, ref=found.ref)
+
+    @command("kb approve", Option("name", "word"), staff_only=True)
+    async def approve(self, ctx: Context, name: str) -> None:
+        """Move a draft into the knowledge base and re-index (staff)."""
+        moved = _drafts.approve(ctx.app.knowledge.directory, name.strip().lower())
+        if moved is None:
+            raise ArgumentError("kb.no_draft", name=name)
+        report = await ctx.app.knowledge.reload()
+        await ctx.tell("kb.approved", name=name, articles=report.articles)

@@ -1,0 +1,51 @@
+"""Staff turn a solved thread into an article draft, then approve it into the knowledge base."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.fakes.console import ConsoleDriver
+
+
+async def test_a_solved_thread_becomes_a_draft_then_an_article(console: ConsoleDriver) -> None:
+    """The draft holds the question as title and the accepted answer; approve serves it."""
+    await console.feed(
+        "alice: How do I export my invoices as PDF?",
+        "bob reply Q1: Not this one.",
+        'carol reply Q1: Billing › Invoices › "Download all" gives a PDF.',
+        "alice /accept ^carol",
+    )
+    out = await console.feed("erin /kb draft Q1")
+    assert out[-1].endswith(
+        "Draft “how-do-i-export-my-invoices-as-pdf” written from Q1 (in the knowledge base's"
+        " drafts folder). Edit it, then /kb approve how-do-i-export-my-invoices-as-pdf."
+    )
+    kb = console.app.knowledge.directory
+    draft = kb / "drafts" / "en" / "how-do-i-export-my-invoices-as-pdf.md"
+    text = draft.read_text(encoding="utf-8")
+    assert 'title = "How do I export my invoices as PDF?"' in text
+    assert 'Billing › Invoices › "Download all" gives a PDF.' in text
+    assert "Not this one" not in text
+    out = await console.feed("erin /kb search export invoices pdf")
+    assert "No article matches" in out[-1]  # drafts are not served
+    out = await console.feed("erin /kb approve how-do-i-export-my-invoices-as-pdf")
+    assert out[-1].endswith(
+        "“how-do-i-export-my-invoices-as-pdf” is now in the knowledge base (1 articles)."
+    )
+    assert not draft.exists()
+    assert (Path(kb) / "en" / "how-do-i-export-my-invoices-as-pdf.md").exists()
+    out = await console.feed("erin /kb show how-do-i-export-my-invoices-as-pdf")
+    assert "Download all" in "\n".join(out)
+
+
+async def test_drafts_need_staff_and_a_solution(console: ConsoleDriver) -> None:
+    """Members are refused; an unsolved question, or an unknown draft, is explained."""
+    await console.feed("alice: How do I export?", "bob reply Q1: Settings.")
+    out = await console.feed("bob /kb draft Q1", "erin /kb draft Q1", "erin /kb approve nope")
+    assert out[1].endswith("Sorry, /kb draft is for staff and moderators.")
+    assert out[3].endswith(
+        "Q1 needs to be solved, with an answer, before it can become an article."
+    )
+    assert out[5].endswith(
+        'There is no draft called "nope" (or an article with that name exists already).'
+    )
