@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -59,7 +60,14 @@ async def interactive(settings: Settings, *, db_path: Path, stream: TextIO) -> N
 
 
 def run_demo(settings: Settings, stream: TextIO) -> None:
-    """Play examples/demo.txt on a fresh temporary database and print the transcript."""
+    """Play examples/demo.txt on a fresh temporary database and a copy of the knowledge base
+    (the demo drafts and approves an article: your checkout stays as it was)."""
     with tempfile.TemporaryDirectory(prefix="entraide-demo-") as tmp:
+        source = settings.retrieval.knowledge_dir
+        source = source if source.is_absolute() else project_dir(str(source))
+        knowledge = Path(tmp) / "knowledge"
+        shutil.copytree(source, knowledge, ignore=shutil.ignore_patterns("drafts"))
+        retrieval = settings.retrieval.model_copy(update={"knowledge_dir": knowledge})
+        settings = settings.model_copy(update={"retrieval": retrieval})
         lines = DEMO_SCRIPT.read_text(encoding="utf-8").splitlines()
         asyncio.run(play_script(settings, lines, db_path=Path(tmp) / "demo.db", stream=stream))

@@ -28,7 +28,7 @@ async def test_unsolved_after_the_sla_goes_to_staff(console: ConsoleDriver) -> N
     assert staff(await console.feed("wait 29m")) == []
     out = await console.feed("wait 1m")
     assert staff(out) == [
-        "M4 [#staff] entraide: 🛎️ Q1 is unsolved after 30 minutes.",
+        "M5 [#staff] entraide: 🛎️ Q1 is unsolved after 30 minutes.",
     ]
     text = "\n".join(out)
     assert "Asked by @dave (1 questions here, 12 points)." in text
@@ -36,7 +36,7 @@ async def test_unsolved_after_the_sla_goes_to_staff(console: ConsoleDriver) -> N
     assert "[Claim] [Resolve] [Return to community]" in text
     public = [line for line in out if "[#help › Q1]" in line]
     assert public == [
-        "M5 [#help › Q1] entraide: 🛎️ Staff has been alerted and will look at this question."
+        "M4 [#help › Q1] entraide: 🛎️ Staff has been alerted and will look at this question."
     ]
     assert await console.scalar("SELECT status FROM questions") == "escalated"
 
@@ -52,8 +52,10 @@ async def test_a_solved_question_is_not_escalated(console: ConsoleDriver) -> Non
 async def test_sensitive_words_escalate_at_once(console: ConsoleDriver) -> None:
     """Billing, refunds, account access — in English or French — go to staff immediately."""
     out = await console.feed("dave: I was charged twice, I need a refund")
-    assert staff(out)[0].startswith("M3 [#staff] entraide: 🛎️ Q1 touches a sensitive topic")
+    assert staff(out)[0].startswith("M4 [#staff] entraide: 🛎️ Q1 touches a sensitive topic")
     out = await console.feed("carol: Ma facture est fausse")
+    assert len(staff(out)) == 1
+    out = await console.feed("zoe: Why were both my invoices doubled?")  # plural: same stem
     assert len(staff(out)) == 1
     out = await console.feed("bob: How do I change my avatar?")
     assert staff(out) == []

@@ -35,7 +35,7 @@ class EscalationCog(Cog):
     @listen(QuestionOpened)
     async def on_question(self, ctx: Context, event: QuestionOpened) -> None:
         """Sensitive words: to staff now. Otherwise, to staff if unsolved after the SLA."""
-        if _logic.sensitive(event.text, ctx.config.sensitive_keywords):
+        if _logic.sensitive(event.text, ctx.config.sensitive_keywords, ctx.language):
             await self.escalate(ctx.community_id, event.question_id, "sensitive", event.at)
             return
         async with ctx.app.db.transaction() as tx:
@@ -62,7 +62,7 @@ class EscalationCog(Cog):
     async def escalate(
         self, community_id: int, question_id: int, reason: str, at: datetime
     ) -> None:
-        """Record once, then post the staff card and the public line (each step resumable)."""
+        """Record once, then post the public line and the staff card (each step resumable)."""
         app = self.app
         config = await app.community_config(community_id)
         async with app.db.transaction() as tx:
@@ -94,6 +94,12 @@ class EscalationCog(Cog):
         def t(key: str, /, **params: object) -> str:
             return app.messages.get(config.language, key, **params)
 
+        if record.notice_id is None:
+            notice = await chat.send(
+                community, thread_of(question), Reply(t("escalation.public_notice"))
+            )
+            async with app.db.transaction() as tx:
+                await escalations.update(tx, question.id, notice_id=notice)
         if record.staff_message_id is None:
             hits = [
                 h.article.title
@@ -104,12 +110,6 @@ class EscalationCog(Cog):
             message_id = await chat.send(community, Conversation(config.staff_channel), reply)
             async with app.db.transaction() as tx:
                 await escalations.update(tx, question.id, staff_message_id=message_id)
-        if record.notice_id is None:
-            notice = await chat.send(
-                community, thread_of(question), Reply(t("escalation.public_notice"))
-            )
-            async with app.db.transaction() as tx:
-                await escalations.update(tx, question.id, notice_id=notice)
 
     async def on_reping(self, timer: Timer) -> None:
         """Still unclaimed: ping the assignee again in the staff channel."""

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import re
-
-from bot.retrieval.text import fold
+from bot.retrieval.text import tokenize
 
 
-def keywords(setting: str) -> list[str]:
-    """The configured sensitive keywords, folded (lowercase, no accents)."""
-    return [fold(k.strip()) for k in setting.split(",") if k.strip()]
-
-
-def sensitive(text: str, setting: str) -> str | None:
-    """The first sensitive keyword the text contains as whole words, if any."""
-    folded = fold(text)
-    for keyword in keywords(setting):
-        if re.search(rf"(?<!\w){re.escape(keyword)}(?!\w)", folded):
+def sensitive(text: str, setting: str, language: str = "en") -> str | None:
+    """The first sensitive keyword the text contains, compared word by word on stems (so
+    'invoices' matches 'invoice' and 'charged' matches 'charge'), accents ignored."""
+    words = tokenize(text, language)
+    for keyword in (k.strip() for k in setting.split(",")):
+        wanted = tokenize(keyword, language)
+        if wanted and any(
+            words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1)
+        ):
             return keyword
     return None
 
