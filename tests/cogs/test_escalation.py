@@ -127,3 +127,55 @@ async def test_sla_due_while_down_escalates_once_at_start(tmp_path: Path) -> Non
         assert len(staff(second.transcript)) == 1
     async with console_community(db, start=START + timedelta(hours=2)) as third:
         assert staff(third.transcript) == []
+
+
+async def test_nudge_and_escalation_due_while_down_each_fire_once(tmp_path: Path) -> None:
+    """Stopped with a pending nudge and a pending SLA, restarted past both: one of each."""
+    db = tmp_path / "entraide.db"
+    history = [
+        "alice: How do I export my data to CSV?",
+        "bob reply Q1: Settings › Export › CSV.",
+        "alice react ^bob ✅",
+        "alice /accept ^bob",
+    ]
+    async with console_community(db) as first:
+        await first.feed(*history, "dave: The CSV export of my data is empty")
+    async with console_community(db, start=START + timedelta(hours=1)) as second:
+        text = "\n".join(second.transcript)
+        assert text.count("👋 @bob: Q2 has had no answer") == 1
+        assert text.count("🛎️ Q2 is unsolved") == 1
+        await second.feed("wait 1d")
+    async with console_community(db, start=START + timedelta(days=2)) as third:
+        assert "👋" not in "\n".join(third.transcript)
+        assert "🛎️ Q2" not in "\n".join(third.transcript)
+
+
+def test_the_staff_card_pings_only_the_assignee() -> None:
+    """User text on the card can't ping: the card allows the assignee's mention, nobody else."""
+    from bot.cogs.escalation._render import card
+    from bot.storage.questions import Question
+
+    question = Question(
+        1,
+        1,
+        7,
+        "m1",
+        "help",
+        "m1",
+        "m1",
+        None,
+        1,
+        "dave",
+        "@everyone <@U123> <@&admins> refund now",
+        "open",
+        None,
+        "",
+        None,
+        None,
+    )
+
+    def t(key: str, /, **params: object) -> str:
+        return f"{key} {sorted(params.items())}"
+
+    assert card(t, question, "sensitive", 1, 0, [], 0, None).mentions == ()
+    assert card(t, question, "sensitive", 1, 0, [], 0, "erin").mentions == ("erin",)
