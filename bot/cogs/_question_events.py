@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from bot.context import Context
+from bot.core.commands import ArgumentError
 from bot.core.events import QuestionSolved
 from bot.core.identity import Conversation
+from bot.storage import questions
 from bot.storage.questions import Question
 
 
@@ -27,3 +29,16 @@ async def announce_solved(ctx: Context, question: Question, resolution: str) -> 
             conversation=thread_of(question),
         )
     )
+
+
+async def question_here(ctx: Context, number: int | None) -> Question:
+    """The question a command means: Q<number> if given, else the thread it runs in."""
+    async with ctx.app.db.read() as conn:
+        if number is None:
+            thread = ctx.conversation.thread_id if ctx.conversation else None
+            found = await questions.by_thread(conn, ctx.community_id, thread or "")
+        else:
+            found = await questions.by_number(conn, ctx.community_id, number)
+    if found is None:
+        raise ArgumentError("questions.which_question")
+    return found

@@ -141,10 +141,6 @@ class EscalationCog(Cog):
         question = await self._staff_action(ctx, event, "resolved")
         if question is None:
             return
-        async with ctx.app.db.transaction() as tx:
-            fresh = await questions.by_id(tx, ctx.community_id, question.id)
-            if fresh is not None and fresh.status != "solved":
-                await questions.mark_solved(tx, fresh, ctx.event.at, ctx.member_id, "staff")
         text = ctx.t("escalation.resolved", member=ctx.event.author.id, ref=question.ref)
         await ctx.send(thread_of(question), Reply(text))
         await announce_solved(ctx, question, "staff")
@@ -155,10 +151,6 @@ class EscalationCog(Cog):
         question = await self._staff_action(ctx, event, "returned")
         if question is None:
             return
-        async with ctx.app.db.transaction() as tx:
-            fresh = await questions.by_id(tx, ctx.community_id, question.id)
-            if fresh is not None and fresh.status == "escalated":
-                await questions.change_status(tx, fresh, "open", ctx.event.at, ctx.member_id)
         await ctx.send(thread_of(question), Reply(ctx.t("escalation.returned", ref=question.ref)))
 
     async def _staff_action(
@@ -182,6 +174,11 @@ class EscalationCog(Cog):
             else:
                 fields["closed_at"] = ctx.event.at.isoformat()
             await escalations.update(tx, question.id, **fields)
+            # The question follows in the same transaction: solved by staff, or open again.
+            if status == "resolved" and question.status != "solved":
+                await questions.mark_solved(tx, question, ctx.event.at, ctx.member_id, "staff")
+            elif status == "returned" and question.status == "escalated":
+                await questions.change_status(tx, question, "open", ctx.event.at, ctx.member_id)
         return question
 
     @command("escalations", staff_only=True)

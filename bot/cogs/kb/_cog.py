@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from bot.cogs._question_events import question_here
 from bot.cogs.kb import _drafts, _logic, _render
 from bot.context import Context
 from bot.core.cog import Cog
 from bot.core.commands import ArgumentError, Option, command
-from bot.storage import knowledge, questions
+from bot.storage import knowledge
 
 MAX_GAP_TOPICS = 5
 
@@ -53,14 +54,8 @@ class KnowledgeCog(Cog):
     @command("kb draft", Option("question", "question", required=False), staff_only=True)
     async def draft(self, ctx: Context, question: int | None = None) -> None:
         """Turn a solved question and its accepted answer into an article draft (staff)."""
+        found = await question_here(ctx, question)
         async with ctx.app.db.read() as conn:
-            if question is None:
-                thread = ctx.conversation.thread_id if ctx.conversation else None
-                found = await questions.by_thread(conn, ctx.community_id, thread or "")
-            else:
-                found = await questions.by_number(conn, ctx.community_id, question)
-            if found is None:
-                raise ArgumentError("questions.which_question")
             answer = await _logic.best_answer(conn, found.id)
         if found.status != "solved" or answer is None:
             raise ArgumentError("kb.draft_needs_solution", ref=found.ref)

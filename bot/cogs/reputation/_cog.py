@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.cogs._question_events import announce_solved, thread_of
+from bot.cogs._question_events import announce_solved, question_here, thread_of
 from bot.cogs.reputation import _accepts, _bounty, _marks, _ranks, _removals, _render, _rules
 from bot.cogs.reputation._outcome import Outcome, Source
 from bot.context import Context
@@ -16,7 +16,6 @@ from bot.core.replies import Reply
 from bot.storage import awards, questions
 from bot.storage import reputation as rep
 from bot.storage.communities import external_id, member_row
-from bot.storage.questions import Question
 from bot.storage.timers import Timer
 
 log = logging.getLogger(__name__)
@@ -130,7 +129,7 @@ class ReputationCog(Cog):
             raise ArgumentError(
                 "reputation.bounty_range", low=_bounty.MIN_AMOUNT, high=_bounty.MAX_AMOUNT
             )
-        found = await self._question_here(ctx, question)
+        found = await question_here(ctx, question)
         staff = ctx.event.author.is_moderator
         if found.asker_id != ctx.member_id and not staff:
             raise ArgumentError("reputation.bounty_not_yours", ref=found.ref)
@@ -165,21 +164,10 @@ class ReputationCog(Cog):
         """Bounty timers come here."""
         self.app.timers.handle(_bounty.TIMER, self.on_bounty_due)
 
-    async def _question_here(self, ctx: Context, number: int | None) -> Question:
-        async with ctx.app.db.read() as conn:
-            if number is None:
-                thread = ctx.conversation.thread_id if ctx.conversation else None
-                found = await questions.by_thread(conn, ctx.community_id, thread or "")
-            else:
-                found = await questions.by_number(conn, ctx.community_id, number)
-        if found is None:
-            raise ArgumentError("questions.which_question")
-        return found
-
     @command("unaccept", Option("question", "question", required=False))
     async def unaccept(self, ctx: Context, question: int | None = None) -> None:
         """Withdraw the accepted answer of a question (in its thread, or give its number)."""
-        found = await self._question_here(ctx, question)
+        found = await question_here(ctx, question)
         if found.asker_id != ctx.member_id and not ctx.event.author.is_moderator:
             raise ArgumentError(
                 "reputation.accept_not_yours", ref=found.ref, asker=found.asker_external_id
