@@ -49,3 +49,19 @@ async def test_drafts_need_staff_and_a_solution(console: ConsoleDriver) -> None:
     assert out[5].endswith(
         'There is no draft called "nope" (or an article with that name exists already).'
     )
+
+
+async def test_a_hostile_title_still_makes_a_valid_article(console: ConsoleDriver) -> None:
+    """Quotes, backslashes and front-matter fences in the question can't break the file."""
+    await console.feed(
+        'alice: Why does "C:\\temp\\x" +++ break = [my] export?',
+        "bob reply Q1: Use a folder without special characters.",
+        "alice /accept ^bob",
+        "erin /kb draft Q1",
+    )
+    name = console.transcript[-1].split("“")[1].split("”")[0]
+    assert name == "why-does-c-temp-x-break-my-export"
+    out = await console.feed(f"erin /kb approve {name}", f"erin /kb show {name}")
+    assert "is now in the knowledge base (1 articles)." in out[1]
+    assert 'Why does "C:\\temp\\x" +++ break = [my] export?' in "\n".join(out)
+    assert console.app.knowledge.errors == ()
