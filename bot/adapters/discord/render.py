@@ -1,0 +1,79 @@
+"""Reply → what discord.py sends: content split under 2,000 characters, mentions that ping
+only the members a cog named, and buttons as persistent components."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import discord
+
+from bot.core.replies import Button, Reply
+
+LIMIT = 2000  # characters in one Discord message
+STYLES = {
+    "primary": discord.ButtonStyle.primary,
+    "success": discord.ButtonStyle.success,
+    "danger": discord.ButtonStyle.danger,
+    "secondary": discord.ButtonStyle.secondary,
+}
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One Discord message of a reply: its text, who may be pinged, its buttons."""
+
+    content: str
+    allowed_mentions: discord.AllowedMentions
+    buttons: tuple[Button, ...]
+
+
+def split(text: str, limit: int = LIMIT) -> list[str]:
+    """Pieces of at most `limit` characters, cut at line ends where possible."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while len(line) > limit:  # one line longer than a message: cut it hard
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:limit])
+            line = line[limit:]
+        if len(current) + len(line) > limit:
+            pieces.append(current)
+            current = ""
+        current += line
+    if current or not pieces:
+        pieces.append(current)
+    return [p.rstrip("\n") or "\u200b" for p in pieces]
+
+
+def allowed(reply: Reply) -> discord.AllowedMentions:
+    """Only the members the reply names may be pinged: never everyone, roles or others."""
+    users = [discord.Object(id=int(m)) for m in reply.mentions if m.isdigit()]
+    return discord.AllowedMentions(everyone=False, roles=False, users=users, replied_user=False)
+
+
+def messages(reply: Reply) -> list[Outgoing]:
+    """The Discord messages of a reply; buttons go under the last one."""
+    pieces = split(reply.text)
+    mentions = allowed(reply)
+    return [
+        Outgoing(piece, mentions, reply.buttons if n == len(pieces) - 1 else ())
+        for n, piece in enumerate(pieces)
+    ]
+
+
+def view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
+    """A persistent view (no timeout, stable custom ids): its buttons work after a restart."""
+    if not buttons:
+        return None
+    components = discord.ui.View(timeout=None)
+    for button in buttons:
+        components.add_item(
+            discord.ui.Button(
+                label=button.label[:80],
+                custom_id=button.custom_id[:100],
+                style=STYLES.get(button.style, discord.ButtonStyle.secondary),
+            )
+        )
+    return components

@@ -1,0 +1,89 @@
+"""Discord → neutral events (pure: reads discord.py objects, returns core events or None).
+
+Bot and webhook messages are never questions or answers; system messages (pins, joins,
+thread starters) are not member content. Roles decide who counts as staff or admin, but
+only as a first reading: admin checks are enforced again by the dispatcher.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import discord
+
+from bot.core.events import MessagePosted, ReactionChanged, ReplyPosted
+from bot.core.identity import Community, Conversation, Member
+
+MEMBER_CONTENT = (discord.MessageType.default, discord.MessageType.reply)
+
+
+def community(guild: discord.Guild | Any) -> Community:
+    """The neutral community of a guild."""
+    return Community("discord", str(guild.id), str(guild.name))
+
+
+def member(user: discord.Member | discord.User | Any) -> Member:
+    """The neutral member: admins manage the server, staff moderate its messages."""
+    perms = getattr(user, "guild_permissions", None)
+    is_admin = bool(perms and (perms.administrator or perms.manage_guild))
+    is_staff = bool(perms and perms.manage_messages)
+    name = getattr(user, "display_name", None) or str(user.name)
+    return Member(str(user.id), name, is_admin, is_staff, bool(user.bot))
+
+
+def conversation(channel: Any) -> Conversation:
+    """A channel, or a thread inside its parent channel."""
+    if isinstance(channel, discord.Thread) or getattr(channel, "parent_id", None):
+        return Conversation(str(channel.parent_id), str(channel.id))
+    return Conversation(str(channel.id))
+
+
+def message(msg: discord.Message | Any, at: datetime) -> MessagePosted | ReplyPosted | None:
+    """A member's post: top-level → MessagePosted, in a thread → ReplyPosted; else None.
+
+    In a forum channel the post that opens a thread (its id is the thread's) is the question.
+    """
+    if msg.guild is None or msg.author.bot or msg.webhook_id is not None:
+        return None
+    if msg.type not in MEMBER_CONTENT:
+        return None
+    where = conversation(msg.channel)
+    common: dict[str, Any] = {
+        "event_id": f"discord:message:{msg.id}",
+        "community": community(msg.guild),
+        "author": member(msg.author),
+        "at": at,
+        "message_id": str(msg.id),
+        "text": msg.content,
+    }
+    forum_starter = where.thread_id is not None and where.thread_id == str(msg.id)
+    if where.thread_id is None or forum_starter:
+        return MessagePosted(conversation=where, **common)
+    return ReplyPosted(conversation=where, **common)
+
+
+def reaction(
+    payload: discord.RawReactionActionEvent | Any,
+    guild: discord.Guild | Any,
+    user: discord.Member | Any,
+    channel: Any,
+    at: datetime,
+) -> ReactionChanged | None:
+    """A raw reaction add/remove (raw: it also covers messages from before a restart)."""
+    if user is None or user.bot:
+        return None
+    added = payload.event_type == "REACTION_ADD"
+    emoji = str(payload.emoji)
+    return ReactionChanged(
+        event_id=f"discord:reaction:{payload.message_id}:{payload.user_id}:{emoji}:{int(added)}"
+        f":{at.timestamp():.0f}",
+        community=community(guild),
+        author=member(user),
+        at=at,
+        conversation=conversation(channel),
+        message_id=str(payload.message_id),
+        emoji=emoji,
+        added=added,
+        message_author_id=str(payload.message_author_id) if payload.message_author_id else None,
+    )

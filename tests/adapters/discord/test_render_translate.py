@@ -1,0 +1,93 @@
+"""The Discord adapter's pure layers: replies rendered for discord.py, events translated."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import discord
+
+from bot.adapters.discord import render, translate
+from bot.core.events import MessagePosted, ReplyPosted
+from bot.core.replies import Button, Reply
+
+AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def test_long_replies_split_under_the_limit_at_line_ends() -> None:
+    """No piece passes 2,000 characters; lines stay whole when they fit."""
+    text = "\n".join(f"line {n:04d} " + "x" * 90 for n in range(60))
+    pieces = render.split(text)
+    assert all(len(p) <= render.LIMIT for p in pieces)
+    assert "\n".join(pieces) == text
+    assert render.split("y" * 4500) == ["y" * 2000, "y" * 2000, "y" * 500]
+
+
+def test_only_named_members_can_be_pinged() -> None:
+    """@everyone, roles and other users in the text stay inert; the named member pings."""
+    reply = Reply("<@123> @everyone <@&9> <@456>", mentions=("123",))
+    mentions = render.allowed(reply)
+    assert mentions.everyone is False
+    assert mentions.roles is False
+    assert [u.id for u in mentions.users] == [123]  # type: ignore[union-attr]
+    assert render.allowed(Reply("@here")).to_dict()["parse"] == []
+
+
+async def test_buttons_are_persistent_and_go_under_the_last_piece() -> None:
+    """Stable custom ids, no timeout: they still work after a restart."""
+    reply = Reply("z" * 2500, buttons=(Button("Mark solved", "question.solve", "12", "success"),))
+    out = render.messages(reply)
+    assert [len(m.buttons) for m in out] == [0, 1]
+    view = render.view(out[-1].buttons)
+    assert view is not None
+    assert view.timeout is None
+    assert view.is_persistent()
+    item = view.children[0]
+    assert isinstance(item, discord.ui.Button)
+    assert item.custom_id == "entraide:question.solve:12"
+    assert item.style is discord.ButtonStyle.success
+
+
+def _message(**over: object) -> SimpleNamespace:
+    perms = SimpleNamespace(administrator=False, manage_guild=False, manage_messages=False)
+    base: dict[str, object] = {
+        "id": 111,
+        "guild": SimpleNamespace(id=1, name="Guild"),
+        "author": SimpleNamespace(
+            id=7, name="bob", display_name="Bob", bot=False, guild_permissions=perms
+        ),
+        "webhook_id": None,
+        "type": discord.MessageType.default,
+        "channel": SimpleNamespace(id=50, parent_id=None),
+        "content": "How do I export?",
+    }
+    base.update(over)
+    return SimpleNamespace(**base)
+
+
+def test_posts_become_questions_or_answers_and_bots_are_ignored() -> None:
+    """Top level → MessagePosted; in a thread → ReplyPosted; bots, webhooks, system: nothing."""
+    top = translate.message(_message(), AT)
+    assert isinstance(top, MessagePosted)
+    assert (top.conversation.channel_id, top.conversation.thread_id) == ("50", None)
+    assert top.author.name == "Bob"
+    reply = translate.message(_message(channel=SimpleNamespace(id=60, parent_id=50)), AT)
+    assert isinstance(reply, ReplyPosted)
+    assert (reply.conversation.channel_id, reply.conversation.thread_id) == ("50", "60")
+    forum = translate.message(_message(id=60, channel=SimpleNamespace(id=60, parent_id=50)), AT)
+    assert isinstance(forum, MessagePosted)  # a forum post opening its thread is a question
+    bot_author = SimpleNamespace(id=8, name="x", display_name="x", bot=True, guild_permissions=None)
+    assert translate.message(_message(author=bot_author), AT) is None
+    assert translate.message(_message(webhook_id=5), AT) is None
+    assert translate.message(_message(type=discord.MessageType.pins_add), AT) is None
+    assert translate.message(_message(guild=None), AT) is None
+
+
+def test_roles_map_to_admin_and_staff() -> None:
+    """Manage server → admin; manage messages → staff."""
+    perms = SimpleNamespace(administrator=False, manage_guild=True, manage_messages=True)
+    user = SimpleNamespace(
+        id=9, name="erin", display_name="Erin", bot=False, guild_permissions=perms
+    )
+    member = translate.member(user)
+    assert (member.is_admin, member.is_staff, member.id) == (True, True, "9")
