@@ -1,0 +1,180 @@
+"""The Discord transport: a discord.py client whose events go to the app as neutral events,
+and the Chat port the cogs reply through.
+
+Started here (issue 6): messages, threads, raw reactions, persistent buttons, DMs, roles.
+Slash commands, context menus, forum channels and the READY reconciliation sweep come next.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.adapters.discord import render, translate
+from bot.core.events import ButtonPressed
+from bot.core.identity import Community, Conversation
+from bot.core.replies import Reply, parse_custom_id
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+
+def intents() -> discord.Intents:
+    """Guilds, members, messages, message content and reactions (see README for why)."""
+    chosen = discord.Intents.none()
+    chosen.guilds = chosen.members = chosen.guild_messages = chosen.dm_messages = True
+    chosen.message_content = chosen.guild_reactions = True
+    return chosen
+
+
+class DiscordAdapter:
+    """Implements the Chat port on Discord; owns the discord.py client."""
+
+    platform = "discord"
+
+    def __init__(self, app: App, **client_options: Any) -> None:
+        self.app = app
+        # Nothing pings unless a reply names the member (discord.py allows everything).
+        self.client = discord.Client(
+            intents=intents(), allowed_mentions=discord.AllowedMentions.none(), **client_options
+        )
+        self._forbidden: set[int] = set()
+        self.client.event(self.on_message)
+        self.client.event(self.on_raw_reaction_add)
+        self.client.event(self.on_raw_reaction_remove)
+        self.client.event(self.on_interaction)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """A member's post or reply becomes a neutral event."""
+        event = translate.message(message, self.app.clock.now())
+        if event is not None:
+            await self.app.dispatch(event)
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        """Raw, so reactions on messages from before a restart count too."""
+        await self._reaction(payload)
+
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        """A removed reaction (e.g. a helpful mark taken back)."""
+        await self._reaction(payload)
+
+    async def _reaction(self, payload: discord.RawReactionActionEvent) -> None:
+        guild = self.client.get_guild(payload.guild_id or 0)
+        if guild is None:
+            return
+        user = payload.member or guild.get_member(payload.user_id)
+        channel = guild.get_channel_or_thread(payload.channel_id)
+        if user is None or channel is None:
+            return
+        event = translate.reaction(payload, guild, user, channel, self.app.clock.now())
+        if event is not None:
+            await self.app.dispatch(event)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Our buttons (custom ids `entraide:action:value`) become ButtonPressed."""
+        data: dict[str, Any] = dict(interaction.data or {})
+        parsed = parse_custom_id(str(data.get("custom_id", "")))
+        if parsed is None or interaction.guild is None or interaction.message is None:
+            return
+        await interaction.response.defer()  # answers may take longer than 3 seconds
+        action, value = parsed
+        await self.app.dispatch(
+            ButtonPressed(
+                event_id=f"discord:interaction:{interaction.id}",
+                community=translate.community(interaction.guild),
+                author=translate.member(interaction.user),
+                at=self.app.clock.now(),
+                conversation=translate.conversation(interaction.channel),
+                message_id=str(interaction.message.id),
+                action=action,
+                value=value,
+            )
+        )
+
+    async def send(self, community: Community, where: Conversation, reply: Reply) -> str:
+        """Post in a channel or thread; a private reply goes by DM (no interaction here)."""
+        if reply.ephemeral_to is not None:
+            return await self.send_dm(community, reply.ephemeral_to, reply)
+        channel = await self._channel(int(where.thread_id or where.channel_id))
+        last = ""
+        for piece in render.messages(reply):
+            try:
+                sent = await channel.send(
+                    piece.content,
+                    allowed_mentions=piece.allowed_mentions,
+                    view=render.view(piece.buttons) or discord.utils.MISSING,
+                )
+            except discord.Forbidden:
+                self._forbidden_once(channel.id)
+                raise
+            last = str(sent.id)
+        return last
+
+    async def send_dm(self, community: Community, member_id: str, reply: Reply) -> str:
+        """A direct message; raises when the member's DMs are closed (callers fall back)."""
+        user = self.client.get_user(int(member_id)) or await self.client.fetch_user(int(member_id))
+        last = ""
+        for piece in render.messages(reply):
+            sent = await user.send(
+                piece.content,
+                allowed_mentions=piece.allowed_mentions,
+                view=render.view(piece.buttons) or discord.utils.MISSING,
+            )
+            last = str(sent.id)
+        return last
+
+    async def open_thread(
+        self, community: Community, channel_id: str, root_message_id: str, title: str, ref: str
+    ) -> str:
+        """A public thread under the question's message, named after it."""
+        channel = await self._channel(int(channel_id))
+        if isinstance(channel, discord.Thread):  # a forum post is its own thread
+            return str(channel.id)
+        message = channel.get_partial_message(int(root_message_id))
+        thread = await message.create_thread(name=f"{ref} · {title}"[:100])
+        return str(thread.id)
+
+    async def channel_exists(self, community: Community, channel_id: str) -> bool:
+        """Whether the bot sees the channel (ids only on Discord)."""
+        if not channel_id.isdigit():
+            return False
+        return self.client.get_channel(int(channel_id)) is not None
+
+    async def set_role(
+        self, community: Community, member_id: str, role: str, granted: bool
+    ) -> bool:
+        """Grant or remove a role by name or id; False when it can't be found."""
+        guild = self.client.get_guild(int(community.id))
+        if guild is None:
+            return False
+        found = discord.utils.get(guild.roles, name=role) or (
+            guild.get_role(int(role)) if role.isdigit() else None
+        )
+        member = guild.get_member(int(member_id))
+        if found is None or member is None:
+            log.warning("role %r or member %s not found in %s", role, member_id, guild.name)
+            return False
+        if granted:
+            await member.add_roles(found, reason="Entraide rank")
+        else:
+            await member.remove_roles(found, reason="Entraide rank")
+        return True
+
+    async def _channel(self, channel_id: int) -> Any:
+        # A thread just created may not be cached yet: a partial channel can still post.
+        return self.client.get_channel(channel_id) or self.client.get_partial_messageable(
+            channel_id
+        )
+
+    def _forbidden_once(self, channel_id: int) -> None:
+        if channel_id not in self._forbidden:
+            self._forbidden.add(channel_id)
+            log.error(
+                "missing permission in channel %s: grant View Channel, Send Messages,"
+                " Create Public Threads and Send Messages in Threads",
+                channel_id,
+            )

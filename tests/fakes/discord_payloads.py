@@ -1,0 +1,298 @@
+"""Factories for realistic Discord API payloads, with every key discord.py 2.x reads."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from typing import Any
+
+Payload = dict[str, Any]
+
+APPLICATION_ID = "900000000000000001"
+BOT_USER_ID = APPLICATION_ID
+GUILD_ID = "900000000000000100"
+EVERYONE_ROLE_ID = GUILD_ID
+HELPER_ROLE_ID = "900000000000000101"
+HELP_CHANNEL_ID = "900000000000000200"
+GENERAL_CHANNEL_ID = "900000000000000201"
+ALICE_ID = "900000000000000300"
+BOB_ID = "900000000000000301"
+EPHEMERAL = 1 << 6
+ALL_PERMISSIONS = "1071698660929"
+
+_ids = itertools.count(910000000000000000)
+
+
+def snowflake() -> str:
+    """A fresh, increasing snowflake id."""
+    return str(next(_ids))
+
+
+def timestamp(at: datetime | None = None) -> str:
+    """An ISO-8601 timestamp as Discord sends it."""
+    return (at or datetime.now(UTC)).isoformat()
+
+
+def user(user_id: str = ALICE_ID, username: str = "alice", *, bot: bool = False) -> Payload:
+    """A user object."""
+    return {
+        "id": user_id,
+        "username": username,
+        "global_name": username.title(),
+        "discriminator": "0",
+        "avatar": None,
+        "bot": bot,
+        "public_flags": 0,
+    }
+
+
+def bot_user() -> Payload:
+    """The bot's own user object (also the answer to GET /users/@me)."""
+    data = user(BOT_USER_ID, "entraide", bot=True)
+    data.update({"verified": True, "mfa_enabled": False, "locale": "en-US", "email": None})
+    return data
+
+
+def application() -> Payload:
+    """The answer to GET /oauth2/applications/@me."""
+    return {
+        "id": APPLICATION_ID,
+        "name": "Entraide",
+        "icon": None,
+        "description": "",
+        "bot_public": True,
+        "bot_require_code_grant": False,
+        "verify_key": "00" * 32,
+        "owner": user(),
+        "flags": 0,
+        "team": None,
+    }
+
+
+def member(author: Payload | None = None, roles: list[str] | None = None) -> Payload:
+    """A guild member object, with its user."""
+    return {
+        "user": author or user(),
+        "nick": None,
+        "roles": roles or [],
+        "joined_at": timestamp(),
+        "deaf": False,
+        "mute": False,
+        "flags": 0,
+        "pending": False,
+    }
+
+
+def role(role_id: str, name: str, *, position: int = 0, permissions: str = "0") -> Payload:
+    """A role object."""
+    return {
+        "id": role_id,
+        "name": name,
+        "color": 0,
+        "hoist": False,
+        "position": position,
+        "permissions": permissions,
+        "managed": False,
+        "mentionable": False,
+        "flags": 0,
+    }
+
+
+def text_channel(
+    channel_id: str = HELP_CHANNEL_ID, name: str = "help", *, position: int = 0
+) -> Payload:
+    """A guild text channel."""
+    return {
+        "id": channel_id,
+        "type": 0,
+        "guild_id": GUILD_ID,
+        "name": name,
+        "position": position,
+        "permission_overwrites": [],
+        "topic": None,
+        "nsfw": False,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "parent_id": None,
+        "default_auto_archive_duration": 1440,
+        "flags": 0,
+    }
+
+
+def thread_channel(
+    thread_id: str, name: str, *, parent_id: str = HELP_CHANNEL_ID, owner_id: str = ALICE_ID
+) -> Payload:
+    """A public thread (type 11) with its metadata."""
+    return {
+        "id": thread_id,
+        "type": 11,
+        "guild_id": GUILD_ID,
+        "parent_id": parent_id,
+        "owner_id": owner_id,
+        "name": name,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "message_count": 0,
+        "member_count": 1,
+        "flags": 0,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": timestamp(),
+            "locked": False,
+        },
+    }
+
+
+def guild(**overrides: Any) -> Payload:
+    """A full GUILD_CREATE guild: #help, #general, @everyone, Helper, alice and the bot."""
+    everyone = role(EVERYONE_ROLE_ID, "@everyone", permissions=ALL_PERMISSIONS)
+    general = text_channel(GENERAL_CHANNEL_ID, "general", position=1)
+    return {
+        "id": GUILD_ID,
+        "name": "Entraide Test",
+        "icon": None,
+        "owner_id": ALICE_ID,
+        "preferred_locale": "en-US",
+        "features": [],
+        "emojis": [],
+        "roles": [everyone, role(HELPER_ROLE_ID, "Helper", position=1)],
+        "channels": [text_channel(), general],
+        "threads": [],
+        "members": [member(), member(bot_user())],
+        "member_count": 3,
+        "unavailable": False,
+        "joined_at": timestamp(),
+    } | overrides
+
+
+def message(
+    content: str,
+    *,
+    message_id: str | None = None,
+    channel_id: str = HELP_CHANNEL_ID,
+    author: Payload | None = None,
+    guild_id: str | None = GUILD_ID,
+) -> Payload:
+    """A message object, as returned by REST."""
+    return {
+        "id": message_id or snowflake(),
+        "type": 0,
+        "channel_id": channel_id,
+        "author": author or user(),
+        "content": content,
+        "timestamp": timestamp(),
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "components": [],
+        "reactions": [],
+        "pinned": False,
+        "flags": 0,
+        **({"guild_id": guild_id} if guild_id else {}),
+    }
+
+
+def message_create(content: str, *, author: Payload | None = None, **kwargs: Any) -> Payload:
+    """A MESSAGE_CREATE dispatch: a message plus the author's partial member."""
+    data = message(content, author=author or user(), **kwargs)
+    if "guild_id" in data:
+        data["member"] = {k: v for k, v in member(data["author"]).items() if k != "user"}
+    return data
+
+
+def reaction(
+    message_id: str,
+    emoji: str = "👍",
+    *,
+    user_id: str = ALICE_ID,
+    channel_id: str = HELP_CHANNEL_ID,
+    add: bool = True,
+) -> Payload:
+    """A raw MESSAGE_REACTION_ADD (add=True, with member) or _REMOVE payload."""
+    data: Payload = {
+        "user_id": user_id,
+        "channel_id": channel_id,
+        "message_id": message_id,
+        "guild_id": GUILD_ID,
+        "emoji": {"id": None, "name": emoji, "animated": False},
+        "burst": False,
+        "type": 0,
+    }
+    if add:
+        data["member"] = member(user(user_id))
+        data["message_author_id"] = ALICE_ID
+        data["burst_colors"] = []
+    return data
+
+
+def thread_create(thread_id: str, name: str, **kwargs: Any) -> Payload:
+    """A THREAD_CREATE dispatch for a freshly created thread."""
+    data = thread_channel(thread_id, name, **kwargs)
+    data["newly_created"] = True
+    joined = {"id": thread_id, "user_id": data["owner_id"], "flags": 0}
+    data["member"] = joined | {"join_timestamp": timestamp()}
+    return data
+
+
+def _interaction(kind: int, data: Payload, channel_id: str, author: Payload | None) -> Payload:
+    """The common shape of an INTERACTION_CREATE in a guild channel."""
+    return {
+        "id": snowflake(),
+        "application_id": APPLICATION_ID,
+        "type": kind,
+        "data": data,
+        "guild_id": GUILD_ID,
+        "guild": {"id": GUILD_ID, "locale": "en-US", "features": []},
+        "channel_id": channel_id,
+        "channel": text_channel(channel_id),
+        "member": {**member(author or user()), "permissions": ALL_PERMISSIONS},
+        "token": f"tok-{snowflake()}",
+        "version": 1,
+        "app_permissions": ALL_PERMISSIONS,
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "context": 0,
+        "attachment_size_limit": 10485760,
+    }
+
+
+def slash_command(
+    name: str,
+    options: list[Payload] | None = None,
+    *,
+    command_id: str | None = None,
+    channel_id: str = HELP_CHANNEL_ID,
+    author: Payload | None = None,
+) -> Payload:
+    """An INTERACTION_CREATE for a chat-input (slash) command."""
+    data = {"id": command_id or snowflake(), "name": name, "type": 1, "options": options or []}
+    data["guild_id"] = GUILD_ID
+    return _interaction(2, data, channel_id, author)
+
+
+def button_click(custom_id: str, on: Payload, *, author: Payload | None = None) -> Payload:
+    """An INTERACTION_CREATE for a click on a button (component type 2) of message `on`."""
+    data = {"custom_id": custom_id, "component_type": 2}
+    return _interaction(3, data, on["channel_id"], author) | {"message": on}
+
+
+def ready(session_id: str, resume_gateway_url: str, guild_ids: list[str]) -> Payload:
+    """The READY dispatch, listing guilds as unavailable until their GUILD_CREATE."""
+    return {
+        "user": bot_user(),
+        "guilds": [{"id": gid, "unavailable": True} for gid in guild_ids],
+        "session_id": session_id,
+        "resume_gateway_url": resume_gateway_url,
+        "application": {"id": APPLICATION_ID, "flags": 0},
+        "private_channels": [],
+    }
+
+
+def dm_channel(recipient_id: str = ALICE_ID) -> Payload:
+    """A DM channel (type 1), the answer to POST /users/@me/channels."""
+    return {"id": snowflake(), "type": 1, "recipients": [user(recipient_id)]}

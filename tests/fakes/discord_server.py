@@ -1,0 +1,298 @@
+"""A local fake of the Discord REST API and gateway that an unmodified discord.py connects to."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from typing import Any, cast
+
+import discord
+import yarl
+from aiohttp import WSMsgType, web
+
+from tests.fakes import discord_payloads as p
+
+HEARTBEAT_INTERVAL_MS = 41250
+RESUMABLE_CLOSE = 4000  # any close code discord.py can handle makes it RESUME
+Handler = Callable[["RestCall", re.Match[str]], tuple[int, Any]]
+
+
+@dataclass
+class RestCall:
+    """One REST request the client made."""
+
+    method: str
+    path: str
+    body: Any
+    query: dict[str, str]
+    status: int = 200
+
+
+def _json(status: int, data: Any) -> web.Response:
+    """A JSON answer with exactly `application/json`, as discord.py requires."""
+    if status == 204 or data is None:
+        return web.Response(status=204)
+    response = web.Response(status=status, text=json.dumps(data))
+    response.headers["Content-Type"] = "application/json"
+    return response
+
+
+def _text(body: dict[str, Any] | None) -> str:
+    """The `content` of a message body, "" when absent."""
+    return (body or {}).get("content") or ""
+
+
+class FakeDiscord:
+    """An aiohttp server speaking enough of the Discord API for discord.py."""
+
+    def __init__(self, guild: dict[str, Any] | None = None) -> None:
+        self.guild = guild or p.guild()
+        self.calls: list[RestCall] = []
+        self.identifies, self.heartbeats = 0, 0  # IDENTIFY and heartbeat frames received
+        self.resumes: list[dict[str, Any]] = []  # RESUME payloads received
+        self.session_id = "fake-session"
+        self._runner: web.AppRunner | None = None
+        self._ws: web.WebSocketResponse | None = None
+        self._port, self._seq = 0, 0
+        self._history: list[tuple[int, str, dict[str, Any]]] = []
+        self._changed = asyncio.Condition()
+        self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
+        self._register_routes()
+
+    @property
+    def rest_url(self) -> str:
+        """Base URL for `discord.http.Route.BASE` (ends in /api/v10)."""
+        return f"http://127.0.0.1:{self._port}/api/v10"
+
+    @property
+    def ws_url(self) -> str:
+        """The gateway URL for `DiscordWebSocket.DEFAULT_GATEWAY`."""
+        return f"ws://127.0.0.1:{self._port}/gateway"
+
+    @property
+    def sent_messages(self) -> list[dict[str, Any]]:
+        """Bodies of every message the client posted to a channel."""
+        return [c.body for c in self.calls_to("POST", r"/channels/\d+/messages")]
+
+    @property
+    def unknown_calls(self) -> list[RestCall]:
+        """REST calls no route knew (answered 404)."""
+        return [c for c in self.calls if c.status == 404]
+
+    def calls_to(self, method: str, pattern: str) -> list[RestCall]:
+        """Recorded calls whose method and path fully match the regexes."""
+        return [
+            c
+            for c in self.calls
+            if re.fullmatch(method, c.method) and re.fullmatch(pattern, c.path)
+        ]
+
+    async def start(self) -> None:
+        """Listen on a random free port of 127.0.0.1."""
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self._port = self._runner.addresses[0][1]
+
+    async def close(self) -> None:
+        """Close the gateway connection and stop the server."""
+        await self.drop_connection(1000)
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _wait(self, check: Callable[[], Any], within: float) -> Any:
+        """Wait until `check()` returns something truthy, re-checking on every change."""
+        async with self._changed:
+            return await asyncio.wait_for(self._changed.wait_for(check), within)
+
+    async def _notify(self) -> None:
+        """Wake every waiter after a change."""
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_for_call(
+        self,
+        method: str,
+        pattern: str,
+        within: float = 5.0,
+        where: Callable[[RestCall], bool] = lambda _: True,
+    ) -> RestCall:
+        """Wait for (or return at once) the first REST call matching method, path regex, test."""
+
+        def found() -> RestCall | None:
+            return next((c for c in self.calls_to(method, pattern) if where(c)), None)
+
+        return cast(RestCall, await self._wait(found, within))
+
+    async def wait_for_resume(self, count: int = 1, within: float = 5.0) -> None:
+        """Wait until the client has resumed `count` times in all."""
+        await self._wait(lambda: len(self.resumes) >= count, within)
+
+    async def dispatch(self, event: str, data: dict[str, Any], within: float = 5.0) -> int:
+        """Send a dispatch (op 0) once a client is connected; returns its sequence number."""
+        await self._wait(lambda: self._ws is not None and not self._ws.closed, within)
+        self._seq += 1
+        self._history.append((self._seq, event, data))
+        assert self._ws is not None
+        await self._ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+        return self._seq
+
+    async def drop_connection(self, code: int = RESUMABLE_CLOSE) -> None:
+        """Close the gateway socket from the server side (4000: the client should RESUME)."""
+        ws, self._ws = self._ws, None
+        if ws is not None:
+            await ws.close(code=code, message=b"fake drop")
+        await self._notify()
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        """The gateway: HELLO, then IDENTIFY/RESUME, heartbeats, until the socket closes."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+        async for msg in ws:
+            frame = json.loads(msg.data) if msg.type == WSMsgType.TEXT else {}
+            op, data = frame.get("op"), frame.get("d")
+            if op == 1:
+                self.heartbeats += 1
+                await ws.send_json({"op": 11})
+            elif op == 2:
+                await self._identify(ws)
+            elif op == 6:
+                await self._resume(ws, data)
+        if self._ws is ws:
+            self._ws = None
+        return ws
+
+    async def _identify(self, ws: web.WebSocketResponse) -> None:
+        """Open a fresh session: READY then GUILD_CREATE."""
+        self.identifies += 1
+        self.session_id = f"fake-session-{self.identifies}"
+        self._seq, self._history = 0, []
+        self._ws = ws
+        await self.dispatch("READY", p.ready(self.session_id, self.ws_url, [self.guild["id"]]))
+        await self.dispatch("GUILD_CREATE", self.guild)
+        await self._notify()
+
+    async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
+        """Replay what the client missed, then RESUMED; a wrong session is invalidated."""
+        if data.get("session_id") != self.session_id:
+            await ws.send_json({"op": 9, "d": False})
+            return
+        self.resumes.append(data)
+        missed = [h for h in self._history if h[0] > (data.get("seq") or 0)]
+        for seq, event, payload in missed:
+            await ws.send_str(json.dumps({"op": 0, "t": event, "s": seq, "d": payload}))
+        self._ws = ws
+        await self.dispatch("RESUMED", {"_trace": ["fake-gateway"]})
+        await self._notify()
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        """Record a REST call and answer it from the route table (404 JSON if unknown)."""
+        path = "/" + request.match_info["tail"]
+        body: Any = await request.json() if request.content_type == "application/json" else None
+        if request.content_type.startswith("multipart/"):  # files: the JSON is in payload_json
+            body = json.loads(str((await request.post()).get("payload_json", "{}")))
+        call = RestCall(request.method, path, body, dict(request.query))
+        status, answer = 404, {"message": f"404: fake has no {request.method} {path}", "code": 0}
+        for method, pattern, handler in self._routes:
+            match = pattern.fullmatch(path)
+            if match and re.fullmatch(method, request.method):
+                status, answer = handler(call, match)
+                break
+        call.status = status
+        self.calls.append(call)
+        await self._notify()
+        return _json(status, answer)
+
+    def route(self, method: str, pattern: str, handler: Handler) -> None:
+        """Add (in front) a REST route: handler(call, match) -> (status, json answer)."""
+        self._routes.insert(0, (method, re.compile(pattern), handler))  # method is a regex too
+
+    def _register_routes(self) -> None:
+        """The routes the bot uses, answered with realistic payloads."""
+        snow, bot = r"(\d+)", p.bot_user()
+
+        def ok(data: Any = None) -> Handler:
+            return lambda call, m: (200 if data is not None else 204, data)
+
+        def message(call: RestCall, m: re.Match[str]) -> tuple[int, Any]:
+            body = call.body or {}
+            data = p.message(_text(body), channel_id=m[1], author=bot, message_id=m[2])
+            data.update({k: body[k] for k in ("embeds", "components") if k in body})
+            return 200, data
+
+        def thread(call: RestCall, m: re.Match[str]) -> tuple[int, Any]:
+            name, thread_id = (call.body or {}).get("name", "thread"), m[2] or p.snowflake()
+            return 201, p.thread_channel(thread_id, name, parent_id=m[1], owner_id=p.BOT_USER_ID)
+
+        def callback(call: RestCall, m: re.Match[str]) -> tuple[int, Any]:
+            body = call.body or {}
+            inner, kind = body.get("data") or {}, body.get("type", 4)
+            answer: dict[str, Any] = {
+                "interaction": {
+                    "id": m[1],
+                    "response_message_id": p.snowflake(),
+                    "response_message_loading": kind == 5,
+                    "response_message_ephemeral": bool(inner.get("flags", 0) & p.EPHEMERAL),
+                }
+            }
+            if kind in (4, 7):
+                answer["resource"] = {"type": kind, "message": p.message(_text(inner), author=bot)}
+            return 200, answer
+
+        def followup(call: RestCall, m: re.Match[str]) -> tuple[int, Any]:
+            return 200, p.message(_text(call.body), author=bot)
+
+        def commands(call: RestCall, m: re.Match[str]) -> tuple[int, Any]:
+            made = {"application_id": p.APPLICATION_ID, "version": "1", "dm_permission": True}
+            return 200, [made | cmd | {"id": p.snowflake()} for cmd in call.body or []]
+
+        hook = rf"/webhooks/{snow}/([^/]+)"
+        msg = rf"/channels/{snow}/messages/{snow}"
+        table: list[tuple[str, str, Handler]] = [
+            ("GET", r"/gateway", ok({"url": self.ws_url})),
+            ("GET", r"/gateway/bot", ok({"url": self.ws_url, "shards": 1})),
+            ("GET", r"/users/@me", ok(bot)),
+            ("GET", r"/oauth2/applications/@me", ok(p.application())),
+            ("POST", r"/users/@me/channels", lambda c, _: (200, p.dm_channel(**c.body))),
+            ("GET", rf"/applications/{snow}(/guilds/{snow})?/commands", ok([])),
+            ("PUT", rf"/applications/{snow}(/guilds/{snow})?/commands", commands),
+            ("POST", rf"/channels/{snow}/messages()", message),
+            ("PATCH", msg, message),
+            ("DELETE", msg, ok()),
+            ("POST", rf"{msg}/threads", thread),
+            ("POST", rf"/channels/{snow}/threads()", thread),
+            ("PUT|DELETE", rf"{msg}/reactions/[^/]+/[^/]+", ok()),
+            ("POST", rf"/interactions/{snow}/([^/]+)/callback", callback),
+            ("POST", hook, followup),
+            ("GET|PATCH", rf"{hook}/messages/[^/]+", followup),
+            ("DELETE", rf"{hook}/messages/[^/]+", ok()),
+            ("GET", rf"/guilds/{snow}/members/{snow}", lambda c, m: (200, p.member(p.user(m[2])))),
+            ("GET", rf"/guilds/{snow}/roles", ok(self.guild["roles"])),
+            ("PUT|DELETE", rf"/guilds/{snow}/members/{snow}/roles/{snow}", ok()),
+        ]
+        for method, pattern, handler in table:
+            self._routes.append((method, re.compile(pattern), handler))
+
+
+@asynccontextmanager
+async def fake_discord(guild: dict[str, Any] | None = None) -> AsyncIterator[FakeDiscord]:
+    """Run a FakeDiscord with discord.py pointed at it; the real URLs come back on exit."""
+    fake = FakeDiscord(guild)
+    await fake.start()
+    route, gateway = discord.http.Route, discord.gateway.DiscordWebSocket
+    old_base, old_gateway = route.BASE, gateway.DEFAULT_GATEWAY
+    route.BASE, gateway.DEFAULT_GATEWAY = fake.rest_url, yarl.URL(fake.ws_url)
+    try:
+        yield fake
+    finally:
+        route.BASE, gateway.DEFAULT_GATEWAY = old_base, old_gateway
+        with suppress(Exception):
+            await fake.close()
