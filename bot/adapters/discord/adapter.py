@@ -7,13 +7,14 @@ Slash commands, context menus, forum channels and the READY reconciliation sweep
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.adapters.discord import render, translate
-from bot.core.events import ButtonPressed
+from bot.core.events import ButtonPressed, Event
 from bot.core.identity import Community, Conversation
 from bot.core.replies import Reply, parse_custom_id
 
@@ -43,6 +44,9 @@ class DiscordAdapter:
             intents=intents(), allowed_mentions=discord.AllowedMentions.none(), **client_options
         )
         self._forbidden: set[int] = set()
+        # discord.py runs each handler in its own task: without this, a reaction can be
+        # handled before the answer it marks. The lock's FIFO waiters keep gateway order.
+        self._in_order = asyncio.Lock()
         self.client.event(self.on_message)
         self.client.event(self.on_raw_reaction_add)
         self.client.event(self.on_raw_reaction_remove)
@@ -52,7 +56,7 @@ class DiscordAdapter:
         """A member's post or reply becomes a neutral event."""
         event = translate.message(message, self.app.clock.now())
         if event is not None:
-            await self.app.dispatch(event)
+            await self._dispatch(event)
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         """Raw, so reactions on messages from before a restart count too."""
@@ -72,7 +76,7 @@ class DiscordAdapter:
             return
         event = translate.reaction(payload, guild, user, channel, self.app.clock.now())
         if event is not None:
-            await self.app.dispatch(event)
+            await self._dispatch(event)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Our buttons (custom ids `entraide:action:value`) become ButtonPressed."""
@@ -82,7 +86,7 @@ class DiscordAdapter:
             return
         await interaction.response.defer()  # answers may take longer than 3 seconds
         action, value = parsed
-        await self.app.dispatch(
+        await self._dispatch(
             ButtonPressed(
                 event_id=f"discord:interaction:{interaction.id}",
                 community=translate.community(interaction.guild),
@@ -94,6 +98,10 @@ class DiscordAdapter:
                 value=value,
             )
         )
+
+    async def _dispatch(self, event: Event) -> None:
+        async with self._in_order:
+            await self.app.dispatch(event)
 
     async def send(self, community: Community, where: Conversation, reply: Reply) -> str:
         """Post in a channel or thread; a private reply goes by DM (no interaction here)."""
