@@ -16,7 +16,6 @@ from aiohttp import WSMsgType, web
 
 from tests.fakes import discord_payloads as p
 
-HEARTBEAT_INTERVAL_MS = 41250
 RESUMABLE_CLOSE = 4000  # any close code discord.py can handle makes it RESUME
 Handler = Callable[["RestCall", re.Match[str]], tuple[int, Any]]
 
@@ -37,12 +36,11 @@ def _json(status: int, data: Any) -> web.Response:
     if status == 204 or data is None:
         return web.Response(status=204)
     response = web.Response(status=status, text=json.dumps(data))
-    response.headers["Content-Type"] = "application/json"
+    response.headers["Content-Type"] = "application/json"  # exactly: no "; charset=utf-8"
     return response
 
 
 def _text(body: dict[str, Any] | None) -> str:
-    """The `content` of a message body, "" when absent."""
     return (body or {}).get("content") or ""
 
 
@@ -54,10 +52,9 @@ class FakeDiscord:
         self.calls: list[RestCall] = []
         self.identifies, self.heartbeats = 0, 0  # IDENTIFY and heartbeat frames received
         self.resumes: list[dict[str, Any]] = []  # RESUME payloads received
-        self.session_id = "fake-session"
         self._runner: web.AppRunner | None = None
         self._ws: web.WebSocketResponse | None = None
-        self._port, self._seq = 0, 0
+        self.session_id, self._port, self._seq = "fake-session", 0, 0
         self._history: list[tuple[int, str, dict[str, Any]]] = []
         self._changed = asyncio.Condition()
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
@@ -138,10 +135,14 @@ class FakeDiscord:
     async def dispatch(self, event: str, data: dict[str, Any], within: float = 5.0) -> int:
         """Send a dispatch (op 0) once a client is connected; returns its sequence number."""
         await self._wait(lambda: self._ws is not None and not self._ws.closed, within)
+        assert self._ws is not None
+        return await self._send(self._ws, event, data)
+
+    async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> int:
+        """Number, remember (for RESUME replays) and send one dispatch."""
         self._seq += 1
         self._history.append((self._seq, event, data))
-        assert self._ws is not None
-        await self._ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+        await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
         return self._seq
 
     async def drop_connection(self, code: int = RESUMABLE_CLOSE) -> None:
@@ -155,7 +156,7 @@ class FakeDiscord:
         """The gateway: HELLO, then IDENTIFY/RESUME, heartbeats, until the socket closes."""
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        await ws.send_json({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}})
         async for msg in ws:
             frame = json.loads(msg.data) if msg.type == WSMsgType.TEXT else {}
             op, data = frame.get("op"), frame.get("d")
@@ -166,8 +167,7 @@ class FakeDiscord:
                 await self._identify(ws)
             elif op == 6:
                 await self._resume(ws, data)
-        if self._ws is ws:
-            self._ws = None
+        self._ws = None if self._ws is ws else self._ws
         return ws
 
     async def _identify(self, ws: web.WebSocketResponse) -> None:
@@ -175,9 +175,9 @@ class FakeDiscord:
         self.identifies += 1
         self.session_id = f"fake-session-{self.identifies}"
         self._seq, self._history = 0, []
-        self._ws = ws
-        await self.dispatch("READY", p.ready(self.session_id, self.ws_url, [self.guild["id"]]))
-        await self.dispatch("GUILD_CREATE", self.guild)
+        await self._send(ws, "READY", p.ready(self.session_id, self.ws_url, [self.guild["id"]]))
+        await self._send(ws, "GUILD_CREATE", self.guild)
+        self._ws = ws  # only now may tests' dispatches go out, after READY and GUILD_CREATE
         await self._notify()
 
     async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
@@ -186,11 +186,10 @@ class FakeDiscord:
             await ws.send_json({"op": 9, "d": False})
             return
         self.resumes.append(data)
-        missed = [h for h in self._history if h[0] > (data.get("seq") or 0)]
-        for seq, event, payload in missed:
+        for seq, event, payload in [h for h in self._history if h[0] > (data.get("seq") or 0)]:
             await ws.send_str(json.dumps({"op": 0, "t": event, "s": seq, "d": payload}))
+        await self._send(ws, "RESUMED", {"_trace": ["fake-gateway"]})
         self._ws = ws
-        await self.dispatch("RESUMED", {"_trace": ["fake-gateway"]})
         await self._notify()
 
     async def _rest(self, request: web.Request) -> web.Response:
@@ -204,7 +203,10 @@ class FakeDiscord:
         for method, pattern, handler in self._routes:
             match = pattern.fullmatch(path)
             if match and re.fullmatch(method, request.method):
-                status, answer = handler(call, match)
+                try:
+                    status, answer = handler(call, match)
+                except Exception as exc:  # a 500 would make discord.py retry for ~16 s
+                    status, answer = 400, {"message": f"fake route crashed: {exc!r}", "code": 0}
                 break
         call.status = status
         self.calls.append(call)
@@ -225,8 +227,7 @@ class FakeDiscord:
         def message(call: RestCall, m: re.Match[str]) -> tuple[int, Any]:
             body = call.body or {}
             data = p.message(_text(body), channel_id=m[1], author=bot, message_id=m[2])
-            data.update({k: body[k] for k in ("embeds", "components") if k in body})
-            return 200, data
+            return 200, data | {k: body[k] for k in ("embeds", "components") if k in body}
 
         def thread(call: RestCall, m: re.Match[str]) -> tuple[int, Any]:
             name, thread_id = (call.body or {}).get("name", "thread"), m[2] or p.snowflake()
