@@ -13,6 +13,7 @@ from bot.app import App
 from bot.core.clock import Clock
 from tests.fakes import discord_payloads as p
 from tests.fakes.console import START, default_settings
+from tests.fakes.discord_harness import Harness
 from tests.fakes.discord_server import FakeDiscord, fake_discord
 
 TIMEOUT = 5.0
@@ -20,7 +21,8 @@ TIMEOUT = 5.0
 
 @pytest.fixture
 async def discord_bot(tmp_path: Path) -> AsyncIterator[tuple[App, FakeDiscord]]:
-    """Entraide with the Discord adapter, connected to a fresh fake; #help is a help channel."""
+    """Entraide with the Discord adapter on a fresh fake (#help is a help channel); the
+    client's background errors fail the test instead of timing it out."""
     settings = default_settings()
     community = settings.community.model_copy(
         update={"help_channels": [p.HELP_CHANNEL_ID], "announce_channel": p.GENERAL_CHANNEL_ID}
@@ -35,13 +37,19 @@ async def discord_bot(tmp_path: Path) -> AsyncIterator[tuple[App, FakeDiscord]]:
         app.add_adapter(adapter)
         _signal_handled_events(app)
         await app.start()
-        task = asyncio.create_task(adapter.client.start("fake-token"))
+        loop = asyncio.get_running_loop()
+        old_handler = loop.get_exception_handler()
+        harness = Harness(fake, adapter.client)
+        harness.watch()
+        harness.task = asyncio.create_task(adapter.client.start("fake-token"))
         try:
-            await asyncio.wait_for(adapter.client.wait_until_ready(), TIMEOUT)
+            await harness.until(adapter.client.wait_until_ready())
             yield app, fake
+            assert not harness.errors, harness.errors
         finally:
             await adapter.client.close()
-            await asyncio.wait({task}, timeout=TIMEOUT)
+            await asyncio.wait({harness.task}, timeout=TIMEOUT)
+            loop.set_exception_handler(old_handler)
             await app.stop()
 
 
