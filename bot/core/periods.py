@@ -47,9 +47,3 @@ def cron_fires(cron: str, timezone: str, after: datetime, until: datetime) -> li
         previous, current = fire, fire
         if len(fires) > 10_000:  # a cron firing every minute for a week: stop early
             return fires
-
-
-def last_fire(cron: str, timezone: str, now: datetime, lookback: timedelta) -> datetime | None:
-    """The latest fire time of a crontab line at or before `now` (within `lookback`)."""
-    fires = cron_fires(cron, timezone, now - lookback, now)
-    return fires[-1] if fires else None

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from string import Formatter
 from typing import Any
@@ -63,3 +64,7 @@ class Messages:
         except (KeyError, IndexError, ValueError):
             log.exception("message %s could not be filled with %s", key, sorted(params))
             return template
+
+    def translator(self, language: str) -> Callable[..., str]:
+        """`get` bound to one language, for work that has no event context (timers)."""
+        return functools.partial(self.get, language)

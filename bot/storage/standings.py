@@ -120,12 +120,3 @@ async def set_post_message(
         "UPDATE leaderboard_posts SET message_id = ? WHERE community_id = ? AND period_end = ?",
         (message_id, community_id, period_end.isoformat()),
     )
-
-
-async def last_post_end(conn: aiosqlite.Connection, community_id: int) -> str | None:
-    """End of the latest period posted."""
-    cur = await conn.execute(
-        "SELECT MAX(period_end) FROM leaderboard_posts WHERE community_id = ?", (community_id,)
-    )
-    row = await cur.fetchone()
-    return str(row[0]) if row and row[0] else None

@@ -91,9 +91,7 @@ class EscalationCog(Cog):
             return
         chat = app.chat(community)
 
-        def t(key: str, /, **params: object) -> str:
-            return app.messages.get(config.language, key, **params)
-
+        t = app.messages.translator(config.language)
         if record.notice_id is None:
             notice = await chat.send(
                 community, thread_of(question), Reply(t("escalation.public_notice"))

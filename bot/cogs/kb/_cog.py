@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.cogs._question_events import question_here
 from bot.cogs.kb import _drafts, _logic, _render
 from bot.context import Context
@@ -60,13 +62,17 @@ class KnowledgeCog(Cog):
         if found.status != "solved" or answer is None:
             raise ArgumentError("kb.draft_needs_solution", ref=found.ref)
         title = found.text.strip().splitlines()[0][:120]
-        name = _drafts.write(ctx.app.knowledge.directory, ctx.language, title, answer, found.ref)
+        name = await asyncio.to_thread(
+            _drafts.write, ctx.app.knowledge.directory, ctx.language, title, answer, found.ref
+        )
         await ctx.tell("kb.drafted", name=name, ref=found.ref)
 
     @command("kb approve", Option("name", "word"), staff_only=True)
     async def approve(self, ctx: Context, name: str) -> None:
         """Move a draft into the knowledge base and re-index (staff)."""
-        moved = _drafts.approve(ctx.app.knowledge.directory, name.strip().lower())
+        moved = await asyncio.to_thread(
+            _drafts.approve, ctx.app.knowledge.directory, name.strip().lower()
+        )
         if moved is None:
             raise ArgumentError("kb.no_draft", name=name)
         report = await ctx.app.knowledge.reload()

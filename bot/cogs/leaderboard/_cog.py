@@ -122,8 +122,7 @@ class LeaderboardCog(Cog):
             if await cur.fetchone() is not None:
                 return
 
-        def t(key: str, /, **params: object) -> str:
-            return self.app.messages.get(config.language, key, **params)
+        t = self.app.messages.translator(config.language)
 
         text, has_rows = await self._board(community_id, config, window, t)
         chat = self.app.chat(community)

@@ -126,8 +126,7 @@ class NudgesCog(Cog):
         modes: dict[str, str],
         minutes: int,
     ) -> None:
-        def t(key: str, /, **params: object) -> str:
-            return self.app.messages.get(language, key, **params)
+        t = self.app.messages.translator(language)
 
         chat = self.app.chat(community)
         in_thread = [m for m, via in modes.items() if via == "thread"]
