@@ -1,8 +1,8 @@
 """The Discord transport: a discord.py client whose events go to the app as neutral events,
 and the Chat port the cogs reply through.
 
-Started here (issue 6): messages, threads, raw reactions, persistent buttons, DMs, roles.
-Slash commands, context menus, forum channels and the READY reconciliation sweep come next.
+Messages, threads, raw reactions, persistent buttons, DMs, roles; interactions (slash
+commands, context menus, buttons) are handled by the Responder.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.adapters.discord import render, translate
-from bot.core.events import ButtonPressed, Event
+from bot.adapters.discord import render, responder, translate
+from bot.adapters.discord.commands import AppCommands, build
+from bot.adapters.discord.responder import Responder
+from bot.core.events import Event
 from bot.core.identity import Community, Conversation
-from bot.core.replies import Reply, parse_custom_id
+from bot.core.replies import Reply
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -37,11 +39,17 @@ class DiscordAdapter:
 
     platform = "discord"
 
-    def __init__(self, app: App, **client_options: Any) -> None:
+    def __init__(self, app: App, *, shards: int | None = 0, **client_options: Any) -> None:
         self.app = app
+        # shards 0: one gateway connection; N (None: Discord's count): all shards in this process.
+        kind = discord.Client if shards == 0 else discord.AutoShardedClient
+        sharding: dict[str, Any] = {} if shards == 0 else {"shard_count": shards}
         # Nothing pings unless a reply names the member (discord.py allows everything).
-        self.client = discord.Client(
-            intents=intents(), allowed_mentions=discord.AllowedMentions.none(), **client_options
+        self.client = kind(
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            **sharding,
+            **client_options,
         )
         self._forbidden: set[int] = set()
         # discord.py runs each handler in its own task: without this, a reaction can be
@@ -51,6 +59,10 @@ class DiscordAdapter:
         self.client.event(self.on_raw_reaction_add)
         self.client.event(self.on_raw_reaction_remove)
         self.client.event(self.on_interaction)
+        self.client.setup_hook = self.setup_hook  # type: ignore[method-assign]
+        self.responder = Responder(
+            AppCommands(), app.messages, self._dispatch, app.language_of, app.clock.now
+        )
 
     async def on_message(self, message: discord.Message) -> None:
         """A member's post or reply becomes a neutral event."""
@@ -79,25 +91,27 @@ class DiscordAdapter:
             await self._dispatch(event)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Our buttons (custom ids `entraide:action:value`) become ButtonPressed."""
-        data: dict[str, Any] = dict(interaction.data or {})
-        parsed = parse_custom_id(str(data.get("custom_id", "")))
-        if parsed is None or interaction.guild is None or interaction.message is None:
-            return
-        await interaction.response.defer()  # answers may take longer than 3 seconds
-        action, value = parsed
-        await self._dispatch(
-            ButtonPressed(
-                event_id=f"discord:interaction:{interaction.id}",
-                community=translate.community(interaction.guild),
-                author=translate.member(interaction.user),
-                at=self.app.clock.now(),
-                conversation=translate.conversation(interaction.channel),
-                message_id=str(interaction.message.id),
-                action=action,
-                value=value,
-            )
+        """Slash commands, context menus, autocomplete and our buttons."""
+        await self.responder.handle(interaction)
+
+    async def setup_hook(self) -> None:
+        """After login, before the gateway: register the application commands (one bulk
+        overwrite; Discord counts only real changes against its daily creation limit)."""
+        self.responder.commands = build(
+            self.app.dispatcher.commands.specs.values(), self.app.messages
         )
+        application_id = self.client.application_id
+        if application_id is None:
+            log.error("no application id after login: slash commands not registered")
+            return
+        try:
+            await self.client.http.bulk_upsert_global_commands(
+                application_id, self.responder.commands.payload
+            )
+        except discord.HTTPException as exc:
+            log.error("could not register slash commands (%s): %s", exc.status, exc.text)
+        else:
+            log.info("registered %d application commands", len(self.responder.commands.payload))
 
     async def _dispatch(self, event: Event) -> None:
         async with self._in_order:
@@ -105,7 +119,10 @@ class DiscordAdapter:
 
     async def send(self, community: Community, where: Conversation, reply: Reply) -> str:
         """Post in a channel or thread; a private reply goes by DM (no interaction here)."""
-        if reply.ephemeral_to is not None:
+        pending = responder.pending_for(reply)
+        if pending is not None:  # the user of the interaction being handled
+            return await responder.follow_up(pending, reply)
+        if reply.ephemeral_to is not None:  # no interaction to answer: Discord has only DMs
             return await self.send_dm(community, reply.ephemeral_to, reply)
         channel = await self._channel(int(where.thread_id or where.channel_id))
         last = ""
