@@ -60,7 +60,8 @@ async def test_every_core_command_becomes_a_valid_discord_command(
     def check(entry: dict[str, Any]) -> None:
         assert 1 <= len(entry["description"]) <= 100
         assert 1 <= len(entry["description_localizations"]["fr"]) <= 100
-        assert entry["name"] == entry["name"].lower() and len(entry["name"]) <= 32
+        assert entry["name"] == entry["name"].lower()
+        assert len(entry["name"]) <= 32
         required = [o.get("required", False) for o in entry.get("options", [])]
         assert required == sorted(required, reverse=True), entry["name"]  # required first
         assert len(entry.get("options", [])) <= 25
@@ -109,11 +110,13 @@ async def test_permissions_hint_only_where_every_subcommand_needs_it(
 async def test_long_choice_lists_use_autocomplete(app_commands: AppCommands) -> None:
     """/entraide config set KEY has more keys than Discord's 25 choices: typed, then filtered."""
     key = _sub(_by_name(app_commands)["entraide"], "config", "set", "key")
-    assert key.get("autocomplete") is True and "choices" not in key
+    assert key.get("autocomplete") is True
+    assert "choices" not in key
     data = _slash("entraide", "config", "set", key="nudge", value="")
     data["options"][0]["options"][0]["options"][0]["focused"] = True
     offered = focused(data, app_commands)
-    assert offered and all("nudge" in c for c in offered)
+    assert offered
+    assert all("nudge" in c for c in offered)
     assert "nudge_delay_minutes" in offered
 
 
