@@ -296,3 +296,56 @@ def ready(session_id: str, resume_gateway_url: str, guild_ids: list[str]) -> Pay
 def dm_channel(recipient_id: str = ALICE_ID) -> Payload:
     """A DM channel (type 1), the answer to POST /users/@me/channels."""
     return {"id": snowflake(), "type": 1, "recipients": [user(recipient_id)]}
+
+
+# Forum and private channels, refusals (issue 6: forum help channels, staff channel, 403s).
+
+FORUM_CHANNEL_ID = "900000000000000202"
+STAFF_CHANNEL_ID = "900000000000000203"
+VIEW_CHANNEL, SEND_MESSAGES = 1 << 10, 1 << 11
+
+
+def forum_channel(channel_id: str = FORUM_CHANNEL_ID, name: str = "questions") -> Payload:
+    """A forum channel (type 15): tags, default reaction and layout, as discord.py 2.7 reads it."""
+
+    def tag(tag_id: str, name: str, emoji: str | None) -> Payload:
+        # Discord sends both emoji keys, one of them null: discord.py indexes emoji_name.
+        named = {"id": tag_id, "name": name, "moderated": False}
+        return named | {"emoji_id": None, "emoji_name": emoji}
+
+    tags = [tag("900000000000000210", "bug", None), tag("900000000000000211", "how-to", "❓")]
+    return text_channel(channel_id, name, position=2) | {
+        "type": 15,
+        "topic": "Ask here: one post per question",
+        "available_tags": tags,
+        "default_reaction_emoji": {"emoji_id": None, "emoji_name": "✅"},
+        "default_sort_order": 0,
+        "default_forum_layout": 1,
+        "default_thread_rate_limit_per_user": 0,
+    }
+
+
+def forum_post(thread_id: str, title: str, *, parent_id: str = FORUM_CHANNEL_ID) -> Payload:
+    """THREAD_CREATE of a new forum post: a thread whose id its starter message will share."""
+    data = thread_create(thread_id, title, parent_id=parent_id)
+    data["applied_tags"] = ["900000000000000211"]
+    data["message_count"] = 1
+    return data
+
+
+def forum_starter(thread_id: str, content: str, *, author: Payload | None = None) -> Payload:
+    """The MESSAGE_CREATE opening a forum post: same id as the thread, posted inside it."""
+    return message_create(content, message_id=thread_id, channel_id=thread_id, author=author)
+
+
+def staff_channel(channel_id: str = STAFF_CHANNEL_ID, name: str = "staff") -> Payload:
+    """A private text channel: hidden from @everyone, open to the bot."""
+    hidden = {"id": EVERYONE_ROLE_ID, "type": 0, "allow": "0", "deny": str(VIEW_CHANNEL)}
+    bot = {"id": BOT_USER_ID, "type": 1, "allow": str(VIEW_CHANNEL | SEND_MESSAGES), "deny": "0"}
+    return text_channel(channel_id, name, position=3) | {"permission_overwrites": [hidden, bot]}
+
+
+def error(code: int, message: str) -> Payload:
+    """A Discord JSON error body, e.g. 50013 Missing Permissions, 50007 DMs closed."""
+    return {"message": message, "code": code}
+

@@ -282,6 +282,13 @@ class FakeDiscord:
         for method, pattern, handler in table:
             self._routes.append((method, re.compile(pattern), handler))
 
+    def miss(self, event: str, data: dict[str, Any]) -> int:
+        """Number and remember a dispatch the client never got (as if sent while it was away):
+        the next RESUME replays it. Returns its sequence number."""
+        self._seq += 1
+        self._history.append((self._seq, event, data))
+        return self._seq
+
 
 @asynccontextmanager
 async def fake_discord(guild: dict[str, Any] | None = None) -> AsyncIterator[FakeDiscord]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.adapters.discord import render, responder, translate
+from bot.adapters.discord import lookup, render, responder, translate
 from bot.adapters.discord.commands import AppCommands, build
 from bot.adapters.discord.responder import Responder
 from bot.core.events import Event
@@ -133,60 +133,90 @@ class DiscordAdapter:
                     allowed_mentions=piece.allowed_mentions,
                     view=render.view(piece.buttons) or discord.utils.MISSING,
                 )
-            except discord.Forbidden:
-                self._forbidden_once(channel.id)
-                raise
+            except discord.Forbidden as exc:
+                # A neutral error (cogs never see discord types), without discord.py's
+                # HTTP internals chained: the cause is logged once, in words an admin can act on.
+                needs = "Send Messages in Threads" if where.thread_id else "Send Messages"
+                raise self._forbidden_once(channel, needs, exc) from None
             last = str(sent.id)
         return last
 
     async def send_dm(self, community: Community, member_id: str, reply: Reply) -> str:
-        """A direct message; raises when the member's DMs are closed (callers fall back)."""
-        user = self.client.get_user(int(member_id)) or await self.client.fetch_user(int(member_id))
+        """A direct message; PermissionError when their DMs are closed (callers fall back)."""
+        # By id: no user lookup (GET /users/{id} is tightly rate limited), the DM channel is
+        # opened once and cached by discord.py.
+        dm = await self.client.create_dm(discord.Object(id=int(member_id)))
         last = ""
         for piece in render.messages(reply):
-            sent = await user.send(
-                piece.content,
-                allowed_mentions=piece.allowed_mentions,
-                view=render.view(piece.buttons) or discord.utils.MISSING,
-            )
+            try:
+                sent = await dm.send(
+                    piece.content,
+                    allowed_mentions=piece.allowed_mentions,
+                    view=render.view(piece.buttons) or discord.utils.MISSING,
+                )
+            except discord.Forbidden as exc:  # 50007: DMs closed; the caller decides, logs
+                raise PermissionError(f"member {member_id} takes no DMs ({exc.code})") from None
             last = str(sent.id)
         return last
 
     async def open_thread(
         self, community: Community, channel_id: str, root_message_id: str, title: str, ref: str
     ) -> str:
-        """A public thread under the question's message, named after it."""
+        """A public thread under the question's message, named after it (a forum post is one)."""
         channel = await self._channel(int(channel_id))
-        if isinstance(channel, discord.Thread):  # a forum post is its own thread
+        if isinstance(channel, discord.Thread):
             return str(channel.id)
+        # A forum post is a thread whose id is its starter message's: nothing to open.
+        # (MediaChannel is a ForumChannel too.)
+        if isinstance(channel, discord.ForumChannel):
+            return root_message_id
+        # A message's thread takes the message's id: known already means opened before a
+        # crash that came before its id was stored. Reuse it, don't fail on a second one.
+        if isinstance(self.client.get_channel(int(root_message_id)), discord.Thread):
+            return root_message_id
         message = channel.get_partial_message(int(root_message_id))
-        thread = await message.create_thread(name=f"{ref} · {title}"[:100])
+        try:
+            thread = await message.create_thread(name=f"{ref} · {title}"[:100])
+        except discord.Forbidden as exc:
+            raise self._forbidden_once(channel, "Create Public Threads", exc) from None
+        except discord.HTTPException as exc:
+            if exc.code == lookup.THREAD_EXISTS:  # not cached, but Discord knows it
+                return root_message_id
+            raise
         return str(thread.id)
 
     async def channel_exists(self, community: Community, channel_id: str) -> bool:
-        """Whether the bot sees the channel (ids only on Discord)."""
-        if not channel_id.isdigit():
+        """Whether the channel is in this community's guild and the bot may post there."""
+        guild = self.client.get_guild(int(community.id))
+        if guild is None or not channel_id.isdigit():
             return False
-        return self.client.get_channel(int(channel_id)) is not None
+        # Only this guild's channels: another server's id would send this one's (private)
+        # questions and staff cards there.
+        channel = guild.get_channel(int(channel_id))
+        return channel is not None and lookup.can_post(channel, guild.me)
 
     async def set_role(
         self, community: Community, member_id: str, role: str, granted: bool
     ) -> bool:
-        """Grant or remove a role by name or id; False when it can't be found."""
+        """Grant or remove a role (id, mention or name); False when it can't be set."""
         guild = self.client.get_guild(int(community.id))
-        if guild is None:
+        found = lookup.find_role(guild, role) if guild is not None else None
+        if guild is None or found is None:
+            log.warning("role %r not found in %s", role, community.name or community.id)
             return False
-        found = discord.utils.get(guild.roles, name=role) or (
-            guild.get_role(int(role)) if role.isdigit() else None
-        )
-        member = guild.get_member(int(member_id))
-        if found is None or member is None:
-            log.warning("role %r or member %s not found in %s", role, member_id, guild.name)
+        try:
+            # Members aren't chunked at start-up: most are fetched, not cached.
+            member = guild.get_member(int(member_id)) or await guild.fetch_member(int(member_id))
+            if granted:
+                await member.add_roles(found, reason="Entraide rank")
+            else:
+                await member.remove_roles(found, reason="Entraide rank")
+        except discord.NotFound:  # they left the server
+            log.info("member %s is no longer in %s; role %s unchanged", member_id, guild.name, role)
             return False
-        if granted:
-            await member.add_roles(found, reason="Entraide rank")
-        else:
-            await member.remove_roles(found, reason="Entraide rank")
+        except discord.Forbidden as exc:  # our role is below it, or no Manage Roles
+            self._forbidden_once(found, "Manage Roles, with the bot's role above this one", exc)
+            return False
         return True
 
     async def _channel(self, channel_id: int) -> Any:
@@ -195,11 +225,20 @@ class DiscordAdapter:
             channel_id
         )
 
-    def _forbidden_once(self, channel_id: int) -> None:
-        if channel_id not in self._forbidden:
-            self._forbidden.add(channel_id)
+    def _forbidden_once(
+        self, place: Any, permission: str, exc: discord.Forbidden
+    ) -> PermissionError:
+        """Log a refusal once per channel or role, naming what to grant; the error to raise.
+
+        Once: every question in a channel the bot can't post in would repeat the same line.
+        """
+        needs = lookup.needed(exc, permission)
+        if place.id not in self._forbidden:
+            self._forbidden.add(place.id)
             log.error(
-                "missing permission in channel %s: grant View Channel, Send Messages,"
-                " Create Public Threads and Send Messages in Threads",
-                channel_id,
+                "Discord refused the bot in %s (code %s): grant it %s there",
+                lookup.label(place),
+                exc.code,
+                needs,
             )
+        return PermissionError(f"missing {needs} in {lookup.label(place)}")

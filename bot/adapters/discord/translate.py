@@ -42,25 +42,36 @@ def conversation(channel: Any) -> Conversation:
 def message(msg: discord.Message | Any, at: datetime) -> MessagePosted | ReplyPosted | None:
     """A member's post: top-level → MessagePosted, in a thread → ReplyPosted; else None.
 
-    In a forum channel the post that opens a thread (its id is the thread's) is the question.
+    In a forum channel the post that opens a thread (its id is the thread's) is the question,
+    its title included.
     """
     if msg.guild is None or msg.author.bot or msg.webhook_id is not None:
         return None
     if msg.type not in MEMBER_CONTENT:
         return None
     where = conversation(msg.channel)
+    forum_starter = where.thread_id is not None and where.thread_id == str(msg.id)
+    title = getattr(msg.channel, "name", None)  # a partial channel has none
+    text = with_title(title, msg.content) if forum_starter else msg.content
     common: dict[str, Any] = {
         "event_id": f"discord:message:{msg.id}",
         "community": community(msg.guild),
         "author": member(msg.author),
         "at": at,
         "message_id": str(msg.id),
-        "text": msg.content,
+        "text": text,
     }
-    forum_starter = where.thread_id is not None and where.thread_id == str(msg.id)
     if where.thread_id is None or forum_starter:
         return MessagePosted(conversation=where, **common)
     return ReplyPosted(conversation=where, **common)
+
+
+def with_title(title: str | None, content: str) -> str:
+    """A forum post's text: its title first (often the question itself), unless repeated."""
+    title = (title or "").strip()
+    if not title or content.strip().casefold().startswith(title.casefold()):
+        return content
+    return f"{title}\n{content}" if content.strip() else title
 
 
 def reaction(

@@ -7,8 +7,9 @@ from types import SimpleNamespace
 
 import discord
 
-from bot.adapters.discord import render, translate
+from bot.adapters.discord import lookup, render, translate
 from bot.core.events import MessagePosted, ReplyPosted
+from bot.core.identity import Conversation
 from bot.core.replies import Button, Reply
 
 AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -91,3 +92,71 @@ def test_roles_map_to_admin_and_staff() -> None:
     )
     member = translate.member(user)
     assert (member.is_admin, member.is_staff, member.id) == (True, True, "9")
+
+
+def test_a_forum_post_is_a_question_with_its_title() -> None:
+    """The starter of a forum post (its id is the thread's) → MessagePosted in (forum, post),
+    the post's title first; later messages in the post → ReplyPosted there."""
+    post = SimpleNamespace(id=60, parent_id=50, name="Export fails with error 500")
+    starter = translate.message(_message(id=60, channel=post, content="Since Monday."), AT)
+    assert isinstance(starter, MessagePosted)
+    assert (starter.conversation.channel_id, starter.conversation.thread_id) == ("50", "60")
+    assert starter.text == "Export fails with error 500\nSince Monday."
+    reply = translate.message(_message(id=61, channel=post, content="Clear the cache."), AT)
+    assert isinstance(reply, ReplyPosted)
+    assert (reply.conversation.channel_id, reply.conversation.thread_id) == ("50", "60")
+    assert reply.text == "Clear the cache."
+
+
+def test_a_forum_title_is_not_repeated_and_stands_alone() -> None:
+    """A body that starts with the title keeps it once; an empty body is the title alone."""
+    assert translate.with_title("Export fails", "export fails since Monday") == (
+        "export fails since Monday"
+    )
+    assert translate.with_title("Export fails", "  ") == "Export fails"
+    assert translate.with_title(None, "body") == "body"
+    assert translate.with_title("  ", "body") == "body"
+
+
+def test_a_thread_in_a_forum_is_a_conversation_inside_the_forum() -> None:
+    """discord.py's Thread of a forum: channel = the forum, thread = the post."""
+    state = SimpleNamespace(_get_guild=lambda _id: None, self_id=1, member_cache_flags=None)
+    guild = SimpleNamespace(id=1, _get_and_parse_member=None)
+    thread = discord.Thread(guild=guild, state=state, data=_forum_thread_payload())  # type: ignore[arg-type]
+    assert translate.conversation(thread) == Conversation("50", "60")
+
+
+def _forum_thread_payload() -> dict[str, object]:
+    return {
+        "id": "60",
+        "type": 11,
+        "guild_id": "1",
+        "parent_id": "50",
+        "owner_id": "7",
+        "name": "Export fails",
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "message_count": 1,
+        "member_count": 1,
+        "flags": 0,
+        "applied_tags": ["5"],
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 1440,
+            "archive_timestamp": "2026-01-05T09:00:00+00:00",
+            "locked": False,
+        },
+    }
+
+
+def test_roles_are_found_by_id_mention_or_name_in_any_case() -> None:
+    """Config is typed by hand: '@helpers' finds the role 'Helpers'; an id or <@&id> too."""
+    helpers = SimpleNamespace(id=5, name="Helpers")
+    exact = SimpleNamespace(id=6, name="helpers")
+    guild = SimpleNamespace(roles=[helpers], get_role=lambda i: helpers if i == 5 else None)
+    assert lookup.find_role(guild, "helpers") is helpers  # type: ignore[arg-type]
+    assert lookup.find_role(guild, "5") is helpers  # type: ignore[arg-type]
+    assert lookup.find_role(guild, "<@&5>") is helpers  # type: ignore[arg-type]
+    assert lookup.find_role(guild, "Experts") is None  # type: ignore[arg-type]
+    both = SimpleNamespace(roles=[helpers, exact], get_role=lambda i: None)
+    assert lookup.find_role(both, "helpers") is exact  # type: ignore[arg-type]

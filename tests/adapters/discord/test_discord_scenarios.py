@@ -1,0 +1,222 @@
+"""Whole features on Discord: the real discord.py client against the local fake API.
+
+Knowledge-base answers, nudges by DM (and their fallback), escalation to staff, and
+mentions that never ping more than a feature names.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import App
+from bot.core.identity import Community, Member
+from bot.storage import nudges
+from bot.storage.communities import ensure_community, ensure_member
+from tests.adapters.discord.conftest import TIMEOUT, running_bot, thread_opened, until
+from tests.fakes import discord_payloads as p
+from tests.fakes.discord_server import FakeDiscord, RestCall
+
+ARTICLES = {
+    "export-data": (
+        'title = "How do I export my data?"\ntags = ["export", "data"]',
+        "Open Settings › Privacy › Export data; the archive arrives by email within an hour.",
+    ),
+    "reset-password": (
+        'title = "How do I reset my password?"\ntags = ["password", "login"]',
+        "Use Forgot password on the sign-in page; the link is valid for 30 minutes.",
+    ),
+    "dark-mode": (
+        'title = "Can I switch to dark mode?"\ntags = ["theme", "appearance"]',
+        "Settings › Appearance › Theme: choose Dark.",
+    ),
+}
+DM_CHANNEL_ID = "900000000000000400"
+GUILD = Community("discord", p.GUILD_ID, "Entraide Test")
+
+
+def knowledge(tmp_path: Path) -> Path:
+    """A tiny knowledge base in the format of knowledge/en/*.md (TOML front matter)."""
+    folder = tmp_path / "kb" / "en"
+    folder.mkdir(parents=True)
+    for slug, (front, body) in ARTICLES.items():
+        (folder / f"{slug}.md").write_text(f'+++\n{front}\nlang = "en"\n+++\n{body}\n')
+    return folder.parent
+
+
+def buttons(call: RestCall) -> list[str]:
+    """Custom ids of the buttons a posted message carries."""
+    return [b["custom_id"] for row in call.body.get("components", []) for b in row["components"]]
+
+
+def posted_in(fake: FakeDiscord, channel_id: str, has: str) -> Any:
+    """Wait for the bot's message in a channel whose body contains `has`."""
+    return fake.wait_for_call(
+        "POST", rf"/channels/{channel_id}/messages", TIMEOUT, where=lambda c: has in str(c.body)
+    )
+
+
+async def question_id(app: App, number: int = 1) -> int:
+    """Row id of question Q<number>."""
+    row = await app.db.fetchone("SELECT id FROM questions WHERE number = ?", (number,))
+    assert row is not None
+    return int(row[0])
+
+
+async def test_the_asker_solves_a_question_with_a_suggested_article(tmp_path: Path) -> None:
+    """A question in #help → an article with buttons in its thread → alice clicks 'This solved
+    it' → the interaction is acknowledged and the question is solved by the knowledge base."""
+    async with running_bot(tmp_path, knowledge_dir=knowledge(tmp_path)) as (app, fake):
+        await fake.dispatch("MESSAGE_CREATE", p.message_create("How do I export my data?"))
+        thread_id = await thread_opened(fake)
+        offer = await posted_in(fake, thread_id, "How do I export my data?")
+        qid = await question_id(app)
+        assert buttons(offer) == [f"entraide:kb.solved:{qid}:0", f"entraide:kb.unhelpful:{qid}"]
+        assert "reset" not in str(offer.body).lower()  # only the confident article
+        row = await app.db.fetchone("SELECT message_id FROM kb_suggestions")
+        assert row is not None
+        shown = p.message(offer.body["content"], message_id=row[0], channel_id=thread_id)
+        shown |= {"author": p.bot_user(), "components": offer.body["components"]}
+        click = p.button_click(f"entraide:kb.solved:{qid}:0", shown)
+        await fake.dispatch("INTERACTION_CREATE", click)
+        await until(app, "SELECT status || ':' || resolution FROM questions", "solved:kb")
+        await fake.wait_for_call("POST", rf"/interactions/{click['id']}/[^/]+/callback", TIMEOUT)
+        await posted_in(fake, thread_id, "solved")
+
+
+async def _bob_knows(app: App, topic: str = "data export", mode: str = "dm") -> None:
+    """Bob declared a topic (/expertise add) and chose how to be nudged (/nudges dm), set in
+    storage as the commands would."""
+    now = app.clock.now()
+    async with app.db.transaction() as tx:
+        community_id = await ensure_community(tx, GUILD, now)
+        bob = await ensure_member(tx, community_id, Member(p.BOB_ID, "bob"), now)
+        await nudges.set_topic(tx, community_id, bob, topic, True, now)
+        await nudges.set_prefs(tx, community_id, bob, nudges.Prefs(mode), now)
+
+
+async def _unanswered_question(app: App, fake: FakeDiscord, text: str) -> str:
+    """Alice asks; nobody answers; the nudge delay passes. Returns the thread id."""
+    await fake.dispatch("MESSAGE_CREATE", p.message_create(text))
+    thread_id = await thread_opened(fake)
+    await posted_in(fake, thread_id, "is open")
+    await app.clock.advance(timedelta(minutes=app.settings.community.nudge_delay_minutes + 1))
+    return thread_id
+
+
+async def test_an_expert_who_chose_dms_is_nudged_by_dm(
+    discord_bot: tuple[App, FakeDiscord],
+) -> None:
+    """Past the nudge delay bob gets a DM (channel opened, then the message), not a mention."""
+    app, fake = discord_bot
+    await _bob_knows(app)
+    thread_id = await _unanswered_question(app, fake, "Where is the data export?")
+    opened = await fake.wait_for_call("POST", r"/users/@me/channels", TIMEOUT)
+    assert opened.body == {"recipient_id": int(p.BOB_ID)}
+    dm = await fake.wait_for_call(
+        "POST",
+        r"/channels/\d+/messages",
+        TIMEOUT,
+        lambda c: "Q1" in str(c.body) and c.path.split("/")[2] != thread_id,
+    )
+    assert dm.status == 200
+    assert any(i.startswith("entraide:nudge") for i in buttons(dm)), buttons(dm)
+    assert not [
+        c
+        for c in fake.calls_to("POST", rf"/channels/{thread_id}/messages")
+        if "<@" + p.BOB_ID in str(c.body)
+    ]
+    row = await app.db.fetchone("SELECT via FROM nudges")
+    assert row is not None
+    assert row[0] == "dm"
+
+
+async def test_closed_dms_fall_back_to_one_mention_in_the_thread(
+    discord_bot: tuple[App, FakeDiscord], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord answers 50007 to the DM: bob is mentioned in the thread instead (pinging only
+    him) and the fallback is logged."""
+    app, fake = discord_bot
+    dm_channel = p.dm_channel(p.BOB_ID) | {"id": DM_CHANNEL_ID}
+    fake.route("POST", r"/users/@me/channels", lambda c, m: (200, dm_channel))
+    closed = p.error(50007, "Cannot send messages to this user")
+    fake.route("POST", rf"/channels/{DM_CHANNEL_ID}/messages", lambda c, m: (403, closed))
+    await _bob_knows(app)
+    caplog.set_level(logging.WARNING)
+    thread_id = await _unanswered_question(app, fake, "Where is the data export?")
+    refused = await fake.wait_for_call("POST", rf"/channels/{DM_CHANNEL_ID}/messages", TIMEOUT)
+    assert refused.status == 403
+    mention = await posted_in(fake, thread_id, f"<@{p.BOB_ID}>")
+    assert mention.body["allowed_mentions"] == {"parse": [], "users": [int(p.BOB_ID)]}
+    assert [r for r in caplog.records if f"nudge DM to {p.BOB_ID} failed" in r.getMessage()]
+
+
+def _with_staff_channel() -> dict[str, Any]:
+    guild = p.guild()
+    guild["channels"].append(p.staff_channel())
+    return guild
+
+
+STAFF = {"staff_channel": p.STAFF_CHANNEL_ID, "sla_minutes": 30}
+
+
+async def test_an_unsolved_question_goes_to_staff_after_the_sla(tmp_path: Path) -> None:
+    """Past sla_minutes: a card with Claim/Resolve/Return in the private staff channel, and
+    one line in the public thread."""
+    async with running_bot(tmp_path, community=STAFF, guild=_with_staff_channel()) as (app, fake):
+        await fake.dispatch("MESSAGE_CREATE", p.message_create("Why does sync stop at night?"))
+        thread_id = await thread_opened(fake)
+        await posted_in(fake, thread_id, "is open")
+        assert not fake.calls_to("POST", rf"/channels/{p.STAFF_CHANNEL_ID}/messages")
+        await app.clock.advance(timedelta(minutes=31))
+        card = await posted_in(fake, p.STAFF_CHANNEL_ID, "Q1")
+        qid = await question_id(app)
+        assert buttons(card) == [
+            f"entraide:escalation.{action}:{qid}" for action in ("claim", "resolve", "return")
+        ]
+        assert "sync stop at night" in card.body["content"]
+        notice = app.messages.get("en", "escalation.public_notice")
+        in_thread = [
+            c.body["content"] for c in fake.calls_to("POST", rf"/channels/{thread_id}/messages")
+        ]
+        assert in_thread[1:] == [notice]  # after the intro: the one public line, no card text
+
+
+async def test_a_sensitive_question_goes_to_staff_at_once(tmp_path: Path) -> None:
+    """'refund' is a sensitive keyword: the card is posted without waiting for the SLA."""
+    async with running_bot(tmp_path, community=STAFF, guild=_with_staff_channel()) as (app, fake):
+        text = "I was charged twice, how do I get a refund?"
+        await fake.dispatch("MESSAGE_CREATE", p.message_create(text))
+        thread_id = await thread_opened(fake)
+        card = await posted_in(fake, p.STAFF_CHANNEL_ID, "refund")
+        assert len(buttons(card)) == 3
+        await posted_in(fake, thread_id, app.messages.get("en", "escalation.public_notice"))
+        await until(app, "SELECT status FROM questions", "escalated")
+
+
+async def test_everyone_and_roles_in_a_question_never_ping(tmp_path: Path) -> None:
+    """Whatever the asker wrote, every message the bot posts allows no @everyone and no role
+    pings; only the nudge names a member (bob), and only him."""
+    text = f"@everyone help! <@&{p.HELPER_ROLE_ID}> <@{p.BOB_ID}> how do I export my data?"
+    loose = {"suggest_min_coverage": 0.1}  # mention markup: words no article has (0.19)
+    async with running_bot(tmp_path, community=loose, knowledge_dir=knowledge(tmp_path)) as (
+        app,
+        fake,
+    ):
+        await _bob_knows(app, "export my data", mode="on")
+        await fake.dispatch("MESSAGE_CREATE", p.message_create(text))
+        thread_id = await thread_opened(fake)
+        await posted_in(fake, thread_id, "entraide:kb.solved")
+        await app.clock.advance(timedelta(minutes=16))
+        nudge = await posted_in(fake, thread_id, "entraide:nudge")
+        posted = fake.calls_to("POST", r"/channels/\d+/messages")
+        assert len(posted) == 3  # intro, suggestion, nudge
+        for call in posted:
+            named = [int(p.BOB_ID)] if call is nudge else []
+            assert call.body["allowed_mentions"] == {"parse": [], "users": named}, call.body
+        thread = fake.calls_to("POST", r"/channels/\d+/messages/\d+/threads")[0]
+        assert "allowed_mentions" not in thread.body  # a thread name never pings
