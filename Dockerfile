@@ -1,4 +1,5 @@
-# Entraide in a container: python -m bot run (console when no token is set).
+# Entraide in a container: python -m bot run (Discord when ENTRAIDE_DISCORD_TOKEN is set,
+# else the console); `docker stop` sends SIGTERM, which closes the connection cleanly.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

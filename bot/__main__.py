@@ -15,12 +15,19 @@ from bot import kb_cli
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage.db import backup
 
+ADAPTERS = ("console", "discord", "slack")
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Entraide support bot")
     parser.add_argument("--config", type=Path, help="settings file over config/default.toml")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the bot (console when no platform token is set)")
+    run.add_argument(
+        "--adapter",
+        choices=ADAPTERS,
+        help="chat platform (default: discord when ENTRAIDE_DISCORD_TOKEN is set, else console)",
+    )
     run.add_argument("--console", action="store_true", help="run the local console community")
     run.add_argument("--script", type=Path, help="play this console script and exit")
     run.add_argument("--db", type=Path, help="database file (default from settings)")
@@ -43,7 +50,11 @@ def _logging(settings: Settings, quiet: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    run_console = args.command == "run" and (args.console or args.script)
+    if run_console and args.adapter not in (None, "console"):
+        parser.error(f"--console and --script run the console, not --adapter {args.adapter}")
     try:
         settings = load_settings(args.config)
     except SettingsError as exc:
@@ -61,33 +72,71 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "kb":
         _logging(settings, quiet=True)
         return kb_cli.run(args, settings)
-    from bot import console_runner
-
     if args.command == "demo":
+        from bot import console_runner
+
         _logging(settings, quiet=True)
         console_runner.run_demo(settings, sys.stdout)
         return 0
     db_path = args.db or settings.storage.db_path
-    platform_token = settings.discord_token or settings.slack_bot_token
-    if args.console or args.script or not platform_token:
-        _logging(settings, quiet=True)
-        if args.script is not None:
-            try:
-                lines = args.script.read_text(encoding="utf-8").splitlines()
-            except OSError as exc:
-                print(
-                    f"entraide: cannot read script {args.script}: {exc.strerror}", file=sys.stderr
-                )
-                return 2
-        elif not sys.stdin.isatty():
-            lines = sys.stdin.read().splitlines()
-        else:
-            asyncio.run(console_runner.interactive(settings, db_path=db_path, stream=sys.stdout))
-            return 0
-        asyncio.run(console_runner.play_script(settings, lines, db_path=db_path, stream=sys.stdout))
+    adapter = _chosen_adapter(args, settings)
+    if adapter == "discord":
+        return _run_discord(settings, db_path)
+    if adapter != "console":
+        print(f"entraide: the {adapter.title()} adapter is not available yet", file=sys.stderr)
+        return 2
+    return _run_console(args, settings, db_path)
+
+
+def _chosen_adapter(args: argparse.Namespace, settings: Settings) -> str:
+    """--adapter, else --console/--script, else the platform whose token is set, else console."""
+    if args.adapter is not None:
+        return str(args.adapter)
+    if args.console or args.script:
+        return "console"
+    if settings.discord_token is not None:
+        return "discord"
+    return "slack" if settings.slack_bot_token is not None else "console"
+
+
+def _run_discord(settings: Settings, db_path: Path) -> int:
+    """Entraide on Discord until SIGINT/SIGTERM; a refusal by Discord exits 2 with one line."""
+    if settings.discord_token is None:
+        print(
+            "entraide: --adapter discord needs ENTRAIDE_DISCORD_TOKEN"
+            " (the bot token from the Developer Portal › Bot)",
+            file=sys.stderr,
+        )
+        return 2
+    _logging(settings, quiet=False)
+    from bot import discord_runner
+
+    try:
+        asyncio.run(discord_runner.run(settings, db_path=db_path))
+    except discord_runner.FatalDiscordError as exc:
+        print(f"entraide: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _run_console(args: argparse.Namespace, settings: Settings, db_path: Path) -> int:
+    """The local console: a script file, piped lines, or the interactive prompt."""
+    from bot import console_runner
+
+    _logging(settings, quiet=True)
+    if args.script is not None:
+        try:
+            lines = args.script.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            print(f"entraide: cannot read script {args.script}: {exc.strerror}", file=sys.stderr)
+            return 2
+    elif not sys.stdin.isatty():
+        lines = sys.stdin.read().splitlines()
+    else:
+        asyncio.run(console_runner.interactive(settings, db_path=db_path, stream=sys.stdout))
         return 0
-    print("entraide: Discord and Slack adapters are not available yet", file=sys.stderr)
-    return 2
+    asyncio.run(console_runner.play_script(settings, lines, db_path=db_path, stream=sys.stdout))
+    return 0
 
 
 def entry() -> int:

@@ -1,0 +1,169 @@
+"""Running Entraide on Discord: log in, stay connected, back off between logins, stop cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from bot.adapters.discord import endpoints
+from bot.adapters.discord.adapter import DiscordAdapter
+from bot.adapters.discord.refusals import fatal_message
+from bot.app import App
+from bot.core.clock import Clock
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+BASE_DELAY, MAX_DELAY, JITTER = 5.0, 600.0, 0.25
+# Connected at least this long: the next failure starts the schedule again from 5 s.
+STABLE_RUN = MAX_DELAY
+CLOSE_TIMEOUT = 10.0  # seconds start() gets to return after close()
+DRAIN_TIMEOUT = 10.0  # seconds events already received get to finish before the client closes
+Sleep = Callable[[float], Awaitable[None]]
+AdapterFactory = Callable[[App], DiscordAdapter]
+
+
+class FatalDiscordError(Exception):
+    """Discord refused the bot for a reason no retry can fix; one line for the operator."""
+
+
+def backoff_delay(attempt: int, jitter: float) -> float:
+    """Seconds before login retry `attempt` (0 first): 5 s doubling to 10 min, +0–25 % jitter."""
+    nominal = min(MAX_DELAY, BASE_DELAY * 2.0 ** min(attempt, 20))
+    # Never below the nominal delay: each login is an IDENTIFY, and Discord allows 1,000 a day.
+    return nominal * (1 + JITTER * jitter)
+
+
+class DiscordRunner:
+    """Keeps a DiscordAdapter logged in until stop(); a fresh client for every login."""
+
+    def __init__(
+        self,
+        app: App,
+        token: str,
+        make_adapter: AdapterFactory,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.app, self._token, self._make = app, token, make_adapter
+        self._sleep, self._clock, self._jitter = sleep, clock, jitter
+        self._stopping = asyncio.Event()
+        self.logins = 0
+        # Attached now, before app.start(): overdue timers may want to send at once.
+        self.adapter = make_adapter(app)
+        app.add_adapter(self.adapter)
+
+    def stop(self) -> None:
+        """Ask run() to close the client and return (safe from a signal handler)."""
+        self._stopping.set()
+
+    async def run(self) -> None:
+        """Log in and stay connected until stop(); raises FatalDiscordError on a refusal."""
+        attempt = 0
+        while not self._stopping.is_set():
+            if self.logins:  # a closed discord.py client can't log in again: a new one
+                self.adapter = self._make(self.app)
+                self.app.add_adapter(self.adapter)
+            self.logins += 1
+            started, error = self._clock(), None
+            try:
+                await self._session(self.adapter)
+            except Exception as exc:  # classified below: fatal, or retried after a delay
+                error = exc
+            finally:
+                await self.adapter.client.close()
+            if self._stopping.is_set():
+                return
+            message = fatal_message(error) if error is not None else None
+            if message is not None:
+                raise FatalDiscordError(message) from error
+            if self._clock() - started >= STABLE_RUN:
+                attempt = 0
+            delay = backoff_delay(attempt, self._jitter())
+            attempt += 1
+            why = f"{type(error).__name__}: {error}" if error else "the client stopped"
+            log.warning("Discord connection lost (%s); logging in again in %.0f s", why, delay)
+            pause = asyncio.ensure_future(self._sleep(delay))
+            if not await self._first(pause):
+                pause.cancel()
+
+    async def _session(self, adapter: DiscordAdapter) -> None:
+        """client.start() until it ends, or until stop(): then close it and let start return."""
+        log.info("logging in to Discord (login %d)", self.logins)
+        task = asyncio.ensure_future(adapter.client.start(self._token, reconnect=True))
+        if await self._first(task):
+            task.result()
+            return
+        await _drain_handlers()
+        await adapter.client.close()
+        done, _ = await asyncio.wait({task}, timeout=CLOSE_TIMEOUT)
+        if not done:
+            task.cancel()
+        with contextlib.suppress(BaseException):  # ending on our request: errors don't matter
+            await task
+
+    async def _first(self, task: asyncio.Future[Any]) -> bool:
+        """Wait for `task` or stop(), whichever comes first; True when the task is done."""
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        return task.done()
+
+
+async def _drain_handlers() -> None:
+    """Let event handlers already running finish: their replies need the open client."""
+    # discord.py runs each handler as a task named "discord.py: <event>".
+    running = {t for t in asyncio.all_tasks() if t.get_name().startswith("discord.py: ")}
+    if running:
+        log.info("waiting for %d event handler(s) to finish", len(running))
+        await asyncio.wait(running, timeout=DRAIN_TIMEOUT)
+
+
+def make_adapter(settings: Settings, **client_options: Any) -> AdapterFactory:
+    """A factory of adapters with the configured sharding (0: one connection)."""
+    shards = None if settings.discord_shards == "auto" else settings.discord_shards
+    return lambda app: DiscordAdapter(app, shards=shards, **client_options)
+
+
+async def run(settings: Settings, *, db_path: Path, **client_options: Any) -> None:
+    """Entraide on Discord until SIGINT or SIGTERM; raises FatalDiscordError on a refusal."""
+    if settings.discord_token is None:
+        raise FatalDiscordError("ENTRAIDE_DISCORD_TOKEN is not set")
+    app = App(settings, clock=Clock(), db_path=db_path)
+    with endpoints.pointed_at(settings.discord_api_url, settings.discord_gateway_url):
+        runner = DiscordRunner(
+            app,
+            settings.discord_token.get_secret_value(),
+            make_adapter(settings, **client_options),
+        )
+        await app.start()
+        loop = asyncio.get_running_loop()
+        signals = (signal.SIGINT, signal.SIGTERM)
+        for sig in signals:
+            with contextlib.suppress(NotImplementedError):  # not on Windows' event loop
+                loop.add_signal_handler(sig, _stop_on, sig, runner)
+        log.info("Entraide is starting on Discord (shards: %s)", settings.discord_shards)
+        try:
+            await runner.run()
+        finally:
+            for sig in signals:
+                with contextlib.suppress(NotImplementedError):
+                    loop.remove_signal_handler(sig)
+            await app.stop()
+            log.info("Entraide stopped")
+
+
+def _stop_on(sig: signal.Signals, runner: DiscordRunner) -> None:
+    log.info("%s received: closing the Discord connection", sig.name)
+    runner.stop()

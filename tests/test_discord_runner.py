@@ -1,0 +1,374 @@
+"""Starting Entraide on Discord: the runner against the local fake Discord, the login
+backoff, the Discord settings, and the command line's choice of adapter."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+
+from bot import discord_runner
+from bot.adapters.discord import endpoints
+from bot.app import App
+from bot.core.clock import Clock
+from bot.discord_runner import DiscordRunner, FatalDiscordError, backoff_delay
+from bot.settings import Settings, SettingsError, load_settings
+from tests.fakes import discord_payloads as p
+from tests.fakes.console import START
+from tests.fakes.discord_server import FakeDiscord, RestCall
+from tests.test_cli import ROOT, run_bot
+
+TIMEOUT = 10.0
+FAST = {"chunk_guilds_at_startup": False, "guild_ready_timeout": 0.1}
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    """A fake Discord that discord.py is NOT pointed at: the runner's settings must do it."""
+    server = FakeDiscord()
+    await server.start()
+    # "auto" sharding reads the session start limit; the shared fake leaves it out.
+    limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+    answer = {"url": server.ws_url, "shards": 1, "session_start_limit": limit}
+    server.route("GET", r"/gateway/bot", lambda call, m: (200, answer))
+    try:
+        yield server
+    finally:
+        await server.close()
+
+
+@pytest.fixture
+async def loop_errors() -> AsyncIterator[list[dict[str, Any]]]:
+    """Exceptions nobody awaited during the test (a dead background task fails it)."""
+    errors: list[dict[str, Any]] = []
+    loop = asyncio.get_running_loop()
+    old = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _, context: errors.append(context))
+    yield errors
+    loop.set_exception_handler(old)
+
+
+def discord_env(fake: FakeDiscord, tmp_path: Path, **extra: str) -> dict[str, str]:
+    """ENTRAIDE_* variables that run the bot on the fake, #help a help channel, no model."""
+    knowledge = tmp_path / "kb"
+    knowledge.mkdir(exist_ok=True)
+    return {
+        "ENTRAIDE_DISCORD_TOKEN": "fake-token",
+        "ENTRAIDE_DISCORD_API_URL": fake.rest_url,
+        "ENTRAIDE_DISCORD_GATEWAY_URL": fake.ws_url,
+        "ENTRAIDE_COMMUNITY__HELP_CHANNELS": f'["{p.HELP_CHANNEL_ID}"]',
+        "ENTRAIDE_RETRIEVAL__DENSE": "false",
+        "ENTRAIDE_RETRIEVAL__KNOWLEDGE_DIR": str(knowledge),
+        "ENTRAIDE_STORAGE__DB_PATH": str(tmp_path / "entraide.db"),
+    } | extra
+
+
+@pytest.mark.parametrize("shards", ["0", "1", "auto"])
+async def test_run_connects_answers_a_question_and_stops_on_a_signal(
+    fake: FakeDiscord,
+    tmp_path: Path,
+    loop_errors: list[dict[str, Any]],
+    shards: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The settings' URLs lead discord.py to the fake; a post in #help gets its thread;
+    SIGINT closes the client and stops the app; discord.py's addresses come back."""
+    if shards != "0":  # a sharded session's READY names its shard; the shared fake's doesn't
+        ready = p.ready
+        monkeypatch.setattr(p, "ready", lambda *a: ready(*a) | {"shard": [0, 1]})
+    settings = load_settings(environ=discord_env(fake, tmp_path, ENTRAIDE_DISCORD_SHARDS=shards))
+    before = endpoints.current()
+    task = asyncio.create_task(discord_runner.run(settings, db_path=tmp_path / "d.db", **FAST))
+    await fake.dispatch("MESSAGE_CREATE", p.message_create("How do I export my data?"))
+    thread = await fake.wait_for_call("POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT)
+    assert thread.body["name"].startswith("Q1 · How do I export my data?")
+    # Only "auto" asks Discord for the shard count (and then the gateway URL).
+    assert bool(fake.calls_to("GET", "/gateway/bot")) == (shards == "auto")
+    os.kill(os.getpid(), signal.SIGINT)
+    await asyncio.wait_for(task, TIMEOUT)
+    assert endpoints.current() == before
+    assert fake.identifies == 1
+    assert not loop_errors, loop_errors
+
+
+async def test_python_m_bot_run_with_a_token_runs_on_discord_until_sigterm(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    """`python -m bot run` with ENTRAIDE_DISCORD_TOKEN picks Discord; SIGTERM exits 0."""
+    proc = await _start_bot(discord_env(fake, tmp_path), "run")
+    try:
+        await fake.dispatch(
+            "MESSAGE_CREATE", p.message_create("How do I change my avatar?"), TIMEOUT
+        )
+        await fake.wait_for_call("POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(proc.communicate(), TIMEOUT)
+    log = stderr.decode()
+    assert proc.returncode == 0, log
+    assert "SIGTERM received" in log
+    assert "Entraide stopped" in log
+    assert "Traceback" not in log, log
+
+
+async def test_a_refused_token_exits_2_with_one_line_and_no_retry(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    """401 on GET /users/@me: exit code 2, the operator's message, a single login attempt."""
+    fake.route("GET", r"/users/@me", lambda call, m: (401, {"message": "401: Unauthorized"}))
+    proc = await _start_bot(discord_env(fake, tmp_path), "run", "--adapter", "discord")
+    _, stderr = await asyncio.wait_for(proc.communicate(), TIMEOUT)
+    lines = stderr.decode().strip().splitlines()
+    assert proc.returncode == 2
+    assert lines[-1].startswith("entraide: ENTRAIDE_DISCORD_TOKEN was refused by Discord")
+    assert len(fake.calls_to("GET", "/users/@me")) == 1
+    assert fake.identifies == 0
+
+
+async def _start_bot(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
+    clean = {k: v for k, v in os.environ.items() if not k.upper().startswith("ENTRAIDE_")}
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=ROOT,
+        env=clean | env | {"HF_HUB_OFFLINE": "1", "PYTHONIOENCODING": "utf-8"},
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def _runner(
+    fake: FakeDiscord, tmp_path: Path, sleep: Callable[[float], Any]
+) -> tuple[App, DiscordRunner]:
+    settings = load_settings(environ=discord_env(fake, tmp_path))
+    app = App(settings, clock=Clock(START, frozen=True), db_path=tmp_path / "r.db")
+    runner = DiscordRunner(
+        app,
+        "fake-token",
+        discord_runner.make_adapter(settings, **FAST),
+        sleep=sleep,
+        jitter=lambda: 0.0,
+    )
+    await app.start()
+    return app, runner
+
+
+async def test_a_transient_login_failure_is_retried_after_the_backoff(
+    fake: FakeDiscord, tmp_path: Path, loop_errors: list[dict[str, Any]]
+) -> None:
+    """A 400 on the first login: the runner waits 5 s (injected sleep), logs in again, connects."""
+    answers = iter([(400, {"message": "try later", "code": 0})])
+
+    def me(call: RestCall, m: Any) -> tuple[int, Any]:
+        return next(answers, (200, p.bot_user()))
+
+    fake.route("GET", r"/users/@me", me)
+    delays: list[float] = []
+
+    async def sleep(delay: float) -> None:
+        delays.append(delay)
+
+    app, runner = await _runner(fake, tmp_path, sleep)
+    with endpoints.pointed_at(fake.rest_url, fake.ws_url):
+        task = asyncio.create_task(runner.run())
+        try:
+            await fake.dispatch("MESSAGE_CREATE", p.message_create("Why is my export empty?"))
+            await fake.wait_for_call("POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT)
+        finally:
+            runner.stop()
+            await asyncio.wait_for(task, TIMEOUT)
+            await app.stop()
+    assert delays == [5.0]
+    assert runner.logins == 2
+    assert app.adapters["discord"] is runner.adapter  # the second login's client serves
+    assert not loop_errors, loop_errors
+
+
+async def test_missing_privileged_intents_are_fatal_and_named(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    """Close code 4014: no retry, and the message names both intents to enable."""
+    sleeps: list[float] = []
+    app, runner = await _runner(fake, tmp_path, lambda d: sleeps.append(d))
+    with endpoints.pointed_at(fake.rest_url, fake.ws_url):
+        task = asyncio.create_task(runner.run())
+        try:
+            await fake._wait(lambda: fake._ws is not None, TIMEOUT)  # READY was sent
+            await fake.drop_connection(4014)
+            with pytest.raises(FatalDiscordError) as caught:
+                await asyncio.wait_for(task, TIMEOUT)
+        finally:
+            await app.stop()
+    assert "Server Members Intent and Message Content Intent" in str(caught.value)
+    assert "Developer Portal › Bot" in str(caught.value)
+    assert sleeps == []
+
+
+def test_backoff_doubles_from_5_seconds_to_10_minutes_with_jitter_on_top() -> None:
+    """5, 10, 20 … capped at 600 s; jitter adds up to 25 %, never shortens a wait."""
+    assert [backoff_delay(n, 0.0) for n in range(9)] == [5, 10, 20, 40, 80, 160, 320, 600, 600]
+    assert backoff_delay(0, 0.999) == pytest.approx(6.25, abs=0.01)
+    assert backoff_delay(1_000, 1.0) == 750.0
+    # The worst case stays far below Discord's 1,000 IDENTIFY a day.
+    assert 86_400 / backoff_delay(100, 0.0) < 1_000 / 5
+
+
+class _FailingClient:
+    """A client whose start() fails (or returns) at once, as a dead network would."""
+
+    def __init__(self, outcome: BaseException | None) -> None:
+        self.outcome = outcome
+
+    async def start(self, token: str, *, reconnect: bool) -> None:
+        if self.outcome is not None:
+            raise self.outcome
+
+    async def close(self) -> None:
+        pass
+
+
+async def test_the_schedule_grows_per_failure_and_resets_after_a_stable_run() -> None:
+    """Failures in a row wait 5, 10, 20 s; after a run of 10 minutes it starts over at 5 s.
+    A start() that simply returns is retried too."""
+    outcomes: list[BaseException | None] = [OSError("down"), None, OSError("down"), None, None]
+    now = [0.0]
+    delays: list[float] = []
+    runner: DiscordRunner
+
+    def adapter(app: Any) -> Any:
+        client = _FailingClient(outcomes.pop(0) if outcomes else OSError("down"))
+        if len(delays) == 3:  # this login "stays up" for 11 minutes before failing
+            real_start = client.start
+
+            async def start(token: str, *, reconnect: bool) -> None:
+                now[0] += 660
+                await real_start(token, reconnect=reconnect)
+
+            client.start = start  # type: ignore[method-assign]
+        return type("Adapter", (), {"platform": "discord", "client": client})()
+
+    async def sleep(delay: float) -> None:
+        delays.append(delay)
+        if len(delays) == 5:
+            runner.stop()
+
+    app = type("FakeApp", (), {"adapters": {}})()
+    app.add_adapter = lambda a: app.adapters.__setitem__("discord", a)
+    runner = DiscordRunner(app, "t", adapter, sleep=sleep, clock=lambda: now[0], jitter=lambda: 0.0)
+    await asyncio.wait_for(runner.run(), TIMEOUT)
+    assert delays == [5.0, 10.0, 20.0, 5.0, 10.0]
+    assert runner.logins == 5
+
+
+@pytest.mark.parametrize(
+    ("exc", "words"),
+    [
+        (discord.LoginFailure("Improper token"), "ENTRAIDE_DISCORD_TOKEN was refused"),
+        (discord.PrivilegedIntentsRequired(None), "Message Content Intent"),
+    ],
+)
+async def test_fatal_errors_are_raised_without_sleeping(exc: Exception, words: str) -> None:
+    """A refusal by Discord ends run() at once with the operator's line."""
+    sleeps: list[float] = []
+    app = type("FakeApp", (), {"adapters": {}})()
+    app.add_adapter = lambda a: None
+    adapter = type("Adapter", (), {"client": _FailingClient(exc)})()
+    runner = DiscordRunner(app, "t", lambda _: adapter, sleep=lambda d: sleeps.append(d))
+    with pytest.raises(FatalDiscordError, match=words):
+        await runner.run()
+    assert sleeps == []
+
+
+def test_discord_settings_come_from_the_environment() -> None:
+    """ENTRAIDE_DISCORD_API_URL, _GATEWAY_URL and _SHARDS are top-level settings."""
+    settings = load_settings(
+        environ={
+            "ENTRAIDE_DISCORD_API_URL": "http://127.0.0.1:8080/api/v10/",
+            "ENTRAIDE_DISCORD_GATEWAY_URL": "ws://127.0.0.1:8080/gateway",
+            "ENTRAIDE_DISCORD_SHARDS": "auto",
+        }
+    )
+    assert settings.discord_api_url == "http://127.0.0.1:8080/api/v10"  # no trailing slash
+    assert settings.discord_gateway_url == "ws://127.0.0.1:8080/gateway"
+    assert settings.discord_shards == "auto"
+    assert load_settings(environ={"ENTRAIDE_DISCORD_SHARDS": "4"}).discord_shards == 4
+    defaults: Settings = load_settings(environ={})
+    assert defaults.discord_api_url == "https://discord.com/api/v10"
+    assert defaults.discord_gateway_url == "wss://gateway.discord.gg/"
+    assert defaults.discord_shards == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("ENTRAIDE_DISCORD_API_URL", "ftp://example.com/api/v10", "https:// or http://"),
+        ("ENTRAIDE_DISCORD_API_URL", "https://example.com/api", "ending in /api/v10"),
+        ("ENTRAIDE_DISCORD_GATEWAY_URL", "https://gateway.example", "wss:// or ws://"),
+        ("ENTRAIDE_DISCORD_SHARDS", "-1", '"auto"'),
+        ("ENTRAIDE_DISCORD_SHARDS", "many", '"auto"'),
+    ],
+)
+def test_bad_discord_settings_are_refused_in_one_line(name: str, value: str, expected: str) -> None:
+    """A bad URL or shard count names the environment, the key and what is expected."""
+    with pytest.raises(SettingsError) as caught:
+        load_settings(environ={name: value})
+    message = str(caught.value)
+    key = name.removeprefix("ENTRAIDE_").lower()
+    assert message.startswith(f"environment: {key}: ")
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_shards_in_a_file_are_read(tmp_path: Path) -> None:
+    """discord_shards = "auto" or a number in a settings file."""
+    path = tmp_path / "s.toml"
+    path.write_text('discord_shards = "auto"\n', encoding="utf-8")
+    assert load_settings(path, environ={}).discord_shards == "auto"
+    path.write_text("discord_shards = 2\n", encoding="utf-8")
+    assert load_settings(path, environ={}).discord_shards == 2
+
+
+def test_slack_adapter_is_not_available_yet() -> None:
+    """`run --adapter slack` exits 2 with one clear line."""
+    result = run_bot("run", "--adapter", "slack")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "entraide: the Slack adapter is not available yet"
+
+
+def test_discord_adapter_without_a_token_exits_2() -> None:
+    """`run --adapter discord` without ENTRAIDE_DISCORD_TOKEN says what is missing."""
+    result = run_bot("run", "--adapter", "discord")
+    assert result.returncode == 2
+    assert "needs ENTRAIDE_DISCORD_TOKEN" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_console_flag_and_another_adapter_conflict(tmp_path: Path) -> None:
+    """--console with --adapter discord is a usage error (exit 2), not a guess."""
+    result = run_bot("run", "--console", "--adapter", "discord", "--db", str(tmp_path / "x.db"))
+    assert result.returncode == 2
+    assert "--console and --script run the console" in result.stderr
+
+
+def test_console_flag_wins_over_a_token(tmp_path: Path) -> None:
+    """A token in the environment and --console: the console runs, as before."""
+    result = run_bot(
+        "run",
+        "--console",
+        "--db",
+        str(tmp_path / "x.db"),
+        input="alice: hello there\n",
+        extra_env={"ENTRAIDE_DISCORD_TOKEN": "t"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "M1 [#help] alice: hello there" in result.stdout
