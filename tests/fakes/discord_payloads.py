@@ -349,3 +349,22 @@ def error(code: int, message: str) -> Payload:
     """A Discord JSON error body, e.g. 50013 Missing Permissions, 50007 DMs closed."""
     return {"message": message, "code": code}
 
+
+# Stored history (the READY sweep reads messages, reactions and active threads back).
+
+
+def reaction_count(emoji: str, count: int, *, me: bool = False) -> Payload:
+    """One entry of a message's `reactions` array: an emoji and how many reacted with it."""
+    return {
+        "emoji": {"id": None, "name": emoji},
+        "count": count,
+        "count_details": {"burst": 0, "normal": count},
+        "me": me,
+        "me_burst": False,
+        "burst_colors": [],
+    }
+
+
+def active_threads(threads: list[Payload]) -> Payload:
+    """The answer to GET /guilds/{id}/threads/active (no thread members listed)."""
+    return {"threads": threads, "members": []}

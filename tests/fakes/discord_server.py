@@ -15,6 +15,7 @@ import yarl
 from aiohttp import WSMsgType, web
 
 from tests.fakes import discord_payloads as p
+from tests.fakes.discord_store import MessageStore
 
 RESUMABLE_CLOSE = 4000  # any close code discord.py can handle makes it RESUME
 Handler = Callable[["RestCall", re.Match[str]], tuple[int, Any]]
@@ -59,6 +60,8 @@ class FakeDiscord:
         self._changed = asyncio.Condition()
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._register_routes()
+        self.store = MessageStore()  # history, reactions, threads: read back by the READY sweep
+        self.store.register(self)
 
     @property
     def rest_url(self) -> str:
@@ -136,6 +139,7 @@ class FakeDiscord:
         """Send a dispatch (op 0) once a client is connected; returns its sequence number."""
         await self._wait(lambda: self._ws is not None and not self._ws.closed, within)
         assert self._ws is not None
+        self.store.observe_dispatch(event, data)
         return await self._send(self._ws, event, data)
 
     async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> int:
@@ -209,6 +213,7 @@ class FakeDiscord:
                     status, answer = 400, {"message": f"fake route crashed: {exc!r}", "code": 0}
                 break
         call.status = status
+        self.store.observe_rest(call, answer)
         self.calls.append(call)
         await self._notify()
         return _json(status, answer)
@@ -216,6 +221,16 @@ class FakeDiscord:
     def route(self, method: str, pattern: str, handler: Handler) -> None:
         """Add (in front) a REST route: handler(call, match) -> (status, json answer)."""
         self._routes.insert(0, (method, re.compile(pattern), handler))  # method is a regex too
+
+    def post_while_away(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A message posted while the client was away: stored (history has it), never sent."""
+        return self.store.add_message(data)
+
+    def react_while_away(
+        self, message: dict[str, Any], emoji: str, user: dict[str, Any], *, add: bool = True
+    ) -> None:
+        """A reaction added (or removed) while the client was away: stored, never sent."""
+        self.store.react(str(message["id"]), emoji, user, add=add)
 
     def _register_routes(self) -> None:
         """The routes the bot uses, answered with realistic payloads."""

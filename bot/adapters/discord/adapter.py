@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.adapters.discord import lookup, render, responder, translate
+from bot.adapters.discord import cursors, lookup, render, responder, sweep, translate
 from bot.adapters.discord.commands import AppCommands, build
 from bot.adapters.discord.responder import Responder
 from bot.core.events import Event
@@ -59,6 +59,7 @@ class DiscordAdapter:
         self.client.event(self.on_raw_reaction_add)
         self.client.event(self.on_raw_reaction_remove)
         self.client.event(self.on_interaction)
+        self.client.event(self.on_ready)
         self.client.setup_hook = self.setup_hook  # type: ignore[method-assign]
         self.responder = Responder(
             AppCommands(), app.messages, self._dispatch, app.language_of, app.clock.now
@@ -69,6 +70,11 @@ class DiscordAdapter:
         event = translate.message(message, self.app.clock.now())
         if event is not None:
             await self._dispatch(event)
+        await cursors.remember(self.app, message)
+
+    async def on_ready(self) -> None:
+        """After each new gateway session (not a RESUME): catch up on what was missed."""
+        await sweep.run(self)
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         """Raw, so reactions on messages from before a restart count too."""
