@@ -27,7 +27,7 @@ from bot.retrieval.searching import (
     language_pools,
     run_batch,
 )
-from bot.retrieval.text import TOKENIZER_VERSION, tokenize
+from bot.retrieval.text import TOKENIZER_VERSION, tokenize, without_mentions
 from bot.settings import RetrievalSettings, project_dir
 from bot.storage import article_tokens, article_vectors
 from bot.storage.db import Database
@@ -250,6 +250,7 @@ class KnowledgeBase:
         `adjust(question_vector)` returns learned confidence adjustments per article key;
         they move both the ranking and the confidence.
         """
+        text = without_mentions(text) or text
         result = await self._submit(Request(text, language, limit, mode, adjust))
         return result.hits
 

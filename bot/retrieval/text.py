@@ -10,6 +10,9 @@ from importlib import resources
 import Stemmer
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+# Mentions carry no topic: Discord <@id> <@!id> <@&role> <#channel>, Slack <@U1|name>
+# <#C1|name> <!here>, and the plain @everyone / @here.
+MENTION_MARKUP_RE = re.compile(r"<[@#!][^<>\s]*>|@(?:everyone|here)\b")
 
 
 def _stopwords(language: str) -> frozenset[str]:
@@ -49,6 +52,11 @@ def tokenize(text: str, language: str = "en") -> list[str]:
             continue
         words.append(fold(word))
     return list(_stemmer(language).stemWords(words))
+
+
+def without_mentions(text: str) -> str:
+    """The text with mention markup removed, so ids don't dilute what the question asks."""
+    return re.sub(r"[ \t]{2,}", " ", MENTION_MARKUP_RE.sub(" ", text)).strip()
 
 
 def query_views(text: str) -> list[str]:

@@ -81,6 +81,17 @@ async def test_without_a_model_search_is_lexical(tmp_path: Path) -> None:
     await db.close()
 
 
+async def test_mentions_in_a_question_do_not_dilute_its_confidence(tmp_path: Path) -> None:
+    """Discord and Slack mention markup carries no topic: same hit, same confidence."""
+    kb, db, _ = await start_kb(FIXTURE_KB, tmp_path / "m.db", None)
+    pinged = "<@900000000000000301> @everyone <@&90000000000000010> reset password email <!here>"
+    hits = await kb.search(pinged, "en")
+    assert hits[0].article.slug == "reset-password"
+    assert hits[0].confidence == pytest.approx(1.0)
+    await kb.close()
+    await db.close()
+
+
 @pytest.mark.slow
 def test_an_unloadable_model_warns_once_and_gives_none(caplog: pytest.LogCaptureFixture) -> None:
     """A missing model is one warning, then lexical-only, never a crash."""
