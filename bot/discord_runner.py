@@ -103,8 +103,7 @@ class DiscordRunner:
         if await self._first(task):
             task.result()
             return
-        await _drain_handlers()
-        await adapter.client.close()
+        await adapter.close(DRAIN_TIMEOUT)
         done, _ = await asyncio.wait({task}, timeout=CLOSE_TIMEOUT)
         if not done:
             task.cancel()
@@ -119,15 +118,6 @@ class DiscordRunner:
         finally:
             stopping.cancel()
         return task.done()
-
-
-async def _drain_handlers() -> None:
-    """Let event handlers already running finish: their replies need the open client."""
-    # discord.py runs each handler as a task named "discord.py: <event>".
-    running = {t for t in asyncio.all_tasks() if t.get_name().startswith("discord.py: ")}
-    if running:
-        log.info("waiting for %d event handler(s) to finish", len(running))
-        await asyncio.wait(running, timeout=DRAIN_TIMEOUT)
 
 
 def make_adapter(settings: Settings, **client_options: Any) -> AdapterFactory:

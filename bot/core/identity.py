@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,23 @@ class Member:
 
 @dataclass(frozen=True)
 class Conversation:
-    """A channel, or a thread inside a channel when `thread_id` is set."""
+    """A channel, or a thread inside a channel when `thread_id` is set.
+
+    `channel_name`, where the platform tells it, lets settings name channels ("help")
+    instead of giving platform ids; it takes no part in equality.
+    """
 
     channel_id: str
     thread_id: str | None = None
+    channel_name: str | None = field(default=None, compare=False)
 
     def in_thread(self, thread_id: str) -> Conversation:
         """The same channel, inside the given thread."""
-        return Conversation(self.channel_id, thread_id)
+        return Conversation(self.channel_id, thread_id, self.channel_name)
+
+    def is_in(self, channels: Collection[str]) -> bool:
+        """Whether settings list this channel, by id or by name (with or without '#')."""
+        if self.channel_id in channels or f"<#{self.channel_id}>" in channels:
+            return True
+        name = self.channel_name
+        return name is not None and (name in channels or f"#{name}" in channels)

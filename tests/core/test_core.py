@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.core.clock import Clock, parse_duration
+from bot.core.identity import Conversation
 from bot.core.replies import Button, parse_custom_id
 
 
@@ -48,3 +49,15 @@ def test_bad_durations_are_refused(text: str) -> None:
     """Anything else is a clear error."""
     with pytest.raises(ValueError, match="bad duration"):
         parse_duration(text)
+
+
+def test_a_conversation_is_in_channels_named_by_id_mention_or_name() -> None:
+    """Settings may list a channel by id, <#id> or name; a thread belongs to its channel."""
+    help_thread = Conversation("900", channel_name="help").in_thread("901")
+    assert help_thread.is_in(["900"])
+    assert help_thread.is_in(["<#900>"])
+    assert help_thread.is_in(["help"])
+    assert help_thread.is_in(["#help"])
+    assert not help_thread.is_in(["general", "901"])
+    assert not Conversation("900").is_in(["help"])  # no name known: ids only
+    assert Conversation("900", channel_name="help") == Conversation("900")  # names don't count

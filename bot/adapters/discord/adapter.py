@@ -52,6 +52,7 @@ class DiscordAdapter:
             **client_options,
         )
         self._forbidden: set[int] = set()
+        self._unknown: set[tuple[str, str]] = set()  # channel names logged as missing
         # discord.py runs each handler in its own task: without this, a reaction can be
         # handled before the answer it marks. The lock's FIFO waiters keep gateway order.
         self._in_order = asyncio.Lock()
@@ -88,9 +89,19 @@ class DiscordAdapter:
         guild = self.client.get_guild(payload.guild_id or 0)
         if guild is None:
             return
-        user = payload.member or guild.get_member(payload.user_id)
-        channel = guild.get_channel_or_thread(payload.channel_id)
-        if user is None or channel is None:
+        try:
+            # Not cached (members not chunked, a thread from before a restart or archived):
+            # fetched, or the reaction would be dropped without a word.
+            user = (
+                payload.member
+                or guild.get_member(payload.user_id)
+                or await guild.fetch_member(payload.user_id)
+            )
+            channel = guild.get_channel_or_thread(
+                payload.channel_id
+            ) or await self.client.fetch_channel(payload.channel_id)
+        except discord.HTTPException as exc:  # gone, or hidden from the bot
+            log.info("reaction in %s not handled: %s", payload.channel_id, exc)
             return
         event = translate.reaction(payload, guild, user, channel, self.app.clock.now())
         if event is not None:
@@ -119,6 +130,17 @@ class DiscordAdapter:
         else:
             log.info("registered %d application commands", len(self.responder.commands.payload))
 
+    async def close(self, drain_timeout: float = 10.0) -> None:
+        """Let event handlers already running finish (their replies need the open client,
+        the database they write must not close under them), then close the client."""
+        # discord.py runs each handler as a task named "discord.py: <event>".
+        running = {t for t in asyncio.all_tasks() if t.get_name().startswith("discord.py: ")}
+        running.discard(asyncio.current_task())
+        if running:
+            log.info("waiting for %d event handler(s) to finish", len(running))
+            await asyncio.wait(running, timeout=drain_timeout)
+        await self.client.close()
+
     async def _dispatch(self, event: Event) -> None:
         async with self._in_order:
             await self.app.dispatch(event)
@@ -130,7 +152,7 @@ class DiscordAdapter:
             return await responder.follow_up(pending, reply)
         if reply.ephemeral_to is not None:  # no interaction to answer: Discord has only DMs
             return await self.send_dm(community, reply.ephemeral_to, reply)
-        channel = await self._channel(int(where.thread_id or where.channel_id))
+        channel = self._target(community, where.thread_id or where.channel_id)
         last = ""
         for piece in render.messages(reply):
             try:
@@ -169,7 +191,7 @@ class DiscordAdapter:
         self, community: Community, channel_id: str, root_message_id: str, title: str, ref: str
     ) -> str:
         """A public thread under the question's message, named after it (a forum post is one)."""
-        channel = await self._channel(int(channel_id))
+        channel = self._target(community, channel_id)
         if isinstance(channel, discord.Thread):
             return str(channel.id)
         # A forum post is a thread whose id is its starter message's: nothing to open.
@@ -194,11 +216,11 @@ class DiscordAdapter:
     async def channel_exists(self, community: Community, channel_id: str) -> bool:
         """Whether the channel is in this community's guild and the bot may post there."""
         guild = self.client.get_guild(int(community.id))
-        if guild is None or not channel_id.isdigit():
+        if guild is None:
             return False
         # Only this guild's channels: another server's id would send this one's (private)
         # questions and staff cards there.
-        channel = guild.get_channel(int(channel_id))
+        channel = lookup.find_channel(guild, channel_id)
         return channel is not None and lookup.can_post(channel, guild.me)
 
     async def set_role(
@@ -225,11 +247,26 @@ class DiscordAdapter:
             return False
         return True
 
-    async def _channel(self, channel_id: int) -> Any:
-        # A thread just created may not be cached yet: a partial channel can still post.
-        return self.client.get_channel(channel_id) or self.client.get_partial_messageable(
-            channel_id
-        )
+    def _target(self, community: Community, ref: str) -> Any:
+        """The channel or thread a setting or a stored id names; LookupError if none."""
+        if ref.isdigit():
+            # A thread just created may not be cached yet: a partial channel can still post.
+            channel_id = int(ref)
+            return self.client.get_channel(channel_id) or self.client.get_partial_messageable(
+                channel_id
+            )
+        guild = self.client.get_guild(int(community.id))
+        found = lookup.find_channel(guild, ref) if guild is not None else None
+        if found is None:
+            if (community.id, ref) not in self._unknown:
+                self._unknown.add((community.id, ref))
+                log.error(
+                    "no channel %r in %s: create it, or choose one with /entraide channels",
+                    ref,
+                    community.name or community.id,
+                )
+            raise LookupError(f"no channel {ref!r} in {community.name or community.id}")
+        return found
 
     def _forbidden_once(
         self, place: Any, permission: str, exc: discord.Forbidden

@@ -6,23 +6,17 @@ The READY sweep reads them to know where "missed" starts; they only ever move fo
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
-from bot.adapters.discord import translate
+from bot.adapters.discord import lookup, translate
 from bot.storage import reconcile
 
 if TYPE_CHECKING:
     from bot.app import App
 
 log = logging.getLogger(__name__)
-
-
-def watched(channel: Any, help_channels: list[str]) -> bool:
-    """A help channel, or a thread (question, forum post) under one."""
-    parent = getattr(channel, "parent_id", None)
-    return str(parent or channel.id) in help_channels
 
 
 async def advance(app: App, community_id: int, channel_id: int, message_id: int) -> None:
@@ -38,7 +32,7 @@ async def remember(app: App, message: discord.Message) -> None:
     try:
         community_id = await app.community_id(translate.community(message.guild))
         config = await app.community_config(community_id)
-        if not watched(message.channel, config.help_channels):
+        if not lookup.refers_to(message.channel, config.help_channels):
             return
         await advance(app, community_id, message.channel.id, message.id)
         parent = getattr(message.channel, "parent_id", None)

@@ -13,6 +13,7 @@ MISSING_PERMISSIONS = 50013
 THREAD_EXISTS = 160004  # "A thread has already been created for this message"
 
 ROLE_MENTION = re.compile(r"^<@&(\d+)>$")
+CHANNEL_MENTION = re.compile(r"^<#(\d+)>$")
 
 
 def find_role(guild: discord.Guild, role: str) -> discord.Role | None:
@@ -26,6 +27,26 @@ def find_role(guild: discord.Guild, role: str) -> discord.Role | None:
         return exact
     # Config is typed by hand ("Helper=@helpers"); Discord role names keep their case.
     return next((r for r in guild.roles if r.name.casefold() == text.casefold()), None)
+
+
+def find_channel(guild: discord.Guild, ref: str) -> Any:
+    """A channel or thread by id, mention (<#id>), or name (settings may say "help")."""
+    text = ref.strip()
+    mentioned = CHANNEL_MENTION.match(text)
+    if mentioned or text.isdigit():
+        return guild.get_channel_or_thread(int(mentioned[1] if mentioned else text))
+    name = text.removeprefix("#").casefold()
+    return next((c for c in guild.channels if c.name.casefold() == name), None)
+
+
+def refers_to(channel: Any, refs: list[str]) -> bool:
+    """Whether settings name this channel, or the parent of this thread, by id or name."""
+    parent_id = getattr(channel, "parent_id", None)
+    target = getattr(channel, "parent", None) if parent_id else channel  # None: not cached
+    key = str(parent_id or channel.id)
+    name = getattr(target, "name", None)
+    wanted = {key, f"<#{key}>"} | ({name, f"#{name}"} if name else set())
+    return not wanted.isdisjoint(refs)
 
 
 def can_post(channel: Any, me: discord.Member | None) -> bool:

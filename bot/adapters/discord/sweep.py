@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.adapters.discord import cursors, sweep_marks, translate
+from bot.adapters.discord import cursors, lookup, sweep_marks, translate
 from bot.core.events import ReplyPosted
 from bot.storage import reconcile
 
@@ -83,8 +83,8 @@ class _GuildSweep:
         """Help text channels first (new questions open threads), then the threads."""
         self.community_id = await self.app.community_id(translate.community(self.guild))
         config = await self.app.community_config(self.community_id)
-        ids = [int(c) for c in config.help_channels if c.isdigit()]
-        helps = [c for c in map(self.guild.get_channel, ids) if c is not None]
+        found = (lookup.find_channel(self.guild, ref) for ref in config.help_channels)
+        helps = [c for c in found if c is not None and not isinstance(c, discord.Thread)]
         for channel in helps:
             if isinstance(channel, discord.TextChannel):
                 await self._guarded(channel.id, self._channel(channel))

@@ -35,8 +35,9 @@ def member(user: discord.Member | discord.User | Any) -> Member:
 def conversation(channel: Any) -> Conversation:
     """A channel, or a thread inside its parent channel."""
     if isinstance(channel, discord.Thread) or getattr(channel, "parent_id", None):
-        return Conversation(str(channel.parent_id), str(channel.id))
-    return Conversation(str(channel.id))
+        parent = getattr(channel, "parent", None)
+        return Conversation(str(channel.parent_id), str(channel.id), getattr(parent, "name", None))
+    return Conversation(str(channel.id), channel_name=getattr(channel, "name", None))
 
 
 def message(msg: discord.Message | Any, at: datetime) -> MessagePosted | ReplyPosted | None:

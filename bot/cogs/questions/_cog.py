@@ -33,7 +33,7 @@ class QuestionsCog(Cog):
     @listen(MessagePosted)
     async def on_message(self, ctx: Context, event: MessagePosted) -> None:
         """A top-level post in a help channel is a question."""
-        if event.conversation.channel_id not in ctx.config.help_channels:
+        if not event.conversation.is_in(ctx.config.help_channels):
             return
         if not event.text.strip():
             return

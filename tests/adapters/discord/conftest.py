@@ -64,7 +64,7 @@ async def running_bot(
             yield app, fake
             assert not harness.errors, harness.errors
         finally:
-            await adapter.client.close()
+            await adapter.close(TIMEOUT)
             await asyncio.wait({harness.task}, timeout=TIMEOUT)
             loop.set_exception_handler(old_handler)
             await app.stop()

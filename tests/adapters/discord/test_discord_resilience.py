@@ -122,3 +122,20 @@ async def test_a_channel_the_bot_cannot_post_in_is_logged_once(
     assert len(failures) == 2
     # Neutral for the cogs, and no discord.py HTTP internals chained into each traceback.
     assert all(isinstance(e, PermissionError) and e.__cause__ is None for e in failures)
+
+
+async def test_a_mark_in_an_archived_thread_still_counts(
+    discord_bot: tuple[App, FakeDiscord],
+) -> None:
+    """discord.py forgets archived threads; a ✅ there is fetched, not dropped: +10."""
+    app, fake = discord_bot
+    thread_id, _, mark = await _answered(fake)
+    await until(app, "SELECT COUNT(*) FROM answers", 1)
+    archived = p.thread_channel(thread_id, "Q1")
+    archived["thread_metadata"]["archived"] = True
+    await fake.dispatch("THREAD_UPDATE", archived)
+    client = adapter_of(app).client
+    await _settled(app, fake, 2)
+    assert client.get_channel(int(thread_id)) is None  # forgotten, as on Discord
+    await fake.dispatch("MESSAGE_REACTION_ADD", mark)
+    await until(app, LEDGER_SUM, 10)

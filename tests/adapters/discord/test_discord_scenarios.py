@@ -198,12 +198,36 @@ async def test_a_sensitive_question_goes_to_staff_at_once(tmp_path: Path) -> Non
         await until(app, "SELECT status FROM questions", "escalated")
 
 
+async def test_channels_named_in_settings_are_found_by_name(tmp_path: Path) -> None:
+    """The shipped defaults name channels ("help", "staff"), not ids: on Discord a question
+    in the channel called help opens, and a sensitive one reaches the channel called staff."""
+    names = {"help_channels": ["help"], "staff_channel": "staff"}
+    async with running_bot(tmp_path, community=names, guild=_with_staff_channel()) as (app, fake):
+        await fake.dispatch("MESSAGE_CREATE", p.message_create("How do I get a refund?"))
+        await thread_opened(fake)
+        await posted_in(fake, p.STAFF_CHANNEL_ID, "refund")
+        await until(app, "SELECT status FROM questions", "escalated")
+
+
+async def test_a_missing_named_channel_is_logged_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No channel called staff: the escalation fails with one clear line, not a crash loop."""
+    names = {"help_channels": ["help"], "staff_channel": "staff"}
+    async with running_bot(tmp_path, community=names) as (app, fake):
+        for text in ("How do I get a refund?", "Refund for my invoice please"):
+            await fake.dispatch("MESSAGE_CREATE", p.message_create(text))
+        await thread_opened(fake, 2)
+        await until(app, "SELECT COUNT(*) FROM questions", 2)
+    missing = [r for r in caplog.records if "no channel 'staff'" in r.getMessage()]
+    assert len([r for r in missing if r.name == "bot.adapters.discord.adapter"]) == 1
+
+
 async def test_everyone_and_roles_in_a_question_never_ping(tmp_path: Path) -> None:
     """Whatever the asker wrote, every message the bot posts allows no @everyone and no role
     pings; only the nudge names a member (bob), and only him."""
-    text = f"@everyone help! <@&{p.HELPER_ROLE_ID}> <@{p.BOB_ID}> how do I export my data?"
-    loose = {"suggest_min_coverage": 0.1}  # mention markup: words no article has (0.19)
-    async with running_bot(tmp_path, community=loose, knowledge_dir=knowledge(tmp_path)) as (
+    text = f"@everyone <@&{p.HELPER_ROLE_ID}> <@{p.BOB_ID}> how do I export my data?"
+    async with running_bot(tmp_path, knowledge_dir=knowledge(tmp_path)) as (
         app,
         fake,
     ):

@@ -70,8 +70,8 @@ def _guild_with_locked_channel() -> dict[str, Any]:
 
 
 async def test_only_this_guilds_channels_where_the_bot_may_post_exist(tmp_path: Path) -> None:
-    """#help and the private #staff (open to the bot) exist; a channel hidden from the bot, a
-    name, an unknown id or another server's channel don't."""
+    """#help and the private #staff (open to the bot) exist, by id, mention or name; a channel
+    hidden from the bot, an unknown name or id, or another server's channel don't."""
     async with running_bot(tmp_path, guild=_guild_with_locked_channel()) as (app, fake):
         client = adapter_of(app).client
         joined = client.wait_for("guild_join", timeout=TIMEOUT)
@@ -90,7 +90,9 @@ async def test_only_this_guilds_channels_where_the_bot_may_post_exist(tmp_path: 
         assert await exists(GUILD, p.STAFF_CHANNEL_ID)
         assert not await exists(GUILD, OTHER_CHANNEL_ID)  # ...but it isn't this community's
         assert not await exists(GUILD, LOCKED_CHANNEL_ID)
-        assert not await exists(GUILD, "general")
+        assert await exists(GUILD, "general")  # by name, as config/default.toml names them
+        assert await exists(GUILD, f"<#{p.HELP_CHANNEL_ID}>")
+        assert not await exists(GUILD, "nowhere")
         assert not await exists(GUILD, "900000000000000999")
 
 
