@@ -18,6 +18,7 @@ from bot.core.events import (
     MessagePosted,
     ReplyPosted,
 )
+from bot.core.ports import DeliveryError
 from bot.storage import processed_events
 from bot.storage.communities import ensure_community, ensure_member
 
@@ -97,6 +98,15 @@ class Dispatcher:
             await handler(ctx, *args, **kwargs)
         except ArgumentError as exc:
             await ctx.tell(exc.key, **exc.params)
+        except DeliveryError as exc:  # the adapter logged the cause; retried on replay
+            log.warning(
+                "cog %s could not deliver on %s (event %s): %s",
+                cog.name,
+                type(ctx.event).__name__,
+                ctx.event.event_id,
+                exc,
+            )
+            return False
         except Exception:
             event = ctx.event
             log.exception(

@@ -12,6 +12,14 @@ from bot.core.identity import Community, Conversation
 from bot.core.replies import Reply
 
 
+class DeliveryError(Exception):
+    """The platform refused a post: a missing permission, closed DMs, no such channel.
+
+    The adapter has already logged what an admin should do; handlers and timers treat it
+    as a failure to retry, without a traceback per event.
+    """
+
+
 class ChatAdapter(Protocol):
     """What a chat platform must offer the cogs."""
 

@@ -18,6 +18,7 @@ from bot.adapters.discord.commands import AppCommands, build
 from bot.adapters.discord.responder import Responder
 from bot.core.events import Event
 from bot.core.identity import Community, Conversation
+from bot.core.ports import DeliveryError
 from bot.core.replies import Reply
 
 if TYPE_CHECKING:
@@ -170,7 +171,7 @@ class DiscordAdapter:
         return last
 
     async def send_dm(self, community: Community, member_id: str, reply: Reply) -> str:
-        """A direct message; PermissionError when their DMs are closed (callers fall back)."""
+        """A direct message; DeliveryError when their DMs are closed (callers fall back)."""
         # By id: no user lookup (GET /users/{id} is tightly rate limited), the DM channel is
         # opened once and cached by discord.py.
         dm = await self.client.create_dm(discord.Object(id=int(member_id)))
@@ -183,7 +184,7 @@ class DiscordAdapter:
                     view=render.view(piece.buttons) or discord.utils.MISSING,
                 )
             except discord.Forbidden as exc:  # 50007: DMs closed; the caller decides, logs
-                raise PermissionError(f"member {member_id} takes no DMs ({exc.code})") from None
+                raise DeliveryError(f"member {member_id} takes no DMs ({exc.code})") from None
             last = str(sent.id)
         return last
 
@@ -248,7 +249,7 @@ class DiscordAdapter:
         return True
 
     def _target(self, community: Community, ref: str) -> Any:
-        """The channel or thread a setting or a stored id names; LookupError if none."""
+        """The channel or thread a setting or a stored id names; DeliveryError if none."""
         if ref.isdigit():
             # A thread just created may not be cached yet: a partial channel can still post.
             channel_id = int(ref)
@@ -265,12 +266,10 @@ class DiscordAdapter:
                     ref,
                     community.name or community.id,
                 )
-            raise LookupError(f"no channel {ref!r} in {community.name or community.id}")
+            raise DeliveryError(f"no channel {ref!r} in {community.name or community.id}")
         return found
 
-    def _forbidden_once(
-        self, place: Any, permission: str, exc: discord.Forbidden
-    ) -> PermissionError:
+    def _forbidden_once(self, place: Any, permission: str, exc: discord.Forbidden) -> DeliveryError:
         """Log a refusal once per channel or role, naming what to grant; the error to raise.
 
         Once: every question in a channel the bot can't post in would repeat the same line.
@@ -284,4 +283,4 @@ class DiscordAdapter:
                 exc.code,
                 needs,
             )
-        return PermissionError(f"missing {needs} in {lookup.label(place)}")
+        return DeliveryError(f"missing {needs} in {lookup.label(place)}")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from bot.cogs._question_events import thread_of
 from bot.context import Context
 from bot.core.cog import Cog, listen
 from bot.core.events import AnswerMarkedHelpful, QuestionSolved, ReplyPosted
+from bot.core.ports import DeliveryError
 from bot.core.replies import Reply
 from bot.storage import awards, communities, questions
 from bot.storage import timers as timer_rows
 from bot.storage.timers import Timer
+
+log = logging.getLogger(__name__)
 
 REMIND, CLOSE = "accept_reminder", "close_inactive"
 
@@ -92,7 +96,12 @@ class FollowupCog(Cog):
         text = self.app.messages.get(
             config.language, "followup.remind", member=question.asker_external_id, ref=question.ref
         )
-        await self.app.chat(community).send_dm(community, question.asker_external_id, Reply(text))
+        try:
+            await self.app.chat(community).send_dm(
+                community, question.asker_external_id, Reply(text)
+            )
+        except DeliveryError as exc:  # closed DMs stay closed: retrying would only repeat it
+            log.info("accept reminder for %s not delivered: %s", question.ref, exc)
 
     async def close(self, timer: Timer) -> None:
         """Answered and quiet for days: closed as answered (not counted as solved)."""

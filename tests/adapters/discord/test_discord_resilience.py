@@ -118,10 +118,10 @@ async def test_a_channel_the_bot_cannot_post_in_is_logged_once(
     assert len(lines) == 1, lines
     assert "#staff" in lines[0]
     assert "grant it Send Messages" in lines[0]
-    failures = [r.exc_info[1] for r in records if r.name == "bot.dispatcher" and r.exc_info]
+    # Neutral for the cogs, one line each and no traceback with discord.py's HTTP internals.
+    failures = [r for r in records if r.name == "bot.dispatcher"]
     assert len(failures) == 2
-    # Neutral for the cogs, and no discord.py HTTP internals chained into each traceback.
-    assert all(isinstance(e, PermissionError) and e.__cause__ is None for e in failures)
+    assert all("could not deliver" in r.getMessage() and not r.exc_info for r in failures)
 
 
 async def test_a_mark_in_an_archived_thread_still_counts(

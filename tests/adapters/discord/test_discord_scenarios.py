@@ -244,3 +244,29 @@ async def test_everyone_and_roles_in_a_question_never_ping(tmp_path: Path) -> No
             assert call.body["allowed_mentions"] == {"parse": [], "users": named}, call.body
         thread = fake.calls_to("POST", r"/channels/\d+/messages/\d+/threads")[0]
         assert "allowed_mentions" not in thread.body  # a thread name never pings
+
+
+async def test_a_reminder_to_closed_dms_is_not_retried(
+    discord_bot: tuple[App, FakeDiscord],
+) -> None:
+    """The day-later "accept the answer that helped" DM meets closed DMs: tried once, the
+    timer is done (retrying at 1, 5, 30 minutes could never succeed)."""
+    app, fake = discord_bot
+    dm_channel = p.dm_channel(p.ALICE_ID) | {"id": DM_CHANNEL_ID}
+    fake.route("POST", r"/users/@me/channels", lambda c, m: (200, dm_channel))
+    closed = p.error(50007, "Cannot send messages to this user")
+    fake.route("POST", rf"/channels/{DM_CHANNEL_ID}/messages", lambda c, m: (403, closed))
+    await fake.dispatch("MESSAGE_CREATE", p.message_create("How do I export my data?"))
+    thread_id = await thread_opened(fake)
+    answer = p.message_create("Settings › Export.", author=p.user(p.BOB_ID, "bob"))
+    answer["channel_id"] = thread_id
+    await fake.dispatch("MESSAGE_CREATE", answer)
+    carol = "900000000000000302"
+    mark = p.reaction(answer["id"], "✅", user_id=carol, channel_id=thread_id)
+    await fake.dispatch("MESSAGE_REACTION_ADD", mark | {"message_author_id": p.BOB_ID})
+    await until(app, "SELECT COALESCE(SUM(delta), 0) FROM reputation_ledger", 10)
+    await app.clock.advance(timedelta(hours=25))
+    await until(app, "SELECT status FROM timers WHERE kind = 'accept_reminder'", "done")
+    await app.clock.advance(timedelta(hours=2))  # past every retry delay
+    tries = fake.calls_to("POST", rf"/channels/{DM_CHANNEL_ID}/messages")
+    assert [c.status for c in tries] == [403]
