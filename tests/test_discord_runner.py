@@ -34,10 +34,6 @@ async def fake() -> AsyncIterator[FakeDiscord]:
     """A fake Discord that discord.py is NOT pointed at: the runner's settings must do it."""
     server = FakeDiscord()
     await server.start()
-    # "auto" sharding reads the session start limit; the shared fake leaves it out.
-    limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
-    answer = {"url": server.ws_url, "shards": 1, "session_start_limit": limit}
-    server.route("GET", r"/gateway/bot", lambda call, m: (200, answer))
     try:
         yield server
     finally:
@@ -80,9 +76,6 @@ async def test_run_connects_answers_a_question_and_stops_on_a_signal(
 ) -> None:
     """The settings' URLs lead discord.py to the fake; a post in #help gets its thread;
     SIGINT closes the client and stops the app; discord.py's addresses come back."""
-    if shards != "0":  # a sharded session's READY names its shard; the shared fake's doesn't
-        ready = p.ready
-        monkeypatch.setattr(p, "ready", lambda *a: ready(*a) | {"shard": [0, 1]})
     settings = load_settings(environ=discord_env(fake, tmp_path, ENTRAIDE_DISCORD_SHARDS=shards))
     before = endpoints.current()
     task = asyncio.create_task(discord_runner.run(settings, db_path=tmp_path / "d.db", **FAST))

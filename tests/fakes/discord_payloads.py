@@ -293,6 +293,12 @@ def ready(session_id: str, resume_gateway_url: str, guild_ids: list[str]) -> Pay
     }
 
 
+def gateway_bot(url: str, shards: int = 1) -> Payload:
+    """The answer to GET /gateway/bot (what an auto-sharded client asks first)."""
+    limit = {"total": 1000, "remaining": 999, "reset_after": 86_400_000, "max_concurrency": 1}
+    return {"url": url, "shards": shards, "session_start_limit": limit}
+
+
 def dm_channel(recipient_id: str = ALICE_ID) -> Payload:
     """A DM channel (type 1), the answer to POST /users/@me/channels."""
     return {"id": snowflake(), "type": 1, "recipients": [user(recipient_id)]}

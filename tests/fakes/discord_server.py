@@ -168,18 +168,21 @@ class FakeDiscord:
                 self.heartbeats += 1
                 await ws.send_json({"op": 11})
             elif op == 2:
-                await self._identify(ws)
+                await self._identify(ws, data or {})
             elif op == 6:
                 await self._resume(ws, data)
         self._ws = None if self._ws is ws else self._ws
         return ws
 
-    async def _identify(self, ws: web.WebSocketResponse) -> None:
-        """Open a fresh session: READY then GUILD_CREATE."""
+    async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
+        """Open a fresh session: READY (naming the shard when one was asked) then GUILD_CREATE."""
         self.identifies += 1
         self.session_id = f"fake-session-{self.identifies}"
         self._seq, self._history = 0, []
-        await self._send(ws, "READY", p.ready(self.session_id, self.ws_url, [self.guild["id"]]))
+        ready = p.ready(self.session_id, self.ws_url, [self.guild["id"]])
+        if data.get("shard"):
+            ready["shard"] = data["shard"]
+        await self._send(ws, "READY", ready)
         await self._send(ws, "GUILD_CREATE", self.guild)
         self._ws = ws  # only now may tests' dispatches go out, after READY and GUILD_CREATE
         await self._notify()
@@ -273,8 +276,9 @@ class FakeDiscord:
         hook = rf"/webhooks/{snow}/([^/]+)"
         msg = rf"/channels/{snow}/messages/{snow}"
         table: list[tuple[str, str, Handler]] = [
-            ("GET", r"/gateway", ok({"url": self.ws_url})),
-            ("GET", r"/gateway/bot", ok({"url": self.ws_url, "shards": 1})),
+            # Lazily: the port is known only once the server listens.
+            ("GET", r"/gateway", lambda c, m: (200, {"url": self.ws_url})),
+            ("GET", r"/gateway/bot", lambda c, m: (200, p.gateway_bot(self.ws_url))),
             ("GET", r"/users/@me", ok(bot)),
             ("GET", r"/oauth2/applications/@me", ok(p.application())),
             ("POST", r"/users/@me/channels", lambda c, _: (200, p.dm_channel(**c.body))),

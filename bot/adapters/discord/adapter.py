@@ -61,7 +61,9 @@ class DiscordAdapter:
         self.client.event(self.on_raw_reaction_add)
         self.client.event(self.on_raw_reaction_remove)
         self.client.event(self.on_interaction)
-        self.client.event(self.on_ready)
+        # A new session sweeps what was missed: one shard's re-IDENTIFY fires only
+        # shard_ready, so sharded clients sweep per shard (and not again on ready).
+        self.client.event(self.on_shard_ready if shards != 0 else self.on_ready)
         self.client.setup_hook = self.setup_hook  # type: ignore[method-assign]
         self.responder = Responder(
             AppCommands(), app.messages, self._dispatch, app.language_of, app.clock.now
@@ -77,6 +79,10 @@ class DiscordAdapter:
     async def on_ready(self) -> None:
         """After each new gateway session (not a RESUME): catch up on what was missed."""
         await sweep.run(self)
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        """After a shard's new session: catch up on its guilds."""
+        await sweep.run(self, shard_id)
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         """Raw, so reactions on messages from before a restart count too."""

@@ -89,7 +89,7 @@ def reaction(
     emoji = str(payload.emoji)
     return ReactionChanged(
         event_id=f"discord:reaction:{payload.message_id}:{payload.user_id}:{emoji}:{int(added)}"
-        f":{at.timestamp():.0f}",
+        f":{at.timestamp():.6f}",
         community=community(guild),
         author=member(user),
         at=at,

@@ -33,6 +33,7 @@ async def running_bot(
     community: dict[str, Any] | None = None,
     knowledge_dir: Path | None = None,
     guild: dict[str, Any] | None = None,
+    shards: int | None = 0,
 ) -> AsyncIterator[tuple[App, FakeDiscord]]:
     """Entraide with the Discord adapter on a fresh fake; `community` overrides settings.
 
@@ -50,7 +51,9 @@ async def running_bot(
     settings = settings.model_copy(update={"community": merged, "retrieval": retrieval})
     async with fake_discord(guild) as fake:
         app = App(settings, clock=Clock(START, frozen=True), db_path=tmp_path / "d.db")
-        adapter = DiscordAdapter(app, chunk_guilds_at_startup=False, guild_ready_timeout=0.1)
+        adapter = DiscordAdapter(
+            app, shards=shards, chunk_guilds_at_startup=False, guild_ready_timeout=0.1
+        )
         app.add_adapter(adapter)
         _signal_handled_events(app)
         await app.start()

@@ -216,3 +216,18 @@ async def test_cursors_only_move_forward(tmp_path: Path) -> None:
             assert await reconcile.get(conn, cid, "43") is None
     finally:
         await db.close()
+
+
+async def test_a_sharded_bot_sweeps_when_one_shard_identifies_anew(
+    tmp_path: Path, sweeps: Sweeps
+) -> None:
+    """All shards in one process: a shard's new session fires shard_ready, not ready; its
+    guilds are swept all the same, once."""
+    async with running_bot(tmp_path, shards=1) as (app, fake):
+        await _ready(app, sweeps)
+        answer = await _missed_while_away(app, fake)
+        await _new_session(fake, sweeps, 2)
+        answers = await app.db.fetchall("SELECT message_id FROM answers")
+        assert [r["message_id"] for r in answers] == [answer["id"]]
+        assert await _rows(app, LEDGER) == (1, 10)
+        assert len(sweeps.summaries) == 2  # the first session swept once, not per event
