@@ -221,8 +221,11 @@ async def test_cursors_only_move_forward(tmp_path: Path) -> None:
 async def test_a_sharded_bot_sweeps_when_one_shard_identifies_anew(
     tmp_path: Path, sweeps: Sweeps
 ) -> None:
-    """All shards in one process: a shard's new session fires shard_ready, not ready; its
-    guilds are swept all the same, once."""
+    """All shards in one process: a shard's new session sweeps its guilds, once.
+
+    With several shards, one shard's re-IDENTIFY fires shard_ready but not ready
+    (discord/state.py, AutoShardedConnectionState.parse_ready); the fake serves one shard,
+    so this checks the sharded path end to end, not that difference."""
     async with running_bot(tmp_path, shards=1) as (app, fake):
         await _ready(app, sweeps)
         answer = await _missed_while_away(app, fake)
