@@ -56,7 +56,7 @@ class DiscordAdapter:
         self._unknown: set[tuple[str, str]] = set()  # channel names logged as missing
         # discord.py runs each handler in its own task: without this, a reaction can be
         # handled before the answer it marks. The lock's FIFO waiters keep gateway order.
-        self._in_order = asyncio.Lock()
+        self.in_order = asyncio.Lock()
         self.client.event(self.on_message)
         self.client.event(self.on_raw_reaction_add)
         self.client.event(self.on_raw_reaction_remove)
@@ -149,7 +149,7 @@ class DiscordAdapter:
         await self.client.close()
 
     async def _dispatch(self, event: Event) -> None:
-        async with self._in_order:
+        async with self.in_order:
             await self.app.dispatch(event)
 
     async def send(self, community: Community, where: Conversation, reply: Reply) -> str:
@@ -163,11 +163,7 @@ class DiscordAdapter:
         last = ""
         for piece in render.messages(reply):
             try:
-                sent = await channel.send(
-                    piece.content,
-                    allowed_mentions=piece.allowed_mentions,
-                    view=render.view(piece.buttons) or discord.utils.MISSING,
-                )
+                sent = await channel.send(**render.send_kwargs(piece))
             except discord.Forbidden as exc:
                 # A neutral error (cogs never see discord types), without discord.py's
                 # HTTP internals chained: the cause is logged once, in words an admin can act on.
@@ -184,11 +180,7 @@ class DiscordAdapter:
         last = ""
         for piece in render.messages(reply):
             try:
-                sent = await dm.send(
-                    piece.content,
-                    allowed_mentions=piece.allowed_mentions,
-                    view=render.view(piece.buttons) or discord.utils.MISSING,
-                )
+                sent = await dm.send(**render.send_kwargs(piece))
             except discord.Forbidden as exc:  # 50007: DMs closed; the caller decides, logs
                 raise DeliveryError(f"member {member_id} takes no DMs ({exc.code})") from None
             last = str(sent.id)

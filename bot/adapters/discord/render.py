@@ -4,6 +4,7 @@ only the members a cog named, and buttons as persistent components."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 
@@ -61,6 +62,15 @@ def messages(reply: Reply) -> list[Outgoing]:
         Outgoing(piece, mentions, reply.buttons if n == len(pieces) - 1 else ())
         for n, piece in enumerate(pieces)
     ]
+
+
+def send_kwargs(piece: Outgoing) -> dict[str, Any]:
+    """What channel.send, a DM or an interaction follow-up take for one piece."""
+    return {
+        "content": piece.content,
+        "allowed_mentions": piece.allowed_mentions,
+        "view": view(piece.buttons) or discord.utils.MISSING,
+    }
 
 
 def view(buttons: tuple[Button, ...]) -> discord.ui.View | None:

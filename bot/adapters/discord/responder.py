@@ -53,11 +53,7 @@ async def follow_up(pending: Pending, reply: Reply) -> str:
     last = ""
     for piece in render.messages(reply):
         sent = await pending.interaction.followup.send(
-            piece.content,
-            ephemeral=True,
-            allowed_mentions=piece.allowed_mentions,
-            view=render.view(piece.buttons) or discord.utils.MISSING,
-            wait=True,
+            **render.send_kwargs(piece), ephemeral=True, wait=True
         )
         pending.answered, last = True, str(sent.id)
     return last

@@ -49,7 +49,7 @@ class Marks:
         if reaction is not None:
             reacting = {str(u.id): u async for u in reaction.users() if not u.bot}
         # Read and send under the adapter's ordering lock: no live reaction slips in between.
-        async with self.adapter._in_order:
+        async with self.adapter.in_order:
             async with self.app.db.read() as conn:
                 givers = await reconcile.mark_givers(conn, self.community_id, str(message.id))
             stored = {g.external_id for g in givers}
