@@ -138,6 +138,15 @@ def split_words(text: str) -> list[str]:
         return text.split()
 
 
+def rest_after(text: str, words: list[str]) -> str:
+    """The text after its leading `words` (as split_words found them), quotes kept."""
+    rest = text
+    for word in words:
+        at = rest.lower().find(word.lower())
+        rest = rest[at + len(word) :] if at >= 0 else rest
+    return rest.strip()
+
+
 def parse_options(spec: CommandSpec, rest: str, resolver: Resolver) -> dict[str, Any]:
     """Turn the text after a command's name into typed options, or raise ArgumentError."""
     words = split_words(rest)

@@ -45,6 +45,7 @@ class WebApi(Workspace):
             "reactions.get": self.reactions_get,
             "conversations.open": self.open_dm,
             "conversations.info": self.conversation_info,
+            "conversations.list": self.conversation_list,
             "conversations.history": self.conversation_history,
             "conversations.replies": self.conversation_replies,
             "users.info": self.user_info,
@@ -171,6 +172,11 @@ class WebApi(Workspace):
         if info is None:
             raise SlackError("channel_not_found")
         return {"channel": info}
+
+    def conversation_list(self, args: dict[str, Any]) -> Answer:
+        """conversations.list: public and private channels, paged by cursor."""
+        shown, more = page(list(self.channels.values()), args)
+        return {"channels": shown} | more
 
     def conversation_history(self, args: dict[str, Any]) -> Answer:
         """conversations.history: top-level messages, newest first (oldest/latest/limit)."""

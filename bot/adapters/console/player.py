@@ -10,7 +10,7 @@ from bot.adapters.console.resolver import ConsoleResolver
 from bot.adapters.console.state import BOT_NAME, ConsoleMessage
 from bot.adapters.console.translate import Action, is_blank_or_comment, parse_line
 from bot.core.clock import parse_duration
-from bot.core.commands import ArgumentError, parse_options, split_words
+from bot.core.commands import ArgumentError, parse_options, rest_after, split_words
 from bot.core.events import (
     ButtonPressed,
     CommandInvoked,
@@ -292,9 +292,7 @@ class ScriptPlayer:
             hint = self.t("console.subcommands_hint", names=names) if names else ""
             raise ScriptError("console.unknown_command", name=" ".join(words), hint=hint)
         self.output.write(self.t("console.ran", name=member.id, command=action.text[1:].strip()))
-        rest = action.text[1:].strip()
-        for word in words[:used]:
-            rest = rest[rest.lower().index(word.lower()) + len(word) :]
+        rest = rest_after(action.text[1:], words[:used])
         try:
             options = parse_options(spec, rest, ConsoleResolver(self.state, member.id))
         except ArgumentError as exc:

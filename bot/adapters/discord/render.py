@@ -8,7 +8,7 @@ from typing import Any
 
 import discord
 
-from bot.core.replies import Button, Reply
+from bot.core.replies import Button, Reply, split_text
 
 LIMIT = 2000  # characters in one Discord message
 STYLES = {
@@ -29,23 +29,8 @@ class Outgoing:
 
 
 def split(text: str, limit: int = LIMIT) -> list[str]:
-    """Pieces of at most `limit` characters, cut at line ends where possible."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.splitlines(keepends=True):
-        while len(line) > limit:  # one line longer than a message: cut it hard
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:limit])
-            line = line[limit:]
-        if len(current) + len(line) > limit:
-            pieces.append(current)
-            current = ""
-        current += line
-    if current or not pieces:
-        pieces.append(current)
-    return [p.rstrip("\n") or "\u200b" for p in pieces]
+    """Pieces of at most `limit` characters (an empty piece is a zero-width space)."""
+    return [piece or "\u200b" for piece in split_text(text, limit)]
 
 
 def allowed(reply: Reply) -> discord.AllowedMentions:

@@ -1,0 +1,193 @@
+"""The Slack transport: a slack-bolt AsyncApp whose events go to the app as neutral events,
+and the Chat port the cogs reply through (chat.postMessage, chat.postEphemeral, DMs,
+user groups). HTTP mode serves `/slack/events` with signature checks; Socket Mode needs
+no public URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncRateLimitErrorRetryHandler,
+    async_default_handlers,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import listeners, render
+from bot.adapters.slack.directory import Directory
+from bot.adapters.slack.pending import follow_up, pending_for
+from bot.adapters.slack.throttle import Throttle
+from bot.core.events import Event
+from bot.core.identity import Community, Conversation
+from bot.core.ports import DeliveryError
+from bot.core.replies import Reply
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+API_URL = "https://slack.com/api/"
+
+
+class SlackAdapter:
+    """Implements the Chat port on Slack; owns the bolt app and its Web API client."""
+
+    platform = "slack"
+
+    def __init__(
+        self,
+        app: App,
+        *,
+        token: str,
+        signing_secret: str,
+        api_url: str | None = None,
+        admins: tuple[str, ...] = (),
+        staff: tuple[str, ...] = (),
+        process_before_response: bool = False,
+    ) -> None:
+        self.app = app
+        # slack_sdk retries only connection errors by default; a 429 must wait Retry-After.
+        retries = [*async_default_handlers(), AsyncRateLimitErrorRetryHandler(max_retry_count=3)]
+        self.client = AsyncWebClient(
+            token=token, base_url=api_url or API_URL, retry_handlers=retries
+        )
+        self.bolt = AsyncApp(
+            client=self.client,
+            signing_secret=signing_secret,
+            process_before_response=process_before_response,
+        )
+        self.directory = Directory(self.client, admins, staff)
+        self.throttle = Throttle()
+        # Events are handled one at a time, in the order they arrived (as on Discord).
+        self.in_order = asyncio.Lock()
+        self._refused: set[tuple[str, str]] = set()  # (where, error) already logged
+        self._socket: AsyncSocketModeHandler | None = None
+        listeners.register(self)
+
+    def web_app(self, path: str = "/slack/events") -> web.Application:
+        """The HTTP endpoint Slack posts events, commands and actions to (signed)."""
+        return self.bolt.web_app(path=path)
+
+    async def connect_socket_mode(self, app_token: str) -> None:
+        """Receive everything over Socket Mode (no public URL needed)."""
+        self._socket = AsyncSocketModeHandler(self.bolt, app_token=app_token)
+        await self._socket.connect_async()  # type: ignore[no-untyped-call]
+
+    async def close(self) -> None:
+        """Disconnect Socket Mode, if connected."""
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+
+    async def dispatch(self, event: Event) -> bool:
+        """Hand one event to the app, in arrival order."""
+        async with self.in_order:
+            return await self.app.dispatch(event)
+
+    async def send(self, community: Community, where: Conversation, reply: Reply) -> str:
+        """Post in a channel or thread; a private reply is ephemeral (in the channel)."""
+        pending = pending_for(reply)
+        names = await self.directory.names(render.mentioned(reply))
+        if pending is not None:  # answer the command or click being handled
+            await follow_up(pending, render.messages(reply, names))
+            return ""
+        channel = await self._channel_id(where.channel_id)
+        last = ""
+        for piece in render.messages(reply, names):
+            args: dict[str, Any] = {"text": piece.text, "blocks": piece.blocks}
+            if where.thread_id:
+                args["thread_ts"] = where.thread_id
+            if reply.ephemeral_to is not None:
+                await self._call("chat_postEphemeral", channel, user=reply.ephemeral_to, **args)
+                continue
+            await self.throttle.wait(channel)
+            sent = await self._call("chat_postMessage", channel, unfurl_links=False, **args)
+            last = str(sent["ts"])
+        return last
+
+    async def send_dm(self, community: Community, member_id: str, reply: Reply) -> str:
+        """A direct message; DeliveryError when it can't be opened (callers fall back)."""
+        try:
+            opened = await self.client.conversations_open(users=member_id)
+        except SlackApiError as exc:
+            raise DeliveryError(f"no DM with {member_id}: {exc.response.get('error')}") from None
+        dm = str(opened["channel"]["id"])
+        return await self.send(community, Conversation(dm), reply)
+
+    async def open_thread(
+        self, community: Community, channel_id: str, root_message_id: str, title: str, ref: str
+    ) -> str:
+        """A Slack thread is the replies under a message: its ts is the thread's id."""
+        return root_message_id
+
+    async def channel_exists(self, community: Community, channel_id: str) -> bool:
+        """Known to the bot, and postable: public, or private with the bot invited."""
+        found = await self.directory.channel(channel_id)
+        return found is not None and (found.is_member or not found.is_private)
+
+    async def set_role(
+        self, community: Community, member_id: str, role: str, granted: bool
+    ) -> bool:
+        """Add to or remove from a user group (by id, @handle or name)."""
+        wanted = role.strip().removeprefix("@").lower()
+        try:
+            groups = (await self.client.usergroups_list(include_users=True))["usergroups"]
+            group = next(
+                (
+                    g
+                    for g in groups
+                    if wanted in (g["id"].lower(), g.get("handle"), g.get("name", "").lower())
+                ),
+                None,
+            )
+            if group is None:
+                log.warning("user group %r not found in %s", role, community.name or community.id)
+                return False
+            users = [u for u in group.get("users", []) if u != member_id]
+            users += [member_id] if granted else []
+            if users:  # Slack refuses an empty group: the last member stays
+                await self.client.usergroups_users_update(usergroup=group["id"], users=users)
+        except SlackApiError as exc:  # missing usergroups:write, or a paid-plan feature
+            self._refused_once(f"usergroup {role}", str(exc.response.get("error")))
+            return False
+        return True
+
+    async def _channel_id(self, ref: str) -> str:
+        """A channel id from an id or a name in settings; DeliveryError if there is none."""
+        if ref[:1] in ("C", "G", "D") and ref[1:].isalnum() and ref.isupper():
+            return ref
+        found = await self.directory.channel(ref)
+        if found is None:
+            self._refused_once(ref, "channel_not_found")
+            raise DeliveryError(f"no channel {ref!r}")
+        return found.id
+
+    async def _call(self, method: str, channel: str, **args: Any) -> Any:
+        """A Web API call that posts; a refusal is logged once per channel and raised."""
+        try:
+            return await getattr(self.client, method)(channel=channel, **args)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error"))
+            self._refused_once(channel, error)
+            raise DeliveryError(f"{method} in {channel}: {error}") from None
+
+    def _refused_once(self, where: str, error: str) -> None:
+        if (where, error) in self._refused:
+            return
+        self._refused.add((where, error))
+        advice = {
+            "not_in_channel": "invite the bot there (/invite @Entraide)",
+            "channel_not_found": "create it, invite the bot, or choose one with /entraide channels",
+            "missing_scope": "reinstall the app from config/slack-manifest.yml",
+            "is_archived": "unarchive it or choose another channel",
+        }.get(error, "see Slack's error reference")
+        log.error("Slack refused the bot in %s (%s): %s", where, error, advice)

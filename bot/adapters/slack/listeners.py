@@ -1,0 +1,186 @@
+"""Bolt listeners: Slack events, `/entraide`, buttons and message shortcuts → core events.
+
+Commands and clicks are acknowledged first (Slack allows 3 seconds). A retried delivery
+(`X-Slack-Retry-Num`) goes through the same path: the dispatcher's record of handled event
+ids makes a repeat change nothing, and a first delivery that failed is handled again.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from bot.adapters.slack import commands, translate
+from bot.adapters.slack.pending import Respond, follow_up, handling
+from bot.adapters.slack.render import messages
+from bot.core.commands import ArgumentError
+from bot.core.events import ButtonPressed, CommandInvoked
+from bot.core.identity import Conversation
+from bot.core.replies import Reply, parse_custom_id
+from bot.storage import purge
+
+if TYPE_CHECKING:
+    from bot.adapters.slack.adapter import SlackAdapter
+
+log = logging.getLogger(__name__)
+
+OURS = re.compile(r"^entraide:")
+Body = dict[str, Any]
+
+
+def register(adapter: SlackAdapter) -> None:
+    """Attach every listener to the adapter's bolt app."""
+    bolt = adapter.bolt
+
+    @bolt.event("message")
+    async def on_message(body: Body, event: Body, request: Any) -> None:
+        user = translate.sender(event)
+        if user is None:
+            return  # bots (ours included), and system messages without a member
+        team = _team(body)
+        channel = await adapter.directory.channel(str(event.get("channel", "")))
+        found = translate.message(
+            event,
+            team,
+            await adapter.directory.member(user),
+            adapter.app.clock.now(),
+            channel.name if channel else None,
+        )
+        if found is not None:
+            retry = request.headers.get("x-slack-retry-num")
+            log.debug("message %s (retry %s)", found.event_id, retry)
+            await adapter.dispatch(found)
+
+    async def on_reaction(body: Body, event: Body) -> None:
+        author = await adapter.directory.member(str(event.get("user", "")))
+        found = translate.reaction(
+            event, str(body.get("event_id")), _team(body), author, adapter.app.clock.now()
+        )
+        if found is not None:
+            await adapter.dispatch(found)
+
+    bolt.event("reaction_added")(on_reaction)
+    bolt.event("reaction_removed")(on_reaction)
+
+    async def on_goodbye(body: Body, event: Body) -> None:
+        """Uninstalled, or the bot's token revoked: what we kept about the workspace goes."""
+        if event.get("type") == "tokens_revoked" and not (event.get("tokens") or {}).get("bot"):
+            return  # only users' tokens: the bot stays installed
+        team_id = str(body.get("team_id", ""))
+        removed = await purge.purge_by_key(adapter.app.db, "slack", team_id)
+        log.warning("workspace %s removed the app: its data was purged (%s)", team_id, removed)
+
+    bolt.event("app_uninstalled")(on_goodbye)
+    bolt.event("tokens_revoked")(on_goodbye)
+
+    @bolt.event("app_home_opened")
+    async def on_home(body: Body, event: Body) -> None:
+        if event.get("tab") != "home":
+            return
+        language = await adapter.app.language_of(_team(body))
+        text = adapter.app.messages.get(language, "slack.home")
+        view = {
+            "type": "home",
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+        }
+        await adapter.client.views_publish(user_id=str(event.get("user")), view=view)
+
+    @bolt.command(commands.SLASH)
+    async def on_command(ack: Any, body: Body, respond: Respond) -> None:
+        await ack()
+        where = Conversation(str(body.get("channel_id", "")), None, body.get("channel_name"))
+        user, team = str(body.get("user_id", "")), _team(body)
+        with handling(user, respond) as pending:
+            try:
+                spec, options = commands.invocation(
+                    str(body.get("text") or ""), adapter.app.dispatcher.commands
+                )
+            except ArgumentError as exc:
+                language = await adapter.app.language_of(team)
+                text = adapter.app.messages.get(language, exc.key, **exc.params)
+                await follow_up(pending, messages(Reply(text, ephemeral_to=user), {}))
+                return
+            await adapter.dispatch(
+                CommandInvoked(
+                    event_id=f"slack:command:{body.get('trigger_id')}",
+                    community=team,
+                    author=await adapter.directory.member(user),
+                    at=adapter.app.clock.now(),
+                    conversation=where,
+                    name=spec.name,
+                    options=options,
+                )
+            )
+
+    @bolt.action(OURS)
+    async def on_button(ack: Any, body: Body, action: Body, respond: Respond) -> None:
+        await ack()
+        parsed = parse_custom_id(str(action.get("value") or action.get("action_id") or ""))
+        message = body.get("message") or {}
+        if parsed is None or not message.get("ts"):
+            return
+        user = str((body.get("user") or {}).get("id", ""))
+        channel = str((body.get("channel") or {}).get("id", ""))
+        thread = message.get("thread_ts")
+        with handling(user, respond):
+            await adapter.dispatch(
+                ButtonPressed(
+                    event_id=f"slack:action:{body.get('trigger_id') or action.get('action_ts')}",
+                    community=_team(body),
+                    author=await adapter.directory.member(user),
+                    at=adapter.app.clock.now(),
+                    conversation=Conversation(channel, thread if thread != message["ts"] else None),
+                    message_id=str(message["ts"]),
+                    action=parsed[0],
+                    value=parsed[1],
+                )
+            )
+
+    async def on_shortcut(ack: Any, body: Body, respond: Respond) -> None:
+        await ack()
+        message = body.get("message") or {}
+        user = str((body.get("user") or {}).get("id", ""))
+        channel = str((body.get("channel") or {}).get("id", ""))
+        thread = message.get("thread_ts")
+        with handling(user, respond) as pending:
+            try:
+                spec, options = commands.shortcut(
+                    str(body.get("callback_id")),
+                    str(message.get("ts", "")),
+                    adapter.app.dispatcher.commands,
+                )
+            except ArgumentError as exc:
+                language = await adapter.app.language_of(_team(body))
+                text = adapter.app.messages.get(language, exc.key, **exc.params)
+                await follow_up(pending, messages(Reply(text, ephemeral_to=user), {}))
+                return
+            await adapter.dispatch(
+                CommandInvoked(
+                    event_id=f"slack:shortcut:{body.get('trigger_id')}",
+                    community=_team(body),
+                    author=await adapter.directory.member(user),
+                    at=adapter.app.clock.now(),
+                    conversation=Conversation(
+                        channel, thread if thread != message.get("ts") else None
+                    ),
+                    name=spec.name,
+                    options=options,
+                )
+            )
+
+    for callback_id in commands.SHORTCUTS:
+        bolt.shortcut(callback_id)(on_shortcut)
+
+    @bolt.error
+    async def on_error(error: Exception, body: Body) -> None:
+        log.error("Slack listener failed on %s: %r", body.get("type"), error, exc_info=error)
+
+
+def _team(body: Body) -> Any:
+    """The workspace an event, command or action comes from."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
+    domain = (
+        (body.get("team") or {}).get("domain", "") if isinstance(body.get("team"), dict) else ""
+    )
+    return translate.community(str(team), str(domain))

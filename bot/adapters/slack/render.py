@@ -1,0 +1,96 @@
+"""Reply → Slack messages (pure): mrkdwn text in section blocks of 3,000 characters, buttons
+in actions blocks, and every `& < >` escaped so echoed member text can't form a mention
+(<!everyone>, <@U…>) or a link. Only the members a reply names are mentioned for real;
+anyone else the text names is shown as plain @name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.replies import Button, Reply, split_text
+
+LIMIT = 3000  # characters in one section block's text
+MAX_BUTTONS = 25  # elements in one actions block
+STYLES = {"primary": "primary", "success": "primary", "danger": "danger"}
+# Neutral mentions (<@id>), Markdown links to the web, and **bold**: the only markup cogs use.
+TOKEN_RE = re.compile(
+    r"<@(?P<member>[^<>\s]+)>|\[(?P<label>[^\]\n]+)\]\((?P<url>https?://[^)\s]+)\)"
+    r"|\*\*(?P<bold>[^*\n]+)\*\*"
+)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One Slack message: fallback text (notifications) and its blocks."""
+
+    text: str
+    blocks: list[dict[str, Any]]
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters, so text can't become markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mrkdwn(text: str, mentions: tuple[str, ...], names: Mapping[str, str]) -> str:
+    """A reply's text as Slack mrkdwn, escaped except for the markup the bot means."""
+    out: list[str] = []
+    last = 0
+    for found in TOKEN_RE.finditer(text):
+        out.append(escape(text[last : found.start()]))
+        last = found.end()
+        member, url = found.group("member"), found.group("url")
+        if member is not None:
+            out.append(
+                f"<@{member}>" if member in mentions else "@" + escape(names.get(member, member))
+            )
+        elif url is not None:
+            out.append(f"<{escape(url)}|{escape(found.group('label'))}>")
+        else:
+            out.append(f"*{escape(found.group('bold'))}*")
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+def mentioned(reply: Reply) -> set[str]:
+    """Member ids the text names (their display names are needed to show them)."""
+    return {m.group("member") for m in TOKEN_RE.finditer(reply.text) if m.group("member")}
+
+
+def messages(reply: Reply, names: Mapping[str, str]) -> list[Outgoing]:
+    """The Slack messages of a reply; buttons go under the last one."""
+    pieces = split_text(mrkdwn(reply.text, reply.mentions, names), LIMIT)
+    result = []
+    for n, piece in enumerate(pieces):
+        blocks: list[dict[str, Any]] = []
+        if piece.strip():
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": piece}})
+        if n == len(pieces) - 1:
+            blocks += actions(reply.buttons)
+        result.append(Outgoing(piece or " ", blocks))
+    return result
+
+
+def actions(buttons: tuple[Button, ...]) -> list[dict[str, Any]]:
+    """Actions blocks; a button's action_id and value both carry its stable custom id."""
+    elements = [_button(b) for b in buttons]
+    return [
+        {"type": "actions", "elements": elements[i : i + MAX_BUTTONS]}
+        for i in range(0, len(elements), MAX_BUTTONS)
+    ]
+
+
+def _button(button: Button) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": button.label[:75], "emoji": True},
+        "action_id": button.custom_id[:255],
+        "value": button.custom_id[:2000],
+    }
+    if button.style in STYLES:
+        element["style"] = STYLES[button.style]
+    return element

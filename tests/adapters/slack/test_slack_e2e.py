@@ -1,0 +1,69 @@
+"""The bot on Slack, end to end: signed deliveries to the real bolt app, replies through the
+real slack_sdk client to the local fake Web API."""
+
+from __future__ import annotations
+
+from tests.adapters.slack.conftest import SlackBot, posted
+from tests.fakes import slack_payloads as sp
+
+LEDGER_SUM = "SELECT COALESCE(SUM(delta), 0) FROM reputation_ledger"
+
+
+async def test_a_question_in_the_help_channel_opens_its_thread(slack_bot: SlackBot) -> None:
+    """A top-level post in #help (named help in settings) is Q1; the intro is in its thread."""
+    question = sp.message("How do I export my data?")
+    answer = await slack_bot.event(question)
+    assert answer.status == 200
+    intro = posted(slack_bot.fake, sp.HELP_CHANNEL, "Q1 is open")
+    assert len(intro) == 1
+    assert intro[0]["thread_ts"] == question["ts"]
+    button = intro[0]["blocks"][-1]["elements"][0]
+    assert button["action_id"].startswith("entraide:question.solve:")
+    assert await slack_bot.value("SELECT thread_id FROM questions") == question["ts"]
+
+
+async def test_bot_messages_and_joins_are_not_questions(slack_bot: SlackBot) -> None:
+    """Another bot's post, our own post and a channel join change nothing."""
+    await slack_bot.event(sp.bot_message("I am a bot"))
+    await slack_bot.event(sp.message("From me", user_id=sp.BOT_USER_ID) | {"bot_id": sp.BOT_ID})
+    await slack_bot.event(sp.channel_join())
+    assert await slack_bot.value("SELECT COUNT(*) FROM questions") == 0
+    assert posted(slack_bot.fake, sp.HELP_CHANNEL) == []
+
+
+async def test_a_marked_answer_earns_points_and_unmarking_reverses(slack_bot: SlackBot) -> None:
+    """bob answers in the thread; alice reacts :white_check_mark: (+10), then removes it."""
+    question = sp.message("How do I export my data?")
+    await slack_bot.event(question)
+    answer = sp.message("Settings › Export.", user_id=sp.BOB, thread_ts=question["ts"])
+    await slack_bot.event(answer)
+    await slack_bot.event(sp.reaction(answer, user_id=sp.ALICE))
+    assert await slack_bot.value(LEDGER_SUM) == 10
+    await slack_bot.event(sp.reaction(answer, user_id=sp.ALICE, added=False))
+    assert await slack_bot.value(LEDGER_SUM) == 0
+    assert await slack_bot.value("SELECT COUNT(*) FROM reputation_ledger") == 2
+
+
+async def test_a_retried_delivery_counts_once(slack_bot: SlackBot) -> None:
+    """Slack redelivers the same event (X-Slack-Retry-Num: 1): one mark, +10 once."""
+    question = sp.message("How do I export my data?")
+    await slack_bot.event(question)
+    answer = sp.message("Settings › Export.", user_id=sp.BOB, thread_ts=question["ts"])
+    await slack_bot.event(answer)
+    mark = sp.reaction(answer, user_id=sp.ALICE)
+    await slack_bot.event(mark, event_id="Ev0MARK")
+    again = await slack_bot.event(mark, event_id="Ev0MARK", retry_num=1)
+    assert again.status == 200
+    assert await slack_bot.value(LEDGER_SUM) == 10
+    assert await slack_bot.value("SELECT COUNT(*) FROM reputation_ledger") == 1
+
+
+async def test_forged_or_stale_deliveries_are_refused_and_change_nothing(
+    slack_bot: SlackBot,
+) -> None:
+    """A wrong signature or a timestamp 6 minutes old: 401, no question, no call to Slack."""
+    forged = await slack_bot.event(sp.message("Forged?"), forged=True)
+    stale = await slack_bot.event(sp.message("Stale?"), stale=True)
+    assert (forged.status, stale.status) == (401, 401)
+    assert await slack_bot.value("SELECT COUNT(*) FROM questions") == 0
+    assert slack_bot.fake.calls_to("chat.postMessage") == []
