@@ -1,0 +1,261 @@
+"""Purging a community: all of its rows go, another community's stay, the ledger stays guarded."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.storage import reconcile
+from bot.storage.db import Database
+from bot.storage.purge import GUARD, KEPT, PURGED, purge_by_key, purge_community
+from tests.fakes.console import START, ConsoleDriver, console_community
+
+FIXTURE_KB = Path(__file__).resolve().parent.parent / "fixtures" / "knowledge"
+# A week of a small community: KB suggestions and feedback, answers, marks, an accept,
+# settings, expertise, DM nudges, an onboarding invite, a bounty, escalations and a claim,
+# an opt-out, follow-ups and a leaderboard post. Every community table gets rows.
+SCRIPT = [
+    "admin /entraide config set nudge_experts 1",
+    "admin /nudges delay #help 20",
+    "alice: How do I reset my password? The email never came",
+    "alice press ^entraide Not helpful",
+    "bob reply Q1: Use the link under Settings › Security.",
+    "alice react ^bob ✅",
+    "alice /accept ^bob",
+    "carol: Export of my data as CSV fails",
+    "dave: The CSV export of my data is empty",
+    "bob reply Q2: Try a smaller date range.",
+    "carol react ^bob ✅",
+    "bob /expertise add csv",
+    "bob /nudges dm",
+    "wait 20m",
+    "erin: Which colours does the invoice template use?",
+    "admin /rep adjust erin 300 early supporter",
+    "erin /bounty 100 Q4",
+    "wait 30m",
+    "erin press ^entraide Claim",
+    "dave /leaderboard optout",
+    "wait 7d",
+]
+Snapshot = dict[str, list[tuple[object, ...]]]
+
+
+@dataclass
+class Two:
+    """The running bot on a database holding two communities built by the same script."""
+
+    driver: ConsoleDriver
+    purged: int
+    kept: int
+
+    @property
+    def db(self) -> Database:
+        """The bot's database."""
+        return self.driver.app.db
+
+
+async def play(driver: ConsoleDriver) -> int:
+    """Run the script and return the community's row id (the console never writes a cursor)."""
+    await driver.feed(*SCRIPT)
+    community_id = int(str(await driver.scalar("SELECT MAX(id) FROM communities")))
+    async with driver.app.db.transaction() as tx:
+        await reconcile.advance(tx, community_id, "help", 42, START)
+    return community_id
+
+
+@pytest.fixture
+async def two(tmp_path: Path) -> AsyncIterator[Two]:
+    """Community 'kept' from a first run, then the live console community of a second."""
+    path = tmp_path / "entraide.db"
+    async with console_community(path, knowledge_dir=FIXTURE_KB) as first:
+        kept = await play(first)
+    # The console is always console/local: move the first one aside so the second run
+    # builds a fresh community next to it.
+    db = Database(path)
+    await db.open()
+    async with db.transaction() as tx:
+        await tx.execute("UPDATE communities SET external_id = 'kept' WHERE id = ?", (kept,))
+    await db.close()
+    async with console_community(path, knowledge_dir=FIXTURE_KB) as second:
+        yield Two(second, await play(second), kept)
+
+
+async def tables(conn: aiosqlite.Connection) -> list[str]:
+    """Every table of the schema."""
+    cur = await conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1")
+    return [str(row[0]) for row in await cur.fetchall()]
+
+
+async def columns(conn: aiosqlite.Connection, table: str) -> set[str]:
+    """Column names of a table."""
+    return {
+        str(row[1]) for row in await (await conn.execute(f"PRAGMA table_info({table})")).fetchall()
+    }
+
+
+async def parents(conn: aiosqlite.Connection, table: str) -> list[tuple[str, str]]:
+    """(referenced table, local column) of each foreign key of a table."""
+    rows = await (await conn.execute(f"PRAGMA foreign_key_list({table})")).fetchall()
+    return [(str(row[2]), str(row[3])) for row in rows]
+
+
+async def owned(
+    conn: aiosqlite.Connection, table: str, community_id: int
+) -> list[tuple[object, ...]]:
+    """A community's rows of a table, found from the schema (not from the purge's list)."""
+    if table == "communities":
+        sql = "SELECT * FROM communities WHERE id = :c"
+    elif "community_id" in await columns(conn, table):
+        sql = f"SELECT * FROM {table} WHERE community_id = :c ORDER BY rowid"
+    else:
+        # A row without a community column belongs to the community of any row it names.
+        links = [
+            f"{column} IN (SELECT id FROM {parent} WHERE community_id = :c)"
+            for parent, column in await parents(conn, table)
+            if "community_id" in await columns(conn, parent)
+        ]
+        if not links:
+            return []  # no way to a community: shared data
+        sql = f"SELECT * FROM {table} WHERE {' OR '.join(links)} ORDER BY rowid"
+    return [tuple(row) for row in await (await conn.execute(sql, {"c": community_id})).fetchall()]
+
+
+async def snapshot(db: Database, community_id: int) -> Snapshot:
+    """Every row of a community, table by table (shared tables by count)."""
+    async with db.read() as conn:
+        out: Snapshot = {}
+        for table in await tables(conn):
+            if table in KEPT:
+                cur = await conn.execute(f"SELECT COUNT(*) FROM {table}")
+                out[table] = [tuple(row) for row in await cur.fetchall()]
+            else:
+                out[table] = await owned(conn, table, community_id)
+        return out
+
+
+async def test_the_script_fills_every_community_table(two: Two) -> None:
+    """The scenario is realistic enough to mean something: no purged table is empty."""
+    rows = await snapshot(two.db, two.purged)
+    assert sorted(table for table, _ in PURGED if not rows[table]) == []
+
+
+async def test_a_purge_leaves_nothing_of_the_community(two: Two) -> None:
+    """No row reaches the community any more, no orphan, and the counts say what went."""
+    before = await snapshot(two.db, two.purged)
+    result = await purge_by_key(two.db, "console", "local")
+    assert result is not None
+    assert result.community_id == two.purged
+    assert result.deleted == {t: len(rows) for t, rows in before.items() if t not in KEPT}
+    after = await snapshot(two.db, two.purged)
+    assert {table: rows for table, rows in after.items() if table not in KEPT and rows} == {}
+    assert await two.db.fetchall("PRAGMA foreign_key_check") == []
+    assert await two.db.fetchall(f"SELECT * FROM {GUARD}") == []
+
+
+async def test_the_other_community_and_the_knowledge_base_are_untouched(two: Two) -> None:
+    """Row for row, the kept community and the shared article caches are as they were."""
+    before = await snapshot(two.db, two.kept)
+    await purge_by_key(two.db, "console", "local")
+    assert await snapshot(two.db, two.kept) == before
+    assert before["article_vectors"] != [(0,)]  # the shared cache was there to keep
+
+
+async def run(db: Database, *statements: tuple[str, tuple[object, ...]]) -> None:
+    """Execute statements in one transaction."""
+    async with db.transaction() as tx:
+        for sql, params in statements:
+            await tx.execute(sql, params)
+
+
+async def test_the_ledger_stays_append_only_outside_a_purge(two: Two) -> None:
+    """After a purge the ledger refuses DELETE and UPDATE; a guard covers only its community."""
+    await purge_by_key(two.db, "console", "local")
+    before = await snapshot(two.db, two.kept)
+    delete, update = (
+        ("DELETE FROM reputation_ledger", ()),
+        ("UPDATE reputation_ledger SET delta = 0", ()),
+    )
+    for attempt in (
+        [delete],
+        [update],
+        [(f"INSERT INTO {GUARD} VALUES (?)", (two.purged,)), delete],  # another's purge
+        [(f"INSERT INTO {GUARD} VALUES (?)", (two.kept,)), update],  # never an update
+    ):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            await run(two.db, *attempt)
+    assert await snapshot(two.db, two.kept) == before
+
+
+async def test_purging_again_or_an_unknown_community_is_a_no_op(two: Two) -> None:
+    """A second uninstall event, or one for a workspace never seen, changes nothing."""
+    await purge_by_key(two.db, "console", "local")
+    before = await snapshot(two.db, two.kept)
+    assert await purge_by_key(two.db, "console", "local") is None
+    assert await purge_by_key(two.db, "slack", "T0NEVERSEEN") is None
+    async with two.db.transaction() as tx:
+        assert set((await purge_community(tx, two.purged)).values()) == {0}
+    assert await snapshot(two.db, two.kept) == before
+
+
+async def test_a_row_pointing_across_communities_fails_the_whole_purge(two: Two) -> None:
+    """A kept row naming a purged member stops the purge, which then leaves everything as is."""
+    async with two.db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO member_ranks (community_id, member_id, rank, since)"
+            " SELECT ?, MIN(id), 'Helper', ? FROM members WHERE community_id = ?",
+            (two.kept, START.isoformat(), two.purged),
+        )
+    before = await snapshot(two.db, two.purged)
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        await purge_by_key(two.db, "console", "local")
+    assert await snapshot(two.db, two.purged) == before
+    assert await two.db.fetchall(f"SELECT * FROM {GUARD}") == []
+
+
+# ---- the purge list against the schema: a new table can't be forgotten ---------------------
+
+
+@pytest.fixture
+async def schema(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    """A connection to a freshly migrated database."""
+    db = Database(tmp_path / "schema.db")
+    await db.open()
+    try:
+        async with db.read() as conn:
+            yield conn
+    finally:
+        await db.close()
+
+
+async def test_every_table_is_either_purged_or_kept(schema: aiosqlite.Connection) -> None:
+    """Each table is classified once: purged with the community, or shared and kept."""
+    purged = [table for table, _ in PURGED]
+    assert len(purged) == len(set(purged))
+    assert not set(purged) & set(KEPT)
+    assert sorted(purged + list(KEPT)) == await tables(schema)
+
+
+async def test_every_table_with_a_community_column_is_purged(
+    schema: aiosqlite.Connection,
+) -> None:
+    """A table with community_id is community data (the guard alone is emptied, not purged)."""
+    found = {t for t in await tables(schema) if "community_id" in await columns(schema, t)}
+    assert found - {table for table, _ in PURGED} == {GUARD}
+
+
+async def test_every_table_pointing_at_purged_rows_is_purged_before_them(
+    schema: aiosqlite.Connection,
+) -> None:
+    """Children first: any table referencing a purged table is purged, and earlier."""
+    order = {table: i for i, (table, _) in enumerate(PURGED)}
+    late = []
+    for table in await tables(schema):
+        for parent, column in await parents(schema, table):
+            if parent in order and parent != table and order.get(table, len(order)) > order[parent]:
+                late.append(f"{table}.{column} -> {parent}")
+    assert late == []
