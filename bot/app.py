@@ -21,6 +21,7 @@ from bot.scheduler.wakeups import Wakeups
 from bot.settings import CommunityDefaults, Settings
 from bot.storage.communities import ensure_community
 from bot.storage.db import Database
+from bot.storage.purge import Purge, purge_by_key
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,17 @@ class App:
     async def language_of(self, community: Community) -> str:
         """The language a community's messages are written in."""
         return (await self.community_config(await self.community_id(community))).language
+
+    async def purge_community(self, community: Community) -> Purge | None:
+        """Erase everything stored about a community (the platform removed the bot); None
+        if nothing was stored. Caches go too: a reinstall may get the same row ids."""
+        result = await purge_by_key(self.db, community.platform, community.id)
+        if result is not None:
+            self.forget_config(result.community_id)
+            for cog in self.cogs:
+                await cog.forget_community(result.community_id)
+            log.warning("purged community %s: %s", community.key, result.deleted)
+        return result
 
     def forget_config(self, community_id: int) -> None:
         """Drop the cached settings after an admin change."""

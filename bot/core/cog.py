@@ -55,3 +55,6 @@ class Cog:
 
     async def delete_member_data(self, community_id: int, member_id: int) -> None:
         """Erase what this cog stores about one member (privacy requests)."""
+
+    async def forget_community(self, community_id: int) -> None:
+        """A community's rows were purged: drop what this cog keeps of them in memory."""

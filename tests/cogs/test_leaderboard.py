@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from bot.adapters.console.player import COMMUNITY
 from tests.fakes.console import START, ConsoleDriver, console_community
 
 WEEK_OF_POINTS = [
@@ -100,3 +101,15 @@ async def test_the_board_follows_new_marks_and_reversals(console: ConsoleDriver)
         " ON m.id = l.member_id GROUP BY m.external_id ORDER BY m.external_id"
     )
     assert [tuple(r) for r in tallied] == [("bob", 10), ("carol", 30), ("dave", 10), ("erin", 10)]
+
+
+async def test_a_purged_community_that_comes_back_starts_from_zero(console: ConsoleDriver) -> None:
+    """The platform removed the bot (everything purged), then the community returns: its new
+    board counts only new points, and they all count (ids of purged rows are reused)."""
+    await console.feed(*WEEK_OF_POINTS)
+    await console.feed("carol /leaderboard week")  # the week's tally is now in memory
+    assert await console.app.purge_community(COMMUNITY) is not None
+    assert await console.scalar("SELECT COUNT(*) FROM reputation_ledger") == 0
+    await console.feed("alice: Back again?", "carol reply Q1: from carol", "alice react ^carol ✅")
+    out = await console.feed("carol /leaderboard week")
+    assert out[2:] == ["    🥇 @carol — 10 points 🌱 new helper, welcome!"]

@@ -18,7 +18,6 @@ from bot.core.commands import ArgumentError
 from bot.core.events import ButtonPressed, CommandInvoked
 from bot.core.identity import Conversation
 from bot.core.replies import Reply, parse_custom_id
-from bot.storage import purge
 
 if TYPE_CHECKING:
     from bot.adapters.slack.adapter import SlackAdapter
@@ -67,9 +66,7 @@ def register(adapter: SlackAdapter) -> None:
         """Uninstalled, or the bot's token revoked: what we kept about the workspace goes."""
         if event.get("type") == "tokens_revoked" and not (event.get("tokens") or {}).get("bot"):
             return  # only users' tokens: the bot stays installed
-        team_id = str(body.get("team_id", ""))
-        removed = await purge.purge_by_key(adapter.app.db, "slack", team_id)
-        log.warning("workspace %s removed the app: its data was purged (%s)", team_id, removed)
+        await adapter.app.purge_community(_team(body))
 
     bolt.event("app_uninstalled")(on_goodbye)
     bolt.event("tokens_revoked")(on_goodbye)

@@ -38,6 +38,11 @@ class LeaderboardCog(Cog):
         """Register the scheduled post with the wake-ups."""
         self.app.wakeups.every_minute("leaderboard", self.post_due)
 
+    async def forget_community(self, community_id: int) -> None:
+        """Purged ledger rows break the tallies' append-only reading (and their row ids may
+        be reused): every window is summed afresh on its next board."""
+        self._tallies = PeriodTallies()
+
     @command(
         "leaderboard", Option("period", "choice", required=False, choices=("week", "month", "all"))
     )
