@@ -204,3 +204,39 @@ def event_callback(event: Payload, *, event_id: str | None = None) -> Payload:
 def url_verification(challenge: str = "fake-challenge") -> Payload:
     """The request Slack sends when the Request URL is set."""
     return {"token": VERIFICATION_TOKEN, "challenge": challenge, "type": "url_verification"}
+
+
+def thread_parent_deleted(parent: Payload, reply_users: list[str] | None = None) -> Payload:
+    """What Slack sends when a message with thread replies is deleted: not a
+    `message_deleted` but a `message_changed` whose message is a `tombstone` by USLACKBOT
+    ("This message was deleted."); the replies stay."""
+    ts = next_ts()
+    users = reply_users if reply_users is not None else [BOB]
+    tombstone: Payload = {
+        "type": "message",
+        "subtype": "tombstone",
+        "text": "This message was deleted.",
+        "user": "USLACKBOT",
+        "hidden": True,
+        "ts": parent["ts"],
+        "thread_ts": parent["ts"],
+        "parent_user_id": "USLACKBOT",
+        "reply_count": len(users),
+        "reply_users_count": len(users),
+        "latest_reply": ts,
+        "reply_users": users,
+        "is_locked": False,
+        "subscribed": False,
+    }
+    previous = {k: v for k, v in parent.items() if k != "event_ts"} | {"thread_ts": parent["ts"]}
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": parent["channel"],
+        "ts": ts,
+        "event_ts": ts,
+        "channel_type": parent.get("channel_type", "channel"),
+        "message": tombstone,
+        "previous_message": previous,
+    }

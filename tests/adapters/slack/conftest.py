@@ -67,8 +67,11 @@ async def running_slack_bot(
     community: dict[str, Any] | None = None,
     knowledge_dir: Path | None = None,
     admins: tuple[str, ...] = (),
+    staff: tuple[str, ...] = (),
+    socket: bool = False,
 ) -> AsyncIterator[SlackBot]:
-    """Entraide with the Slack adapter on a fresh fake; BM25 only (no model)."""
+    """Entraide with the Slack adapter on a fresh fake; BM25 only (no model). `staff` are
+    staff members by user id; `socket` connects over Socket Mode (then `url` is empty)."""
     settings = default_settings()
     merged = settings.community.model_copy(update=community or {})
     if knowledge_dir is None:
@@ -86,6 +89,7 @@ async def running_slack_bot(
             signing_secret=sp.SIGNING_SECRET,
             api_url=fake.api_url,
             admins=admins,
+            staff=staff,
             process_before_response=True,  # the HTTP answer waits for the handling
         )
         app.add_adapter(adapter)
@@ -93,8 +97,12 @@ async def running_slack_bot(
         runner = web.AppRunner(adapter.web_app(), handle_signals=False)
         await runner.setup()
         try:
-            await web.TCPSite(runner, "127.0.0.1", 0).start()
-            url = f"http://127.0.0.1:{runner.addresses[0][1]}/slack/events"
+            url = ""
+            if socket:
+                await adapter.connect_socket_mode(sp.APP_TOKEN)
+            else:
+                await web.TCPSite(runner, "127.0.0.1", 0).start()
+                url = f"http://127.0.0.1:{runner.addresses[0][1]}/slack/events"
             yield SlackBot(app, fake, adapter, url)
         finally:
             await runner.cleanup()
