@@ -18,7 +18,7 @@ MAX_BUTTONS = 25  # elements in one actions block
 STYLES = {"primary": "primary", "success": "primary", "danger": "danger"}
 # Neutral mentions (<@id>), Markdown links to the web, and **bold**: the only markup cogs use.
 TOKEN_RE = re.compile(
-    r"<@(?P<member>[^<>\s]+)>|\[(?P<label>[^\]\n]+)\]\((?P<url>https?://[^)\s]+)\)"
+    r"<@(?P<member>[^<>\s|]+)(?:\|[^<>]*)?>|\[(?P<label>[^\]\n]+)\]\((?P<url>https?://[^)\s]+)\)"
     r"|\*\*(?P<bold>[^*\n]+)\*\*"
 )
 

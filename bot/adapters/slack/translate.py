@@ -59,11 +59,11 @@ def sender(event: dict[str, Any]) -> str | None:
         "message_changed": event.get("message"),
         "message_deleted": event.get("previous_message"),
     }.get(str(subtype), event)
-    if (
-        not isinstance(message, dict)
-        or message.get("bot_id")
-        or message.get("subtype") == ("bot_message")
-    ):
+    if isinstance(message, dict) and message.get("subtype") == "tombstone":
+        message = event.get("previous_message")  # the author of what was deleted
+    if not isinstance(message, dict) or message.get("bot_id"):
+        return None
+    if message.get("subtype") == "bot_message":
         return None
     user = message.get("user")
     return str(user) if user else None
@@ -85,10 +85,13 @@ def message(
     subtype, channel = event.get("subtype"), str(event.get("channel", ""))
     if author.is_bot or not channel or event.get("bot_id"):
         return None
-    if subtype == "message_changed":
+    changed = event.get("message") or {}
+    # A message with replies isn't deleted but replaced by a tombstone (message_changed).
+    tombstone = subtype == "message_changed" and changed.get("subtype") == "tombstone"
+    if subtype == "message_changed" and not tombstone:
         return _edited(event, team, author, at, channel, channel_name)
-    if subtype == "message_deleted":
-        deleted = str(event.get("deleted_ts", ""))
+    if subtype == "message_deleted" or tombstone:
+        deleted = str(event.get("deleted_ts") or changed.get("ts", ""))
         where = conversation(channel, _thread_of(event.get("previous_message") or {}), channel_name)
         return MessageDeleted(
             event_id=f"slack:deleted:{channel}:{deleted}",

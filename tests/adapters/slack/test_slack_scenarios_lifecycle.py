@@ -11,8 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bot.adapters.slack.throttle import Throttle
 from tests.adapters.discord.test_discord_scenarios import knowledge
 from tests.adapters.slack.conftest import TIMEOUT, SlackBot, posted, running_slack_bot
@@ -150,13 +148,6 @@ async def test_an_edited_question_and_a_deleted_answer(slack_bot: SlackBot) -> N
     assert await slack_bot.value("SELECT COUNT(*) FROM reputation_ledger") == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/adapters/slack/translate.py _edited (via message()): a thread parent deleted "
-    "with replies arrives as message_changed whose message is subtype 'tombstone' by USLACKBOT; "
-    "it is turned into a MessageEdited, so the question's text becomes 'This message was "
-    "deleted.' and it is never marked deleted",
-)
 async def test_a_question_deleted_after_answers_is_deleted_not_renamed(
     slack_bot: SlackBot,
 ) -> None:
@@ -243,12 +234,6 @@ async def test_a_revoked_bot_token_removes_the_workspace(slack_bot: SlackBot) ->
     assert await slack_bot.value("SELECT COUNT(*) FROM questions") == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/adapters/slack/render.py TOKEN_RE: the member group `[^<>\\s]+` takes the "
-    "label of Slack's escaped form <@U0BOB|bob> (what slash command text carries) into the id: "
-    "the echo reads @U0BOB|bob and users.info is asked for user 'U0BOB|bob'",
-)
 async def test_a_member_named_in_command_text_is_shown_by_name(slack_bot: SlackBot) -> None:
     """/entraide ask with Slack's escaped mention <@U0BOB|bob>: echoed as @bob, no ping, and
     no users.info for an id that isn't one."""
