@@ -1,5 +1,6 @@
-# Entraide in a container: python -m bot run (Discord when ENTRAIDE_DISCORD_TOKEN is set,
-# else the console); `docker stop` sends SIGTERM, which closes the connection cleanly.
+# Entraide in a container: python -m bot run serves every platform whose token is set
+# (ENTRAIDE_DISCORD_TOKEN, ENTRAIDE_SLACK_BOT_TOKEN: both in one process), else the console;
+# `docker stop` sends SIGTERM, which closes the connections cleanly.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -22,5 +23,8 @@ RUN pip install --no-cache-dir -c constraints.txt . \
 
 USER entraide
 VOLUME ["/app/data"]
+# Slack in HTTP mode (ENTRAIDE_SLACK_SIGNING_SECRET, no app token) listens here:
+# POST /slack/events, GET /healthz. Socket Mode and Discord need no inbound port.
+EXPOSE 3000
 # Tokens come from the environment: ENTRAIDE_DISCORD_TOKEN, ENTRAIDE_SLACK_BOT_TOKEN, …
 CMD ["python", "-m", "bot", "run"]

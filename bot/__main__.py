@@ -16,6 +16,11 @@ from bot.settings import Settings, SettingsError, load_settings
 from bot.storage.db import backup
 
 ADAPTERS = ("console", "discord", "slack")
+MISSING = {
+    "discord": "ENTRAIDE_DISCORD_TOKEN (the bot token from the Developer Portal › Bot)",
+    "slack": "ENTRAIDE_SLACK_BOT_TOKEN (the Bot User OAuth Token, xoxb-…, from"
+    " api.slack.com/apps › your app › OAuth & Permissions)",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--adapter",
         choices=ADAPTERS,
-        help="chat platform (default: discord when ENTRAIDE_DISCORD_TOKEN is set, else console)",
+        help="chat platform (default: every platform whose token is set, else the console)",
     )
     run.add_argument("--console", action="store_true", help="run the local console community")
     run.add_argument("--script", type=Path, help="play this console script and exit")
@@ -79,41 +84,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         console_runner.run_demo(settings, sys.stdout)
         return 0
     db_path = args.db or settings.storage.db_path
-    adapter = _chosen_adapter(args, settings)
-    if adapter == "discord":
-        return _run_discord(settings, db_path)
-    if adapter != "console":
-        print(f"entraide: the {adapter.title()} adapter is not available yet", file=sys.stderr)
-        return 2
-    return _run_console(args, settings, db_path)
+    platforms = _chosen_platforms(args, settings)
+    if not platforms:
+        return _run_console(args, settings, db_path)
+    return _serve(settings, db_path, platforms, explicit=args.adapter is not None)
 
 
-def _chosen_adapter(args: argparse.Namespace, settings: Settings) -> str:
-    """--adapter, else --console/--script, else the platform whose token is set, else console."""
+def _chosen_platforms(args: argparse.Namespace, settings: Settings) -> list[str]:
+    """--adapter, else none for --console/--script, else every platform whose token is set."""
+    if args.adapter == "console" or args.console or args.script:
+        return []
     if args.adapter is not None:
-        return str(args.adapter)
-    if args.console or args.script:
-        return "console"
-    if settings.discord_token is not None:
-        return "discord"
-    return "slack" if settings.slack_bot_token is not None else "console"
+        return [str(args.adapter)]
+    from bot.serve import with_tokens
+
+    return with_tokens(settings)
 
 
-def _run_discord(settings: Settings, db_path: Path) -> int:
-    """Entraide on Discord until SIGINT/SIGTERM; a refusal by Discord exits 2 with one line."""
-    if settings.discord_token is None:
-        print(
-            "entraide: --adapter discord needs ENTRAIDE_DISCORD_TOKEN"
-            " (the bot token from the Developer Portal › Bot)",
-            file=sys.stderr,
-        )
-        return 2
+def _serve(settings: Settings, db_path: Path, platforms: list[str], explicit: bool) -> int:
+    """Entraide on the platforms until SIGINT/SIGTERM; a refusal exits 2 with one line."""
+    for name in platforms:
+        token = settings.discord_token if name == "discord" else settings.slack_bot_token
+        if token is None:
+            who = f"--adapter {name}" if explicit else name.title()
+            print(f"entraide: {who} needs {MISSING[name]}", file=sys.stderr)
+            return 2
     _logging(settings, quiet=False)
-    from bot import discord_runner
+    from bot.serve import PlatformRefused, serve
 
     try:
-        asyncio.run(discord_runner.run(settings, db_path=db_path))
-    except discord_runner.FatalDiscordError as exc:
+        asyncio.run(serve(settings, db_path=db_path, platforms=platforms))
+    except PlatformRefused as exc:
         print(f"entraide: {exc}", file=sys.stderr)
         return 2
     return 0

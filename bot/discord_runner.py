@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import random
-import signal
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -16,7 +15,7 @@ from bot.adapters.discord import endpoints
 from bot.adapters.discord.adapter import DiscordAdapter
 from bot.adapters.discord.refusals import fatal_message
 from bot.app import App
-from bot.core.clock import Clock
+from bot.serve import PlatformRefused, serve
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -30,7 +29,7 @@ Sleep = Callable[[float], Awaitable[None]]
 AdapterFactory = Callable[[App], DiscordAdapter]
 
 
-class FatalDiscordError(Exception):
+class FatalDiscordError(PlatformRefused):
     """Discord refused the bot for a reason no retry can fix; one line for the operator."""
 
 
@@ -65,6 +64,9 @@ class DiscordRunner:
     def stop(self) -> None:
         """Ask run() to close the client and return (safe from a signal handler)."""
         self._stopping.set()
+
+    async def prepare(self) -> None:
+        """Nothing to check before the app starts: every login checks the token."""
 
     async def run(self) -> None:
         """Log in and stay connected until stop(); raises FatalDiscordError on a refusal."""
@@ -126,34 +128,23 @@ def make_adapter(settings: Settings, **client_options: Any) -> AdapterFactory:
     return lambda app: DiscordAdapter(app, shards=shards, **client_options)
 
 
-async def run(settings: Settings, *, db_path: Path, **client_options: Any) -> None:
-    """Entraide on Discord until SIGINT or SIGTERM; raises FatalDiscordError on a refusal."""
+def attach(
+    app: App, settings: Settings, scope: contextlib.ExitStack, **client_options: Any
+) -> DiscordRunner:
+    """A runner for `app` on Discord; discord.py uses the settings' URLs while `scope` lasts."""
     if settings.discord_token is None:
         raise FatalDiscordError("ENTRAIDE_DISCORD_TOKEN is not set")
-    app = App(settings, clock=Clock(), db_path=db_path)
-    with endpoints.pointed_at(settings.discord_api_url, settings.discord_gateway_url):
-        runner = DiscordRunner(
-            app,
-            settings.discord_token.get_secret_value(),
-            make_adapter(settings, **client_options),
-        )
-        await app.start()
-        loop = asyncio.get_running_loop()
-        signals = (signal.SIGINT, signal.SIGTERM)
-        for sig in signals:
-            with contextlib.suppress(NotImplementedError):  # not on Windows' event loop
-                loop.add_signal_handler(sig, _stop_on, sig, runner)
-        log.info("Entraide is starting on Discord (shards: %s)", settings.discord_shards)
-        try:
-            await runner.run()
-        finally:
-            for sig in signals:
-                with contextlib.suppress(NotImplementedError):
-                    loop.remove_signal_handler(sig)
-            await app.stop()
-            log.info("Entraide stopped")
+    scope.enter_context(
+        endpoints.pointed_at(settings.discord_api_url, settings.discord_gateway_url)
+    )
+    log.info("Discord: shards %s", settings.discord_shards)
+    return DiscordRunner(
+        app, settings.discord_token.get_secret_value(), make_adapter(settings, **client_options)
+    )
 
 
-def _stop_on(sig: signal.Signals, runner: DiscordRunner) -> None:
-    log.info("%s received: closing the Discord connection", sig.name)
-    runner.stop()
+async def run(settings: Settings, *, db_path: Path, **client_options: Any) -> None:
+    """Entraide on Discord until SIGINT or SIGTERM; raises FatalDiscordError on a refusal."""
+    await serve(
+        settings, db_path=db_path, platforms=("discord",), options={"discord": client_options}
+    )

@@ -8,10 +8,8 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError
-from pydantic.functional_validators import PlainValidator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -27,6 +25,7 @@ from bot.config_formats import (
     check_ranks,
     check_timezone,
 )
+from bot.platform_settings import PlatformSettings
 
 
 def project_dir(name: str) -> Path:
@@ -49,31 +48,6 @@ Language = Literal["en", "fr"]
 
 # The environment load_settings was asked to read (tests pass their own mapping).
 _ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("entraide_environ", default=None)
-
-
-def _url_check(schemes: tuple[str, ...], path_end: str = "") -> AfterValidator:
-    """A validator: an absolute URL with one of `schemes` (and a path ending in `path_end`)."""
-
-    def check(value: str) -> str:
-        parts = urlsplit(value.strip())
-        if parts.scheme not in schemes or not parts.netloc:
-            raise ValueError(f"expected a {' or '.join(s + '://' for s in schemes)} URL")
-        if path_end and not parts.path.rstrip("/").endswith(path_end):
-            raise ValueError(f"expected the API base URL, ending in {path_end}")
-        # discord.py appends "/channels/…" to the REST base: no trailing slash.
-        return value.strip().rstrip("/") if path_end else value.strip()
-
-    return AfterValidator(check)
-
-
-def _check_shards(value: object) -> int | Literal["auto"]:
-    """0: one gateway connection; N > 0: that many shards; "auto": as many as Discord says."""
-    text = str(value).strip().lower()
-    if text == "auto":
-        return "auto"
-    if text.isdecimal() and int(text) <= 100_000:
-        return int(text)
-    raise ValueError('expected 0 (one connection), a number of shards, or "auto"')
 
 
 class SettingsError(Exception):
@@ -158,8 +132,8 @@ class ConsoleSettings(Section):
     private_channels: list[str] = Field(default_factory=lambda: ["staff"])
 
 
-class Settings(BaseSettings):
-    """All settings of one bot process."""
+class Settings(PlatformSettings):
+    """All settings of one bot process (platform settings: bot.platform_settings)."""
 
     model_config = SettingsConfigDict(
         env_prefix="ENTRAIDE_",
@@ -173,17 +147,6 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     community: CommunityDefaults = CommunityDefaults()
     console: ConsoleSettings = ConsoleSettings()
-    # Discord itself, or a Discord-compatible server (a proxy, a test double).
-    discord_api_url: Annotated[str, _url_check(("https", "http"), "/api/v10")] = (
-        "https://discord.com/api/v10"
-    )
-    discord_gateway_url: Annotated[str, _url_check(("wss", "ws"))] = "wss://gateway.discord.gg/"
-    discord_shards: Annotated[int | Literal["auto"], PlainValidator(_check_shards)] = 0
-    # Secrets: environment only (ENTRAIDE_DISCORD_TOKEN …), never in a config file.
-    discord_token: SecretStr | None = None
-    slack_bot_token: SecretStr | None = None
-    slack_app_token: SecretStr | None = None
-    slack_signing_secret: SecretStr | None = None
 
     @classmethod
     def settings_customise_sources(

@@ -331,13 +331,6 @@ def test_shards_in_a_file_are_read(tmp_path: Path) -> None:
     assert load_settings(path, environ={}).discord_shards == 2
 
 
-def test_slack_adapter_is_not_available_yet() -> None:
-    """`run --adapter slack` exits 2 with one clear line."""
-    result = run_bot("run", "--adapter", "slack")
-    assert result.returncode == 2
-    assert result.stderr.strip() == "entraide: the Slack adapter is not available yet"
-
-
 def test_discord_adapter_without_a_token_exits_2() -> None:
     """`run --adapter discord` without ENTRAIDE_DISCORD_TOKEN says what is missing."""
     result = run_bot("run", "--adapter", "discord")

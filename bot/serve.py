@@ -1,0 +1,124 @@
+"""One process, several platforms: one App (one database, one scheduler) serves every runner.
+
+Each platform module (bot.discord_runner, bot.slack_runner) has `attach(app, settings, scope,
+**options)`, which attaches its adapter to the app and returns its runner. The runners
+are checked, the app starts, they run side by side; the first to end (a refusal, a crash,
+or a signal) stops the others, then the app stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+import signal
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from bot.app import App
+from bot.core.clock import Clock
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Platform → the module that runs it (imported only when used: discord.py is slow to import).
+PLATFORMS = {"discord": "bot.discord_runner", "slack": "bot.slack_runner"}
+NAMES = {"discord": "Discord", "slack": "Slack"}
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class PlatformRefused(Exception):
+    """A platform refused the bot for a reason no retry can fix; one line for the operator."""
+
+
+class Runner(Protocol):
+    """Keeps one platform connected until stop()."""
+
+    async def prepare(self) -> None:
+        """Checks to make before the app starts (a refused token: PlatformRefused)."""
+
+    async def run(self) -> None:
+        """Serve until stop(); PlatformRefused when the platform refuses the bot."""
+
+    def stop(self) -> None:
+        """Ask run() to return (safe from a signal handler)."""
+
+
+def with_tokens(settings: Settings) -> list[str]:
+    """The platforms with a secret in the environment, in a fixed order. A Slack app token
+    or signing secret alone counts: its missing bot token is then reported, not ignored."""
+    slack = (settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret)
+    found = {"discord": settings.discord_token is not None, "slack": any(slack)}
+    return [name for name in PLATFORMS if found[name]]
+
+
+async def serve(
+    settings: Settings,
+    *,
+    db_path: Path,
+    platforms: Sequence[str],
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+) -> None:
+    """Entraide on `platforms` until SIGINT or SIGTERM; PlatformRefused when one is refused
+    (the others are stopped first, and the app too)."""
+    app = App(settings, clock=Clock(), db_path=db_path)
+    with contextlib.ExitStack() as scope:
+        runners: dict[str, Runner] = {}
+        for name in platforms:
+            module = importlib.import_module(PLATFORMS[name])
+            runners[name] = module.attach(app, settings, scope, **(options or {}).get(name, {}))
+        with _signals(runners):
+            for runner in runners.values():
+                await runner.prepare()
+            await app.start()
+            log.info("Entraide is starting on %s", " and ".join(NAMES[n] for n in runners))
+            try:
+                await run_together(runners)
+            finally:
+                await app.stop()
+                log.info("Entraide stopped")
+
+
+async def run_together(runners: Mapping[str, Runner]) -> None:
+    """Run every runner; the first to end stops the others; its error (if any) is raised."""
+    tasks = {asyncio.ensure_future(runner.run()): name for name, runner in runners.items()}
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:  # also when cancelled: nothing is left running
+        for runner in runners.values():
+            runner.stop()
+        await asyncio.wait(tasks)
+    # The runner that ended first is the cause; errors of the others while stopping follow.
+    ordered = [*done, *(t for t in tasks if t not in done)]
+    errors = [(tasks[t], t.exception()) for t in ordered if t.exception() is not None]
+    if not errors:
+        return
+    name, error = errors[0]
+    if len(runners) > 1:
+        others = ", ".join(NAMES[n] for n in runners if n != name)
+        log.error("%s stopped (%s): %s was stopped too", NAMES[name], error, others)
+    assert error is not None
+    raise error
+
+
+@contextlib.contextmanager
+def _signals(runners: Mapping[str, Runner]) -> Iterator[None]:
+    """SIGINT and SIGTERM stop every runner (the app stops after them)."""
+    loop = asyncio.get_running_loop()
+    for sig in SIGNALS:
+        with contextlib.suppress(NotImplementedError):  # not on Windows' event loop
+            loop.add_signal_handler(sig, _stop_all, sig, runners)
+    try:
+        yield
+    finally:
+        for sig in SIGNALS:
+            with contextlib.suppress(NotImplementedError):
+                loop.remove_signal_handler(sig)
+
+
+def _stop_all(sig: signal.Signals, runners: Mapping[str, Runner]) -> None:
+    log.info("%s received: stopping %s", sig.name, " and ".join(NAMES[n] for n in runners))
+    for runner in runners.values():
+        runner.stop()
