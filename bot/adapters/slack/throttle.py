@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 BURST = 4  # messages a quiet channel takes at once (a question's intro and suggestions)
 PER_SECOND = 1.0
@@ -15,8 +15,12 @@ class Throttle:
     """Per-channel token buckets on the monotonic clock (not the app's clock: tests and the
     demo jump the app's clock, Slack's limits run in real time)."""
 
-    def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
-        self._now = now
+    def __init__(
+        self,
+        now: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._now, self._sleep = now, sleep
         self._buckets: dict[str, tuple[float, float]] = {}  # channel -> (tokens, when)
         self._locks: dict[str, asyncio.Lock] = {}
 
@@ -28,6 +32,6 @@ class Throttle:
             now = self._now()
             tokens = min(float(BURST), tokens + (now - when) * PER_SECOND)
             if tokens < 1.0:
-                await asyncio.sleep((1.0 - tokens) / PER_SECOND)
+                await self._sleep((1.0 - tokens) / PER_SECOND)
                 now, tokens = self._now(), 1.0
             self._buckets[channel] = (tokens - 1.0, now)

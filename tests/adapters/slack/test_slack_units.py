@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.adapters.slack import commands, render, translate
+from bot.adapters.slack.throttle import Throttle
 from bot.core.commands import ArgumentError, CommandSpec, CommandTable, Option
 from bot.core.events import MessageDeleted, MessageEdited, MessagePosted, ReplyPosted
 from bot.core.identity import Member
@@ -167,3 +168,24 @@ def test_shortcuts_map_to_commands() -> None:
         commands.shortcut("entraide_helpful", "not-a-ts", TABLE)
     with pytest.raises(ArgumentError):
         commands.shortcut("someone_else", "1700000000.000100", TABLE)
+
+
+async def test_posts_keep_to_one_a_second_per_channel_after_a_burst() -> None:
+    """Four posts at once, then one a second; another channel has its own pace."""
+    clock = [100.0]
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(round(seconds, 3))
+        clock[0] += seconds
+
+    pace = Throttle(now=lambda: clock[0], sleep=sleep)
+    for _ in range(6):
+        await pace.wait("C0HELP")
+    assert waits == [1.0, 1.0]
+    await pace.wait("C0GENERAL")
+    assert waits == [1.0, 1.0]
+    clock[0] += 60  # a quiet minute refills the burst, not more
+    for _ in range(5):
+        await pace.wait("C0HELP")
+    assert waits == [1.0, 1.0, 1.0]
