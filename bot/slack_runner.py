@@ -119,10 +119,8 @@ class SlackRunner:
         return task.done()
 
     async def _drain(self) -> None:
-        """Events are handled one at a time under the adapter's lock: wait for the current one."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.adapter.in_order.acquire(), DRAIN_TIMEOUT)
-            self.adapter.in_order.release()
+        """Events already received are handled before the app stops."""
+        await self.adapter.drain(DRAIN_TIMEOUT)
 
 
 async def _healthy(request: web.Request) -> web.Response:

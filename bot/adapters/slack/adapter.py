@@ -7,7 +7,9 @@ no public URL.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 API_URL = "https://slack.com/api/"
+Listener = Callable[..., Awaitable[Any]]
 
 
 class SlackAdapter:
@@ -71,6 +74,8 @@ class SlackAdapter:
         self.in_order = asyncio.Lock()
         self._refused: set[tuple[str, str]] = set()  # (where, error) already logged
         self._socket: AsyncSocketModeHandler | None = None
+        # Listeners run as bolt's background tasks once acked: kept here to drain at stop.
+        self._running: set[asyncio.Task[Any]] = set()
         listeners.register(self)
 
     def web_app(self, path: str = "/slack/events") -> web.Application:
@@ -81,6 +86,28 @@ class SlackAdapter:
         """Receive everything over Socket Mode (no public URL needed)."""
         self._socket = AsyncSocketModeHandler(self.bolt, app_token=app_token)
         await self._socket.connect_async()  # type: ignore[no-untyped-call]
+
+    def tracked(self, listener: Listener) -> Listener:
+        """A bolt listener that close() waits for (bolt reads the wrapped one's arguments)."""
+
+        @functools.wraps(listener)
+        async def run(**kwargs: Any) -> Any:
+            task = asyncio.current_task()
+            if task is not None:
+                self._running.add(task)
+            try:
+                return await listener(**kwargs)
+            finally:
+                self._running.discard(task)
+
+        return run
+
+    async def drain(self, within: float = 10.0) -> None:
+        """Let listeners already running finish (their writes need the open database)."""
+        running = {t for t in self._running if t is not asyncio.current_task()}
+        if running:
+            log.info("waiting for %d Slack event(s) being handled", len(running))
+            await asyncio.wait(running, timeout=within)
 
     async def close(self) -> None:
         """Disconnect Socket Mode, if connected."""

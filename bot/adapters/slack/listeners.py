@@ -33,6 +33,7 @@ def register(adapter: SlackAdapter) -> None:
     bolt = adapter.bolt
 
     @bolt.event("message")
+    @adapter.tracked
     async def on_message(body: Body, event: Body, request: Any) -> None:
         user = translate.sender(event)
         if user is None:
@@ -59,8 +60,8 @@ def register(adapter: SlackAdapter) -> None:
         if found is not None:
             await adapter.dispatch(found)
 
-    bolt.event("reaction_added")(on_reaction)
-    bolt.event("reaction_removed")(on_reaction)
+    bolt.event("reaction_added")(adapter.tracked(on_reaction))
+    bolt.event("reaction_removed")(adapter.tracked(on_reaction))
 
     async def on_goodbye(body: Body, event: Body) -> None:
         """Uninstalled, or the bot's token revoked: what we kept about the workspace goes."""
@@ -68,10 +69,11 @@ def register(adapter: SlackAdapter) -> None:
             return  # only users' tokens: the bot stays installed
         await adapter.app.purge_community(_team(body))
 
-    bolt.event("app_uninstalled")(on_goodbye)
-    bolt.event("tokens_revoked")(on_goodbye)
+    bolt.event("app_uninstalled")(adapter.tracked(on_goodbye))
+    bolt.event("tokens_revoked")(adapter.tracked(on_goodbye))
 
     @bolt.event("app_home_opened")
+    @adapter.tracked
     async def on_home(body: Body, event: Body) -> None:
         if event.get("tab") != "home":
             return
@@ -84,6 +86,7 @@ def register(adapter: SlackAdapter) -> None:
         await adapter.client.views_publish(user_id=str(event.get("user")), view=view)
 
     @bolt.command(commands.SLASH)
+    @adapter.tracked
     async def on_command(ack: Any, body: Body, respond: Respond) -> None:
         await ack()
         where = Conversation(str(body.get("channel_id", "")), None, body.get("channel_name"))
@@ -111,6 +114,7 @@ def register(adapter: SlackAdapter) -> None:
             )
 
     @bolt.action(OURS)
+    @adapter.tracked
     async def on_button(ack: Any, body: Body, action: Body, respond: Respond) -> None:
         await ack()
         parsed = parse_custom_id(str(action.get("value") or action.get("action_id") or ""))
@@ -167,7 +171,7 @@ def register(adapter: SlackAdapter) -> None:
             )
 
     for callback_id in commands.SHORTCUTS:
-        bolt.shortcut(callback_id)(on_shortcut)
+        bolt.shortcut(callback_id)(adapter.tracked(on_shortcut))
 
     @bolt.error
     async def on_error(error: Exception, body: Body) -> None:

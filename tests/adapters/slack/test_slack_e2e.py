@@ -3,6 +3,8 @@ real slack_sdk client to the local fake Web API."""
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.adapters.slack.conftest import SlackBot, posted
 from tests.fakes import slack_payloads as sp
 
@@ -67,3 +69,21 @@ async def test_forged_or_stale_deliveries_are_refused_and_change_nothing(
     assert (forged.status, stale.status) == (401, 401)
     assert await slack_bot.value("SELECT COUNT(*) FROM questions") == 0
     assert slack_bot.fake.calls_to("chat.postMessage") == []
+
+
+async def test_stopping_waits_for_events_being_handled(slack_bot: SlackBot) -> None:
+    """Bolt runs listeners in the background once acked: drain() lets them finish first."""
+    gate = asyncio.Event()
+
+    async def listener(body: dict[str, object]) -> str:
+        await gate.wait()
+        return "handled"
+
+    running = asyncio.ensure_future(slack_bot.adapter.tracked(listener)(body={}))
+    await asyncio.sleep(0)  # let it start
+    draining = asyncio.ensure_future(slack_bot.adapter.drain(5.0))
+    await asyncio.sleep(0)
+    assert not draining.done()
+    gate.set()
+    await draining
+    assert running.result() == "handled"
