@@ -120,6 +120,9 @@ class CommunityDefaults(Section):
     reping_minutes: int = Field(default=15, ge=1, le=1440)
     accept_reminder_hours: int = Field(default=24, ge=0, le=720)
     close_inactive_hours: int = Field(default=72, ge=0, le=2160)
+    claim_sla_minutes: int = Field(default=60, ge=1, le=10080)
+    insights_cron: Annotated[str, AfterValidator(check_cron)] = "0 8 * * mon"
+    retention_days: int = Field(default=365, ge=0, le=3650)
 
 
 class ConsoleSettings(Section):

@@ -30,17 +30,31 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply (a chart, a data export)."""
+
+    name: str
+    data: bytes
+    content_type: str = "application/octet-stream"
+
+    def __repr__(self) -> str:  # bytes would flood logs and test output
+        return f"Attachment({self.name!r}, {len(self.data)} bytes, {self.content_type!r})"
+
+
+@dataclass(frozen=True)
 class Reply:
     """A message the bot wants to send.
 
     `ephemeral_to` makes it visible to one member only. `mentions` lists the member ids
-    the bot means to ping; every other mention-like text stays inert.
+    the bot means to ping; every other mention-like text stays inert. `files` go with the
+    last message of the reply.
     """
 
     text: str
     buttons: tuple[Button, ...] = ()
     ephemeral_to: str | None = None
     mentions: tuple[str, ...] = field(default=())
+    files: tuple[Attachment, ...] = ()
 
 
 def split_text(text: str, limit: int) -> list[str]:

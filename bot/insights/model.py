@@ -1,0 +1,78 @@
+"""What the insights are: plain records, computed by figures.compute, drawn by charts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+# How a question ended: by an article, a member's answer, staff, the asker alone, or not yet.
+OUTCOMES = ("kb", "community", "staff", "asker", "unsolved")
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end) in UTC; figures count questions asked in it."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Seconds from a question to its first answer: how many, median and 90th percentile."""
+
+    count: int = 0
+    median: float | None = None
+    p90: float | None = None
+
+
+@dataclass(frozen=True)
+class Day:
+    """One day of the period (community time zone): questions by outcome, response time."""
+
+    day: date
+    asked: int
+    outcomes: dict[str, int]  # OUTCOMES → questions asked that day that ended so (now)
+    first_response_median: float | None  # seconds, over that day's answered questions
+
+
+@dataclass(frozen=True)
+class MemberFigure:
+    """One member in a ranking: answers in the period, those marked helpful or accepted,
+    and their points (all time)."""
+
+    member_id: int
+    name: str
+    answers: int
+    helpful_answers: int
+    points: int
+
+
+@dataclass(frozen=True)
+class Insights:
+    """Every figure of one community over one period. A rate is None when its denominator
+    is zero (an empty period has no response rate, not a rate of 0)."""
+
+    period: Period
+    asked: int = 0
+    answered: int = 0  # asked in the period, with at least one answer
+    response_rate: float | None = None
+    first_response: Durations = field(default_factory=Durations)
+    first_response_community: Durations = field(default_factory=Durations)
+    first_response_staff: Durations = field(default_factory=Durations)
+    outcomes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    first_post_resolution: float | None = None  # solved by their first answer / solved by an answer
+    escalated: int = 0
+    escalation_rate: float | None = None
+    sla_total: int = 0  # escalations created in the period
+    sla_met: int = 0  # of those, claimed within claim_sla_minutes
+    sla_compliance: float | None = None
+    nudged: int = 0  # questions with at least one nudge
+    nudge_answered: int = 0  # of those, answered by a member who was nudged
+    nudge_effectiveness: float | None = None
+    active_members: int = 0  # asked, answered or marked an answer helpful in the period
+    new_helpers: int = 0  # first answer ever marked helpful or accepted, in the period
+    superfans: list[MemberFigure] = field(default_factory=list)  # top 1% by points
+    superfan_share: float | None = None  # their share of the period's helpful answers
+    influencers: list[MemberFigure] = field(default_factory=list)
+    days: list[Day] = field(default_factory=list)
