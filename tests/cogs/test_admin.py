@@ -49,7 +49,7 @@ async def test_bad_keys_and_values_list_the_valid_choices(console: ConsoleDriver
         " leaderboard_cron, leaderboard_size, leaderboard_hide_staff, onboarding_invites,"
         " nudge_delay_minutes, nudge_experts, nudge_daily_limit, sla_minutes,"
         " sensitive_keywords, on_duty, reping_minutes, accept_reminder_hours,"
-        " close_inactive_hours."
+        " close_inactive_hours, claim_sla_minutes, insights_cron, retention_days."
     )
     assert out[3].endswith(
         '"klingon" doesn\'t fit language. Expected: en, fr. Nothing was changed.'
