@@ -76,6 +76,7 @@ class ConsoleAdapter:
                 place=place,
                 buttons=message.buttons,
                 markup=message.author == BOT_NAME,
+                files=message.files,
             )
         )
 
@@ -93,6 +94,7 @@ class ConsoleAdapter:
             reply.text,
             buttons=reply.buttons,
             private_to=reply.ephemeral_to,
+            files=reply.files,
         )
         self.print_message(self.state.add(message))
         return platform_id
@@ -109,6 +111,7 @@ class ConsoleAdapter:
             reply.text,
             reply.buttons,
             dm_to=member_id,
+            files=reply.files,
         )
         self.print_message(self.state.add(message))
         return platform_id

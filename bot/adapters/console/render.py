@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.replies import MENTION_RE, Button
+from bot.core.replies import MENTION_RE, Attachment, Button
 
 
 def render_text(text: str, *, markup: bool = True) -> str:
@@ -29,12 +29,25 @@ def message_line(
     place: str,
     buttons: Sequence[Button] = (),
     markup: bool = True,
+    files: Sequence[Attachment] = (),
 ) -> str:
-    """`M5 [#help › Q1] entraide: text  [Button]`; `place` is already bracketed."""
+    """`M5 [#help › Q1] entraide: text  [Button]`; `place` is already bracketed; each file
+    a continuation line `    📎 name (12 KB)`."""
     line = f"{message_id} {place} {author}: {render_text(text, markup=markup)}"
     if buttons:
         line += "  " + render_buttons(buttons)
+    for file in files:
+        line += f"\n    📎 {file.name} ({file_size(len(file.data))})"
     return line
+
+
+def file_size(size: int) -> str:
+    """Bytes as people read them: 512 B, 12 KB, 1.4 MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def place_label(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.core.replies import Button
+from bot.core.replies import Attachment, Button
 from bot.settings import ConsoleSettings
 
 BOT_NAME = "entraide"
@@ -25,6 +25,7 @@ class ConsoleMessage:
     dm_to: str | None = None
     reactions: dict[str, set[str]] = field(default_factory=dict)
     deleted: bool = False
+    files: tuple[Attachment, ...] = ()
 
 
 @dataclass
