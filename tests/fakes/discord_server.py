@@ -204,7 +204,11 @@ class FakeDiscord:
         path = "/" + request.match_info["tail"]
         body: Any = await request.json() if request.content_type == "application/json" else None
         if request.content_type.startswith("multipart/"):  # files: the JSON is in payload_json
-            body = json.loads(str((await request.post()).get("payload_json", "{}")))
+            form = await request.post()
+            body = json.loads(str(form.get("payload_json", "{}")))
+            # Uploaded files, as (name, bytes), under a key Discord never sends.
+            uploads = [v for k, v in form.items() if k.startswith("files[")]
+            body["_uploads"] = [(f.filename, f.file.read()) for f in uploads]  # type: ignore[union-attr]
         call = RestCall(request.method, path, body, dict(request.query))
         status, answer = 404, {"message": f"404: fake has no {request.method} {path}", "code": 0}
         for method, pattern, handler in self._routes:

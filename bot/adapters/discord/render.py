@@ -3,12 +3,13 @@ only the members a cog named, and buttons as persistent components."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Any
 
 import discord
 
-from bot.core.replies import Button, Reply, split_text
+from bot.core.replies import Attachment, Button, Reply, split_text
 
 LIMIT = 2000  # characters in one Discord message
 STYLES = {
@@ -26,6 +27,7 @@ class Outgoing:
     content: str
     allowed_mentions: discord.AllowedMentions
     buttons: tuple[Button, ...]
+    files: tuple[Attachment, ...] = ()
 
 
 def split(text: str, limit: int = LIMIT) -> list[str]:
@@ -40,22 +42,28 @@ def allowed(reply: Reply) -> discord.AllowedMentions:
 
 
 def messages(reply: Reply) -> list[Outgoing]:
-    """The Discord messages of a reply; buttons go under the last one."""
+    """The Discord messages of a reply; buttons and files go with the last one."""
     pieces = split(reply.text)
     mentions = allowed(reply)
+    last = len(pieces) - 1
     return [
-        Outgoing(piece, mentions, reply.buttons if n == len(pieces) - 1 else ())
+        Outgoing(
+            piece, mentions, reply.buttons if n == last else (), reply.files if n == last else ()
+        )
         for n, piece in enumerate(pieces)
     ]
 
 
 def send_kwargs(piece: Outgoing) -> dict[str, Any]:
     """What channel.send, a DM or an interaction follow-up take for one piece."""
-    return {
+    kwargs: dict[str, Any] = {
         "content": piece.content,
         "allowed_mentions": piece.allowed_mentions,
         "view": view(piece.buttons) or discord.utils.MISSING,
     }
+    if piece.files:  # a discord.File is read once: new ones for every send
+        kwargs["files"] = [discord.File(io.BytesIO(f.data), filename=f.name) for f in piece.files]
+    return kwargs
 
 
 def view(buttons: tuple[Button, ...]) -> discord.ui.View | None:

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from bot.app import App
-from bot.core.identity import Community
+from bot.core.identity import Community, Conversation
+from bot.core.replies import Attachment, Reply
 from tests.adapters.discord.conftest import TIMEOUT, adapter_of, running_bot
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord
@@ -117,3 +118,14 @@ async def test_a_rank_role_is_set_for_a_member_not_in_the_cache(
     assert len(lines) == 1
     assert "@Helper" in lines[0]
     assert "Manage Roles" in lines[0]
+
+
+async def test_files_go_with_the_last_message(discord_bot: tuple[App, FakeDiscord]) -> None:
+    """A chart posted in a channel: one multipart message carrying the text and the PNG."""
+    app, fake = discord_bot
+    chart = Attachment("insights.png", b"\x89PNG fake chart", "image/png")
+    reply = Reply("Insights for this week", files=(chart,))
+    await adapter_of(app).send(GUILD, Conversation(p.GENERAL_CHANNEL_ID), reply)
+    call = await fake.wait_for_call("POST", rf"/channels/{p.GENERAL_CHANNEL_ID}/messages")
+    assert call.body["content"] == "Insights for this week"
+    assert call.body["_uploads"] == [("insights.png", b"\x89PNG fake chart")]
