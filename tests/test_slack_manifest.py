@@ -33,6 +33,7 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "usergroups.list": {"usergroups:read"},
     "usergroups.users.update": {"usergroups:write"},
     "views.publish": set(),
+    "files.upload.v2": {"files:write"},  # files_upload_v2: charts, data exports
 }
 # Bolt event type → the manifest's bot events that deliver it.
 EVENT_SUBSCRIPTIONS = {"message": {"message.channels", "message.groups", "message.im"}}
@@ -43,7 +44,9 @@ EVENT_SCOPES = {
     "reaction_added": {"reactions:read"},
     "reaction_removed": {"reactions:read"},
 }
-CALL = re.compile(r"\bclient\.([a-z]+(?:_[a-zA-Z]+)+)\(|_call\(\s*\"([a-z]+(?:_[a-zA-Z]+)+)\"")
+CALL = re.compile(
+    r"\bclient\.([a-z]+(?:_[a-zA-Z0-9]+)+)\(|_call\(\s*\"([a-z]+(?:_[a-zA-Z0-9]+)+)\""
+)
 EVENT = re.compile(r"\bbolt\.event\(\s*\"([a-z_]+)\"")
 
 

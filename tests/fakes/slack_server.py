@@ -116,8 +116,13 @@ class FakeSlack(SocketModeFake):
         self.workspace = workspace or WebApi()
         self.calls: list[SlackCall] = []
         self._failures: dict[str, list[Failure]] = {}
-        self._answers: dict[str, Callable[[SlackCall], dict[str, Any]]] = {}
+        self._answers: dict[str, Callable[[SlackCall], dict[str, Any]]] = {
+            "files.getUploadURLExternal": self._upload_url,
+            "files.completeUploadExternal": self._upload_done,
+        }
         self._runner: web.AppRunner | None = None
+        self.uploads: dict[str, bytes] = {}  # file id -> bytes sent to its upload URL
+        self.files_shared: list[dict[str, Any]] = []  # completed uploads, with where and data
 
     @property
     def api_url(self) -> str:
@@ -164,6 +169,7 @@ class FakeSlack(SocketModeFake):
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{id}", self._response_url)
+        app.router.add_post("/upload/{id}", self._upload)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
@@ -262,6 +268,36 @@ class FakeSlack(SocketModeFake):
             call.status, call.answer = failure.status, {"ok": False, "error": failure.error}
         await self._record(call)
         return web.Response(status=call.status, text=call.answer.get("error", "ok"))
+
+    def _upload_url(self, call: SlackCall) -> dict[str, Any]:
+        """files.getUploadURLExternal: step 1 of files_upload_v2, a URL on this fake."""
+        file_id = f"F{len(self.uploads) + len(self.files_shared) + 1:08d}"
+        self.uploads[file_id] = b""
+        url = f"http://127.0.0.1:{self._port}/upload/{file_id}"
+        return {"ok": True, "upload_url": url, "file_id": file_id}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """Step 2: the file's bytes, posted to the upload URL."""
+        data = await request.read()
+        self.uploads[request.match_info["id"]] = data
+        return web.Response(text=f"OK - {len(data)}")
+
+    def _upload_done(self, call: SlackCall) -> dict[str, Any]:
+        """files.completeUploadExternal: step 3, the files shared in a channel or thread."""
+        files = call.args.get("files")
+        listed = json.loads(files) if isinstance(files, str) else list(files or [])
+        for entry in listed:
+            self.files_shared.append(
+                {
+                    "id": entry["id"],
+                    "title": entry.get("title"),
+                    "channel_id": call.args.get("channel_id"),
+                    "thread_ts": call.args.get("thread_ts"),
+                    "initial_comment": call.args.get("initial_comment"),
+                    "data": self.uploads.get(entry["id"], b""),
+                }
+            )
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in listed]}
 
 
 def instant_rate_limit_retries(monkeypatch: pytest.MonkeyPatch) -> None:

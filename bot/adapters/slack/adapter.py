@@ -126,6 +126,7 @@ class SlackAdapter:
         names = await self.directory.names(render.mentioned(reply))
         if pending is not None:  # answer the command or click being handled
             await follow_up(pending, render.messages(reply, names))
+            await self._share(reply, None, None)
             return ""
         channel = await self._channel_id(where.channel_id)
         last = ""
@@ -139,7 +140,29 @@ class SlackAdapter:
             await self.throttle.wait(channel)
             sent = await self._call("chat_postMessage", channel, unfurl_links=False, **args)
             last = str(sent["ts"])
+        await self._share(reply, channel, where.thread_id)
         return last
+
+    async def _share(self, reply: Reply, channel: str | None, thread: str | None) -> None:
+        """Upload a reply's files where it went; a private reply's files go by DM (Slack has
+        no ephemeral files)."""
+        if not reply.files:
+            return
+        if reply.ephemeral_to is not None or channel is None:
+            opened = await self.client.conversations_open(users=reply.ephemeral_to)
+            channel, thread = str(opened["channel"]["id"]), None
+        for file in reply.files:
+            try:
+                await self.client.files_upload_v2(
+                    channel=channel,
+                    file=file.data,
+                    filename=file.name,
+                    title=file.name,
+                    thread_ts=thread,
+                )
+            except SlackApiError as exc:
+                self._refused_once(channel, str(exc.response.get("error")))
+                raise DeliveryError(f"file {file.name} in {channel}") from None
 
     async def send_dm(self, community: Community, member_id: str, reply: Reply) -> str:
         """A direct message; DeliveryError when it can't be opened (callers fall back)."""

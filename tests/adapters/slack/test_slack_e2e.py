@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.adapters.slack import translate
+from bot.core.identity import Conversation
+from bot.core.replies import Attachment, Reply
 from tests.adapters.slack.conftest import SlackBot, posted
 from tests.fakes import slack_payloads as sp
 
@@ -87,3 +90,24 @@ async def test_stopping_waits_for_events_being_handled(slack_bot: SlackBot) -> N
     gate.set()
     await draining
     assert running.result() == "handled"
+
+
+async def test_files_are_uploaded_where_the_reply_goes(slack_bot: SlackBot) -> None:
+    """A chart in #staff's thread; a private reply's file goes by DM (no ephemeral files)."""
+    team = translate.community(sp.TEAM_ID)
+    chart = Attachment("insights.png", b"\x89PNG chart", "image/png")
+    where = Conversation(sp.GENERAL, "1700000000.000100")
+    await slack_bot.adapter.send(team, where, Reply("This week", files=(chart,)))
+    export = Attachment("entraide-data-alice.json", b'{"questions": []}', "application/json")
+    await slack_bot.adapter.send(
+        team,
+        Conversation(sp.HELP_CHANNEL),
+        Reply("Your data", ephemeral_to=sp.ALICE, files=(export,)),
+    )
+    shared = slack_bot.fake.files_shared
+    assert [(f["title"], f["channel_id"], f["thread_ts"], f["data"]) for f in shared] == [
+        ("insights.png", sp.GENERAL, "1700000000.000100", b"\x89PNG chart"),
+        ("entraide-data-alice.json", "D" + sp.ALICE[1:], None, b'{"questions": []}'),
+    ]
+    ephemeral = slack_bot.fake.calls_to("chat.postEphemeral")
+    assert [c.args["user"] for c in ephemeral] == [sp.ALICE]
