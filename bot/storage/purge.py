@@ -36,6 +36,7 @@ PURGED: tuple[tuple[str, str], ...] = (
     ("member_ranks", _OWN),
     ("leaderboard_optouts", _OWN),
     ("leaderboard_posts", _OWN),
+    ("scheduled_posts", _OWN),
     ("member_prefs", _OWN),
     ("expertise_topics", _OWN),
     ("timers", _OWN),

@@ -1,0 +1,30 @@
+"""Once-per-period scheduled work: claimed in the database before it is done."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+
+async def claim(
+    tx: aiosqlite.Connection, community_id: int, kind: str, period_end: datetime, at: datetime
+) -> bool:
+    """Reserve this period's run of `kind`; False if it was already made (or reserved)."""
+    cur = await tx.execute(
+        "INSERT INTO scheduled_posts (community_id, kind, period_end, posted_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (community_id, kind, period_end.isoformat(), at.isoformat()),
+    )
+    return cur.rowcount == 1
+
+
+async def set_message(
+    tx: aiosqlite.Connection, community_id: int, kind: str, period_end: datetime, message_id: str
+) -> None:
+    """Remember the message a period's run posted."""
+    await tx.execute(
+        "UPDATE scheduled_posts SET message_id = ?"
+        " WHERE community_id = ? AND kind = ? AND period_end = ?",
+        (message_id, community_id, kind, period_end.isoformat()),
+    )
