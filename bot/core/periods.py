@@ -47,3 +47,18 @@ def cron_fires(cron: str, timezone: str, after: datetime, until: datetime) -> li
         previous, current = fire, fire
         if len(fires) > 10_000:  # a cron firing every minute for a week: stop early
             return fires
+
+
+LOOKBACK = timedelta(days=35)  # a monthly cron still finds its previous run
+
+
+def latest_period(cron: str, timezone: str, now: datetime) -> tuple[datetime, datetime] | None:
+    """The period the latest run of a schedule covers: from the run before it to that run.
+
+    Only the latest run counts, so runs missed during downtime coalesce into one.
+    """
+    fires = cron_fires(cron, timezone, now - LOOKBACK, now)
+    if not fires:
+        return None
+    end = fires[-1]
+    return (fires[-2] if len(fires) > 1 else end - timedelta(days=7)), end

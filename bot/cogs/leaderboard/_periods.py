@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from bot.core.periods import cron_fires, month_start, week_start
-
-LOOKBACK = timedelta(days=35)  # a monthly cron still finds its previous run
+from bot.core.periods import latest_period, month_start, week_start
 
 
 @dataclass(frozen=True)
@@ -29,13 +27,6 @@ def on_demand(name: str, now: datetime, timezone: str) -> Window:
 
 
 def scheduled(cron: str, timezone: str, now: datetime) -> Window | None:
-    """The period the latest scheduled run covers: from the run before it to that run.
-
-    Only the latest run counts, so runs missed during downtime coalesce into one post.
-    """
-    fires = cron_fires(cron, timezone, now - LOOKBACK, now)
-    if not fires:
-        return None
-    end = fires[-1]
-    start = fires[-2] if len(fires) > 1 else end - timedelta(days=7)
-    return Window("scheduled", start, end)
+    """The period the latest scheduled run covers (missed runs coalesce into one post)."""
+    period = latest_period(cron, timezone, now)
+    return None if period is None else Window("scheduled", *period)
