@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import kb_cli
+from bot import insights_cli, kb_cli
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage.db import backup
 
@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--db", type=Path, help="database file (default from settings)")
     sub.add_parser("demo", help="play examples/demo.txt on a fresh database")
     kb_cli.add_parser(sub)
+    insights_cli.add_parser(sub)
     save = sub.add_parser("backup", help="consistent copy of the database (SQLite backup API)")
     save.add_argument("target", type=Path)
     save.add_argument("--db", type=Path, help="database file (default from settings)")
@@ -77,6 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "kb":
         _logging(settings, quiet=True)
         return kb_cli.run(args, settings)
+    if args.command == "insights":
+        _logging(settings, quiet=True)
+        return insights_cli.run(args, settings)
     if args.command == "demo":
         from bot import console_runner
 

@@ -1,0 +1,212 @@
+"""`python -m bot insights`: one community's health figures over some days, as text or HTML."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import sqlite3
+import sys
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.community_config import effective, load_overrides
+from bot.insights.model import Insights, MemberFigure, Period
+from bot.locales import LANGUAGES
+from bot.settings import Settings
+from bot.storage.db import bundled_migrations
+
+if TYPE_CHECKING:
+    from bot.insights.report import Numbers
+
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class Refused(Exception):
+    """The command can't run as asked; the message is the line the user sees."""
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the report needs about the community besides its figures."""
+
+    name: str
+    language: str
+    timezone: str
+    insights: Insights
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `insights`."""
+    cmd = sub.add_parser("insights", help="community health figures: text, or an HTML report")
+    cmd.add_argument("--db", type=Path, help="database file (default from settings)")
+    # Dates are checked by run(), not argparse, so a bad one is one line and not the usage too.
+    cmd.add_argument(
+        "--from", dest="first", required=True, metavar="YYYY-MM-DD", help="first day (local)"
+    )
+    cmd.add_argument(
+        "--to", dest="last", required=True, metavar="YYYY-MM-DD", help="last day, included"
+    )
+    cmd.add_argument("--html", type=Path, metavar="FILE", help="write a self-contained report")
+    cmd.add_argument("--community", metavar="ID", help="row id or platform id (if several)")
+    cmd.add_argument("--lang", choices=LANGUAGES, help="default: the community's language")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the figures or write the report; 2 with one line when it can't."""
+    try:
+        first, last = _day(args.first, "--from"), _day(args.last, "--to")
+        if first > last:
+            raise Refused(f"--from {first} is after --to {last}")
+        db_path: Path = args.db or settings.storage.db_path
+        if not db_path.is_file():
+            raise Refused(f"no database at {db_path}")
+        if args.html is not None:
+            _check_writable(args.html)
+        found = asyncio.run(_figures(db_path.resolve(), args.community, first, last, settings))
+    except Refused as exc:
+        return _refuse(str(exc))
+    except (sqlite3.Error, OSError) as exc:
+        return _refuse(f"cannot read {args.db or settings.storage.db_path}: {exc}")
+    language = args.lang or found.language
+    if args.html is None:
+        sys.stdout.write("".join(f"{line}\n" for line in as_text(found, language)))
+        return 0
+    from bot.insights.report import html_report
+
+    page = html_report(
+        found.insights, community=found.name, language=language, timezone=found.timezone
+    )
+    try:
+        args.html.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        return _refuse(f"cannot write {args.html}: {exc.strerror}")
+    sys.stdout.write(f"wrote {args.html}\n")
+    return 0
+
+
+def _refuse(line: str) -> int:
+    """The one line on stderr, and exit code 2 (written, not printed: bot/ has no print)."""
+    sys.stderr.write(f"entraide: {line}\n")
+    return 2
+
+
+def _day(text: str, option: str) -> date:
+    """A YYYY-MM-DD date, or a refusal naming the option."""
+    try:
+        if DAY.fullmatch(text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise Refused(f"{option} {text!r} is not a date (YYYY-MM-DD)")
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse before the work, not after it, when the report can't be written there."""
+    folder = path.resolve().parent
+    if path.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise Refused(f"cannot write the report to {path}")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise Refused(f"cannot write the report to {path}")
+
+
+async def _figures(
+    db_path: Path, wanted: str | None, first: date, last: date, settings: Settings
+) -> Found:
+    """The community and its figures from [first, last + 1 day) in its time zone."""
+    from bot.insights.figures import compute  # here: keeps matplotlib & co off `run`
+
+    # Read-only: the bot may be running on this file, and Database.open would migrate it.
+    uri = db_path.as_uri() + "?mode=ro"
+    async with aiosqlite.connect(uri, uri=True) as conn:
+        conn.row_factory = sqlite3.Row
+        await conn.execute("PRAGMA busy_timeout = 5000")
+        await _check_schema(conn, db_path)
+        row = await _community(conn, wanted)
+        config = effective(settings.community, await load_overrides(conn, int(row["id"])))
+        zone = ZoneInfo(config.timezone)
+        # Midnight to midnight in the community's zone, --to included.
+        start, end = (datetime.combine(d, time(), zone) for d in (first, last + timedelta(1)))
+        insights = await compute(
+            conn,
+            int(row["id"]),
+            Period(start.astimezone(UTC), end.astimezone(UTC)),
+            claim_sla_minutes=config.claim_sla_minutes,
+            timezone=config.timezone,
+        )
+    name = str(row["name"]) or f"{row['platform']} {row['external_id']}"
+    return Found(name, config.language, config.timezone, insights)
+
+
+async def _check_schema(conn: aiosqlite.Connection, db_path: Path) -> None:
+    """An older database lacks tables the figures read: say so instead of a SQL error."""
+    cur = await conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'")
+    if await cur.fetchone() is None:
+        raise Refused(f"{db_path} is not an Entraide database")
+    cur = await conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+    version, latest = int((await cur.fetchone() or (0,))[0]), bundled_migrations()[-1].version
+    if version < latest:
+        raise Refused(
+            f"{db_path} is at schema {version}, this Entraide needs {latest}:"
+            " start the bot on it once to upgrade it"
+        )
+
+
+async def _community(conn: aiosqlite.Connection, wanted: str | None) -> sqlite3.Row:
+    """The one community, or the one named by row id, platform id or 'platform:id'."""
+    cur = await conn.execute("SELECT id, platform, external_id, name FROM communities ORDER BY id")
+    rows: list[sqlite3.Row] = list(await cur.fetchall())
+    if not rows:
+        raise Refused("the database holds no community yet")
+    if wanted is None and len(rows) == 1:
+        return rows[0]
+    keys = ("{id}", "{external_id}", "{platform}:{external_id}")
+    matches = [r for r in rows if wanted in {k.format(**dict(r)) for k in keys}]
+    if len(matches) == 1:
+        return matches[0]
+    listing = "".join(
+        "\n  " + _printable(f"{r['id']}  {r['platform']}  {r['external_id']}  {r['name']}")
+        for r in rows
+    )
+    problem = "several communities" if wanted is None else f"no single community {wanted!r}"
+    raise Refused(f"{problem}; pick one with --community ID:{listing}")
+
+
+def as_text(found: Found, language: str) -> list[str]:
+    """The figures as lines for a terminal, labels from the report's catalogue."""
+    from bot.insights.report import Numbers, figure_rows, period_line
+
+    n = Numbers(language)
+    t = n.t
+    title = t("insights.report.title", community=_printable(found.name))
+    lines = [title, period_line(found.insights, language, found.timezone), ""]
+    rows = figure_rows(found.insights, language)
+    lines += [t("insights.report.line", label=label, value=value) for label, value, _ in rows]
+    for key, people in (
+        ("superfans", found.insights.superfans),
+        ("influencers", found.insights.influencers),
+    ):
+        lines.append(
+            t("insights.report.line", label=t(f"insights.report.{key}"), value="").rstrip()
+        )
+        lines += [f"  {_member(p, n)}" for p in people] or [f"  {t('insights.report.nobody')}"]
+    return lines
+
+
+def _member(p: MemberFigure, n: Numbers) -> str:
+    """'bob: Answers 12, Helpful answers 9, Points 400'."""
+    keys = ("answers", "helpful_answers", "points")
+    counts = zip(keys, (p.answers, p.helpful_answers, p.points), strict=True)
+    text = ", ".join(f"{n.t(f'insights.report.{key}')} {n.count(value)}" for key, value in counts)
+    return n.t("insights.report.line", label=_printable(p.name), value=text)
+
+
+def _printable(text: str) -> str:
+    """Member and community names are user input: no terminal control characters."""
+    return "".join(c if c.isprintable() else "?" for c in text)
