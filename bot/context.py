@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.events import Event
 from bot.core.identity import Conversation
-from bot.core.replies import Button, Reply
+from bot.core.replies import Attachment, Button, Reply
 from bot.settings import CommunityDefaults
 
 if TYPE_CHECKING:
@@ -49,20 +49,23 @@ class Context:
         ephemeral: bool = False,
         buttons: tuple[Button, ...] = (),
         mentions: tuple[str, ...] = (),
+        files: tuple[Attachment, ...] = (),
     ) -> str:
-        """Answer where the event happened; `ephemeral` shows it to the author only."""
+        """Answer where the event happened; `ephemeral` shows it (and its files) to the author
+        only."""
         where = self.conversation
         if where is None:
             return await self.app.chat(self.event.community).send_dm(
                 self.event.community,
                 self.event.author.id,
-                Reply(text, buttons=buttons, mentions=mentions),
+                Reply(text, buttons=buttons, mentions=mentions, files=files),
             )
         reply = Reply(
             text,
             buttons=buttons,
             ephemeral_to=self.event.author.id if ephemeral else None,
             mentions=mentions,
+            files=files,
         )
         return await self.send(where, reply)
 

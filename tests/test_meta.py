@@ -12,6 +12,7 @@ from bot.core.cog import Cog
 from bot.core.commands import CommandSpec
 from bot.core.registry import cog_modules
 from bot.locales import LANGUAGES, Messages, load_catalogue, placeholders
+from bot.storage.db import Database
 from tests.fakes.console import ConsoleDriver
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
@@ -78,6 +79,31 @@ async def test_commands_have_unique_names_and_help_in_every_language(
         catalogue = load_catalogue(language)
         missing = [s.name for s in specs if s.help_key not in catalogue]
         assert missing == [], f"{language}: no help for {missing}"
+
+
+async def test_every_table_of_member_data_has_a_cog_that_erases_it(tmp_path: Path) -> None:
+    """Privacy requests reach everything: each table with a member column (a reference to
+    members) is in some cog's member_tables, and every such cog overrides delete_member_data."""
+    cogs = [module.setup(None) for module in cog_modules()]
+    no_hook = [
+        cog.name
+        for cog in cogs
+        if cog.member_tables and type(cog).delete_member_data is Cog.delete_member_data
+    ]
+    assert no_hook == []
+    db = Database(tmp_path / "schema.db")
+    await db.open()
+    try:
+        with_member = set()
+        for (table,) in await db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'"):
+            keys = await db.fetchall(f"PRAGMA foreign_key_list({table})")
+            if any(key[2] == "members" for key in keys):
+                with_member.add(str(table))
+    finally:
+        await db.close()
+    listed = {table for cog in cogs for table in cog.member_tables}
+    assert sorted(with_member - listed) == []
+    assert sorted(listed - with_member) == []  # a typo, or a table that lost its member column
 
 
 def test_catalogues_have_the_same_keys_and_placeholders() -> None:

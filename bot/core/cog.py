@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from bot.core.events import Event
 
 if TYPE_CHECKING:
+    import aiosqlite
+
     from bot.app import App
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,8 +55,12 @@ class Cog:
     async def unload(self) -> None:
         """Called once at stop."""
 
-    async def delete_member_data(self, community_id: int, member_id: int) -> None:
-        """Erase what this cog stores about one member (privacy requests)."""
+    async def delete_member_data(
+        self, tx: aiosqlite.Connection, community_id: int, member_id: int
+    ) -> None:
+        """Erase what this cog stores about one member (privacy requests), in the caller's
+        transaction: every cog's part commits together or not at all (bot/cogs/privacy).
+        The member's row still holds their platform id and name here; it is anonymised last."""
 
     async def forget_community(self, community_id: int) -> None:
         """A community's rows were purged: drop what this cog keeps of them in memory."""

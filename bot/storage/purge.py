@@ -56,6 +56,7 @@ KEPT: dict[str, str] = {
     "article_tokens": "BM25 tokens of the shared knowledge base",
     "schema_version": "which migrations ran",
     "purging": "the ledger guard; empty outside a purge's transaction",
+    "forgetting": "the ledger guard of /privacy forget; empty outside its transaction",
 }
 
 # The append-only ledger refuses deletes unless its community is in `purging` (0011).

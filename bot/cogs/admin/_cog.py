@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+import aiosqlite
 
 from bot import community_config
 from bot.cogs.admin import _render
@@ -10,6 +13,7 @@ from bot.community_config import ConfigValueError, config_keys, format_value
 from bot.context import Context
 from bot.core.cog import Cog
 from bot.core.commands import ArgumentError, Option, command
+from bot.storage import anonymise
 
 KEYS = tuple(config_keys())
 
@@ -18,6 +22,7 @@ class AdminCog(Cog):
     """Per-community configuration by slash command."""
 
     name = "admin"
+    member_tables = ("community_settings",)
 
     async def _overrides(self, ctx: Context) -> dict[str, Any]:
         async with ctx.app.db.read() as conn:
@@ -118,3 +123,22 @@ class AdminCog(Cog):
             and (not spec.staff_only or author.is_moderator)
         ]
         await ctx.reply(_render.command_list(ctx, specs), ephemeral=True)
+
+    async def delete_member_data(
+        self, tx: aiosqlite.Connection, community_id: int, member_id: int
+    ) -> None:
+        """Settings they changed stay (updated_by: the anonymous row); their platform id
+        leaves the on-duty list, the one setting that names members."""
+        found = await anonymise.identity(tx, community_id, member_id)
+        duty = (await community_config.load_overrides(tx, community_id)).get("on_duty")
+        if found is None or not isinstance(duty, str):
+            return
+        names = [n.strip() for n in duty.split(",") if n.strip()]
+        kept = [n for n in names if n.strip("<@>") != found[0]]
+        if kept != names:
+            await tx.execute(
+                "UPDATE community_settings SET value_json = ?"
+                " WHERE community_id = ? AND key = 'on_duty'",
+                (json.dumps(", ".join(kept)), community_id),
+            )
+            self.app.forget_config(community_id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+import aiosqlite
+
 from bot.cogs._question_events import announce_solved, thread_of
 from bot.cogs.escalation import _logic, _render
 from bot.context import Context
@@ -13,7 +15,7 @@ from bot.core.commands import command
 from bot.core.events import ButtonPressed, QuestionOpened, QuestionSolved
 from bot.core.identity import Conversation
 from bot.core.replies import Reply
-from bot.storage import communities, escalations, questions
+from bot.storage import anonymise, communities, escalations, questions
 from bot.storage import reputation as rep
 from bot.storage.timers import Timer
 
@@ -26,6 +28,7 @@ class EscalationCog(Cog):
     """Brings staff in when the community can't answer in time, or shouldn't."""
 
     name = "escalation"
+    member_tables = ("escalations",)
 
     async def load(self) -> None:
         """Escalation timers come here."""
@@ -185,3 +188,15 @@ class EscalationCog(Cog):
         async with ctx.app.db.read() as conn:
             items = await escalations.active(conn, ctx.community_id)
         await ctx.reply(_render.listing(ctx.t, items, ctx.event.at), ephemeral=True)
+
+    async def delete_member_data(
+        self, tx: aiosqlite.Connection, community_id: int, member_id: int
+    ) -> None:
+        """Claims stay, by the anonymous row (SLA figures); an escalation pushed to them loses
+        its assignee: it held their platform id, and a re-ping would mention nobody."""
+        found = await anonymise.identity(tx, community_id, member_id)
+        if found is not None:
+            await tx.execute(
+                "UPDATE escalations SET assignee = NULL WHERE community_id = ? AND assignee = ?",
+                (community_id, found[0]),
+            )

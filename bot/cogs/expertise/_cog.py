@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import aiosqlite
+
 from bot.cogs.nudges import _experts, _render
 from bot.context import Context
 from bot.core.cog import Cog
@@ -61,3 +63,12 @@ class ExpertiseCog(Cog):
         )
         text = _render.experts(ctx.t, query, ranked, ctx.config.nudge_experts)
         await ctx.reply(text, ephemeral=True)
+
+    async def delete_member_data(
+        self, tx: aiosqlite.Connection, community_id: int, member_id: int
+    ) -> None:
+        """Declared topics describe the member: gone."""
+        await tx.execute(
+            "DELETE FROM expertise_topics WHERE community_id = ? AND member_id = ?",
+            (community_id, member_id),
+        )

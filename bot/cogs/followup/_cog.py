@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+import aiosqlite
+
 from bot.cogs._question_events import thread_of
 from bot.context import Context
 from bot.core.cog import Cog, listen
@@ -124,3 +126,14 @@ class FollowupCog(Cog):
             hours=config.close_inactive_hours,
         )
         await self.app.chat(community).send(community, thread_of(question), Reply(text))
+
+    async def delete_member_data(
+        self, tx: aiosqlite.Connection, community_id: int, member_id: int
+    ) -> None:
+        """No table of its own, but pending accept reminders would DM the forgotten asker."""
+        cur = await tx.execute(
+            "SELECT id FROM questions WHERE community_id = ? AND asker_id = ?",
+            (community_id, member_id),
+        )
+        for (question_id,) in await cur.fetchall():
+            await self.app.timers.cancel(tx, community_id, REMIND, f"question:{question_id}")

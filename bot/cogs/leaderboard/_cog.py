@@ -6,6 +6,8 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import aiosqlite
+
 from bot.cogs.leaderboard import _periods, _render
 from bot.cogs.leaderboard._periods import Window
 from bot.context import Context
@@ -144,10 +146,13 @@ class LeaderboardCog(Cog):
             if message_id is not None:
                 await standings.set_post_message(tx, community_id, end, message_id)
 
-    async def delete_member_data(self, community_id: int, member_id: int) -> None:
-        """Forget the opt-out (the member's rows elsewhere are handled by their cogs)."""
-        async with self.app.db.transaction() as tx:
-            await tx.execute(
-                "DELETE FROM leaderboard_optouts WHERE community_id = ? AND member_id = ?",
-                (community_id, member_id),
-            )
+    async def delete_member_data(
+        self, tx: aiosqlite.Connection, community_id: int, member_id: int
+    ) -> None:
+        """The member's opt-out (and when they chose it) goes; the anonymous row left behind is
+        opted out afresh, so boards never list it as a mention of someone who isn't there."""
+        await tx.execute(
+            "DELETE FROM leaderboard_optouts WHERE community_id = ? AND member_id = ?",
+            (community_id, member_id),
+        )
+        await standings.set_optout(tx, community_id, member_id, True, self.app.clock.now())

@@ -6,6 +6,8 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+import aiosqlite
+
 from bot.cogs._question_events import thread_of
 from bot.cogs.nudges import _experts, _logic, _render
 from bot.context import Context
@@ -33,7 +35,7 @@ class NudgesCog(Cog):
     """Nudges experts about unanswered questions; /nudges and /expertise preferences."""
 
     name = "nudges"
-    member_tables = ("member_prefs", "expertise_topics", "nudges")
+    member_tables = ("member_prefs", "nudges")  # expertise_topics: the expertise cog
 
     def __init__(self, app: App) -> None:
         super().__init__(app)
@@ -227,3 +229,16 @@ class NudgesCog(Cog):
                 )
         shown = minutes or ctx.config.nudge_delay_minutes
         await ctx.tell("nudges.delay_set", channel=channel, minutes=shown)
+
+    async def delete_member_data(
+        self, tx: aiosqlite.Connection, community_id: int, member_id: int
+    ) -> None:
+        """Their settings (mode, quiet hours) go; the anonymous row gets nudges off, since its
+        past answers would still rank it. Nudges sent stay (no text; nudge statistics)."""
+        await tx.execute(
+            "DELETE FROM member_prefs WHERE community_id = ? AND member_id = ?",
+            (community_id, member_id),
+        )
+        await nudges.set_prefs(
+            tx, community_id, member_id, nudges.Prefs("off", None, None), self.app.clock.now()
+        )

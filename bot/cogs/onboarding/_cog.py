@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+import aiosqlite
+
 from bot.cogs.onboarding import _logic
 from bot.context import Context
 from bot.core.cog import Cog, listen
@@ -71,13 +73,16 @@ class OnboardingCog(Cog):
         chat = ctx.app.chat(ctx.event.community)
         await chat.send_dm(ctx.event.community, event.receiver, Reply(invite))
 
-    async def delete_member_data(self, community_id: int, member_id: int) -> None:
-        """Forget the invitation."""
-        async with self.app.db.transaction() as tx:
-            await tx.execute(
-                "DELETE FROM onboarding_invites WHERE community_id = ? AND member_id = ?",
-                (community_id, member_id),
-            )
+    async def delete_member_data(
+        self, tx: aiosqlite.Connection, community_id: int, member_id: int
+    ) -> None:
+        """The invitation row stays, without its question: it holds no text, and it stops a
+        second invitation to an anonymous row nobody can receive."""
+        await tx.execute(
+            "UPDATE onboarding_invites SET question_id = NULL"
+            " WHERE community_id = ? AND member_id = ?",
+            (community_id, member_id),
+        )
 
 
 def _excerpt(text: str, limit: int = 140) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+import aiosqlite
+
 from bot.cogs._question_events import announce_solved, thread_of
 from bot.cogs.questions import _logic, _render
 from bot.context import Context
@@ -28,7 +30,7 @@ class QuestionsCog(Cog):
     """Turns help-channel posts into questions and follows them to 'solved'."""
 
     name = "questions"
-    member_tables = ("questions", "answers")
+    member_tables = ("questions", "question_status_log", "answers")
 
     @listen(MessagePosted)
     async def on_message(self, ctx: Context, event: MessagePosted) -> None:
@@ -218,15 +220,18 @@ class QuestionsCog(Cog):
             await ctx.tell("questions.solved_elsewhere", ref=question.ref)
         await announce_solved(ctx, question, resolution)
 
-    async def delete_member_data(self, community_id: int, member_id: int) -> None:
-        """Blank the member's stored texts; rows stay anonymous for statistics."""
-        async with self.app.db.transaction() as tx:
-            await tx.execute(
-                "UPDATE answers SET text = '', author_id = NULL"
-                " WHERE community_id = ? AND author_id = ?",
-                (community_id, member_id),
-            )
-            await tx.execute(
-                "UPDATE questions SET asker_id = NULL WHERE community_id = ? AND asker_id = ?",
-                (community_id, member_id),
-            )
+    async def delete_member_data(
+        self, tx: aiosqlite.Connection, community_id: int, member_id: int
+    ) -> None:
+        """Blank the member's texts: their answers, and their questions unless solved (a
+        solved question keeps its content for others, without its author). Rows keep pointing
+        at the anonymous member row, so counts and statistics don't change."""
+        await tx.execute(
+            "UPDATE questions SET text = '' WHERE community_id = ? AND asker_id = ?"
+            " AND status != 'solved'",
+            (community_id, member_id),
+        )
+        await tx.execute(
+            "UPDATE answers SET text = '' WHERE community_id = ? AND author_id = ?",
+            (community_id, member_id),
+        )

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import logging
 
+import aiosqlite
+
 from bot.cogs._question_events import announce_solved, question_here, thread_of
-from bot.cogs.reputation import _accepts, _bounty, _marks, _ranks, _removals, _render, _rules
+from bot.cogs.reputation import (
+    _accepts,
+    _bounty,
+    _forget,
+    _marks,
+    _ranks,
+    _removals,
+    _render,
+    _rules,
+)
 from bot.cogs.reputation._outcome import Outcome, Source
 from bot.context import Context
 from bot.core.cog import Cog, listen
@@ -28,7 +39,14 @@ class ReputationCog(Cog):
     """Awards, reversals and ranks; /helpful, /accept, /unaccept, /rep."""
 
     name = "reputation"
-    member_tables = ("reputation_ledger", "helpful_marks", "member_ranks")
+    member_tables = (
+        "reputation_ledger",
+        "reputation_totals",
+        "helpful_marks",
+        "accepted_answers",
+        "bounties",
+        "member_ranks",
+    )
 
     @listen(ReactionChanged)
     async def on_reaction(self, ctx: Context, event: ReactionChanged) -> None:
@@ -250,17 +268,13 @@ class ReputationCog(Cog):
         async with ctx.app.db.read() as conn:
             return await external_id(conn, member_id)
 
-    async def delete_member_data(self, community_id: int, member_id: int) -> None:
-        """Marks are dropped; ledger rows stay (append-only) and are anonymised by issue 8."""
-        async with self.app.db.transaction() as tx:
-            await tx.execute(
-                "DELETE FROM helpful_marks WHERE community_id = ? AND giver_id = ?",
-                (community_id, member_id),
-            )
-            await tx.execute(
-                "DELETE FROM member_ranks WHERE community_id = ? AND member_id = ?",
-                (community_id, member_id),
-            )
+    async def delete_member_data(
+        self, tx: aiosqlite.Connection, community_id: int, member_id: int
+    ) -> None:
+        """Ledger rows, totals, marks, accepts, bounties and the rank all stay, tied to the
+        anonymous member row (their points still count; a kept rank isn't announced again);
+        only ledger text that may name them is rewritten."""
+        await _forget.anonymise_ledger(tx, community_id, member_id)
 
 
 def _source(ctx: Context) -> Source:

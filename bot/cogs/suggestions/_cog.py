@@ -149,11 +149,15 @@ class SuggestionsCog(Cog):
             if row is not None and row[0] in ("silent", "rejected"):
                 await knowledge.add_gap(tx, ctx.community_id, event.question_id, event.at)
 
-    async def delete_member_data(self, community_id: int, member_id: int) -> None:
-        """Keep verdicts for ranking, without who gave them or the text they were about."""
-        async with self.app.db.transaction() as tx:
-            await tx.execute(
-                "UPDATE kb_feedback SET member_id = NULL, query_text = '', query_vector = NULL"
-                " WHERE community_id = ? AND member_id = ?",
-                (community_id, member_id),
-            )
+    async def delete_member_data(
+        self, tx: aiosqlite.Connection, community_id: int, member_id: int
+    ) -> None:
+        """Feedback keeps a copy of its question's text: gone (with its vector) wherever the
+        question's own text goes, i.e. the member's unsolved questions. Verdicts stay, tied to
+        the anonymous member row, for ranking."""
+        await tx.execute(
+            "UPDATE kb_feedback SET query_text = '', query_vector = NULL"
+            " WHERE community_id = ? AND question_id IN (SELECT id FROM questions"
+            " WHERE community_id = ? AND asker_id = ? AND status != 'solved')",
+            (community_id, community_id, member_id),
+        )

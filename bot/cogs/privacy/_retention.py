@@ -1,0 +1,91 @@
+"""Retention: stored message texts older than `retention_days` are erased, once a day.
+
+Erased: the text of questions and answers created before the cutoff, and the copy of a
+question's text kept with knowledge-base feedback (kb_feedback.query_text). Kept: every row,
+with its times, status, resolution, channel, authorship (member row ids), marks, accepts,
+points and votes, so statistics, totals and leaderboards don't change; the feedback's vector
+(numbers, not text) keeps informing suggestion ranking. Member profiles, settings and the
+knowledge base itself are not messages and are not touched; `/privacy forget` erases those.
+`retention_days = 0` keeps texts forever.
+
+Each community's run is claimed in scheduled_posts (kind 'retention', one per UTC day) in the
+transaction that erases, so a restart or a second tick the same day doesn't repeat it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+import aiosqlite
+
+from bot.storage import scheduled_posts
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+KIND = "retention"
+
+ERASE = (
+    # Feedback first: it is found through its question's age as well as its own.
+    "UPDATE kb_feedback SET query_text = '' WHERE community_id = :c AND query_text != ''"
+    " AND (created_at < :cutoff OR question_id IN"
+    " (SELECT id FROM questions WHERE community_id = :c AND created_at < :cutoff))",
+    "UPDATE questions SET text = '' WHERE community_id = :c AND created_at < :cutoff"
+    " AND text != ''",
+    "UPDATE answers SET text = '' WHERE community_id = :c AND created_at < :cutoff AND text != ''",
+)
+
+
+async def run_due(app: App, now: datetime) -> None:
+    """Run today's retention in every community that hasn't had it yet."""
+    async with app.db.read() as conn:
+        cur = await conn.execute("SELECT id FROM communities ORDER BY id")
+        community_ids = [int(row[0]) for row in await cur.fetchall()]
+    for community_id in community_ids:
+        try:
+            await run_one(app, community_id, now)
+        except Exception:
+            log.exception("retention failed for community %s", community_id)
+
+
+async def run_one(app: App, community_id: int, now: datetime) -> int | None:
+    """Texts erased in one community today, or None if it ran already or keeps texts."""
+    days = (await app.community_config(community_id)).retention_days
+    if days == 0:
+        return None
+    now = now.astimezone(UTC)
+    day_end = datetime.combine(now.date(), time(), tzinfo=UTC) + timedelta(days=1)
+    # A read first: the check runs every minute, the write only once a day.
+    async with app.db.read() as conn:
+        cur = await conn.execute(
+            "SELECT 1 FROM scheduled_posts WHERE community_id = ? AND kind = ? AND period_end = ?",
+            (community_id, KIND, day_end.isoformat()),
+        )
+        if await cur.fetchone() is not None:
+            return None
+    async with app.db.transaction() as tx:
+        if not await scheduled_posts.claim(tx, community_id, KIND, day_end, now):
+            return None
+        erased = await erase_before(tx, community_id, now - timedelta(days=days))
+    if erased:
+        log.info(
+            "retention: %d texts older than %d days erased (community %d)",
+            erased,
+            days,
+            community_id,
+        )
+    return erased
+
+
+async def erase_before(tx: aiosqlite.Connection, community_id: int, cutoff: datetime) -> int:
+    """Blank the message texts created before `cutoff`; how many were blanked."""
+    params = {"c": community_id, "cutoff": cutoff.isoformat()}
+    erased = 0
+    for sql in ERASE:
+        cur = await tx.execute(sql, params)
+        erased += max(cur.rowcount, 0)
+    return erased

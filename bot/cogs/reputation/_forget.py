@@ -1,0 +1,35 @@
+"""A forgotten member's reputation: every row stays, tied to the now anonymous member row,
+so totals, ranks and leaderboards add up; only ledger text that may identify them changes."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from bot.storage import anonymise
+
+
+async def anonymise_ledger(tx: aiosqlite.Connection, community_id: int, member_id: int) -> None:
+    """Rewrite the ledger's id-bearing text; runs inside the forget guard (migration 0014)."""
+    found = await anonymise.identity(tx, community_id, member_id)
+    if found is None:
+        return
+    external_id, name = found
+    # Platform event ids (Discord reactions, the READY sweep) carry the reacting member's id.
+    await anonymise.rewrite_ids(
+        tx,
+        "reputation_ledger",
+        "source_event_id",
+        community_id,
+        external_id,
+        anonymise.token(member_id),
+    )
+    # Notes are admins' free-text reasons: those on the member's own rows are about them,
+    # and any other may name them. Matching by name is broad on purpose (a short name blanks
+    # more notes than needed): a lost reason costs less than a kept name.
+    cur = await tx.execute(
+        "SELECT id, member_id, note FROM reputation_ledger WHERE community_id = ? AND note != ''",
+        (community_id,),
+    )
+    for row_id, owner, note in await cur.fetchall():
+        if owner == member_id or anonymise.names(str(note), (external_id, name)):
+            await tx.execute("UPDATE reputation_ledger SET note = '' WHERE id = ?", (row_id,))

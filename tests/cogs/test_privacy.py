@@ -1,0 +1,404 @@
+"""Privacy: /privacy export and forget (one's own, and a member's by admins), and retention."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.adapters.console.player import COMMUNITY
+from bot.adapters.console.state import ConsoleMessage
+from bot.core.cog import Cog
+from bot.core.events import ButtonPressed
+from bot.core.identity import Conversation, Member
+from tests.fakes.console import START, ConsoleDriver, console_community
+
+FIXTURE_KB = Path(__file__).resolve().parent.parent / "fixtures" / "knowledge"
+# bob asks (Q2 stays unsolved, Q3 is solved), answers Q1 (accepted), gives and receives
+# marks, rejects a suggestion, offers a bounty, declares expertise, sets quiet hours, opts
+# out of leaderboards, is nudged on Q4 and is the on-duty assignee of Q5's escalation; admins
+# wrote his name into two ledger notes.
+HISTORY = [
+    "admin /entraide config set nudge_experts 1",
+    "admin /entraide config set on_duty bob, erin",
+    "admin /rep adjust bob 200 thanks bob for the migration guide",
+    "admin /rep adjust carol 5 covered for bob on Friday",
+    "alice: How do I export my data to CSV?",
+    "bob reply Q1: Settings › Export › CSV, then pick the columns.",
+    "carol react ^bob ✅",
+    "alice /accept ^bob",
+    "bob: How do I reset my password? The email never came",
+    "bob press ^entraide Not helpful",
+    "bob /bounty 50 Q2",
+    "alice reply Q2: Check the spam folder, then ask for a new link.",
+    "bob react ^alice ✅",
+    "bob: Which plugin renders the team calendar widget?",
+    "carol reply Q3: The agenda plugin renders it.",
+    "bob /accept ^carol",
+    "bob /expertise add calendars",
+    "bob /nudges quiet 22-7",
+    "bob /leaderboard optout",
+    "dave: The CSV export of my data is empty",
+    "wait 16m",
+    "carol: I was charged twice and need a refund",
+]
+ERASED = (  # bob's texts that forgetting him must remove from every table
+    "Settings › Export › CSV, then pick the columns.",
+    "How do I reset my password? The email never came",
+    "calendars",
+)
+SOLVED_TEXT = "Which plugin renders the team calendar widget?"  # kept, without its author
+DISCORD_EVENT = "discord:reaction:990:bob:✅:1"  # a Discord reaction id names the reactor
+# Figures forgetting must not move: totals, boards' sums, counts the insights are built on.
+FIGURES = {
+    "totals": "SELECT member_id, total FROM reputation_totals ORDER BY member_id",
+    "ledger": "SELECT member_id, SUM(delta), COUNT(*) FROM reputation_ledger"
+    " GROUP BY member_id ORDER BY member_id",
+    "questions": "SELECT status, resolution, kb_outcome, COUNT(*), COUNT(first_answer_at),"
+    " COUNT(solved_at) FROM questions GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+    "asked": "SELECT asker_id, COUNT(*) FROM questions GROUP BY 1 ORDER BY 1",
+    "answered": "SELECT author_id, by_staff, COUNT(*), COUNT(DISTINCT question_id) FROM answers"
+    " GROUP BY 1, 2 ORDER BY 1, 2",
+    "marks": "SELECT giver_id, receiver_id, points FROM helpful_marks ORDER BY id",
+    "accepts": "SELECT question_id, answer_id, accepter_id FROM accepted_answers ORDER BY 1",
+    "nudges": "SELECT question_id, member_id, via FROM nudges ORDER BY id",
+    "escalations": "SELECT question_id, reason, status, claimed_by FROM escalations ORDER BY 1",
+    "bounties": "SELECT question_id, sponsor_id, amount, status FROM bounties ORDER BY 1",
+    "feedback": "SELECT question_id, article, verdict FROM kb_feedback ORDER BY id",
+}
+Rows = dict[str, list[tuple[Any, ...]]]
+# Where the history leaves bob's name, id or texts before he is forgotten (the scan's reach).
+TRACES = [
+    ("answers", "text"),
+    ("community_settings", "value_json"),  # on_duty names him
+    ("escalations", "assignee"),
+    ("expertise_topics", "topic"),
+    ("kb_feedback", "query_text"),
+    ("members", "display_name"),
+    ("members", "external_id"),
+    ("processed_events", "event_id"),
+    ("questions", "text"),
+    ("reputation_ledger", "note"),
+    ("reputation_ledger", "source_event_id"),
+    ("timers", "last_error"),
+    ("timers", "payload_json"),
+]
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[ConsoleDriver]:
+    """The console community after HISTORY, plus traces only a real platform leaves."""
+    async with console_community(tmp_path / "entraide.db", knowledge_dir=FIXTURE_KB) as driver:
+        await driver.feed(*HISTORY)
+        await _platform_traces(driver)
+        yield driver
+
+
+async def _platform_traces(driver: ConsoleDriver) -> None:
+    """A Discord-style event id naming bob, processed and on the ledger row his mark gave
+    carol; a failed timer whose payload and error name him."""
+    bob, carol = await member_id(driver, "bob"), await member_id(driver, "carol")
+    at = START.isoformat()
+    async with driver.app.db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO processed_events (community_id, event_id, processed_at) VALUES (1, ?, ?)",
+            (DISCORD_EVENT, at),
+        )
+        await tx.execute(
+            "INSERT INTO reputation_ledger (community_id, member_id, delta, kind, reason,"
+            " source_event_id, actor_id, created_at) VALUES (1, ?, 1, 'helpful', 'mark', ?, ?, ?)",
+            (carol, DISCORD_EVENT, bob, at),
+        )
+        await tx.execute(
+            "INSERT INTO timers (community_id, kind, key, due_at, payload_json, status,"
+            " last_error, created_at) VALUES (1, 'dm', 'x', ?, ?, 'failed', ?, ?)",
+            (at, json.dumps({"member": "bob", "question_id": 2}), "DMs of bob are closed", at),
+        )
+
+
+async def member_id(driver: ConsoleDriver, name: str) -> int:
+    """A member's row id."""
+    return int(str(await driver.scalar("SELECT id FROM members WHERE external_id = ?", (name,))))
+
+
+async def figures(driver: ConsoleDriver) -> Rows:
+    """Every figure of FIGURES."""
+    return {
+        name: [tuple(r) for r in await driver.app.db.fetchall(sql)] for name, sql in FIGURES.items()
+    }
+
+
+async def tables(driver: ConsoleDriver) -> list[str]:
+    """Every table of the schema."""
+    rows = await driver.app.db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
+    return sorted(str(r[0]) for r in rows)
+
+
+async def rows_about(driver: ConsoleDriver, member: int) -> Rows:
+    """Every row that points at a member (found from the schema's foreign keys), by table."""
+    out: Rows = {
+        "members": [
+            tuple(r)
+            for r in await driver.app.db.fetchall("SELECT * FROM members WHERE id = ?", (member,))
+        ]
+    }
+    for table in await tables(driver):
+        keys = await driver.app.db.fetchall(f"PRAGMA foreign_key_list({table})")
+        columns = [str(k[3]) for k in keys if k[2] == "members"]
+        if columns:
+            where = " OR ".join(f"{c} = :m" for c in columns)
+            rows = await driver.app.db.fetchall(
+                f"SELECT * FROM {table} WHERE {where} ORDER BY rowid", {"m": member}
+            )
+            out[table] = [tuple(r) for r in rows]
+    return out
+
+
+async def text_values(driver: ConsoleDriver) -> list[tuple[str, str, str]]:
+    """(table, column, value) of every text value in every row of every table."""
+    found = []
+    for table in await tables(driver):
+        for row in await driver.app.db.fetchall(f"SELECT * FROM {table}"):
+            found += [(table, c, v) for c, v in dict(row).items() if isinstance(v, str)]
+    return found
+
+
+async def traces(driver: ConsoleDriver) -> list[tuple[str, str, str]]:
+    """Text values holding bob's name or platform id ("bob") or one of his erased texts."""
+    return [
+        (table, column, value)
+        for table, column, value in await text_values(driver)
+        if "bob" in value.lower() or any(text in value for text in ERASED)
+    ]
+
+
+def files_to(driver: ConsoleDriver, name: str) -> list[ConsoleMessage]:
+    """Private messages with files the bot sent to one member, in order."""
+    return [m for m in driver.adapter.state.messages.values() if m.files and m.private_to == name]
+
+
+def message_id(line: str) -> str:
+    """The M<n> a transcript line starts with."""
+    return line.split(" ", 1)[0]
+
+
+def board(lines: list[str]) -> list[str]:
+    """A leaderboard reply without its message number."""
+    return [line.split(" ", 1)[1] if line.startswith("M") else line for line in lines[1:]]
+
+
+async def test_export_sends_one_private_json_file_with_everything_about_the_member(
+    bot: ConsoleDriver,
+) -> None:
+    """bob's questions, answers, marks, accepts, ledger, settings, expertise, nudges, bounty
+    and opt-out, in one file only he sees; nobody else is named in it."""
+    out = await bot.feed("bob /privacy export")
+    assert out[1].endswith(
+        "(only bob) entraide: Here is everything I store about you,"
+        " as a JSON file only you can see."
+    )
+    assert out[2].startswith("    📎 entraide-data-bob.json (")
+    [message] = files_to(bot, "bob")
+    assert len(message.files) == 1
+    file = message.files[0]
+    assert file.content_type == "application/json"
+    doc = json.loads(file.data)
+    assert doc["member"]["platform_id"] == "bob"
+    assert [(q["question"], q["text"], q["status"]) for q in doc["questions"]] == [
+        ("Q2", "How do I reset my password? The email never came", "answered"),
+        ("Q3", SOLVED_TEXT, "solved"),
+    ]
+    assert [(a["question"], a["text"], a["accepted"]) for a in doc["answers"]] == [
+        ("Q1", "Settings › Export › CSV, then pick the columns.", 1)
+    ]
+    ledger = doc["reputation_ledger"]
+    total = await bot.scalar("SELECT total FROM reputation_totals WHERE member_id = 2")
+    assert sum(row["delta"] for row in ledger) == doc["reputation_total"] == total == 177
+    assert {(row["kind"], row["reason"]) for row in ledger} >= {
+        ("adjust", "adjust"),
+        ("helpful", "mark"),
+        ("accepted", "accept"),
+        ("accept_bonus", "accept"),
+    }
+    assert "thanks bob for the migration guide" in [row["note"] for row in ledger]
+    assert [m["question"] for m in doc["helpful_marks_given"]] == ["Q2"]
+    assert [m["question"] for m in doc["helpful_marks_received"]] == ["Q1"]
+    assert [a["question"] for a in doc["accepts_of_your_answers"]] == ["Q1"]
+    assert [a["question"] for a in doc["accepts_you_made"]] == ["Q3"]
+    assert doc["nudge_settings"]["quiet_from"] == 22 * 60
+    assert [t["topic"] for t in doc["expertise_topics"]] == ["calendars"]
+    assert [n["question"] for n in doc["nudges_received"]] == ["Q4"]
+    assert [(b["question"], b["amount"], b["offered_by_you"]) for b in doc["bounties"]] == [
+        ("Q2", 50, 1)
+    ]
+    assert doc["leaderboard_opt_out"] is not None
+    assert doc["rank"]["rank"] == "Helper"
+    assert [(f["question"], f["verdict"]) for f in doc["knowledge_base_feedback"]] == [("Q2", -1)]
+    text = file.data.decode("utf-8")
+    assert "alice" not in text
+    assert "carol" not in text
+
+
+async def test_forget_erases_every_trace_and_keeps_the_figures(bot: ConsoleDriver) -> None:
+    """After the confirmed forget, no table holds bob's name, platform id or texts (his
+    solved question keeps its text, without him); totals, boards and counts don't move, and
+    alice's rows are untouched."""
+    bob, alice = await member_id(bot, "bob"), await member_id(bot, "alice")
+    before, alice_before = await figures(bot), await rows_about(bot, alice)
+    assert sorted({(table, column) for table, column, _ in await traces(bot)}) == TRACES
+    board_before = board(await bot.feed("carol /leaderboard all"))
+    out = await bot.feed("bob /privacy forget")
+    assert out[-1].endswith("The button works for 10 minutes.  [Yes, erase my data]")
+    out = await bot.feed(f"bob press {message_id(out[-1])} Yes, erase my data")
+    assert out[-1].endswith(
+        "(only bob) entraide: Done: your messages and profile are erased."
+        " If you talk here again, I start a new, empty record."
+    )
+
+    assert await traces(bot) == []
+    assert (
+        await bot.scalar(
+            "SELECT m.external_id FROM questions q JOIN members m ON m.id = q.asker_id"
+            " WHERE q.text = ?",
+            (SOLVED_TEXT,),
+        )
+        == f"forgotten:{bob}"
+    )
+    assert await bot.scalar("SELECT display_name FROM members WHERE id = ?", (bob,)) == ""
+    assert await bot.scalar("SELECT value_json FROM community_settings WHERE key = 'on_duty'") == (
+        '"erin"'
+    )
+    assert await bot.scalar("SELECT COUNT(*) FROM expertise_topics") == 0
+    assert await bot.scalar("SELECT COUNT(*) FROM forgetting") == 0
+    assert await figures(bot) == before
+    assert await rows_about(bot, alice) == alice_before
+    assert board(await bot.feed("carol /leaderboard all")) == board_before
+
+
+async def test_only_the_requester_can_press_and_only_for_ten_minutes(bot: ConsoleDriver) -> None:
+    """Another member can't use bob's button (the console doesn't even show it to them; a
+    forged press is refused too); a press after 10 minutes is refused; within, it works."""
+    out = await bot.feed("bob /privacy forget")
+    ref = message_id(out[-1])
+    out = await bot.feed(f"carol press {ref} Yes, erase my data")
+    assert out == [f"! line {bot.line_number}: there is no message {ref}."]
+    message = bot.adapter.state.messages[ref]
+    await bot.app.dispatch(
+        ButtonPressed(
+            event_id="forged.1",
+            community=COMMUNITY,
+            author=Member("carol", "carol"),
+            at=bot.app.clock.now(),
+            conversation=Conversation(message.channel, message.thread_id),
+            message_id=message.platform_id,
+            action=message.buttons[0].action,
+            value=message.buttons[0].value,
+        )
+    )
+    assert bot.transcript[-1].endswith(
+        "(only carol) entraide: This button is for the member who asked for it."
+    )
+    out = await bot.feed("wait 11m", f"bob press {ref} Yes, erase my data")
+    assert out[-1].endswith(
+        "(only bob) entraide: This confirmation expired after 10 minutes; nothing was erased."
+        " Run the command again if you still want to."
+    )
+    assert await bot.scalar("SELECT COUNT(*) FROM members WHERE external_id = 'bob'") == 1
+    out = await bot.feed("bob /privacy forget", "wait 9m")
+    ref = message_id(next(line for line in out if "[Yes, erase my data]" in line))
+    out = await bot.feed(f"bob press {ref} Yes, erase my data")
+    assert "Done: your messages and profile are erased." in out[-1]
+    out = await bot.feed(f"bob press {ref} Yes, erase my data")
+    assert out[-1].endswith("(only bob) entraide: That data is already erased.")
+
+
+async def test_admins_export_and_forget_a_member(bot: ConsoleDriver) -> None:
+    """Admins get a member's file and erase a member after confirming; others can't."""
+    out = await bot.feed("alice /privacy export-member bob", "alice /privacy forget-member dave")
+    assert [line.split("entraide: ")[1] for line in out if "entraide:" in line] == [
+        "Sorry, only community admins can use /privacy export-member. Nothing was changed.",
+        "Sorry, only community admins can use /privacy forget-member. Nothing was changed.",
+    ]
+    out = await bot.feed("admin /privacy export-member bob", "admin /privacy export-member erin")
+    assert "(only admin) entraide: Here is everything I store about @bob" in out[1]
+    assert out[-1].endswith("(only admin) entraide: I store nothing about @erin.")
+    [message] = files_to(bot, "admin")
+    assert json.loads(message.files[0].data)["member"]["platform_id"] == "bob"
+    dave = await member_id(bot, "dave")
+    out = await bot.feed("admin /privacy forget-member dave")
+    assert out[-1].endswith("[Yes, erase this member's data]")
+    out = await bot.feed(f"admin press {message_id(out[-1])} Yes, erase this member's data")
+    assert out[-1].endswith("(only admin) entraide: Done: what I stored about @dave is erased.")
+    assert await bot.scalar("SELECT external_id FROM members WHERE id = ?", (dave,)) == (
+        f"forgotten:{dave}"
+    )
+    assert await bot.scalar("SELECT text FROM questions WHERE number = 4") == ""
+
+
+class BrokenCog(Cog):
+    """A feature whose erasure fails: the whole forget must roll back."""
+
+    name = "broken"
+
+    async def delete_member_data(self, tx: Any, community_id: int, member_id: int) -> None:
+        """Fail after another cog already wrote."""
+        raise RuntimeError("disk on fire")
+
+
+async def test_a_failing_cog_erases_nothing(bot: ConsoleDriver) -> None:
+    """One transaction: a cog failing part-way leaves every table as it was."""
+    bot.app.cogs.append(BrokenCog(bot.app))
+    bob = await member_id(bot, "bob")
+    before = await rows_about(bot, bob)
+    texts_before = sorted(await text_values(bot))
+    out = await bot.feed("bob /privacy forget")
+    out = await bot.feed(f"bob press {message_id(out[-1])} Yes, erase my data")
+    assert out[-1].endswith(
+        "(only bob) entraide: Something went wrong and nothing was erased; it has been logged."
+        " Please try again in a moment."
+    )
+    assert await rows_about(bot, bob) == before
+    assert [t for t in sorted(await text_values(bot)) if t[0] != "processed_events"] == [
+        t for t in texts_before if t[0] != "processed_events"
+    ]
+
+
+RETENTION = [
+    "admin /entraide config set retention_days 30",
+    "alice: Where do I download the printer drivers?",
+    "bob reply Q1: From the vendor's support page.",
+    "wait 20d",
+    "carol: The scanner stopped after the update",
+    "dave reply Q2: Reinstall the scanner app.",
+]
+
+
+async def test_retention_erases_old_texts_once_a_day(console: ConsoleDriver) -> None:
+    """Past 30 days the texts go and the rows stay; the run is recorded, so the same day
+    doesn't run again, and the next day does."""
+    await console.feed(*RETENTION, "wait 11d")
+    rows = await console.app.db.fetchall(
+        "SELECT q.number, q.text, a.text, q.asker_id IS NOT NULL, a.author_id IS NOT NULL"
+        " FROM questions q JOIN answers a ON a.question_id = q.id ORDER BY q.number"
+    )
+    assert [tuple(r) for r in rows] == [
+        (1, "", "", 1, 1),
+        (2, "The scanner stopped after the update", "Reinstall the scanner app.", 1, 1),
+    ]
+    async with console.app.db.transaction() as tx:
+        await tx.execute("UPDATE questions SET text = 'put back' WHERE number = 1")
+    await console.feed("wait 1h")
+    assert await console.scalar("SELECT text FROM questions WHERE number = 1") == "put back"
+    await console.feed("wait 1d")
+    assert await console.scalar("SELECT text FROM questions WHERE number = 1") == ""
+    assert await console.scalar("SELECT text FROM questions WHERE number = 2") != ""
+
+
+async def test_retention_zero_keeps_texts_forever(console: ConsoleDriver) -> None:
+    """retention_days 0: nothing is ever erased."""
+    await console.feed(*RETENTION, "admin /entraide config set retention_days 0", "wait 400d")
+    assert await console.scalar("SELECT COUNT(*) FROM questions WHERE text = ''") == 0
+    assert await console.scalar("SELECT COUNT(*) FROM answers WHERE text = ''") == 0
