@@ -100,6 +100,8 @@ def test_demo_plays_the_example_script() -> None:
     assert "[#staff] entraide: 🛎️ Q6 touches a sensitive topic" in out
     assert "is now in the knowledge base (76 articles)." in out
     assert "[#general] entraide: 🏆 Top helpers from" in out
+    assert "[#staff] entraide: 📊 Community health" in out  # the demo ends with /insights
+    assert lines[-1].startswith("    📎 insights-")
     assert "Traceback" not in result.stderr
 
 

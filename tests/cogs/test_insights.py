@@ -1,0 +1,58 @@
+"""/insights for staff and the weekly staff report, through the console."""
+
+from __future__ import annotations
+
+from tests.fakes.console import ConsoleDriver
+
+HISTORY = [
+    "alice: How do I export my data?",
+    "wait 10m",
+    "bob reply Q1: Settings › Export.",
+    "alice react ^bob ✅",
+    "alice /accept ^bob",
+    "dave: Can I get a refund for last month?",
+    "carol: Is there a dark mode?",
+]
+
+
+def _chart(lines: list[str]) -> list[str]:
+    return [line.strip() for line in lines if line.strip().startswith("📎 insights-")]
+
+
+async def test_staff_get_the_figures_and_a_chart_in_the_staff_channel(
+    console: ConsoleDriver,
+) -> None:
+    """erin (staff) asks from #help: the summary and its PNG go to #staff; she is told where."""
+    await console.feed(*HISTORY)
+    out = await console.feed("erin /insights week")
+    start = next(n for n, line in enumerate(out) if "[#staff] entraide: 📊 Community" in line)
+    assert out[start + 1 : start + 4] == [
+        "    • Questions asked: 3",
+        "    • Response rate: 33% (1 of 3)",
+        "    • Time to first response: median 10 min, 90th percentile 10 min (1 answered)",
+    ]
+    assert "    • Active members: 4" in out  # alice, bob, dave, carol
+    assert "    Superfans (top 1% by points): bob" in out
+    assert len(_chart(out)) == 1
+    assert out[-1].endswith("(only erin) entraide: Done: the insights are in staff.")
+
+
+async def test_members_are_refused_and_nothing_is_posted(console: ConsoleDriver) -> None:
+    """alice is not staff: a private refusal, no post in #staff."""
+    await console.feed(*HISTORY)
+    out = await console.feed("alice /insights month")
+    assert out[1:] == [
+        out[1].split(" ", 1)[0] + " (only alice) entraide: Sorry, /insights is for staff and"
+        " moderators."
+    ]
+
+
+async def test_the_weekly_report_comes_on_monday_once(console: ConsoleDriver) -> None:
+    """Monday 08:00 (insights_cron): one report in #staff for the past week; not twice."""
+    await console.feed(*HISTORY)
+    out = await console.feed("wait 7d")
+    reports = [line for line in out if "[#staff] entraide: 📊 Community health" in line]
+    assert len(reports) == 1
+    assert len(_chart(out)) == 1
+    again = await console.feed("wait 1d")
+    assert not [line for line in again if "📊 Community health" in line]
