@@ -141,7 +141,7 @@ def _members(title: str, people: list[MemberFigure], language: str) -> str:
     cells = "".join(_tag("th", n.t(f"insights.report.{c}")) for c in columns)
     body = "".join(
         "<tr>"
-        + _tag("td", p.name)
+        + _tag("td", p.name or n.t("insights.former_member"))  # forgotten: no name left
         + "".join(_tag("td", n.count(v), "num") for v in (p.answers, p.helpful_answers, p.points))
         + "</tr>"
         for p in people

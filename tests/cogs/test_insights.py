@@ -56,3 +56,13 @@ async def test_the_weekly_report_comes_on_monday_once(console: ConsoleDriver) ->
     assert len(_chart(out)) == 1
     again = await console.feed("wait 1d")
     assert not [line for line in again if "📊 Community health" in line]
+
+
+async def test_a_forgotten_superfan_is_not_named(console: ConsoleDriver) -> None:
+    """After bob asked to be forgotten, the report still counts him, but without his name."""
+    await console.feed(*HISTORY)
+    confirm = await console.feed("bob /privacy forget")
+    await console.feed(f"bob press {confirm[-1].split(' ', 1)[0]} Yes, erase my data")
+    out = await console.feed("erin /insights week")
+    assert "    Superfans (top 1% by points): a former member" in out
+    assert not [line for line in out if "bob" in line]

@@ -21,7 +21,9 @@ def summary(insights: Insights, png: bytes, *, language: str, timezone: str) -> 
     ]
     lines += [f"• {label}: {value}" for label, value, _ in figure_rows(insights, language)]
     if insights.superfans:
-        names = ", ".join(m.name or "?" for m in insights.superfans[:5])
+        # A member who asked to be forgotten has no name left: never their old one.
+        former = t("insights.former_member")
+        names = ", ".join(m.name or former for m in insights.superfans[:5])
         lines.append(t("insights.superfans", names=names))
     name = f"insights-{first.isoformat()}-{last.isoformat()}.png"
     return Reply("\n".join(lines), files=(Attachment(name, png, "image/png"),))
