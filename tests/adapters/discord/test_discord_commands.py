@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bot.app import App
@@ -153,3 +154,20 @@ async def test_a_public_only_answer_removes_the_thinking_placeholder(
     assert any("Q1 is solved" in str(b.get("content")) for b in fake.sent_messages)
     assert not fake.calls_to("POST", rf"/webhooks/{p.APPLICATION_ID}/{solved['token']}")
     assert await value(app, "SELECT status FROM questions") == "solved"
+
+
+async def test_privacy_export_arrives_as_a_private_file(
+    discord_bot: tuple[App, FakeDiscord],
+) -> None:
+    """/privacy export: an ephemeral follow-up carrying the member's data as JSON."""
+    _, fake = discord_bot
+    await fake.dispatch("MESSAGE_CREATE", p.message_create("How do I export my data?"))
+    await thread_opened(fake)
+    export = slash("privacy", "export")
+    await fake.dispatch("INTERACTION_CREATE", export)
+    answer = await followup_to(fake, export)
+    assert answer.body["flags"] & p.EPHEMERAL
+    [(name, data)] = answer.body["_uploads"]
+    assert name.startswith("entraide-data-")
+    assert name.endswith(".json")
+    assert "How do I export my data?" in json.dumps(json.loads(data))
