@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bench import console_throughput, reputation_bench, retrieval_bench
+from bench import console_throughput, insights_bench, reputation_bench, retrieval_bench
 
 
 def main() -> None:
@@ -12,6 +12,7 @@ def main() -> None:
     asyncio.run(console_throughput.run())
     asyncio.run(retrieval_bench.run())
     asyncio.run(reputation_bench.run())
+    asyncio.run(insights_bench.run())
 
 
 if __name__ == "__main__":

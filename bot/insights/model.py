@@ -61,10 +61,10 @@ class Insights:
     first_response_community: Durations = field(default_factory=Durations)
     first_response_staff: Durations = field(default_factory=Durations)
     outcomes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
-    first_post_resolution: float | None = None  # solved by their first answer / solved by an answer
+    first_post_resolution: float | None = None  # first answer accepted / solved by an accept
     escalated: int = 0
     escalation_rate: float | None = None
-    sla_total: int = 0  # escalations created in the period
+    sla_total: int = 0  # escalations of the period's questions, answered or overdue
     sla_met: int = 0  # of those, claimed within claim_sla_minutes
     sla_compliance: float | None = None
     nudged: int = 0  # questions with at least one nudge
