@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot import community_config
@@ -19,6 +20,7 @@ from bot.retrieval.service import from_settings as knowledge_from_settings
 from bot.scheduler.timers import Timers
 from bot.scheduler.wakeups import Wakeups
 from bot.settings import CommunityDefaults, Settings
+from bot.storage import communities
 from bot.storage.communities import ensure_community
 from bot.storage.db import Database
 from bot.storage.purge import Purge, purge_by_key
@@ -119,6 +121,21 @@ class App:
     async def language_of(self, community: Community) -> str:
         """The language a community's messages are written in."""
         return (await self.community_config(await self.community_id(community))).language
+
+    async def for_each_community(
+        self, what: str, work: Callable[[int, Community], Awaitable[None]]
+    ) -> None:
+        """Scheduled work for every community a platform of this process serves; one
+        community's failure is logged and the others go on."""
+        async with self.db.read() as conn:
+            found = await communities.every(conn)
+        for community_id, community in found:
+            if community.platform not in self.adapters:
+                continue
+            try:
+                await work(community_id, community)
+            except Exception:
+                log.exception("%s failed for community %s", what, community.key)
 
     async def purge_community(self, community: Community) -> Purge | None:
         """Erase everything stored about a community (the platform removed the bot); None

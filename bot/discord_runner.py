@@ -15,7 +15,7 @@ from bot.adapters.discord import endpoints
 from bot.adapters.discord.adapter import DiscordAdapter
 from bot.adapters.discord.refusals import fatal_message
 from bot.app import App
-from bot.serve import PlatformRefused, serve
+from bot.serve import PlatformRefused, done_before, serve
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -95,14 +95,14 @@ class DiscordRunner:
             why = f"{type(error).__name__}: {error}" if error else "the client stopped"
             log.warning("Discord connection lost (%s); logging in again in %.0f s", why, delay)
             pause = asyncio.ensure_future(self._sleep(delay))
-            if not await self._first(pause):
+            if not await done_before(pause, self._stopping):
                 pause.cancel()
 
     async def _session(self, adapter: DiscordAdapter) -> None:
         """client.start() until it ends, or until stop(): then close it and let start return."""
         log.info("logging in to Discord (login %d)", self.logins)
         task = asyncio.ensure_future(adapter.client.start(self._token, reconnect=True))
-        if await self._first(task):
+        if await done_before(task, self._stopping):
             task.result()
             return
         await adapter.close(DRAIN_TIMEOUT)
@@ -111,15 +111,6 @@ class DiscordRunner:
             task.cancel()
         with contextlib.suppress(BaseException):  # ending on our request: errors don't matter
             await task
-
-    async def _first(self, task: asyncio.Future[Any]) -> bool:
-        """Wait for `task` or stop(), whichever comes first; True when the task is done."""
-        stopping = asyncio.ensure_future(self._stopping.wait())
-        try:
-            await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            stopping.cancel()
-        return task.done()
 
 
 def make_adapter(settings: Settings, **client_options: Any) -> AdapterFactory:

@@ -46,6 +46,17 @@ class Runner(Protocol):
         """Ask run() to return (safe from a signal handler)."""
 
 
+async def done_before(task: asyncio.Future[Any], stopping: asyncio.Event) -> bool:
+    """Wait for `task` or for `stopping` to be set, whichever comes first; True when the task
+    is done."""
+    waiting = asyncio.ensure_future(stopping.wait())
+    try:
+        await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiting.cancel()
+    return task.done()
+
+
 def with_tokens(settings: Settings) -> list[str]:
     """The platforms with a secret in the environment, in a fixed order. A Slack app token
     or signing secret alone counts: its missing bot token is then reported, not ignored."""

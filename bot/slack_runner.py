@@ -7,13 +7,12 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from typing import Any
 
 from aiohttp import web
 
 from bot.adapters.slack.adapter import SlackAdapter
 from bot.app import App
-from bot.serve import PlatformRefused
+from bot.serve import PlatformRefused, done_before
 from bot.settings import Settings
 from bot.slack_checks import check_tokens
 
@@ -79,7 +78,7 @@ class SlackRunner:
     async def _socket_mode(self, app_token: str) -> None:
         connecting = asyncio.ensure_future(self.adapter.connect_socket_mode(app_token))
         try:
-            if await self._first(connecting):
+            if await done_before(connecting, self._stopping):
                 connecting.result()
                 log.info("Slack: connected over Socket Mode")
                 self.listening.set()
@@ -108,15 +107,6 @@ class SlackRunner:
             await self._stopping.wait()
         finally:
             await runner.cleanup()
-
-    async def _first(self, task: asyncio.Future[Any]) -> bool:
-        """Wait for `task` or stop(), whichever comes first; True when the task is done."""
-        stopping = asyncio.ensure_future(self._stopping.wait())
-        try:
-            await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            stopping.cancel()
-        return task.done()
 
     async def _drain(self) -> None:
         """Events already received are handled before the app stops."""

@@ -85,3 +85,9 @@ async def by_id(conn: aiosqlite.Connection, community_id: int) -> Community | No
     )
     row = await cur.fetchone()
     return Community(str(row[0]), str(row[1]), str(row[2])) if row else None
+
+
+async def every(conn: aiosqlite.Connection) -> list[tuple[int, Community]]:
+    """Every community in the database, with its row id."""
+    cur = await conn.execute("SELECT id, platform, external_id, name FROM communities ORDER BY id")
+    return [(int(r[0]), Community(r[1], r[2], r[3])) for r in await cur.fetchall()]

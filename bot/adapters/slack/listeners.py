@@ -12,11 +12,11 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from bot.adapters.slack import commands, translate
-from bot.adapters.slack.pending import Respond, follow_up, handling
+from bot.adapters.slack.pending import Pending, Respond, follow_up, handling
 from bot.adapters.slack.render import messages
 from bot.core.commands import ArgumentError
 from bot.core.events import ButtonPressed, CommandInvoked
-from bot.core.identity import Conversation
+from bot.core.identity import Community, Conversation
 from bot.core.replies import Reply, parse_custom_id
 
 if TYPE_CHECKING:
@@ -97,9 +97,7 @@ def register(adapter: SlackAdapter) -> None:
                     str(body.get("text") or ""), adapter.app.dispatcher.commands
                 )
             except ArgumentError as exc:
-                language = await adapter.app.language_of(team)
-                text = adapter.app.messages.get(language, exc.key, **exc.params)
-                await follow_up(pending, messages(Reply(text, ephemeral_to=user), {}))
+                await _explain(adapter, pending, team, exc)
                 return
             await adapter.dispatch(
                 CommandInvoked(
@@ -152,9 +150,7 @@ def register(adapter: SlackAdapter) -> None:
                     adapter.app.dispatcher.commands,
                 )
             except ArgumentError as exc:
-                language = await adapter.app.language_of(_team(body))
-                text = adapter.app.messages.get(language, exc.key, **exc.params)
-                await follow_up(pending, messages(Reply(text, ephemeral_to=user), {}))
+                await _explain(adapter, pending, _team(body), exc)
                 return
             await adapter.dispatch(
                 CommandInvoked(
@@ -176,6 +172,15 @@ def register(adapter: SlackAdapter) -> None:
     @bolt.error
     async def on_error(error: Exception, body: Body) -> None:
         log.error("Slack listener failed on %s: %r", body.get("type"), error, exc_info=error)
+
+
+async def _explain(
+    adapter: SlackAdapter, pending: Pending, team: Community, exc: ArgumentError
+) -> None:
+    """A mistyped command or a stale shortcut: the console's message, privately."""
+    language = await adapter.app.language_of(team)
+    text = adapter.app.messages.get(language, exc.key, **exc.params)
+    await follow_up(pending, messages(Reply(text, ephemeral_to=pending.user_id), {}))
 
 
 def _team(body: Body) -> Any:

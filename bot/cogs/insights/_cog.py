@@ -72,16 +72,10 @@ class InsightsCog(Cog):
 
     async def post_due(self, now: datetime) -> None:
         """Each community's latest scheduled report, once (missed runs coalesce into one)."""
-        async with self.app.db.read() as conn:
-            cur = await conn.execute("SELECT id, platform, external_id, name FROM communities")
-            communities = [tuple(row) for row in await cur.fetchall()]
-        for community_id, platform, external_id, name in communities:
-            if platform not in self.app.adapters:
-                continue
-            try:
-                await self._post_one(community_id, Community(platform, external_id, name), now)
-            except Exception:
-                log.exception("scheduled insights failed for community %s", community_id)
+        await self.app.for_each_community(
+            "scheduled insights",
+            lambda community_id, community: self._post_one(community_id, community, now),
+        )
 
     async def _post_one(self, community_id: int, community: Community, now: datetime) -> None:
         config = await self.app.community_config(community_id)
