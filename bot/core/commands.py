@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -40,10 +40,11 @@ class CommandSpec:
         """Catalogue key of the command's one-line help."""
         return "help." + self.name.replace(" ", ".")
 
-    def usage(self) -> str:
-        """Usage line such as '/entraide config set KEY VALUE'."""
-        parts = [f"/{self.name}"]
-        for opt in self.options:
+    def usage(self, shown_as: str | None = None, fixed: Collection[str] = ()) -> str:
+        """Usage line such as '/entraide config set KEY VALUE'; a platform may show the name
+        otherwise (`shown_as`) and leave out options its command name fixes."""
+        parts = [f"/{shown_as or self.name}"]
+        for opt in (o for o in self.options if o.name not in fixed):
             # A long list of choices would drown the usage line; errors list them instead.
             few = opt.choices and len(opt.choices) <= 4
             label = "|".join(opt.choices) if few else opt.name.upper()

@@ -8,6 +8,7 @@ from typing import Protocol
 
 import numpy as np
 
+from bot.core.commands import CommandSpec
 from bot.core.identity import Community, Conversation
 from bot.core.replies import Reply
 
@@ -47,6 +48,10 @@ class ChatAdapter(Protocol):
         self, community: Community, member_id: str, role: str, granted: bool
     ) -> bool:
         """Grant or remove a role (Discord role, Slack user group); False where unsupported."""
+        ...
+
+    def usage(self, spec: CommandSpec) -> str:
+        """How members type this command on this platform (help and error messages)."""
         ...
 
 

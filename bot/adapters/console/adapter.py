@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 from bot.adapters.console import render
 from bot.adapters.console.player import COMMUNITY, ScriptPlayer
 from bot.adapters.console.state import BOT_NAME, ConsoleMessage, ConsoleState
+from bot.core.commands import CommandSpec
 from bot.core.identity import Community, Conversation
 from bot.core.replies import Reply
 
@@ -115,6 +116,10 @@ class ConsoleAdapter:
         )
         self.print_message(self.state.add(message))
         return platform_id
+
+    def usage(self, spec: CommandSpec) -> str:
+        """Typed on the console as everywhere in the docs: /name OPTIONS."""
+        return spec.usage()
 
     async def open_thread(
         self,

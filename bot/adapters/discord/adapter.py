@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.adapters.discord import cursors, lookup, render, responder, sweep, translate
+from bot.adapters.discord import commands, cursors, lookup, render, responder, sweep, translate
 from bot.adapters.discord.commands import AppCommands, build
 from bot.adapters.discord.responder import Responder
+from bot.core.commands import CommandSpec
 from bot.core.events import Event
 from bot.core.identity import Community, Conversation
 from bot.core.ports import DeliveryError
@@ -245,6 +246,10 @@ class DiscordAdapter:
             self._forbidden_once(found, "Manage Roles, with the bot's role above this one", exc)
             return False
         return True
+
+    def usage(self, spec: CommandSpec) -> str:
+        """As registered on Discord (`/rep show [MEMBER]`, `/leaderboard week|month|all`)."""
+        return commands.usage(self.responder.commands, spec)
 
     def _target(self, community: Community, ref: str) -> Any:
         """The channel or thread a setting or a stored id names; DeliveryError if none."""

@@ -52,6 +52,18 @@ class AppCommands:
     menus: dict[str, tuple[CommandSpec, str]] = field(default_factory=dict)
 
 
+def usage(commands: AppCommands, spec: CommandSpec) -> str:
+    """As typed on Discord: `/rep show [MEMBER]`, `/leaderboard week|month|all`."""
+    paths = [(path, r) for path, r in commands.routes.items() if r.spec.name == spec.name]
+    if not paths:
+        return spec.usage()
+    path, route = paths[0]
+    if len(paths) > 1:  # one subcommand per value of the first option
+        shown = " ".join(path[:-1]) + " " + "|".join(p[-1] for p, _ in paths)
+        return spec.usage(shown, fixed=route.fixed)
+    return spec.usage(" ".join(path), fixed=route.fixed)
+
+
 @dataclass
 class _Node:
     leaf: Route | None = None

@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.adapters.discord.commands import CHAT_INPUT, GROUP, SUBCOMMAND, AppCommands, Route
+from bot.adapters.discord.commands import (
+    CHAT_INPUT,
+    GROUP,
+    SUBCOMMAND,
+    AppCommands,
+    Route,
+    usage,
+)
 from bot.core.commands import ArgumentError, CommandSpec, convert_option
 
 ID_RE = re.compile(r"^<?[@#]?!?&?(\d{15,21})>?$")
@@ -55,8 +62,8 @@ def invocation(data: dict[str, Any], commands: AppCommands) -> tuple[CommandSpec
         raw = route.fixed.get(option.name, given.get(option.name))
         if raw is None or str(raw).strip() == "":
             if option.required:
-                usage = route.spec.usage()
-                raise ArgumentError("error.missing_option", option=option.name, usage=usage)
+                shown = usage(commands, route.spec)
+                raise ArgumentError("error.missing_option", option=option.name, usage=shown)
             continue
         if option.kind in ("word", "text"):
             values[option.name] = str(raw).strip()

@@ -21,10 +21,11 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import listeners, render
+from bot.adapters.slack import commands, listeners, render
 from bot.adapters.slack.directory import Directory
 from bot.adapters.slack.pending import follow_up, pending_for
 from bot.adapters.slack.throttle import Throttle
+from bot.core.commands import CommandSpec
 from bot.core.events import Event
 from bot.core.identity import Community, Conversation
 from bot.core.ports import DeliveryError
@@ -210,6 +211,10 @@ class SlackAdapter:
             self._refused_once(f"usergroup {role}", str(exc.response.get("error")))
             return False
         return True
+
+    def usage(self, spec: CommandSpec) -> str:
+        """`/entraide rep [MEMBER]`: Slack has one slash command."""
+        return commands.usage(spec)
 
     async def _channel_id(self, ref: str) -> str:
         """A channel id from an id or a name in settings; DeliveryError if there is none."""

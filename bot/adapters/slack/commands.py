@@ -57,6 +57,11 @@ class SlackResolver:
         return f"{found.group(1)}.{found.group(2)}" if found else None
 
 
+def usage(spec: CommandSpec) -> str:
+    """As typed on Slack: everything goes through /entraide (`/entraide rep [MEMBER]`)."""
+    return spec.usage(f"{GROUP} {spec.name.removeprefix(GROUP + ' ')}")
+
+
 def invocation(text: str, table: CommandTable) -> tuple[CommandSpec, dict[str, Any]]:
     """The core command named by the text after /entraide, with its typed options."""
     words = split_words(text) or ["help"]
@@ -67,7 +72,12 @@ def invocation(text: str, table: CommandTable) -> tuple[CommandSpec, dict[str, A
         named = words[: max(used - 1, 0)]
     if spec is None:
         raise ArgumentError("error.unknown_command", name=f"{GROUP} {' '.join(words)}".strip())
-    return spec, parse_options(spec, rest_after(text, named), SlackResolver())
+    try:
+        return spec, parse_options(spec, rest_after(text, named), SlackResolver())
+    except ArgumentError as exc:
+        if "usage" in exc.params:  # the core writes /rep …; here it is /entraide rep …
+            exc.params["usage"] = usage(spec)
+        raise
 
 
 def shortcut(

@@ -31,6 +31,7 @@ def channels(ctx: Context) -> str:
 def command_list(ctx: Context, specs: list[CommandSpec]) -> str:
     """Usage and one-line help of each command the member may use."""
     lines = [ctx.t("admin.help_header")]
+    chat = ctx.app.chat(ctx.event.community)
     for spec in sorted(specs, key=lambda s: s.name):
-        lines.append(f"• `{spec.usage()}` — {ctx.t(spec.help_key)}")
+        lines.append(f"• `{chat.usage(spec)}` — {ctx.t(spec.help_key)}")
     return "\n".join(lines)

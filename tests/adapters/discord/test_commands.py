@@ -11,6 +11,7 @@ from bot.adapters.discord.commands import (
     MANAGE_MESSAGES,
     AppCommands,
     build,
+    usage,
 )
 from bot.adapters.discord.interactions import DiscordResolver, focused, invocation
 from bot.core.commands import ArgumentError, CommandSpec, Option
@@ -182,3 +183,15 @@ def test_a_shape_discord_cannot_hold_is_refused() -> None:
     """Four levels of names can't be a Discord command: building fails loudly, at start."""
     with pytest.raises(ValueError, match="too deep"):
         build([CommandSpec("a b c d", (Option("x"),))], Messages())
+
+
+async def test_usage_lines_are_what_discord_members_type(app_commands: AppCommands) -> None:
+    """Help and errors show /rep show and /leaderboard week|month|all, not console syntax."""
+    assert usage(app_commands, spec_named(app_commands, "rep")) == "/rep show [MEMBER]"
+    board = usage(app_commands, spec_named(app_commands, "leaderboard"))
+    assert board == "/leaderboard all|month|week"
+    config = usage(app_commands, spec_named(app_commands, "entraide config set"))
+    assert config == "/entraide config set KEY VALUE"
+    with pytest.raises(ArgumentError) as raised:
+        invocation(_slash("rep", "adjust", member=BOB), app_commands)
+    assert raised.value.params["usage"] == "/rep adjust MEMBER AMOUNT REASON"

@@ -111,3 +111,12 @@ async def test_files_are_uploaded_where_the_reply_goes(slack_bot: SlackBot) -> N
     ]
     ephemeral = slack_bot.fake.calls_to("chat.postEphemeral")
     assert [c.args["user"] for c in ephemeral] == [sp.ALICE]
+
+
+async def test_help_shows_slack_syntax(slack_bot: SlackBot) -> None:
+    """/entraide help lists commands as Slack members type them."""
+    await slack_bot.command("help")
+    shown = str(slack_bot.fake.responses[-1].args)
+    assert "/entraide rep [MEMBER]" in shown
+    assert "/entraide kb search TEXT" in shown
+    assert "`/rep" not in shown

@@ -189,3 +189,13 @@ async def test_posts_keep_to_one_a_second_per_channel_after_a_burst() -> None:
     for _ in range(5):
         await pace.wait("C0HELP")
     assert waits == [1.0, 1.0, 1.0]
+
+
+def test_usage_lines_go_through_the_one_slash_command() -> None:
+    """Slack has /entraide only: help and errors say /entraide rep, /entraide config set."""
+    assert commands.usage(TABLE.specs["rep"]) == "/entraide rep [MEMBER]"
+    config = commands.usage(TABLE.specs["entraide config set"])
+    assert config == "/entraide config set sla_minutes VALUE"
+    with pytest.raises(ArgumentError) as raised:
+        commands.invocation("config set", TABLE)
+    assert raised.value.params["usage"] == "/entraide config set sla_minutes VALUE"
