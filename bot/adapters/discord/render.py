@@ -67,7 +67,8 @@ def send_kwargs(piece: Outgoing) -> dict[str, Any]:
 
 
 def view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
-    """A persistent view (no timeout, stable custom ids): its buttons work after a restart."""
+    """Buttons with stable custom ids and no timeout: they work after a restart, because
+    the adapter's on_interaction reads the id, not discord.py's view store."""
     if not buttons:
         return None
     components = discord.ui.View(timeout=None)
@@ -79,4 +80,7 @@ def view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
                 style=STYLES.get(button.style, discord.ButtonStyle.secondary),
             )
         )
+    # Stopped before sending: discord.py would otherwise keep every view it sends in its
+    # store for the life of the process (one object per message with buttons).
+    components.stop()
     return components

@@ -129,3 +129,19 @@ async def test_files_go_with_the_last_message(discord_bot: tuple[App, FakeDiscor
     call = await fake.wait_for_call("POST", rf"/channels/{p.GENERAL_CHANNEL_ID}/messages")
     assert call.body["content"] == "Insights for this week"
     assert call.body["_uploads"] == [("insights.png", b"\x89PNG fake chart")]
+
+
+async def test_buttons_are_not_kept_in_discord_py_s_view_store(
+    discord_bot: tuple[App, FakeDiscord],
+) -> None:
+    """Every question's intro has a button: none of them stays in memory (clicks are read
+    from their custom id), yet the components are sent."""
+    app, fake = discord_bot
+    for n in range(3):
+        await fake.dispatch("MESSAGE_CREATE", p.message_create(f"Question {n}?"))
+    intros = r"/channels/\d+/messages"
+    await fake.wait_for_call(
+        "POST", intros, TIMEOUT, lambda _: len(fake.calls_to("POST", intros)) >= 3
+    )
+    assert all(c.body["components"] for c in fake.calls_to("POST", intros))
+    assert adapter_of(app).client.persistent_views == []
