@@ -161,3 +161,29 @@ def test_token_in_file_is_refused(tmp_path: Path) -> None:
     assert message.startswith(f"{path}: discord_token:")
     assert "environment" in message
     assert "ENTRAIDE_DISCORD_TOKEN" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("ENTRAIDE_DISCORD_API_URL", "ftp://example.com/api/v10", "https:// or http://"),
+        ("ENTRAIDE_DISCORD_API_URL", "https://example.com/api", "ending in /api/v10"),
+        ("ENTRAIDE_DISCORD_GATEWAY_URL", "https://gateway.example", "wss:// or ws://"),
+        ("ENTRAIDE_DISCORD_SHARDS", "-1", '"auto"'),
+        ("ENTRAIDE_DISCORD_SHARDS", "many", '"auto"'),
+        ("ENTRAIDE_SLACK_API_URL", "ftp://slack.example/api/", "https:// or http://"),
+        ("ENTRAIDE_SLACK_PORT", "70000", "less than or equal to 65535"),
+        ("ENTRAIDE_SLACK_STAFF", '["erin"]', "expected Slack member ids"),
+    ],
+)
+def test_bad_platform_settings_are_refused_in_one_line(
+    name: str, value: str, expected: str
+) -> None:
+    """A bad URL, shard count, port or member id names the environment, the key and what
+    is expected."""
+    with pytest.raises(SettingsError) as caught:
+        load_settings(environ={name: value})
+    message = str(caught.value)
+    assert message.startswith(f"environment: {name.removeprefix('ENTRAIDE_').lower()}: ")
+    assert expected in message
+    assert "\n" not in message
