@@ -35,7 +35,6 @@ PURGED: tuple[tuple[str, str], ...] = (
     ("reputation_totals", _OWN),
     ("member_ranks", _OWN),
     ("leaderboard_optouts", _OWN),
-    ("leaderboard_posts", _OWN),
     ("scheduled_posts", _OWN),
     ("member_prefs", _OWN),
     ("expertise_topics", _OWN),

@@ -7,6 +7,17 @@ from datetime import datetime
 import aiosqlite
 
 
+async def made(
+    conn: aiosqlite.Connection, community_id: int, kind: str, period_end: datetime
+) -> bool:
+    """Whether this period's run of `kind` was already made (or reserved)."""
+    cur = await conn.execute(
+        "SELECT 1 FROM scheduled_posts WHERE community_id = ? AND kind = ? AND period_end = ?",
+        (community_id, kind, period_end.isoformat()),
+    )
+    return await cur.fetchone() is not None
+
+
 async def claim(
     tx: aiosqlite.Connection, community_id: int, kind: str, period_end: datetime, at: datetime
 ) -> bool:

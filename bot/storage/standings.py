@@ -98,25 +98,3 @@ async def set_rank(
         " since = excluded.since",
         (community_id, member_id, rank, at.isoformat()),
     )
-
-
-async def claim_post(
-    tx: aiosqlite.Connection, community_id: int, period_end: datetime, at: datetime
-) -> bool:
-    """Reserve the scheduled post of a period; False if it was already made (or reserved)."""
-    cur = await tx.execute(
-        "INSERT INTO leaderboard_posts (community_id, period_end, posted_at) VALUES (?, ?, ?)"
-        " ON CONFLICT DO NOTHING",
-        (community_id, period_end.isoformat(), at.isoformat()),
-    )
-    return cur.rowcount == 1
-
-
-async def set_post_message(
-    tx: aiosqlite.Connection, community_id: int, period_end: datetime, message_id: str
-) -> None:
-    """Remember the message of a period's post."""
-    await tx.execute(
-        "UPDATE leaderboard_posts SET message_id = ? WHERE community_id = ? AND period_end = ?",
-        (message_id, community_id, period_end.isoformat()),
-    )

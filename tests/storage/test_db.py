@@ -541,3 +541,28 @@ def test_split_statements_splits_several_statements_on_one_line() -> None:
     """Migration files may put short statements on one line."""
     sql = "CREATE TABLE a(x); CREATE TABLE b(y); -- trailing comment\n"
     assert split_statements(sql) == ["CREATE TABLE a(x);", "CREATE TABLE b(y);"]
+
+
+async def test_leaderboard_posts_move_into_scheduled_posts(tmp_path: Path) -> None:
+    """0015: a database from before keeps its record of posted leaderboards (no repost)."""
+    database = Database(tmp_path / "old.db")
+    before = [m for m in bundled_migrations() if m.version < 15]
+    await database.open(before)
+    try:
+        async with database.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO communities (platform, external_id, created_at) VALUES ('c', 'x', ?)",
+                (NOW,),
+            )
+            await tx.execute(
+                "INSERT INTO leaderboard_posts VALUES (1, '2026-01-05T09:00:00+00:00', ?, 'M7')",
+                (NOW,),
+            )
+        await database.migrate(bundled_migrations())
+        rows = await database.fetchall("SELECT * FROM scheduled_posts")
+        assert [tuple(r) for r in rows] == [
+            (1, "leaderboard", "2026-01-05T09:00:00+00:00", NOW, "M7")
+        ]
+        assert "leaderboard_posts" not in await table_names(database)
+    finally:
+        await database.close()

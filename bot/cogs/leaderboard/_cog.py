@@ -17,13 +17,15 @@ from bot.core.identity import Community, Conversation
 from bot.core.replies import Reply
 from bot.settings import CommunityDefaults
 from bot.storage import reputation as rep
-from bot.storage import standings
+from bot.storage import scheduled_posts, standings
 from bot.storage.period_tallies import PeriodTallies
 
 if TYPE_CHECKING:
     from bot.app import App
 
 log = logging.getLogger(__name__)
+
+KIND = "leaderboard"  # its runs in scheduled_posts
 
 
 class LeaderboardCog(Cog):
@@ -116,11 +118,7 @@ class LeaderboardCog(Cog):
             return
         end = window.end
         async with self.app.db.read() as conn:
-            cur = await conn.execute(
-                "SELECT 1 FROM leaderboard_posts WHERE community_id = ? AND period_end = ?",
-                (community_id, end.isoformat()),
-            )
-            if await cur.fetchone() is not None:
+            if await scheduled_posts.made(conn, community_id, KIND, end):
                 return
 
         t = self.app.messages.translator(config.language)
@@ -136,9 +134,9 @@ class LeaderboardCog(Cog):
             # At least once: a crash between this send and the record below repeats the post.
             message_id = await chat.send(community, Conversation(channel), Reply(text))
         async with self.app.db.transaction() as tx:
-            await standings.claim_post(tx, community_id, end, now)
+            await scheduled_posts.claim(tx, community_id, KIND, end, now)
             if message_id is not None:
-                await standings.set_post_message(tx, community_id, end, message_id)
+                await scheduled_posts.set_message(tx, community_id, KIND, end, message_id)
 
     async def delete_member_data(
         self, tx: aiosqlite.Connection, community_id: int, member_id: int
