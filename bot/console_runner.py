@@ -7,6 +7,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -17,13 +18,23 @@ from bot.settings import Settings, project_dir
 
 EXAMPLES = project_dir("examples")
 DEMO_SCRIPT = EXAMPLES / "demo.txt"
+# The demo plays on a fixed Thursday morning: its transcript (dates, the Monday posts after
+# `wait 4d`) is the same whatever day it is run.
+DEMO_START = datetime(2026, 1, 8, 10, 0, tzinfo=UTC)
 
 
 async def play_script(
-    settings: Settings, lines: Iterable[str], *, db_path: Path, stream: TextIO | None
+    settings: Settings,
+    lines: Iterable[str],
+    *,
+    db_path: Path,
+    stream: TextIO | None,
+    start: datetime | None = None,
 ) -> ConsoleAdapter:
-    """Start the bot on the console, play every line, stop; returns the adapter (transcript)."""
-    app = App(settings, clock=Clock(frozen=True), db_path=db_path)
+    """Start the bot on the console, play every line, stop; returns the adapter (transcript).
+
+    Time stands still but for `wait` lines; it starts now, or at `start`."""
+    app = App(settings, clock=Clock(start, frozen=True), db_path=db_path)
     adapter = ConsoleAdapter(app, ConsoleOutput(stream))
     app.add_adapter(adapter)
     await app.start()
@@ -70,4 +81,8 @@ def run_demo(settings: Settings, stream: TextIO) -> None:
         retrieval = settings.retrieval.model_copy(update={"knowledge_dir": knowledge})
         settings = settings.model_copy(update={"retrieval": retrieval})
         lines = DEMO_SCRIPT.read_text(encoding="utf-8").splitlines()
-        asyncio.run(play_script(settings, lines, db_path=Path(tmp) / "demo.db", stream=stream))
+        asyncio.run(
+            play_script(
+                settings, lines, db_path=Path(tmp) / "demo.db", stream=stream, start=DEMO_START
+            )
+        )
