@@ -102,6 +102,8 @@ def test_demo_plays_the_example_script() -> None:
     assert "[#general] entraide: 🏆 Top helpers from" in out
     assert "[#staff] entraide: 📊 Community health" in out  # the demo ends with /insights
     assert lines[-1].startswith("    📎 insights-")
+    last = lines[lines.index("· erin ran /insights week") :]
+    assert "    • Questions asked: 9" in last  # the demo's own week, not an empty one
     assert "Traceback" not in result.stderr
 
 
