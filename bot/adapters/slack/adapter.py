@@ -126,12 +126,12 @@ class SlackAdapter:
         pending = pending_for(reply)
         names = await self.directory.names(render.mentioned(reply))
         if pending is not None:  # answer the command or click being handled
-            await follow_up(pending, render.messages(reply, names))
+            await follow_up(pending, render.messages(reply, names, self._command_words()))
             await self._share(reply, None, None)
             return ""
         channel = await self._channel_id(where.channel_id)
         last = ""
-        for piece in render.messages(reply, names):
+        for piece in render.messages(reply, names, self._command_words()):
             args: dict[str, Any] = {"text": piece.text, "blocks": piece.blocks}
             if where.thread_id:
                 args["thread_ts"] = where.thread_id
@@ -211,6 +211,10 @@ class SlackAdapter:
             self._refused_once(f"usergroup {role}", str(exc.response.get("error")))
             return False
         return True
+
+    def _command_words(self) -> set[str]:
+        """First words of the core commands (`solved`, `kb` …), for '/solved' in texts."""
+        return {name.split(" ", 1)[0] for name in self.app.dispatcher.commands.specs}
 
     def usage(self, spec: CommandSpec) -> str:
         """`/entraide rep [MEMBER]`: Slack has one slash command."""

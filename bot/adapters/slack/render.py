@@ -7,13 +7,14 @@ anyone else the text names is shown as plain @name.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from bot.core.replies import Button, Reply, split_text
 
 LIMIT = 3000  # characters in one section block's text
+GROUP = "entraide"  # Slack's one slash command
 MAX_BUTTONS = 25  # elements in one actions block
 STYLES = {"primary": "primary", "success": "primary", "danger": "danger"}
 # Neutral mentions (<@id>), Markdown links to the web, and **bold**: the only markup cogs use.
@@ -61,9 +62,21 @@ def mentioned(reply: Reply) -> set[str]:
     return {m.group("member") for m in TOKEN_RE.finditer(reply.text) if m.group("member")}
 
 
-def messages(reply: Reply, names: Mapping[str, str]) -> list[Outgoing]:
-    """The Slack messages of a reply; buttons go under the last one."""
-    pieces = split_text(mrkdwn(reply.text, reply.mentions, names), LIMIT)
+def slash_commands(text: str, words: Collection[str]) -> str:
+    """The bot's '/solved Q3' as typed on Slack, '/entraide solved Q3' (one slash command)."""
+    if not words:
+        return text
+    pattern = rf"(?<![\w/.:])/(?!{GROUP}\b)({'|'.join(map(re.escape, sorted(words)))})\b"
+    return re.sub(pattern, rf"/{GROUP} \1", text)
+
+
+def messages(
+    reply: Reply, names: Mapping[str, str], commands: Collection[str] = ()
+) -> list[Outgoing]:
+    """The Slack messages of a reply; buttons go under the last one. `commands` are the
+    first words of the core commands, rewritten as /entraide subcommands."""
+    text = slash_commands(reply.text, commands)
+    pieces = split_text(mrkdwn(text, reply.mentions, names), LIMIT)
     result = []
     for n, piece in enumerate(pieces):
         blocks: list[dict[str, Any]] = []

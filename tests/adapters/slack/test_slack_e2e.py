@@ -120,3 +120,12 @@ async def test_help_shows_slack_syntax(slack_bot: SlackBot) -> None:
     assert "/entraide rep [MEMBER]" in shown
     assert "/entraide kb search TEXT" in shown
     assert "`/rep" not in shown
+
+
+async def test_sentences_name_commands_as_slack_members_type_them(slack_bot: SlackBot) -> None:
+    """/entraide solved in a channel that isn't a question's thread: the hint says
+    /entraide solved Q3, never the bare /solved Slack doesn't have."""
+    await slack_bot.command("solved")
+    shown = str(slack_bot.fake.responses[-1].args)
+    assert "/entraide solved Q3" in shown
+    assert " /solved" not in shown

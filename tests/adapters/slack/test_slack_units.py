@@ -199,3 +199,19 @@ def test_usage_lines_go_through_the_one_slash_command() -> None:
     with pytest.raises(ArgumentError) as raised:
         commands.invocation("config set", TABLE)
     assert raised.value.params["usage"] == "/entraide config set sla_minutes VALUE"
+
+
+def test_commands_named_in_texts_read_as_slack_members_type_them() -> None:
+    """'/solved Q3' in the bot's sentences becomes '/entraide solved Q3'; links, paths and
+    /entraide itself are left alone."""
+    words = {"solved", "kb", "entraide", "rep"}
+    text = (
+        "Run /solved in the thread, or /solved Q3. Try /kb search; /entraide help lists all;"
+        " see https://docs.example.org/solved and a/rep."
+    )
+    assert render.slash_commands(text, words) == (
+        "Run /entraide solved in the thread, or /entraide solved Q3. Try /entraide kb search;"
+        " /entraide help lists all; see https://docs.example.org/solved and a/rep."
+    )
+    [piece] = render.messages(Reply("Use /rep to see your points."), {}, words)
+    assert piece.text == "Use /entraide rep to see your points."
