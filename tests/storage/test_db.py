@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -26,17 +25,6 @@ TABLES = {
 NOW = "2024-01-01T00:00:00+00:00"
 LATEST = bundled_migrations()[-1].version  # the schema version the code ships
 NEXT = LATEST + 1
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    """An open database with the bundled migrations applied."""
-    database = Database(tmp_path / "entraide.db")
-    await database.open()
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 async def table_names(db: Database) -> set[str]:

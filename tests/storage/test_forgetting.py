@@ -4,8 +4,6 @@ a platform id is found inside event ids."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -14,17 +12,6 @@ from bot.storage.db import Database
 from tests.storage.test_db import ledger_row
 
 EVENT = "discord:reaction:77:123456789012345678:✅:1"
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    """An open database with the bundled migrations applied."""
-    database = Database(tmp_path / "entraide.db")
-    await database.open()
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 @pytest.mark.parametrize(

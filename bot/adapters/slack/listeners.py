@@ -116,12 +116,9 @@ def register(adapter: SlackAdapter) -> None:
     async def on_button(ack: Any, body: Body, action: Body, respond: Respond) -> None:
         await ack()
         parsed = parse_custom_id(str(action.get("value") or action.get("action_id") or ""))
-        message = body.get("message") or {}
+        user, where, message = translate.clicked(body)
         if parsed is None or not message.get("ts"):
             return
-        user = str((body.get("user") or {}).get("id", ""))
-        channel = str((body.get("channel") or {}).get("id", ""))
-        thread = message.get("thread_ts")
         with handling(user, respond):
             await adapter.dispatch(
                 ButtonPressed(
@@ -129,7 +126,7 @@ def register(adapter: SlackAdapter) -> None:
                     community=_team(body),
                     author=await adapter.directory.member(user),
                     at=adapter.app.clock.now(),
-                    conversation=Conversation(channel, thread if thread != message["ts"] else None),
+                    conversation=where,
                     message_id=str(message["ts"]),
                     action=parsed[0],
                     value=parsed[1],
@@ -138,10 +135,7 @@ def register(adapter: SlackAdapter) -> None:
 
     async def on_shortcut(ack: Any, body: Body, respond: Respond) -> None:
         await ack()
-        message = body.get("message") or {}
-        user = str((body.get("user") or {}).get("id", ""))
-        channel = str((body.get("channel") or {}).get("id", ""))
-        thread = message.get("thread_ts")
+        user, where, message = translate.clicked(body)
         with handling(user, respond) as pending:
             try:
                 spec, options = commands.shortcut(
@@ -158,9 +152,7 @@ def register(adapter: SlackAdapter) -> None:
                     community=_team(body),
                     author=await adapter.directory.member(user),
                     at=adapter.app.clock.now(),
-                    conversation=Conversation(
-                        channel, thread if thread != message.get("ts") else None
-                    ),
+                    conversation=where,
                     name=spec.name,
                     options=options,
                 )

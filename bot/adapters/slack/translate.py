@@ -137,6 +137,15 @@ def reaction(
     )
 
 
+def clicked(body: dict[str, Any]) -> tuple[str, Conversation, dict[str, Any]]:
+    """Who clicked a button or ran a shortcut, where (the thread of the message), and that
+    message."""
+    message = body.get("message") or {}
+    user = str((body.get("user") or {}).get("id", ""))
+    channel = str((body.get("channel") or {}).get("id", ""))
+    return user, Conversation(channel, _thread_of(message)), message
+
+
 def _thread_of(message: dict[str, Any]) -> str | None:
     """The thread a message is a reply in (its root's ts); None for a top-level message."""
     thread, ts = message.get("thread_ts"), message.get("ts")

@@ -12,6 +12,7 @@ from bot.core.commands import ArgumentError, CommandSpec, CommandTable, Option
 from bot.core.events import MessageDeleted, MessageEdited, MessagePosted, ReplyPosted
 from bot.core.identity import Member
 from bot.core.replies import Button, Reply
+from tests.fakes import slack_interactions as si
 from tests.fakes import slack_payloads as sp
 
 AT = datetime(2026, 1, 5, 10, tzinfo=UTC)
@@ -215,3 +216,17 @@ def test_commands_named_in_texts_read_as_slack_members_type_them() -> None:
     )
     [piece] = render.messages(Reply("Use /rep to see your points."), {}, words)
     assert piece.text == "Use /entraide rep to see your points."
+
+
+def test_a_click_happens_in_the_thread_of_its_message() -> None:
+    """A button under a reply is in that thread; under a top-level message, in the channel."""
+    in_thread = si.block_actions("entraide:x:1", message_ts="1.000002", thread_ts="1.000001")
+    user, where, message = translate.clicked(in_thread)
+    assert (user, where.channel_id, where.thread_id, message["ts"]) == (
+        sp.ALICE,
+        sp.HELP_CHANNEL,
+        "1.000001",
+        "1.000002",
+    )
+    top = si.block_actions("entraide:x:1", message_ts="1.000003", thread_ts="1.000003")
+    assert translate.clicked(top)[1].thread_id is None
