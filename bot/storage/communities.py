@@ -25,6 +25,18 @@ async def ensure_community(tx: aiosqlite.Connection, community: Community, at: d
     return int(row[0])
 
 
+async def existing_member(
+    conn: aiosqlite.Connection, community_id: int, external_id: str
+) -> int | None:
+    """Row id of a member already stored, or None (looking someone up stores nothing)."""
+    cur = await conn.execute(
+        "SELECT id FROM members WHERE community_id = ? AND external_id = ?",
+        (community_id, external_id),
+    )
+    row = await cur.fetchone()
+    return None if row is None else int(row[0])
+
+
 async def member_row(
     tx: aiosqlite.Connection, community_id: int, external_id: str, at: datetime
 ) -> int:

@@ -10,7 +10,7 @@ from bot.context import Context
 from bot.core.cog import Cog, on_button
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import ButtonPressed
-from bot.storage import anonymise
+from bot.storage import anonymise, communities
 
 CONFIRM_MINUTES = 10
 
@@ -50,13 +50,11 @@ class PrivacyCog(Cog):
 
     async def _known(self, ctx: Context, external_id: str) -> int:
         """The member's row; never created here (asking about someone stores nothing)."""
-        row = await ctx.app.db.fetchone(
-            "SELECT id FROM members WHERE community_id = ? AND external_id = ?",
-            (ctx.community_id, external_id),
-        )
-        if row is None:
+        async with ctx.app.db.read() as conn:
+            found = await communities.existing_member(conn, ctx.community_id, external_id)
+        if found is None:
             raise ArgumentError("privacy.no_data", member=external_id)
-        return int(row[0])
+        return found
 
     async def _export(self, ctx: Context, member_id: int, external_id: str, *, own: bool) -> None:
         async with ctx.app.db.read() as conn:
