@@ -10,6 +10,8 @@ from importlib import resources
 from string import Formatter
 from typing import Any
 
+from bot.locales.wording import CatalogueFormatter
+
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "fr")
@@ -45,6 +47,12 @@ class Messages:
 
     def __init__(self) -> None:
         self.catalogues = {lang: load_catalogue(lang) for lang in LANGUAGES}
+        self._formatters = {
+            lang: CatalogueFormatter(lang, self._with_fallback(lang)) for lang in LANGUAGES
+        }
+
+    def _with_fallback(self, language: str) -> dict[str, str]:
+        return {**self.catalogues[FALLBACK], **self.catalogues[language]}
 
     def has(self, key: str) -> bool:
         """Whether the English catalogue defines `key`."""
@@ -52,18 +60,27 @@ class Messages:
 
     def get(self, language: str, key: str, /, **params: Any) -> str:
         """The message `key` in `language`, filled with `params`."""
-        catalogue = self.catalogues.get(language, self.catalogues[FALLBACK])
-        template = catalogue.get(key)
+        if language not in self.catalogues:
+            language = FALLBACK
+        template = self.catalogues[language].get(key)
         if template is None:
             template = self.catalogues[FALLBACK].get(key)
             if template is None:
                 log.error("missing message key %s", key)
                 return key
         try:
-            return template.format(**params)
-        except (KeyError, IndexError, ValueError):
+            return self._formatters[language].format(template, **params)
+        except (KeyError, IndexError, ValueError, TypeError):
             log.exception("message %s could not be filled with %s", key, sorted(params))
             return template
+
+    def duration(self, language: str, seconds: float) -> str:
+        """A span of time in words ('2 h 5 min', '4 jours'), as `{x:duration}` says it."""
+        return self._formatters.get(language, self._formatters[FALLBACK]).duration(seconds)
+
+    def count(self, language: str, n: int, unit: str) -> str:
+        """'1 question', '2 questions': a count with its unit, as `{n:count:unit}` says it."""
+        return self._formatters.get(language, self._formatters[FALLBACK]).count(n, unit)
 
     def translator(self, language: str) -> Callable[..., str]:
         """`get` bound to one language, for work that has no event context (timers)."""
