@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 AdvanceListener = Callable[[datetime], Awaitable[None]]
+# Given (now, target), the earliest moment strictly between them when something is due.
+StopFinder = Callable[[datetime, datetime], Awaitable[datetime | None]]
 
 
 def utcnow() -> datetime:
@@ -26,6 +28,7 @@ class Clock:
         self._real_start = utcnow()
         self._offset = timedelta()
         self._listeners: list[AdvanceListener] = []
+        self._stop_finders: list[StopFinder] = []
 
     def now(self) -> datetime:
         """The current time, UTC."""
@@ -36,11 +39,37 @@ class Clock:
         """Call `listener(now)` after every advance (timers use it to fire what came due)."""
         self._listeners.append(listener)
 
+    def stop_at(self, finder: StopFinder) -> None:
+        """While jumping, also stop at the moments `finder` names (the next due timer).
+
+        Why: a jump of a day must not fire a 15-minute nudge a day late. Stopping at each due
+        moment runs it at its own time, so what it says and records ("no answer for 15 min",
+        when an escalation opened) is what a bot running in real time would say and record.
+        """
+        self._stop_finders.append(finder)
+
     async def advance(self, delta: timedelta) -> datetime:
-        """Jump forward by `delta` and let listeners catch up."""
+        """Jump forward by `delta`, stopping at each due moment on the way, and let listeners
+        catch up at every stop."""
         if delta < timedelta():
             raise ValueError("time only moves forward")
-        self._offset += delta
+        target = self.now() + delta
+        while (stop := await self._next_stop(target)) is not None:
+            await self._move_to(stop)
+        return await self._move_to(target)
+
+    async def _next_stop(self, target: datetime) -> datetime | None:
+        now = self.now()
+        stops = []
+        for finder in self._stop_finders:
+            found = await finder(now, target)
+            if found is not None and now < found < target:
+                stops.append(found)
+        return min(stops, default=None)
+
+    async def _move_to(self, when: datetime) -> datetime:
+        # Never backwards: a running (unfrozen) clock may already be past `when`.
+        self._offset += max(timedelta(), when - self.now())
         now = self.now()
         for listener in list(self._listeners):
             await listener(now)

@@ -41,6 +41,7 @@ class Timers:
         self._running: set[int] = set()
         self._lock = asyncio.Lock()
         wakeups.every_minute("timers", self.fire_due)
+        clock.stop_at(self.next_due)
 
     def handle(self, kind: str, handler: Handler) -> None:
         """Register what runs when a timer of `kind` comes due."""
@@ -64,6 +65,11 @@ class Timers:
     ) -> bool:
         """Cancel in the caller's transaction: a database change first, nothing else needed."""
         return await rows.cancel(tx, community_id, kind, key, self.clock.now())
+
+    async def next_due(self, after: datetime, until: datetime) -> datetime | None:
+        """The first moment a pending timer falls due in (after, until] (clock jumps stop there)."""
+        async with self.db.read() as conn:
+            return await rows.next_due(conn, after, until)
 
     async def start(self) -> None:
         """Re-arm every pending timer (the overdue ones fire on the start-up wake-up)."""

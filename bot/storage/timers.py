@@ -79,6 +79,16 @@ async def due(conn: aiosqlite.Connection, now: datetime) -> list[Timer]:
     return [_timer(row) for row in await cur.fetchall()]
 
 
+async def next_due(conn: aiosqlite.Connection, after: datetime, until: datetime) -> datetime | None:
+    """When the first pending timer falls due in (after, until], if one does."""
+    cur = await conn.execute(
+        "SELECT MIN(due_at) FROM timers WHERE status = 'pending' AND due_at > ? AND due_at <= ?",
+        (after.isoformat(), until.isoformat()),
+    )
+    row = await cur.fetchone()
+    return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
 async def pending(conn: aiosqlite.Connection) -> list[Timer]:
     """Every pending timer (to arm the scheduler at start)."""
     cur = await conn.execute(

@@ -150,3 +150,18 @@ async def test_in_real_time_apscheduler_fires_the_timer(tmp_path: Path) -> None:
         await asyncio.wait_for(recorder.event.wait(), timeout=10)
         assert [key for key, _, _ in recorder.fired] == ["question:1"]
         assert await status(app) == [("question:1", "done", 0)]
+
+
+async def test_a_long_jump_fires_each_timer_at_its_own_time(tmp_path: Path) -> None:
+    """`wait 1d` in a script: a 15-minute and a 3-hour timer run at 15 min and at 3 h, in
+    order, not both a day late (what they say and record is then the real-time truth)."""
+    recorder = Recorder()
+    async with bot(tmp_path / "t.db", recorder) as app:
+        await schedule(app, "later", timedelta(hours=3))
+        await schedule(app, "sooner", timedelta(minutes=15))
+        now = await app.clock.advance(timedelta(days=1))
+        assert [(key, at) for key, at, _ in recorder.fired] == [
+            ("sooner", START + timedelta(minutes=15)),
+            ("later", START + timedelta(hours=3)),
+        ]
+        assert now == START + timedelta(days=1)
