@@ -32,7 +32,8 @@ async def test_a_nudge_sent_late_says_the_true_wait(tmp_path: Path) -> None:
     async with console_community(db, start=START + timedelta(days=3, hours=2)) as second:
         sent = nudges(second.transcript)
     assert len(sent) == 1
-    assert "@bob" in sent[0] and "Q3" in sent[0]
+    assert "@bob" in sent[0]
+    assert "Q3" in sent[0]
     assert "no answer for 3 days" in sent[0]
     assert "15 min" not in sent[0]
 
@@ -45,7 +46,8 @@ async def test_a_per_channel_delay_is_said_as_a_duration(console: ConsoleDriver)
     await console.feed(CSV_QUESTION, "wait 89m")
     assert nudges(console.transcript) == []
     sent = nudges(await console.feed("wait 1m"))
-    assert len(sent) == 1 and "no answer for 1 h 30 min" in sent[0]
+    assert len(sent) == 1
+    assert "no answer for 1 h 30 min" in sent[0]
 
 
 async def test_a_late_close_says_the_true_silence(tmp_path: Path) -> None:
@@ -75,13 +77,15 @@ async def test_french_rank_up_and_rep_say_french_rank_names(console: ConsoleDriv
         marks += [f"bob reply Q1: réponse {n}", "carol react ^bob ✅"]
     out = await console.feed(*marks)
     [announced] = announcements(out)
-    assert "@bob" in announced and "**Entraidant**" in announced
+    assert "@bob" in announced
+    assert "**Entraidant**" in announced
     assert "Helper" not in announced
     assert [line for line in out if line.startswith("·") and "@helpers" in line]
     card = "\n".join(await console.feed("bob /rep"))
     assert "50 points · Entraidant" in card
     assert "encore 150 points pour devenir Contributeur" in card
-    assert "Helper" not in card and "Contributor" not in card
+    assert "Helper" not in card
+    assert "Contributor" not in card
 
 
 async def test_every_default_rank_is_announced_and_shown_in_french(console: ConsoleDriver) -> None:
@@ -120,7 +124,8 @@ async def test_a_rank_an_admin_named_is_shown_as_configured(console: ConsoleDriv
         "carol react ^bob ✅",
     )
     card = "\n".join(await console.feed("bob /rep"))
-    assert "10 points · Recrue" in card and "pour devenir Entraidant" in card
+    assert "10 points · Recrue" in card
+    assert "pour devenir Entraidant" in card
     [announced] = announcements(await console.feed("admin /rep adjust bob 20 palier"))
     assert "**Entraidant**" in announced
     out = await console.feed("admin /rep adjust bob 30 palier")
@@ -134,9 +139,11 @@ async def test_a_rank_an_admin_named_is_shown_as_configured(console: ConsoleDriv
 async def test_counts_say_one_and_many(console: ConsoleDriver) -> None:
     """'+1 point', 'New total: 1 point', '2 points', '1 day'; French '0 point', '-1 point'."""
     out = bot_lines(await console.feed("admin /rep adjust bob 1 welcome"))
-    assert "+1 point for @bob" in out[-1] and "New total: 1 point." in out[-1]
+    assert "+1 point for @bob" in out[-1]
+    assert "New total: 1 point." in out[-1]
     out = bot_lines(await console.feed("admin /rep adjust bob 1 again"))
-    assert "+1 point for @bob" in out[-1] and "New total: 2 points." in out[-1]
+    assert "+1 point for @bob" in out[-1]
+    assert "New total: 2 points." in out[-1]
     assert "@bob: 2 points ·" in bot_lines(await console.feed("bob /rep"))[0]
     await console.feed(
         "admin /entraide config set min_award_age_days 1",
@@ -147,5 +154,6 @@ async def test_counts_say_one_and_many(console: ConsoleDriver) -> None:
     assert "after 1 day in the community" in console.transcript[-1]
     await console.feed("admin /entraide config set language fr")
     out = bot_lines(await console.feed("admin /rep adjust bob -1 oups"))
-    assert "-1 point pour @bob" in out[-1] and "Nouveau total : 1 point." in out[-1]
+    assert "-1 point pour @bob" in out[-1]
+    assert "Nouveau total : 1 point." in out[-1]
     assert "@erin : 0 point ·" in bot_lines(await console.feed("erin /rep"))[0]
