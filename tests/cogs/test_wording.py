@@ -157,3 +157,18 @@ async def test_counts_say_one_and_many(console: ConsoleDriver) -> None:
     assert "-1 point pour @bob" in out[-1]
     assert "Nouveau total : 1 point." in out[-1]
     assert "@erin : 0 point ·" in bot_lines(await console.feed("erin /rep"))[0]
+
+
+async def test_a_french_leaderboard_is_french_from_top_to_bottom(console: ConsoleDriver) -> None:
+    """Header, places, points and the newcomer label come from the French catalogue."""
+    lines = ["admin /entraide config set language fr", "alice: Q?"]
+    for name in ("bob", "carol", "dave", "frank"):  # erin is staff: hidden from boards
+        lines += [f"{name} reply Q1: réponse de {name}", f"alice react ^{name} ✅"]
+    await console.feed(*lines, "bob reply Q1: encore une", "alice react ^bob ✅")
+    board = await console.feed("zoe /leaderboard")
+    assert "Meilleurs contributeurs de la semaine" in board[1]
+    places = [line.split()[0] for line in board[2:]]
+    assert places == ["🥇", "🥈", "🥉", "4."]
+    assert "@bob — 20 points" in board[2]
+    assert all(FRENCH["leaderboard.newcomer"] in line for line in board[2:])
+    assert not [line for line in board if "helper" in line.lower()]
