@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 RANK_RE = re.compile(r"^\s*(?P<name>[^\d,=]+?)\s+(?P<points>\d+)\s*$")
 EMOJI_RE = re.compile(r"^(:[a-z0-9_+-]+:|[^\s\w]{1,8})$", re.UNICODE)
 
+DEFAULT_RANKS = "Newcomer 0, Helper 50, Contributor 200, Expert 500, Superfan 1500"
+
 
 @dataclass(frozen=True)
 class Rank:
@@ -37,6 +39,14 @@ def parse_ranks(text: str) -> list[Rank]:
     if len({r.name.lower() for r in ranks}) != len(ranks):
         raise ValueError("rank names must differ")
     return ranks
+
+
+def rank_message_key(name: str) -> str | None:
+    """The catalogue key of a default rank name ('ranks.helper'); None for an admin's own."""
+    # Only the display is translated: stored ranks and rank_roles keep the configured names.
+    lowered = name.strip().lower()
+    defaults = {r.name.lower() for r in parse_ranks(DEFAULT_RANKS)}
+    return f"ranks.{lowered}" if lowered in defaults else None
 
 
 def check_ranks(text: str) -> str:

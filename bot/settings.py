@@ -19,6 +19,7 @@ from pydantic_settings import (
 from pydantic_settings.sources.utils import parse_env_vars
 
 from bot.config_formats import (
+    DEFAULT_RANKS,
     check_cron,
     check_emoji,
     check_rank_roles,
@@ -96,9 +97,7 @@ class CommunityDefaults(Section):
     pair_daily_limit: int = Field(default=5, ge=0, le=1000)
     min_award_age_days: int = Field(default=0, ge=0, le=3650)
     back_and_forth_minutes: int = Field(default=10, ge=0, le=10_080)
-    ranks: Annotated[str, AfterValidator(check_ranks)] = (
-        "Newcomer 0, Helper 50, Contributor 200, Expert 500, Superfan 1500"
-    )
+    ranks: Annotated[str, AfterValidator(check_ranks)] = DEFAULT_RANKS
     rank_min_givers: int = Field(default=5, ge=1, le=1000)
     rank_roles: Annotated[str, AfterValidator(check_rank_roles)] = ""
     announce_channel: str = "general"

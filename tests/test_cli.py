@@ -93,7 +93,7 @@ def test_demo_plays_the_example_script() -> None:
     out = result.stdout
     assert "Points can't come from your own message, so this one gives none." in out
     assert "🎉 @bob is now **Helper**!" in out
-    assert "entraide: 👋 @bob: Q4 has had no answer for 15 minutes" in out
+    assert "entraide: 👋 @bob: Q4 has had no answer for 15 min" in out
     assert "🙋 @bob is on Q4." in out
     assert "[#staff] entraide: 🛎️ Q5 is unsolved after 30 minutes." in out
     assert "✅ Q5 is solved by staff (@erin)." in out

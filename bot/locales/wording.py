@@ -23,7 +23,8 @@ _PLURAL_ONE: dict[str, Callable[[float], bool]] = {
 def plural_form(language: str, n: float) -> str:
     """'one' or 'other' for a count in `language`."""
     rule = _PLURAL_ONE.get(language, _PLURAL_ONE["en"])
-    return "one" if rule(n) else "other"
+    # CLDR reads the absolute value: "-1 point" like "1 point" (a /rep adjust of -1).
+    return "one" if rule(abs(n)) else "other"
 
 
 def seconds_of(value: Any) -> float:

@@ -49,7 +49,7 @@ async def test_a_quiet_answered_question_is_closed_and_reopened_by_talk(
     assert await console.scalar("SELECT closed_at FROM questions") is None
     out = await console.feed("wait 1h")
     assert out[-1].endswith(
-        "Q1 has answers and no activity for 72 hours, so it is closed as answered."
+        "Q1 has answers and no activity for 3 days, so it is closed as answered."
         " Reply in the thread to reopen the discussion."
     )
     row = await console.app.db.fetchone("SELECT status, closed_at IS NOT NULL FROM questions")

@@ -30,7 +30,7 @@ async def test_a_solved_thread_becomes_a_draft_then_an_article(console: ConsoleD
     assert "No article matches" in out[-1]  # drafts are not served
     out = await console.feed("erin /kb approve how-do-i-export-my-invoices-as-pdf")
     assert out[-1].endswith(
-        "“how-do-i-export-my-invoices-as-pdf” is now in the knowledge base (1 articles)."
+        "“how-do-i-export-my-invoices-as-pdf” is now in the knowledge base (1 article)."
     )
     assert not draft.exists()
     assert (Path(kb) / "en" / "how-do-i-export-my-invoices-as-pdf.md").exists()
@@ -62,6 +62,6 @@ async def test_a_hostile_title_still_makes_a_valid_article(console: ConsoleDrive
     name = console.transcript[-1].split("“")[1].split("”")[0]
     assert name == "why-does-c-temp-x-break-my-export"
     out = await console.feed(f"erin /kb approve {name}", f"erin /kb show {name}")
-    assert "is now in the knowledge base (1 articles)." in out[1]
+    assert "is now in the knowledge base (1 article)." in out[1]
     assert 'Why does "C:\\temp\\x" +++ break = [my] export?' in "\n".join(out)
     assert console.app.knowledge.errors == ()

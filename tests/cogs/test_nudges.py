@@ -30,7 +30,7 @@ async def test_the_matching_expert_is_nudged_after_the_delay(console: ConsoleDri
     assert nudges(await console.feed("wait 14m")) == []
     out = await console.feed("wait 1m")
     assert nudges(out) == [
-        "M10 [#help › Q3] entraide: 👋 @bob: Q3 has had no answer for 15 minutes, and you helped"
+        "M10 [#help › Q3] entraide: 👋 @bob: Q3 has had no answer for 15 min, and you helped"
         " on questions like it. Can you take a look?  [I'll take it] [Not for me]"
     ]
     assert await console.scalar("SELECT status FROM questions WHERE number = 3") == "nudged"

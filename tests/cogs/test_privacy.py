@@ -251,7 +251,7 @@ async def test_forget_erases_every_trace_and_keeps_the_figures(bot: ConsoleDrive
     assert sorted({(table, column) for table, column, _ in await traces(bot)}) == TRACES
     board_before = board(await bot.feed("carol /leaderboard all"))
     out = await bot.feed("bob /privacy forget")
-    assert out[-1].endswith("The button works for 10 minutes.  [Yes, erase my data]")
+    assert out[-1].endswith("The button works for 10 min.  [Yes, erase my data]")
     out = await bot.feed(f"bob press {message_id(out[-1])} Yes, erase my data")
     assert out[-1].endswith(
         "(only bob) entraide: Done: your messages and profile are erased."
@@ -303,7 +303,7 @@ async def test_only_the_requester_can_press_and_only_for_ten_minutes(bot: Consol
     )
     out = await bot.feed("wait 11m", f"bob press {ref} Yes, erase my data")
     assert out[-1].endswith(
-        "(only bob) entraide: This confirmation expired after 10 minutes; nothing was erased."
+        "(only bob) entraide: This confirmation expired after 10 min; nothing was erased."
         " Run the command again if you still want to."
     )
     assert await bot.scalar("SELECT COUNT(*) FROM members WHERE external_id = 'bob'") == 1

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.config_formats import DEFAULT_RANKS, parse_ranks, rank_message_key
 from bot.locales import LANGUAGES, Messages, load_catalogue
 
 MESSAGES = Messages()
@@ -70,3 +71,70 @@ def test_a_template_can_say_a_count_and_a_duration() -> None:
         n=1,
     )
     assert text == "Q3 attend depuis 3 jours (1 réponse)"
+
+
+# A number said with its unit in the template ("{n} minutes", "{x} min", "encore {n} points"):
+# wrong for 1 (or 0 in French), and a raw minute count for a wait of days. Units are words
+# of either catalogue; single letters only when no letter or apostrophe follows ("{n} h").
+_UNITS = (
+    "minutes?|min|hours?|days?|seconds?|questions?|answers?|points?|members?|articles?"
+    "|characters?|topics?|nudges?|escalations?|marks?|helpful marks?|times?|weeks?|months?"
+    "|jours?|heures?|secondes?|réponses?|membres?|caractères?|sujets?|marques?|fois"
+    "|sollicitations?|escalades?|semaines?|mois|h|d|j|s"
+)
+BARE_COUNT = re.compile(
+    r"\{[^{}:!]*\}\s+(?:(?:more|different|de plus|différents?)\s+)*"
+    rf"(?:{_UNITS})(?![\w'’])",
+    re.IGNORECASE,
+)
+# The formatter's own tables, and the catalogue parts other work converts (widened later).
+NOT_YET = ("units.", "duration.", "escalation.", "insights.")
+
+
+def test_bare_count_pattern_catches_what_it_should() -> None:
+    """The check below finds the bugs of issue 13 and lets the fixed forms through."""
+    for bad in (
+        "after {minutes} minutes",
+        "waiting {m} min",
+        "({asked} questions here)",
+        "encore {missing} points pour",
+        "{x} more points",
+        "depuis {h} heures",
+    ):
+        assert BARE_COUNT.search(bad), bad
+    for good in (
+        "after {w:duration}",
+        "({asked:count:question} here)",
+        "{ref} is solved",
+        "<@{member}> s'occupe de {ref}",
+        "the {amount}-point bounty",
+        "{n}× “{x}”",
+    ):
+        assert not BARE_COUNT.search(good), good
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_template_says_a_count_or_a_duration_with_a_bare_placeholder(language: str) -> None:
+    """Counts go through {n:count:UNIT} and waits through {x:duration}, in both catalogues."""
+    bare = {
+        key: template
+        for key, template in load_catalogue(language).items()
+        if not key.startswith(NOT_YET) and BARE_COUNT.search(template)
+    }
+    assert bare == {}
+
+
+def test_every_default_rank_name_is_translated() -> None:
+    """Newcomer … Superfan each have a catalogue name in both files (French ones French)."""
+    english, french = load_catalogue("en"), load_catalogue("fr")
+    for rank in parse_ranks(DEFAULT_RANKS):
+        key = rank_message_key(rank.name)
+        assert key is not None, rank.name
+        assert english[key] == rank.name
+        assert french[key], rank.name
+    assert [french[f"ranks.{n}"] for n in ("newcomer", "helper", "contributor")] == [
+        "Nouveau venu",
+        "Entraidant",
+        "Contributeur",
+    ]
+    assert rank_message_key("Guru") is None  # an admin's own name is shown as configured

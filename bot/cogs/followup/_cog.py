@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import aiosqlite
 
@@ -70,7 +70,7 @@ class FollowupCog(Cog):
                 CLOSE,
                 f"question:{question.id}",
                 event.at + timedelta(hours=hours),
-                {"question_id": question.id},
+                {"question_id": question.id, "since": event.at.isoformat()},
             )
 
     @listen(QuestionSolved)
@@ -123,7 +123,7 @@ class FollowupCog(Cog):
             config.language,
             "followup.closed",
             ref=question.ref,
-            hours=config.close_inactive_hours,
+            quiet=now - _quiet_since(timer, config.close_inactive_hours),
         )
         await self.app.chat(community).send(community, thread_of(question), Reply(text))
 
@@ -137,3 +137,12 @@ class FollowupCog(Cog):
         )
         for (question_id,) in await cur.fetchall():
             await self.app.timers.cancel(tx, community_id, REMIND, f"question:{question_id}")
+
+
+def _quiet_since(timer: Timer, hours: int) -> datetime:
+    """The thread's last activity: the true silence is said, even when the close runs late."""
+    since = timer.payload.get("since")
+    if since:
+        return datetime.fromisoformat(str(since))
+    # A timer scheduled before "since" was recorded: due at the last reply + the delay.
+    return timer.due_at - timedelta(hours=hours)

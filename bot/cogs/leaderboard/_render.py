@@ -10,7 +10,7 @@ from bot.cogs.leaderboard._periods import Window
 from bot.storage.standings import Standing
 
 Translate = Callable[..., str]
-MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+MEDALS = 3  # the first places have their own label in the catalogue (leaderboard.place_1 …)
 
 
 def board(
@@ -29,7 +29,9 @@ def board(
     for place, row in enumerate(rows, start=1):
         item = t(
             "leaderboard.item",
-            place=MEDALS.get(place, f"{place}."),
+            place=t(f"leaderboard.place_{place}")
+            if place <= MEDALS
+            else t("leaderboard.place", place=place),
             member=row.external_id,
             points=row.points,
         )

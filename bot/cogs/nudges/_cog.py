@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import aiosqlite
@@ -57,7 +57,7 @@ class NudgesCog(Cog):
                 KIND,
                 _key(event.question_id),
                 event.at + timedelta(minutes=minutes),
-                {"question_id": event.question_id, "minutes": minutes},
+                {"question_id": event.question_id},
             )
 
     async def _delay(self, ctx: Context, channel_id: str) -> int:
@@ -118,7 +118,10 @@ class NudgesCog(Cog):
                 )
             if question.status == "open":
                 await questions.change_status(tx, question, "nudged", now, None)
-        await self._send(community, config.language, question, modes, int(timer.payload["minutes"]))
+        # The true wait, not the configured delay: a nudge sent late (the bot was down, or a
+        # per-channel delay) says how long the question has really waited.
+        waited = now - datetime.fromisoformat(question.created_at)
+        await self._send(community, config.language, question, modes, waited)
 
     async def _send(
         self,
@@ -126,7 +129,7 @@ class NudgesCog(Cog):
         language: str,
         question: questions.Question,
         modes: dict[str, str],
-        minutes: int,
+        waited: timedelta,
     ) -> None:
         t = self.app.messages.translator(language)
 
@@ -134,13 +137,13 @@ class NudgesCog(Cog):
         in_thread = [m for m, via in modes.items() if via == "thread"]
         for member in (m for m, via in modes.items() if via == "dm"):
             try:
-                await chat.send_dm(community, member, _render.by_dm(t, question, member, minutes))
+                await chat.send_dm(community, member, _render.by_dm(t, question, member, waited))
             except Exception:  # DMs closed: fall back to a mention in the thread
                 log.warning("nudge DM to %s failed; mentioning them in the thread instead", member)
                 in_thread.append(member)
         if in_thread:
             await chat.send(
-                community, thread_of(question), _render.in_thread(t, question, in_thread, minutes)
+                community, thread_of(question), _render.in_thread(t, question, in_thread, waited)
             )
 
     @on_button(_render.TAKE_ACTION)
@@ -228,7 +231,7 @@ class NudgesCog(Cog):
                     (ctx.community_id, channel, str(minutes), ctx.event.at.isoformat()),
                 )
         shown = minutes or ctx.config.nudge_delay_minutes
-        await ctx.tell("nudges.delay_set", channel=channel, minutes=shown)
+        await ctx.tell("nudges.delay_set", channel=channel, delay=timedelta(minutes=shown))
 
     async def delete_member_data(
         self, tx: aiosqlite.Connection, community_id: int, member_id: int

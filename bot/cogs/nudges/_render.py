@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from bot.cogs.nudges._logic import Candidate
 from bot.core.replies import Button, Reply
@@ -25,17 +26,17 @@ def _buttons(t: Translate, question: Question) -> tuple[Button, ...]:
     )
 
 
-def in_thread(t: Translate, question: Question, members: list[str], minutes: int) -> Reply:
+def in_thread(t: Translate, question: Question, members: list[str], waited: timedelta) -> Reply:
     """One message in the question's thread, pinging exactly the nudged members."""
     names = " ".join(f"<@{m}>" for m in members)
-    text = t("nudges.thread", members=names, ref=question.ref, minutes=minutes)
+    text = t("nudges.thread", members=names, ref=question.ref, waited=waited)
     return Reply(text, buttons=_buttons(t, question), mentions=tuple(members))
 
 
-def by_dm(t: Translate, question: Question, member: str, minutes: int) -> Reply:
+def by_dm(t: Translate, question: Question, member: str, waited: timedelta) -> Reply:
     """A private nudge, for members who asked for DMs."""
     text = t(
-        "nudges.dm", member=member, ref=question.ref, minutes=minutes, text=_excerpt(question.text)
+        "nudges.dm", member=member, ref=question.ref, waited=waited, text=_excerpt(question.text)
     )
     return Reply(text, buttons=_buttons(t, question))
 

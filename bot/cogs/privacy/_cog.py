@@ -71,7 +71,7 @@ class PrivacyCog(Cog):
         confirmation = Confirmation(target, ctx.member_id, int(ctx.event.at.timestamp()))
         key = "privacy.confirm_own" if own else "privacy.confirm_member"
         await ctx.reply(
-            ctx.t(key, member=external_id, minutes=CONFIRM_MINUTES),
+            ctx.t(key, member=external_id, valid=CONFIRM_MINUTES * 60),
             ephemeral=True,
             buttons=_render.confirm_buttons(ctx, confirmation, own=own),
         )
@@ -98,7 +98,7 @@ class PrivacyCog(Cog):
             return
         age = confirmation.age_seconds(event.at)
         if not 0 <= age <= CONFIRM_MINUTES * 60:
-            await ctx.tell("privacy.expired", minutes=CONFIRM_MINUTES)
+            await ctx.tell("privacy.expired", valid=CONFIRM_MINUTES * 60)
             return
         try:
             done = await _forget.forget(ctx.app, ctx.community_id, confirmation.target)

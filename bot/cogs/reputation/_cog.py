@@ -246,7 +246,7 @@ class ReputationCog(Cog):
         async with ctx.app.db.read() as conn:
             total = await rep.total(conn, ctx.community_id, member_id)
         await ctx.tell(
-            "reputation.adjusted", member=member, amount=f"{amount:+d}", note=reason, total=total
+            "reputation.adjusted", member=member, amount=amount, note=reason, total=total
         )
         await _ranks.follow(ctx, outcome.changed)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.cogs.reputation import _rules
+from bot.cogs.reputation import _render, _rules
 from bot.config_formats import parse_rank_roles
 from bot.context import Context
 from bot.core.identity import Conversation
@@ -54,5 +54,5 @@ async def _follow_one(ctx: Context, member_id: int) -> None:
             "announce_channel %r is missing; %s's new rank not announced", channel, external
         )
         return
-    text = ctx.t("reputation.rank_up", member=external, rank=new.name)
+    text = ctx.t("reputation.rank_up", member=external, rank=_render.rank_name(ctx, new.name))
     await chat.send(community, Conversation(channel), Reply(text, mentions=(external,)))

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from bot.cogs.reputation import _rules
-from bot.config_formats import Rank
+from bot.config_formats import Rank, rank_message_key
 from bot.context import Context
 from bot.storage.reputation import LedgerRow
+
+
+def rank_name(ctx: Context, name: str) -> str:
+    """A default rank name in the community's language; an admin's own name as configured."""
+    key = rank_message_key(name)
+    return ctx.t(key) if key else name
 
 
 def refusal(ctx: Context, why: str, receiver: str | None, points: int) -> str:
@@ -32,7 +38,8 @@ def card(
 ) -> str:
     """The /rep answer."""
     config = ctx.config
-    lines = [ctx.t("reputation.card", member=member, total=total, rank=rank.name, week=week)]
+    shown = rank_name(ctx, rank.name)
+    lines = [ctx.t("reputation.card", member=member, total=total, rank=shown, week=week)]
     following = _rules.next_rank(rank, config)
     if following is None:
         lines.append(ctx.t("reputation.progress_top"))
@@ -40,7 +47,7 @@ def card(
         lines.append(
             ctx.t(
                 "reputation.progress_givers",
-                rank=following.name,
+                rank=rank_name(ctx, following.name),
                 missing=config.rank_min_givers - givers,
             )
         )
@@ -53,7 +60,7 @@ def card(
                 "reputation.progress_next",
                 bar=bar,
                 missing=following.points - total,
-                rank=following.name,
+                rank=rank_name(ctx, following.name),
             )
         )
     if topics:
