@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from aiohttp import ClientError
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -235,6 +236,9 @@ class SlackAdapter:
                 found = await self.client.auth_test()
             except SlackApiError as exc:
                 log.warning("Slack: no workspace address for links (%s)", exc.response.get("error"))
+                return ""
+            except (ClientError, OSError, TimeoutError) as exc:  # out of reach: ask next time
+                log.warning("Slack: no workspace address for links (%r)", exc)
                 return ""
             self._workspace_url = str(found.get("url") or "")
         if not self._workspace_url:
