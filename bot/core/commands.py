@@ -153,6 +153,9 @@ def parse_options(spec: CommandSpec, rest: str, resolver: Resolver) -> dict[str,
     words = split_words(rest)
     values: dict[str, Any] = {}
     for index, opt in enumerate(spec.options):
+        if _any_order(spec.options[index:]):
+            _fill_any_order(spec, spec.options[index:], words[index:], resolver, values)
+            return values
         if opt.kind == "text":
             text = " ".join(words[index:]).strip()
             if not text and opt.required:
@@ -169,6 +172,44 @@ def parse_options(spec: CommandSpec, rest: str, resolver: Resolver) -> dict[str,
         extra = " ".join(words[len(spec.options) :])
         raise ArgumentError("error.extra_arguments", extra=extra, usage=spec.usage())
     return values
+
+
+# Which option a token is offered first when several optional ones could take it: the
+# strictest kind first, so '2' is a page number before it is a (Slack) channel name.
+_STRICTNESS = ("choice", "int", "question", "message", "member", "channel", "word")
+
+
+def _any_order(options: tuple[Option, ...]) -> bool:
+    """Two or more trailing optional options (no free text): typed in any order."""
+    return len(options) >= 2 and all(not o.required and o.kind != "text" for o in options)
+
+
+def _fill_any_order(
+    spec: CommandSpec,
+    options: tuple[Option, ...],
+    words: list[str],
+    resolver: Resolver,
+    values: dict[str, Any],
+) -> None:
+    """Each word goes to the strictest open option that accepts it (`/questions 2`,
+    `/questions open #help 2`); a word none accepts gets the first open option's error."""
+    waiting = list(options)
+    for at, token in enumerate(words):
+        if not waiting:
+            raise ArgumentError(
+                "error.extra_arguments", extra=" ".join(words[at:]), usage=spec.usage()
+            )
+        errors: dict[str, ArgumentError] = {}
+        for opt in sorted(waiting, key=lambda o: _STRICTNESS.index(o.kind)):
+            try:
+                values[opt.name] = convert_option(opt, token, resolver)
+            except ArgumentError as exc:
+                errors[opt.name] = exc
+                continue
+            waiting.remove(opt)
+            break
+        else:
+            raise errors[waiting[0].name]
 
 
 def convert_option(opt: Option, token: str, resolver: Resolver) -> Any:

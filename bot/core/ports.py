@@ -54,6 +54,14 @@ class ChatAdapter(Protocol):
         """How members type this command on this platform (help and error messages)."""
         ...
 
+    async def link(
+        self, community: Community, where: Conversation, message_id: str | None = None
+    ) -> str:
+        """Where a member can open a channel, thread or message: a web address (Discord jump
+        link, Slack permalink), or a short label where there is none (console `Q3`); "" when
+        it can't be told now. Cogs show it with `replies.linked`."""
+        ...
+
 
 class Clock(Protocol):
     """Source of the current time."""

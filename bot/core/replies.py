@@ -14,6 +14,17 @@ def mention(member_id: str) -> str:
     return f"<@{member_id}>"
 
 
+def linked(text: str, target: str) -> str:
+    """`text` linking to what `ChatAdapter.link` returned: Markdown `[text](url)` for a web
+    address (Discord shows it as a link, the Slack renderer turns it into `<url|text>`), else
+    the text with the label beside it when they differ (the console's `Q3` is its own link)."""
+    if target.startswith(("https://", "http://")):
+        return f"[{text}]({target})"
+    if not target or target == text:
+        return text
+    return f"{text} ({target})"
+
+
 @dataclass(frozen=True)
 class Button:
     """A button; `action` routes it to a cog, `value` carries the ids it acts on."""

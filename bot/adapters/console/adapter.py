@@ -121,6 +121,15 @@ class ConsoleAdapter:
         """Typed on the console as everywhere in the docs: /name OPTIONS."""
         return spec.usage()
 
+    async def link(
+        self, community: Community, where: Conversation, message_id: str | None = None
+    ) -> str:
+        """The console has no addresses: a message is its `M5`, a thread its label (`Q3`, as
+        the transcript shows it and scripts type it), a channel `#help`."""
+        if message_id is not None and message_id in self.state.by_platform_id:
+            return self.state.by_platform_id[message_id].id
+        return self.state.thread_label(where.thread_id) or f"#{where.channel_id}"
+
     async def open_thread(
         self,
         community: Community,

@@ -251,6 +251,12 @@ class DiscordAdapter:
         """As registered on Discord (`/rep show [MEMBER]`, `/leaderboard week|month|all`)."""
         return commands.usage(self.responder.commands, spec)
 
+    async def link(
+        self, community: Community, where: Conversation, message_id: str | None = None
+    ) -> str:
+        """A jump link (no API call: Discord builds them from ids)."""
+        return render.jump_link(community.id, where, message_id)
+
     def _target(self, community: Community, ref: str) -> Any:
         """The channel or thread a setting or a stored id names; DeliveryError if none."""
         if ref.isdigit():

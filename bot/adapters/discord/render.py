@@ -9,9 +9,11 @@ from typing import Any
 
 import discord
 
+from bot.core.identity import Conversation
 from bot.core.replies import Attachment, Button, Reply, split_text
 
 LIMIT = 2000  # characters in one Discord message
+JUMP = "https://discord.com/channels"
 STYLES = {
     "primary": discord.ButtonStyle.primary,
     "success": discord.ButtonStyle.success,
@@ -84,3 +86,10 @@ def view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
     # store for the life of the process (one object per message with buttons).
     components.stop()
     return components
+
+
+def jump_link(guild_id: str, where: Conversation, message_id: str | None = None) -> str:
+    """`https://discord.com/channels/<guild>/<thread or channel>[/<message>]`: a thread has
+    its own channel id, so its link needs no parent."""
+    link = f"{JUMP}/{guild_id}/{where.thread_id or where.channel_id}"
+    return f"{link}/{message_id}" if message_id else link

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from aiohttp import ClientError
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -74,6 +75,7 @@ class SlackAdapter:
         # Events are handled one at a time, in the order they arrived (as on Discord).
         self.in_order = asyncio.Lock()
         self._refused: set[tuple[str, str]] = set()  # (where, error) already logged
+        self._workspace_url: str | None = None  # https://team.slack.com/, for permalinks
         self._socket: AsyncSocketModeHandler | None = None
         # Listeners run as bolt's background tasks once acked: kept here to drain at stop.
         self._running: set[asyncio.Task[Any]] = set()
@@ -219,6 +221,33 @@ class SlackAdapter:
     def usage(self, spec: CommandSpec) -> str:
         """`/entraide rep [MEMBER]`: Slack has one slash command."""
         return commands.usage(spec)
+
+    async def link(
+        self, community: Community, where: Conversation, message_id: str | None = None
+    ) -> str:
+        """A permalink built from the workspace's address, "" if Slack can't be asked now.
+
+        Built, not asked for: chat.getPermalink is one call per message (ten for one page of
+        /questions), while the address auth.test gives is one call for the adapter's life,
+        and Slack documents the permalink form (archives/<channel>/p<ts without the dot>).
+        """
+        if self._workspace_url is None:
+            try:
+                found = await self.client.auth_test()
+            except SlackApiError as exc:
+                log.warning("Slack: no workspace address for links (%s)", exc.response.get("error"))
+                return ""
+            except (ClientError, OSError, TimeoutError) as exc:  # out of reach: ask next time
+                log.warning("Slack: no workspace address for links (%r)", exc)
+                return ""
+            self._workspace_url = str(found.get("url") or "")
+        if not self._workspace_url:
+            return ""
+        try:
+            channel = await self._channel_id(where.channel_id)
+        except DeliveryError:
+            return ""
+        return render.permalink(self._workspace_url, channel, where.thread_id, message_id)
 
     async def _channel_id(self, ref: str) -> str:
         """A channel id from an id or a name in settings; DeliveryError if there is none."""

@@ -107,3 +107,18 @@ def _button(button: Button) -> dict[str, Any]:
     if button.style in STYLES:
         element["style"] = STYLES[button.style]
     return element
+
+
+def permalink(
+    workspace_url: str, channel: str, thread_ts: str | None, message_ts: str | None = None
+) -> str:
+    """A message's permalink as Slack writes them (`…/archives/C1/p1700000000000100`); a reply
+    in a thread names its thread; no message and no thread: the channel."""
+    base = f"{workspace_url.rstrip('/')}/archives/{channel}"
+    ts = message_ts or thread_ts
+    if ts is None:
+        return base
+    link = f"{base}/p{ts.replace('.', '')}"
+    if thread_ts is not None and ts != thread_ts:
+        link += f"?thread_ts={thread_ts}&cid={channel}"
+    return link

@@ -1,0 +1,15 @@
+"""The triage queue: /questions lists what still waits for help, oldest first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.cogs.queue._cog import QueueCog
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+
+def setup(app: App) -> QueueCog:
+    """Create the cog."""
+    return QueueCog(app)
