@@ -90,7 +90,15 @@ class Replayer:
             stop = min(due, default=target)
             seconds = max(1, int(-(-(stop - now).total_seconds() // 1)))  # whole seconds, up
             self.played.waits += 1
-            await self.feed(f"wait {seconds}s")
+            await self.feed(f"wait {_duration(seconds)}")
+
+
+def _duration(seconds: int) -> str:
+    """A `wait` argument: 3725 → 1h2m5s."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [(hours, "h"), (minutes, "m"), (secs, "s")]
+    return "".join(f"{n}{unit}" for n, unit in parts if n) or "0s"
 
 
 def _channel(app: App) -> str:
@@ -99,7 +107,9 @@ def _channel(app: App) -> str:
 
 async def _set_policy(replayer: Replayer, policy: str) -> str:
     """Set escalate_when as the admin; a note when this bot doesn't have the setting."""
-    printed = await replayer.feed(f"{ADMIN} in #general /entraide config set escalate_when {policy}")
+    printed = await replayer.feed(
+        f"{ADMIN} in #general /entraide config set escalate_when {policy}"
+    )
     app = replayer.app
     config = await app.community_config(await app.community_id(COMMUNITY))
     if getattr(config, "escalate_when", None) == policy:
@@ -195,13 +205,27 @@ def table(
             _share(data.no_good_at_sla, n),
             _share(bot.unhelped_at_sla, n),
         ),
-        ("never a Good answer → bot: never marked helpful", _share(data.never_good, n), _share(bot.never_helped, n)),
-        ("SLA cards on a question helped before its SLA", "0 (wanted)", str(bot.sla_cards_after_help)),
+        (
+            "never a Good answer → bot: never marked helpful",
+            _share(data.never_good, n),
+            _share(bot.never_helped, n),
+        ),
+        (
+            "SLA cards on a question helped before its SLA",
+            "0 (wanted)",
+            str(bot.sla_cards_after_help),
+        ),
     ]
-    rows += [(f"staff cards: {cause}", "—", str(count)) for cause, count in sorted(bot.cards.items())]
+    rows += [
+        (f"staff cards: {cause}", "—", str(count)) for cause, count in sorted(bot.cards.items())
+    ]
     rows += [
         ("staff cards: total", "—", _share(sum(bot.cards.values()), n)),
-        ("escalations open at the end on solved/closed questions", "0 (must be)", str(bot.open_on_done)),
+        (
+            "escalations open at the end on solved/closed questions",
+            "0 (must be)",
+            str(bot.open_on_done),
+        ),
         ("escalations open at the end", "—", str(bot.open_escalations)),
         ("questions solved / closed as answered at the end", "—", f"{bot.solved} / {bot.closed}"),
         ("nudges sent", "—", str(bot.nudges)),
@@ -222,29 +246,55 @@ def render(rows: list[tuple[str, str, str]]) -> str:
     return "\n".join(out)
 
 
-async def run(options: Options | None = None) -> None:
-    """Replay the forum and print the side-by-side table (skipped when the data is absent)."""
-    options = options or Options()
+@dataclass(frozen=True)
+class Outcome:
+    """A finished replay: the timeline, both sides of the table, and how the run went."""
+
+    line: replay_data.Timeline
+    data: replay_data.DataFigures
+    bot: BotRecords
+    insights: Insights
+    played: Played
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """The side-by-side table."""
+        return table(self.line, self.data, self.bot, self.insights, self.bot.sla_minutes)
+
+
+def _remove_database(db_path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+
+
+async def replay(options: Options) -> Outcome | None:
+    """Replay the forum on a fresh database; None when the data is absent."""
     if not (options.data / "corpus.jsonl").is_file():
-        print(f"community_replay: skipped, no data at {options.data}")
-        return
+        return None
     questions, answers = replay_data.load(options.data, options.limit)
     line = replay_data.timeline(questions, answers, START)
-    sla = load_settings(environ={}).community.sla_minutes
     with tempfile.TemporaryDirectory(prefix="entraide-replay-") as tmp:
         db_path = options.db or Path(tmp) / "replay.db"
         if options.db is not None:
-            db_path.unlink(missing_ok=True)  # a fresh database every run
+            _remove_database(db_path)  # a fresh database every run
         out = options.transcript.open("w", encoding="utf-8") if options.transcript else None
         try:
             played, bot, insights = await _play(options, line, db_path, out)
         finally:
             if out is not None:
                 out.close()
-    sla = bot.sla_minutes or sla
-    data = replay_data.figures(line, timedelta(minutes=sla))
-    print(render(table(line, data, bot, insights, sla)))
-    _summary(options, played, line)
+    data = replay_data.figures(line, timedelta(minutes=bot.sla_minutes))
+    return Outcome(line, data, bot, insights, played)
+
+
+async def run(options: Options | None = None) -> None:
+    """Replay the forum and print the side-by-side table (skipped when the data is absent)."""
+    options = options or Options()
+    outcome = await replay(options)
+    if outcome is None:
+        print(f"community_replay: skipped, no data at {options.data}")
+        return
+    print(render(outcome.rows()))
+    _summary(options, outcome.played, outcome.line)
 
 
 def _summary(options: Options, played: Played, line: replay_data.Timeline) -> None:

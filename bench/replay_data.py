@@ -114,7 +114,13 @@ def load(data_dir: Path, limit: int | None = None) -> tuple[list[Question], list
             row = json.loads(line)
             if row["question_id"] in wanted:
                 answers.append(
-                    Answer(row["question_id"], row["user"], row["label"], row["text"], _date(row["date"]))
+                    Answer(
+                        row["question_id"],
+                        row["user"],
+                        row["label"],
+                        row["text"],
+                        _date(row["date"]),
+                    )
                 )
     return questions, answers
 

@@ -55,9 +55,7 @@ def _time(text: object) -> datetime | None:
     return datetime.fromisoformat(str(text)) if text else None
 
 
-async def read_records(
-    conn: aiosqlite.Connection, community_id: int, sla: timedelta
-) -> BotRecords:
+async def read_records(conn: aiosqlite.Connection, community_id: int, sla: timedelta) -> BotRecords:
     """Count what the bot recorded for one community."""
     records = BotRecords(sla_minutes=int(sla.total_seconds() // 60))
     cur = await conn.execute(_COUNTS, (community_id,) * 3)
@@ -65,9 +63,7 @@ async def read_records(
     assert row is not None
     records.answers, records.helpful_marks, records.nudges = (int(x) for x in row)
     cur = await conn.execute(_QUESTIONS, (community_id,))
-    for created_text, status, closed_at, marked, accepted, reason, e_status in (
-        await cur.fetchall()
-    ):
+    for created_text, status, closed_at, marked, accepted, reason, e_status in await cur.fetchall():
         created = datetime.fromisoformat(created_text)
         helped = min((t for t in (_time(marked), _time(accepted)) if t), default=None)
         records.questions += 1
