@@ -196,9 +196,15 @@ def table(
         ("answers dropped: before their question", str(line.dropped_negative), "—"),
         ("✅ by the asker (Good answers)", str(line.reactions), str(bot.helpful_marks)),
         (
-            f"no answer from another member at the SLA ({sla} min) → bot: SLA cards",
+            f"no answer from another member at the SLA ({sla} min)",
             _share(data.unanswered_at_sla, n),
-            _share(bot.cards.get("sla", 0), n),
+            _share(bot.unanswered_at_sla, n),
+        ),
+        ("→ SLA cards", _share(data.unanswered_at_sla, n), _share(bot.cards.get("sla", 0), n)),
+        (
+            "→ sensitive cards on questions unanswered at the SLA",
+            "—",
+            str(bot.sensitive_unanswered),
         ),
         (
             f"no Good answer at the SLA → bot: no helpful mark at {sla} min",

@@ -16,7 +16,7 @@ import aiosqlite
 # One row a question: its status, when it was first marked helpful (a standing mark that
 # counts, as in the insights, or an accept) and its escalation, if any.
 _QUESTIONS = """
-SELECT q.created_at, q.status, q.closed_at,
+SELECT q.created_at, q.first_answer_at, q.status, q.closed_at,
        (SELECT MIN(h.marked_at) FROM helpful_marks h JOIN answers a ON a.id = h.answer_id
          WHERE a.question_id = q.id AND (h.refusal IS NULL OR h.refusal = 'daily_cap')),
        (SELECT acc.accepted_at FROM accepted_answers acc WHERE acc.question_id = q.id),
@@ -42,6 +42,8 @@ class BotRecords:
     helpful_marks: int = 0
     nudges: int = 0
     cards: Counter[str] = field(default_factory=Counter)  # escalations by reason
+    unanswered_at_sla: int = 0  # no answer from another member before the SLA
+    sensitive_unanswered: int = 0  # sensitive cards on those questions (no SLA card for them)
     unhelped_at_sla: int = 0  # no helpful mark or accept before the SLA
     never_helped: int = 0
     sla_cards_after_help: int = 0  # SLA card on a question helped before the card
@@ -63,10 +65,14 @@ async def read_records(conn: aiosqlite.Connection, community_id: int, sla: timed
     assert row is not None
     records.answers, records.helpful_marks, records.nudges = (int(x) for x in row)
     cur = await conn.execute(_QUESTIONS, (community_id,))
-    for created_text, status, closed_at, marked, accepted, reason, e_status in await cur.fetchall():
+    for question in await cur.fetchall():
+        created_text, answered, status, closed_at, marked, accepted, reason, e_status = question
         created = datetime.fromisoformat(created_text)
         helped = min((t for t in (_time(marked), _time(accepted)) if t), default=None)
+        first = _time(answered)
+        unanswered = first is None or first - created >= sla
         records.questions += 1
+        records.unanswered_at_sla += unanswered
         records.solved += status == "solved"
         records.closed += closed_at is not None and status != "solved"
         records.never_helped += helped is None
@@ -74,6 +80,7 @@ async def read_records(conn: aiosqlite.Connection, community_id: int, sla: timed
         if reason is None:
             continue
         records.cards[str(reason)] += 1
+        records.sensitive_unanswered += reason == "sensitive" and unanswered
         if reason == "sla" and helped is not None and helped - created < sla:
             records.sla_cards_after_help += 1
         if e_status in OPEN:
