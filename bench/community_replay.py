@@ -211,6 +211,7 @@ def table(
             _share(data.no_good_at_sla, n),
             _share(bot.unhelped_at_sla, n),
         ),
+        ("→ sensitive cards on questions unhelped at the SLA", "—", str(bot.sensitive_unhelped)),
         (
             "never a Good answer → bot: never marked helpful",
             _share(data.never_good, n),

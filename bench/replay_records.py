@@ -45,6 +45,7 @@ class BotRecords:
     unanswered_at_sla: int = 0  # no answer from another member before the SLA
     sensitive_unanswered: int = 0  # sensitive cards on those questions (no SLA card for them)
     unhelped_at_sla: int = 0  # no helpful mark or accept before the SLA
+    sensitive_unhelped: int = 0  # sensitive cards on those questions
     never_helped: int = 0
     sla_cards_after_help: int = 0  # SLA card on a question helped before the card
     open_escalations: int = 0
@@ -76,11 +77,13 @@ async def read_records(conn: aiosqlite.Connection, community_id: int, sla: timed
         records.solved += status == "solved"
         records.closed += closed_at is not None and status != "solved"
         records.never_helped += helped is None
-        records.unhelped_at_sla += helped is None or helped - created >= sla
+        unhelped = helped is None or helped - created >= sla
+        records.unhelped_at_sla += unhelped
         if reason is None:
             continue
         records.cards[str(reason)] += 1
         records.sensitive_unanswered += reason == "sensitive" and unanswered
+        records.sensitive_unhelped += reason == "sensitive" and unhelped
         if reason == "sla" and helped is not None and helped - created < sla:
             records.sla_cards_after_help += 1
         if e_status in OPEN:

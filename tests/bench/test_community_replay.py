@@ -116,7 +116,7 @@ async def test_replay_through_the_console(tmp_path: Path) -> None:
     assert (bot.questions, bot.answers, bot.helpful_marks) == (4, 6, 2)
     assert bot.cards["sla"] == 4  # nobody accepts: every question is unsolved at its SLA
     assert bot.unanswered_at_sla == outcome.data.unanswered_at_sla == 2
-    assert bot.sensitive_unanswered == 0
+    assert bot.sensitive_unanswered == bot.sensitive_unhelped == 0
     assert bot.unhelped_at_sla == outcome.data.no_good_at_sla == 3
     assert bot.never_helped == outcome.data.never_good == 2
     assert outcome.insights.response_rate == pytest.approx(0.75)
