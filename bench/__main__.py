@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from bench import console_throughput, insights_bench, reputation_bench, retrieval_bench
+from bench import (
+    community_replay,
+    console_throughput,
+    insights_bench,
+    reputation_bench,
+    retrieval_bench,
+)
 
 
 def main() -> None:
@@ -13,6 +19,7 @@ def main() -> None:
     asyncio.run(retrieval_bench.run())
     asyncio.run(reputation_bench.run())
     asyncio.run(insights_bench.run())
+    asyncio.run(community_replay.run())
 
 
 if __name__ == "__main__":
