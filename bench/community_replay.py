@@ -31,7 +31,6 @@ from bot.core.clock import Clock
 from bot.insights.figures import compute
 from bot.insights.model import Insights, Period
 from bot.settings import load_settings
-from bot.storage import timers as timer_rows
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "semeval2016-dev"
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)  # a Monday morning
@@ -67,7 +66,7 @@ class Played:
 
 
 class Replayer:
-    """Feeds script lines to a console community and moves its clock timer by timer."""
+    """Feeds script lines to a console community and moves its clock event by event."""
 
     def __init__(self, app: App, adapter: ConsoleAdapter) -> None:
         self.app = app
@@ -84,12 +83,11 @@ class Replayer:
         return self.adapter.output.lines[before:]
 
     async def wait_until(self, target: datetime) -> None:
-        """Advance to `target`, stopping at each pending timer due on the way."""
-        while (now := self.app.clock.now()) < target:
-            async with self.app.db.read() as conn:
-                due = [t.due_at for t in await timer_rows.due(conn, target) if t.due_at > now]
-            stop = min(due, default=target)
-            seconds = max(1, int(-(-(stop - now).total_seconds() // 1)))  # whole seconds, up
+        """Advance to `target` with one `wait` (the clock itself stops at each timer due on
+        the way, so nudges and escalations happen at their own moment)."""
+        now = self.app.clock.now()
+        if now < target:
+            seconds = max(1, int(-(-(target - now).total_seconds() // 1)))  # whole seconds, up
             self.played.waits += 1
             await self.feed(f"wait {_duration(seconds)}")
 
