@@ -159,10 +159,15 @@ async def forget_assignee(tx: aiosqlite.Connection, community_id: int, external_
     )
 
 
-async def forget_cards_of_asker(tx: aiosqlite.Connection, community_id: int, asker_id: int) -> None:
-    """The kept card texts quote the question: a forgotten asker's go."""
+async def forget_cards(
+    tx: aiosqlite.Connection, community_id: int, member_id: int, external_id: str | None
+) -> None:
+    """The kept card texts quote the question and name the asker, the assignee and whoever
+    called staff: those of a forgotten member's questions, or naming them, go."""
+    named = f"%<@{external_id}>%" if external_id else None
     await tx.execute(
-        "UPDATE escalations SET card_text = NULL WHERE community_id = ? AND question_id IN"
-        " (SELECT id FROM questions WHERE community_id = ? AND asker_id = ?)",
-        (community_id, community_id, asker_id),
+        "UPDATE escalations SET card_text = NULL WHERE community_id = ? AND (question_id IN"
+        " (SELECT id FROM questions WHERE community_id = ? AND asker_id = ?)"
+        " OR card_text LIKE ?)",
+        (community_id, community_id, member_id, named),
     )

@@ -238,4 +238,4 @@ class EscalationCog(Cog):
         found = await anonymise.identity(tx, community_id, member_id)
         if found is not None:
             await escalations.forget_assignee(tx, community_id, found[0])
-        await escalations.forget_cards_of_asker(tx, community_id, member_id)
+        await escalations.forget_cards(tx, community_id, member_id, found[0] if found else None)
