@@ -16,6 +16,7 @@ from bot.core.cog import Cog, listen, on_button
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import ButtonPressed, MessageDeleted, QuestionOpened, QuestionSolved
 from bot.core.identity import Conversation
+from bot.core.ports import DeliveryError
 from bot.core.replies import Reply
 from bot.storage import anonymise, communities, community_help, escalations, questions
 from bot.storage.timers import Timer
@@ -159,7 +160,7 @@ class EscalationCog(Cog):
         text = ctx.t("escalation.claimed", member=ctx.event.author.id, ref=question.ref)
         await ctx.send(thread_of(question), Reply(text))
         await ctx.tell("escalation.claimed_private", ref=question.ref)
-        await _card.refresh(ctx.app, ctx.community_id, question.id)
+        await self._show_on_card(ctx, question)
 
     @on_button(_render.RESOLVE)
     async def resolve(self, ctx: Context, event: ButtonPressed) -> None:
@@ -169,7 +170,7 @@ class EscalationCog(Cog):
             return
         text = ctx.t("escalation.resolved", member=ctx.event.author.id, ref=question.ref)
         await ctx.send(thread_of(question), Reply(text))
-        await _card.refresh(ctx.app, ctx.community_id, question.id)
+        await self._show_on_card(ctx, question)
         await announce_solved(ctx, question, "staff")
 
     @on_button(_render.RETURN)
@@ -179,7 +180,15 @@ class EscalationCog(Cog):
         if question is None:
             return
         await ctx.send(thread_of(question), Reply(ctx.t("escalation.returned", ref=question.ref)))
-        await _card.refresh(ctx.app, ctx.community_id, question.id)
+        await self._show_on_card(ctx, question)
+
+    async def _show_on_card(self, ctx: Context, question: questions.Question) -> None:
+        """Staff's action on the card itself; a refused edit is logged, not an error to them
+        (the action is done, and the next state change edits the card again)."""
+        try:
+            await _card.refresh(ctx.app, ctx.community_id, question.id)
+        except DeliveryError as exc:
+            log.warning("staff card of %s not edited: %s", question.ref, exc)
 
     async def _staff_action(
         self, ctx: Context, event: ButtonPressed, status: str
