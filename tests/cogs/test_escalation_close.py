@@ -175,6 +175,9 @@ async def test_deleting_the_question_closes_the_escalation(console: ConsoleDrive
     assert "🗑️ Closed: Q1 was deleted by @dave" in "\n".join(out)
     assert buttons_of(console, card) == []
     assert await escalation(console) == ("closed", "deleted", "dave", None)
+    out = await console.feed("dave /staff Q1")
+    assert out[-1].endswith("There is no question Q1 here.")
+    assert await escalation(console) == ("closed", "deleted", "dave", None)
 
 
 async def test_escalations_are_listed_ten_a_page(console: ConsoleDriver) -> None:

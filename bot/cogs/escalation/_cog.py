@@ -140,6 +140,10 @@ class EscalationCog(Cog):
             return
         async with ctx.app.db.read() as conn:
             record = await escalations.of(conn, question.id)
+            help = await community_help.of(conn, question.id)
+        if help is None or help.deleted:  # nothing left for staff to read
+            await ctx.tell("questions.not_found", ref=question.ref)
+            return
         if record is not None and record.status in escalations.ACTIVE:
             await ctx.tell("escalation.already_with_staff", ref=question.ref)
             return
