@@ -46,6 +46,8 @@ SECRET_FIELDS = (
 
 ENV_PREFIX = "ENTRAIDE_"
 Language = Literal["en", "fr"]
+# When a question goes to staff at the SLA: no answer yet, no helpful answer, or not solved.
+EscalateWhen = Literal["unanswered", "unhelped", "unsolved"]
 
 # The environment load_settings was asked to read (tests pass their own mapping).
 _ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("entraide_environ", default=None)
@@ -109,7 +111,8 @@ class CommunityDefaults(Section):
     nudge_delay_minutes: int = Field(default=15, ge=1, le=10_080)
     nudge_experts: int = Field(default=3, ge=0, le=10)
     nudge_daily_limit: int = Field(default=3, ge=0, le=100)
-    sla_minutes: int = Field(default=30, ge=1, le=10_080)
+    sla_minutes: int = Field(default=30, ge=0, le=10_080)  # 0: no escalation at the SLA
+    escalate_when: EscalateWhen = "unanswered"
     sensitive_keywords: str = (
         "billing, charge, charged, refund, invoice, payment, hacked, locked out,"
         " account access, security breach, remboursement, facture, paiement, piraté,"

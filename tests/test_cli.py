@@ -95,7 +95,7 @@ def test_demo_plays_the_example_script() -> None:
     assert "🎉 @bob is now **Helper**!" in out
     assert "entraide: 👋 @bob: Q4 has had no answer for 15 min" in out
     assert "🙋 @bob is on Q4." in out
-    assert "[#staff] entraide: 🛎️ Q5 is unsolved after 30 minutes." in out
+    assert "[#staff] entraide: 🛎️ Q5 has no answer after 30 min." in out
     assert "✅ Q5 is solved by staff (@erin)." in out
     assert "[#staff] entraide: 🛎️ Q6 touches a sensitive topic" in out
     assert "is now in the knowledge base (76 articles)." in out

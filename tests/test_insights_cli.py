@@ -19,6 +19,7 @@ from tests.test_cli import run_bot
 # Q1 and Q2 are asked on the 5th there; Q3, two hours later, on the 6th (still the 5th in UTC).
 SCRIPT = [
     "admin /entraide config set timezone Pacific/Auckland",
+    "admin /entraide config set escalate_when unsolved",  # Q2, answered, still goes to staff
     "alice: How do I export my data as CSV?",
     "wait 4m",
     "bob reply Q1: Settings › Export › CSV.",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.context import Context
 from bot.core.commands import ArgumentError
 from bot.core.events import QuestionSolved
 from bot.core.identity import Conversation
+from bot.core.replies import Button
 from bot.storage import questions
 from bot.storage.questions import Question
 
@@ -42,3 +45,13 @@ async def question_here(ctx: Context, number: int | None) -> Question:
     if found is None:
         raise ArgumentError("questions.which_question")
     return found
+
+
+# The Still need help button: shown by the thread intro and the accept reminder, handled by
+# the escalation feature (the asker calls staff at once).
+STILL_NEED_HELP = "escalation.ask"
+
+
+def still_need_help(t: Callable[..., str], question_id: int) -> Button:
+    """The Still need help button of a question."""
+    return Button(t("escalation.button_help"), STILL_NEED_HELP, str(question_id))

@@ -34,6 +34,13 @@ class ChatAdapter(Protocol):
         """Send a direct message; returns the message id."""
         ...
 
+    async def edit(
+        self, community: Community, where: Conversation, message_id: str, reply: Reply
+    ) -> None:
+        """Replace one of the bot's messages in place: its text, and its buttons (none if the
+        reply has none). `where` is the channel or thread it was posted in."""
+        ...
+
     async def open_thread(
         self, community: Community, channel_id: str, root_message_id: str, title: str, ref: str
     ) -> str:

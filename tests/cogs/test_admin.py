@@ -47,7 +47,7 @@ async def test_bad_keys_and_values_list_the_valid_choices(console: ConsoleDriver
         " helpful_daily_cap, pair_daily_limit, min_award_age_days, back_and_forth_minutes,"
         " ranks, rank_min_givers, rank_roles, announce_channel, leaderboard_channel,"
         " leaderboard_cron, leaderboard_size, leaderboard_hide_staff, onboarding_invites,"
-        " nudge_delay_minutes, nudge_experts, nudge_daily_limit, sla_minutes,"
+        " nudge_delay_minutes, nudge_experts, nudge_daily_limit, sla_minutes, escalate_when,"
         " sensitive_keywords, on_duty, reping_minutes, accept_reminder_hours,"
         " close_inactive_hours, claim_sla_minutes, insights_cron, retention_days."
     )

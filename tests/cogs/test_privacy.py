@@ -75,6 +75,7 @@ TRACES = [
     ("answers", "text"),
     ("community_settings", "value_json"),  # on_duty names him
     ("escalations", "assignee"),
+    ("escalations", "card_text"),  # the card as posted quotes his question, names him
     ("expertise_topics", "topic"),
     ("kb_feedback", "query_text"),
     ("members", "display_name"),

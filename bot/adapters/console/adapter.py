@@ -117,6 +117,22 @@ class ConsoleAdapter:
         self.print_message(self.state.add(message))
         return platform_id
 
+    async def edit(
+        self, community: Community, where: Conversation, message_id: str, reply: Reply
+    ) -> None:
+        """Change a bot message in place and print it again under the same id (its buttons
+        are the new ones: a press on a removed button finds nothing)."""
+        message = self.state.by_platform_id.get(message_id)
+        if message is None:  # posted in an earlier session: shown under its platform id
+            message = self.state.add(
+                ConsoleMessage(
+                    message_id, message_id, where.channel_id, where.thread_id, BOT_NAME, ""
+                )
+            )
+        message.text, message.buttons, message.files = reply.text, reply.buttons, reply.files
+        self.output.write(self.t("console.edited", name=BOT_NAME, ref=message.id))
+        self.print_message(message)
+
     def usage(self, spec: CommandSpec) -> str:
         """Typed on the console as everywhere in the docs: /name OPTIONS."""
         return spec.usage()

@@ -187,6 +187,19 @@ class DiscordAdapter:
             last = str(sent.id)
         return last
 
+    async def edit(
+        self, community: Community, where: Conversation, message_id: str, reply: Reply
+    ) -> None:
+        """PATCH one of the bot's messages: new text, new buttons or none (a staff card that
+        closed); one already deleted is left alone."""
+        channel = self._target(community, where.thread_id or where.channel_id)
+        try:
+            await channel.get_partial_message(int(message_id)).edit(**render.edit_kwargs(reply))
+        except discord.NotFound:
+            log.info("message %s is gone; not edited", message_id)
+        except discord.Forbidden as exc:
+            raise self._forbidden_once(channel, "View Channel", exc) from None
+
     async def open_thread(
         self, community: Community, channel_id: str, root_message_id: str, title: str, ref: str
     ) -> str:

@@ -68,6 +68,16 @@ def send_kwargs(piece: Outgoing) -> dict[str, Any]:
     return kwargs
 
 
+def edit_kwargs(reply: Reply) -> dict[str, Any]:
+    """What a message edit takes: the text (one message's worth), the new buttons, or none
+    (view=None clears the components)."""
+    return {
+        "content": split(reply.text)[0],
+        "allowed_mentions": allowed(reply),
+        "view": view(reply.buttons),
+    }
+
+
 def view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
     """Buttons with stable custom ids and no timeout: they work after a restart, because
     the adapter's on_interaction reads the id, not discord.py's view store."""

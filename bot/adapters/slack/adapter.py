@@ -176,6 +176,17 @@ class SlackAdapter:
         dm = str(opened["channel"]["id"])
         return await self.send(community, Conversation(dm), reply)
 
+    async def edit(
+        self, community: Community, where: Conversation, message_id: str, reply: Reply
+    ) -> None:
+        """chat.update of one of the bot's messages: all of the reply's blocks in one message
+        (buttons replaced, or gone when it has none)."""
+        channel = await self._channel_id(where.channel_id)
+        names = await self.directory.names(render.mentioned(reply))
+        pieces = render.messages(reply, names, self._command_words())
+        blocks = [block for piece in pieces for block in piece.blocks]
+        await self._call("chat_update", channel, ts=message_id, text=pieces[0].text, blocks=blocks)
+
     async def open_thread(
         self, community: Community, channel_id: str, root_message_id: str, title: str, ref: str
     ) -> str:

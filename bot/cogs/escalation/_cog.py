@@ -1,31 +1,33 @@
-"""Handlers: SLA timer or sensitive words → staff card; Claim / Resolve / Return; re-pings."""
+"""Handlers: SLA timer (by the community's policy), sensitive words or the asker's call →
+staff card; Claim / Resolve / Return; escalations that close with their question."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import aiosqlite
 
-from bot.cogs._question_events import announce_solved, thread_of
-from bot.cogs.escalation import _logic, _render
+from bot.cogs._question_events import STILL_NEED_HELP, announce_solved, thread_of
+from bot.cogs.escalation import _card, _logic, _render
+from bot.cogs.escalation._send import REPING, escalate
 from bot.context import Context
 from bot.core.cog import Cog, listen, on_button
-from bot.core.commands import command
-from bot.core.events import ButtonPressed, QuestionOpened, QuestionSolved
+from bot.core.commands import ArgumentError, Option, command
+from bot.core.events import ButtonPressed, MessageDeleted, QuestionOpened, QuestionSolved
 from bot.core.identity import Conversation
+from bot.core.ports import DeliveryError
 from bot.core.replies import Reply
-from bot.storage import anonymise, communities, escalations, questions
-from bot.storage import reputation as rep
+from bot.storage import anonymise, communities, community_help, escalations, questions
 from bot.storage.timers import Timer
 
 log = logging.getLogger(__name__)
 
-DUE, REPING = "escalate", "escalation_reping"
+DUE = "escalate"
 
 
 class EscalationCog(Cog):
-    """Brings staff in when the community can't answer in time, or shouldn't."""
+    """Brings staff in when the community can't help in time, shouldn't, or is asked to."""
 
     name = "escalation"
     member_tables = ("escalations",)
@@ -37,9 +39,11 @@ class EscalationCog(Cog):
 
     @listen(QuestionOpened)
     async def on_question(self, ctx: Context, event: QuestionOpened) -> None:
-        """Sensitive words: to staff now. Otherwise, to staff if unsolved after the SLA."""
+        """Sensitive words: to staff now. Otherwise, a look at the SLA (0: never)."""
         if _logic.sensitive(event.text, ctx.config.sensitive_keywords, ctx.language):
-            await self.escalate(ctx.community_id, event.question_id, "sensitive", event.at)
+            await escalate(ctx.app, ctx.community_id, event.question_id, "sensitive", event.at)
+            return
+        if not ctx.config.sla_minutes:
             return
         async with ctx.app.db.transaction() as tx:
             await ctx.app.timers.schedule(
@@ -53,64 +57,36 @@ class EscalationCog(Cog):
 
     @listen(QuestionSolved)
     async def on_solved(self, ctx: Context, event: QuestionSolved) -> None:
-        """Solved before the SLA: nothing to escalate."""
+        """Solved: nothing to escalate, and an open escalation closes with it."""
         async with ctx.app.db.transaction() as tx:
             await ctx.app.timers.cancel(tx, ctx.community_id, DUE, f"question:{event.question_id}")
+        await _card.close(
+            ctx.app, ctx.community_id, event.question_id, "solved", ctx.member_id, event.at
+        )
+
+    @listen(MessageDeleted)
+    async def on_deleted(self, ctx: Context, event: MessageDeleted) -> None:
+        """A deleted question leaves staff nothing to do."""
+        async with ctx.app.db.read() as conn:
+            question = await questions.by_root_message(conn, ctx.community_id, event.message_id)
+        if question is None:
+            return
+        async with ctx.app.db.transaction() as tx:
+            await ctx.app.timers.cancel(tx, ctx.community_id, DUE, f"question:{question.id}")
+        await _card.close(
+            ctx.app, ctx.community_id, question.id, "deleted", ctx.member_id, event.at
+        )
 
     async def on_due(self, timer: Timer) -> None:
-        """The SLA passed."""
+        """The SLA passed: to staff only if the community hasn't helped, as the policy says."""
         question_id = int(timer.payload["question_id"])
-        await self.escalate(timer.community_id, question_id, "sla", self.app.clock.now())
-
-    async def escalate(
-        self, community_id: int, question_id: int, reason: str, at: datetime
-    ) -> None:
-        """Record once, then post the public line and the staff card (each step resumable)."""
-        app = self.app
-        config = await app.community_config(community_id)
-        async with app.db.transaction() as tx:
-            question = await questions.by_id(tx, community_id, question_id)
-            if question is None or question.status == "solved" or not question.thread_id:
-                return
-            last = await escalations.last_assignee(tx, community_id)
-            assignee = _logic.next_on_duty(config.on_duty, last)
-            if await escalations.open_once(tx, community_id, question.id, reason, assignee, at):
-                await questions.change_status(tx, question, "escalated", at, None)
-                if assignee:
-                    await app.timers.schedule(
-                        tx,
-                        community_id,
-                        REPING,
-                        f"question:{question.id}",
-                        at + timedelta(minutes=config.reping_minutes),
-                        {"question_id": question.id},
-                    )
-            record = await escalations.of(tx, question.id)
-            asker = question.asker_id
-            asked = await questions.count_by_asker(tx, community_id, asker) if asker else 0
-            points = await rep.total(tx, community_id, asker) if asker else 0
-            community = await communities.by_id(tx, community_id)
-        if record is None or community is None:
+        policy = (await self.app.community_config(timer.community_id)).escalate_when
+        async with self.app.db.read() as conn:
+            help = await community_help.of(conn, question_id)
+        if help is None or not _logic.due_at_sla(policy, help):
             return
-        chat = app.chat(community)
-
-        t = app.messages.translator(config.language)
-        if record.notice_id is None:
-            notice = await chat.send(
-                community, thread_of(question), Reply(t("escalation.public_notice"))
-            )
-            async with app.db.transaction() as tx:
-                await escalations.update(tx, question.id, notice_id=notice)
-        if record.staff_message_id is None:
-            hits = [
-                h.article.title
-                for h in await app.knowledge.search(question.text, config.language, limit=3)
-            ]
-            waited = int((at - datetime.fromisoformat(question.created_at)).total_seconds() // 60)
-            reply = _render.card(t, question, reason, asked, points, hits, waited, record.assignee)
-            message_id = await chat.send(community, Conversation(config.staff_channel), reply)
-            async with app.db.transaction() as tx:
-                await escalations.update(tx, question.id, staff_message_id=message_id)
+        now = self.app.clock.now()
+        await escalate(self.app, timer.community_id, question_id, "sla", now, policy=policy)
 
     async def on_reping(self, timer: Timer) -> None:
         """Still unclaimed: ping the assignee again in the staff channel."""
@@ -122,19 +98,73 @@ class EscalationCog(Cog):
         if record is None or community is None or record.status != "open" or not record.assignee:
             return
         text = self.app.messages.get(
-            config.language, "escalation.reping", member=record.assignee, ref=f"Q{record.number}"
+            config.language, "escalation.reping", member=record.assignee, ref=record.ref
         )
         reply = Reply(text, mentions=(record.assignee,))
         await self.app.chat(community).send(community, Conversation(config.staff_channel), reply)
+
+    @command("staff", Option("question", "question", required=False))
+    async def call_staff(self, ctx: Context, question: int | None = None) -> None:
+        """Ask staff to look at your question now (in its thread, or by number: /staff Q3)."""
+        async with ctx.app.db.read() as conn:
+            if question is not None:
+                found = await questions.by_number(conn, ctx.community_id, question)
+                if found is None:
+                    raise ArgumentError("questions.not_found", ref=f"Q{question}")
+            else:
+                thread = ctx.conversation.thread_id if ctx.conversation else None
+                found = await questions.by_thread(conn, ctx.community_id, thread or "")
+                if found is None:
+                    raise ArgumentError("escalation.which_question")
+        await self._requested(ctx, found)
+
+    @on_button(STILL_NEED_HELP)
+    async def still_need_help(self, ctx: Context, event: ButtonPressed) -> None:
+        """The Still need help button (thread intro, accept reminder)."""
+        async with ctx.app.db.read() as conn:
+            found = await questions.by_id(conn, ctx.community_id, int(event.value or 0))
+        if found is None:
+            await ctx.tell("error.button_expired")
+            return
+        await self._requested(ctx, found)
+
+    async def _requested(self, ctx: Context, question: questions.Question) -> None:
+        """The asker (or a moderator) calls staff: at once, unless it is with staff or solved."""
+        if question.asker_id != ctx.member_id and not ctx.event.author.is_moderator:
+            await ctx.tell(
+                "escalation.not_asker", asker=question.asker_external_id or "?", ref=question.ref
+            )
+            return
+        if question.status == "solved":
+            await ctx.tell("escalation.already_solved", ref=question.ref)
+            return
+        async with ctx.app.db.read() as conn:
+            record = await escalations.of(conn, question.id)
+            help = await community_help.of(conn, question.id)
+        if help is None or help.deleted:  # nothing left for staff to read
+            await ctx.tell("questions.not_found", ref=question.ref)
+            return
+        if record is not None and record.status in escalations.ACTIVE:
+            await ctx.tell("escalation.already_with_staff", ref=question.ref)
+            return
+        async with ctx.app.db.transaction() as tx:
+            await ctx.app.timers.cancel(tx, ctx.community_id, DUE, f"question:{question.id}")
+        requester = ctx.event.author.id
+        await escalate(
+            ctx.app, ctx.community_id, question.id, "asker", ctx.event.at, requester=requester
+        )
+        await ctx.tell("escalation.requested", ref=question.ref)
 
     @on_button(_render.CLAIM)
     async def claim(self, ctx: Context, event: ButtonPressed) -> None:
         """A staff member takes it; the thread learns who is on it."""
         question = await self._staff_action(ctx, event, "claimed")
-        if question is not None:
-            text = ctx.t("escalation.claimed", member=ctx.event.author.id, ref=question.ref)
-            await ctx.send(thread_of(question), Reply(text))
-            await ctx.tell("escalation.claimed_private", ref=question.ref)
+        if question is None:
+            return
+        text = ctx.t("escalation.claimed", member=ctx.event.author.id, ref=question.ref)
+        await ctx.send(thread_of(question), Reply(text))
+        await ctx.tell("escalation.claimed_private", ref=question.ref)
+        await self._show_on_card(ctx, question)
 
     @on_button(_render.RESOLVE)
     async def resolve(self, ctx: Context, event: ButtonPressed) -> None:
@@ -144,6 +174,7 @@ class EscalationCog(Cog):
             return
         text = ctx.t("escalation.resolved", member=ctx.event.author.id, ref=question.ref)
         await ctx.send(thread_of(question), Reply(text))
+        await self._show_on_card(ctx, question)
         await announce_solved(ctx, question, "staff")
 
     @on_button(_render.RETURN)
@@ -153,6 +184,15 @@ class EscalationCog(Cog):
         if question is None:
             return
         await ctx.send(thread_of(question), Reply(ctx.t("escalation.returned", ref=question.ref)))
+        await self._show_on_card(ctx, question)
+
+    async def _show_on_card(self, ctx: Context, question: questions.Question) -> None:
+        """Staff's action on the card itself; a refused edit is logged, not an error to them
+        (the action is done, and the next state change edits the card again)."""
+        try:
+            await _card.refresh(ctx.app, ctx.community_id, question.id)
+        except DeliveryError as exc:
+            log.warning("staff card of %s not edited: %s", question.ref, exc)
 
     async def _staff_action(
         self, ctx: Context, event: ButtonPressed, status: str
@@ -166,14 +206,19 @@ class EscalationCog(Cog):
             if question is None or record is None:
                 await ctx.tell("error.button_expired")
                 return None
-            if record.status in ("resolved", "returned"):
+            if record.status not in escalations.ACTIVE:
                 await ctx.tell("escalation.already_closed", ref=question.ref)
+                return None
+            if record.status == status == "claimed":
+                await ctx.tell(
+                    "escalation.already_claimed", ref=question.ref, member=record.claimed_by or "?"
+                )
                 return None
             fields: dict[str, object] = {"status": status}
             if status == "claimed":
                 fields.update(claimed_by=ctx.member_id, claimed_at=ctx.event.at.isoformat())
             else:
-                fields["closed_at"] = ctx.event.at.isoformat()
+                fields.update(closed_by=ctx.member_id, closed_at=ctx.event.at.isoformat())
             await escalations.update(tx, question.id, **fields)
             # The question follows in the same transaction: solved by staff, or open again.
             if status == "resolved" and question.status != "solved":
@@ -182,21 +227,28 @@ class EscalationCog(Cog):
                 await questions.change_status(tx, question, "open", ctx.event.at, ctx.member_id)
         return question
 
-    @command("escalations", staff_only=True)
-    async def listing(self, ctx: Context) -> None:
-        """Open and claimed escalations, oldest first, with their age (staff)."""
+    @command("escalations", Option("page", "int", required=False), staff_only=True)
+    async def listing(self, ctx: Context, page: int | None = None) -> None:
+        """Open and claimed escalations, oldest first, ten a page: /escalations 2 (staff)."""
+        page = page or 1
+        offset = (page - 1) * _render.PAGE_SIZE
         async with ctx.app.db.read() as conn:
-            items = await escalations.active(conn, ctx.community_id)
-        await ctx.reply(_render.listing(ctx.t, items, ctx.event.at), ephemeral=True)
+            total = await escalations.count_active(conn, ctx.community_id)
+            items = (
+                await escalations.active(conn, ctx.community_id, offset, _render.PAGE_SIZE)
+                if offset >= 0
+                else []
+            )
+        text = _render.listing(ctx.t, items, total, page, ctx.event.at)
+        await ctx.reply(text, ephemeral=True)
 
     async def delete_member_data(
         self, tx: aiosqlite.Connection, community_id: int, member_id: int
     ) -> None:
         """Claims stay, by the anonymous row (SLA figures); an escalation pushed to them loses
-        its assignee: it held their platform id, and a re-ping would mention nobody."""
+        its assignee: it held their platform id, and a re-ping would mention nobody. The kept
+        card texts of their questions go (they quote them)."""
         found = await anonymise.identity(tx, community_id, member_id)
         if found is not None:
-            await tx.execute(
-                "UPDATE escalations SET assignee = NULL WHERE community_id = ? AND assignee = ?",
-                (community_id, found[0]),
-            )
+            await escalations.forget_assignee(tx, community_id, found[0])
+        await escalations.forget_cards(tx, community_id, member_id, found[0] if found else None)

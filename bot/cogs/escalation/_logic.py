@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.retrieval.text import tokenize
+from bot.storage.community_help import Help
 
 
 def sensitive(text: str, setting: str, language: str = "en") -> str | None:
@@ -26,3 +27,15 @@ def next_on_duty(setting: str, last: str | None) -> str | None:
     if last not in staff:
         return staff[0]
     return staff[(staff.index(last) + 1) % len(staff)]
+
+
+def due_at_sla(policy: str, help: Help) -> bool:
+    """Whether the SLA sends a question to staff: never once solved, closed or deleted; else
+    by the community's policy (no answer yet, no helpful answer yet, or not solved)."""
+    if help.solved or help.closed or help.deleted:
+        return False
+    if policy == "unanswered":
+        return not help.answered
+    if policy == "unhelped":
+        return not help.helped
+    return True

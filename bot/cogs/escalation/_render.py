@@ -1,7 +1,8 @@
-"""The staff card (private channel) and the one public line."""
+"""The staff card (private channel), its later states, and the /escalations listing."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime
 
@@ -10,24 +11,42 @@ from bot.storage.escalations import Escalation
 from bot.storage.questions import Question
 
 CLAIM, RESOLVE, RETURN = "escalation.claim", "escalation.resolve", "escalation.return"
+PAGE_SIZE = 10
 Translate = Callable[..., str]
+
+
+def cause(
+    t: Translate,
+    question: Question,
+    reason: str,
+    policy: str | None,
+    waited_seconds: float,
+    requester: str | None = None,
+) -> str:
+    """The card's first line: why staff get it (the policy that sent it, the asker's call,
+    or a sensitive topic), with the true wait since the question was asked."""
+    if reason == "sensitive":
+        return t("escalation.card_sensitive", ref=question.ref)
+    if reason == "asker":
+        asker = requester or question.asker_external_id or "?"
+        return t("escalation.card_requested", ref=question.ref, asker=asker, waited=waited_seconds)
+    return t(f"escalation.card_{policy or 'unsolved'}", ref=question.ref, waited=waited_seconds)
 
 
 def card(
     t: Translate,
     question: Question,
-    reason: str,
+    headline: str,
     asked: int,
     points: int,
     hits: list[str],
-    waited_minutes: int,
     assignee: str | None,
 ) -> Reply:
     """Everything staff need in one message; it pings only the assignee (if any)."""
     lines = [
-        t(f"escalation.card_{reason}", ref=question.ref, minutes=waited_minutes),
+        headline,
         t(
-            "escalation.card_asker",
+            "escalation.card_history",
             asker=question.asker_external_id or "?",
             asked=asked,
             points=points,
@@ -38,27 +57,70 @@ def card(
         lines.append(t("escalation.card_hits", titles="; ".join(hits)))
     if assignee:
         lines.append(t("escalation.card_assigned", member=assignee))
-    buttons = (
-        Button(t("escalation.button_claim"), CLAIM, str(question.id), "primary"),
-        Button(t("escalation.button_resolve"), RESOLVE, str(question.id), "success"),
-        Button(t("escalation.button_return"), RETURN, str(question.id)),
+    return Reply(
+        "\n".join(lines), buttons=buttons(t, question.id, "open"), mentions=_only(assignee)
     )
-    return Reply("\n".join(lines), buttons=buttons, mentions=(assignee,) if assignee else ())
 
 
-def listing(t: Translate, items: list[Escalation], now: datetime) -> str:
-    """/escalations: open and claimed ones with their age."""
-    if not items:
+def buttons(t: Translate, question_id: int, status: str) -> tuple[Button, ...]:
+    """What staff can still do: all three while open, no second Claim, none once over."""
+    value = str(question_id)
+    claim = Button(t("escalation.button_claim"), CLAIM, value, "primary")
+    resolve = Button(t("escalation.button_resolve"), RESOLVE, value, "success")
+    give_back = Button(t("escalation.button_return"), RETURN, value)
+    if status == "open":
+        return (claim, resolve, give_back)
+    if status == "claimed":
+        return (resolve, give_back)
+    return ()
+
+
+def card_now(t: Translate, record: Escalation, how: str | None) -> Reply:
+    """The card edited to show who holds it, or how it ended (no buttons then, no pings)."""
+    who = (record.closed_by if record.status != "claimed" else record.claimed_by) or "?"
+    after = 0.0
+    if record.closed_at:
+        after = (_at(record.closed_at) - _at(record.created_at)).total_seconds()
+    if record.status == "closed":
+        line = t(
+            f"escalation.card_closed_{record.outcome or 'solved'}",
+            ref=record.ref,
+            how=t(f"escalation.how_{how or 'community'}"),
+            member=who,
+            after=after,
+        )
+    else:
+        line = t(f"escalation.card_{record.status}", member=who, after=after)
+    text = f"{record.card_text}\n{line}" if record.card_text else line
+    return Reply(text, buttons=buttons(t, record.question_id, record.status))
+
+
+def listing(t: Translate, items: list[Escalation], total: int, page: int, now: datetime) -> str:
+    """/escalations: one page of open and claimed ones, their true wait, how to see more."""
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    if not total:
         return t("escalation.none_open")
-    lines = [t("escalation.list_header")]
+    if not items:
+        return t("escalation.list_no_page", page=page, total=total, pages=pages)
+    lines = [t("escalation.list_header", total=total)]
     for item in items:
-        minutes = int((now - datetime.fromisoformat(item.created_at)).total_seconds() // 60)
         lines.append(
             t(
                 f"escalation.list_{item.status}",
-                ref=f"Q{item.number}",
-                minutes=minutes,
-                member=item.assignee or "",
+                ref=item.ref,
+                waited=now - _at(item.question_created_at),
+                member=item.claimed_by or "?",
             )
         )
+    if pages > 1:
+        key = "escalation.list_more" if page < pages else "escalation.list_last"
+        lines.append(t(key, page=page, pages=pages, next=page + 1))
     return "\n".join(lines)
+
+
+def _at(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp)
+
+
+def _only(member: str | None) -> tuple[str, ...]:
+    return (member,) if member else ()

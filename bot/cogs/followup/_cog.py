@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.cogs._question_events import thread_of
+from bot.cogs._question_events import still_need_help, thread_of
+from bot.cogs.escalation import _card as escalation_card
 from bot.context import Context
 from bot.core.cog import Cog, listen
 from bot.core.events import AnswerMarkedHelpful, QuestionSolved, ReplyPosted
@@ -99,9 +100,9 @@ class FollowupCog(Cog):
             config.language, "followup.remind", member=question.asker_external_id, ref=question.ref
         )
         try:
-            await self.app.chat(community).send_dm(
-                community, question.asker_external_id, Reply(text)
-            )
+            t = self.app.messages.translator(config.language)
+            reply = Reply(text, buttons=(still_need_help(t, question.id),))
+            await self.app.chat(community).send_dm(community, question.asker_external_id, reply)
         except DeliveryError as exc:  # closed DMs stay closed: retrying would only repeat it
             log.info("accept reminder for %s not delivered: %s", question.ref, exc)
 
@@ -118,6 +119,8 @@ class FollowupCog(Cog):
             if question.first_answer_at is None:
                 return  # no answer: escalation, not closing, is what it needs
             await questions.update(tx, question.id, closed_at=now.isoformat())
+        # Closed as answered: a question still with staff is no longer theirs to answer.
+        await escalation_card.close(self.app, timer.community_id, question.id, "closed", None, now)
         config = await self.app.community_config(timer.community_id)
         text = self.app.messages.get(
             config.language,

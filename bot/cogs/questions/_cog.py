@@ -20,6 +20,7 @@ from bot.core.events import (
     ReplyPosted,
 )
 from bot.core.identity import Conversation
+from bot.core.ports import DeliveryError
 from bot.storage import questions
 from bot.storage.questions import Question
 
@@ -158,6 +159,22 @@ class QuestionsCog(Cog):
                 )
             elif fields:
                 await questions.update(tx, question.id, **fields)
+        if fields:
+            await self._offer_staff(ctx, question)
+
+    async def _offer_staff(self, ctx: Context, question: Question) -> None:
+        """The first answer adds Still need help to the intro (best effort: a refused edit
+        costs only the button; /staff does the same)."""
+        if question.intro_message_id is None or question.asker_external_id is None:
+            return
+        reply = _render.intro(ctx, question, question.asker_external_id, answered=True)
+        chat = ctx.app.chat(ctx.event.community)
+        try:
+            await chat.edit(
+                ctx.event.community, thread_of(question), question.intro_message_id, reply
+            )
+        except DeliveryError as exc:
+            log.info("intro of %s not edited: %s", question.ref, exc)
 
     @listen(MessageEdited)
     async def on_edit(self, ctx: Context, event: MessageEdited) -> None:

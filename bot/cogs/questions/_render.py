@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.cogs._question_events import still_need_help
 from bot.context import Context
 from bot.core.replies import Button, Reply, mention
 from bot.storage.questions import Question
@@ -9,10 +10,15 @@ from bot.storage.questions import Question
 SOLVE_ACTION = "question.solve"
 
 
-def intro(ctx: Context, question: Question, asker_external_id: str) -> Reply:
-    """The note that opens a question's thread, with the Solved button."""
+def intro(
+    ctx: Context, question: Question, asker_external_id: str, answered: bool = False
+) -> Reply:
+    """The note that opens a question's thread, with the Solved button; once it has answers,
+    with Still need help too (the asker calls staff)."""
     text = ctx.t("questions.intro", ref=question.ref, asker=mention(asker_external_id))
     button = Button(ctx.t("questions.button_solved"), SOLVE_ACTION, str(question.id), "success")
+    if answered:
+        return Reply(text, buttons=(button, still_need_help(ctx.t, question.id)))
     return Reply(text, buttons=(button,))
 
 

@@ -53,7 +53,10 @@ async def test_every_core_command_becomes_a_valid_discord_command(
     """Names, descriptions and options fit Discord's rules; every spec is reachable."""
     names = _by_name(app_commands)
     assert {"entraide", "rep", "leaderboard", "kb", "bounty", "expertise", "nudges"} <= set(names)
-    assert {"escalations", "solved", "Mark helpful", "Accept as solution"} <= set(names)
+    assert {"escalations", "solved", "staff", "Mark helpful", "Accept as solution"} <= set(names)
+    assert [(o["name"], o.get("required", False)) for o in names["staff"]["options"]] == [
+        ("question", False)
+    ]
     reached = {route.spec.name for route in app_commands.routes.values()}
     reached |= {spec.name for spec, _ in app_commands.menus.values()}
     assert reached == set(console.app.dispatcher.commands.specs)

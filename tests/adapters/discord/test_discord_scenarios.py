@@ -270,3 +270,34 @@ async def test_a_reminder_to_closed_dms_is_not_retried(
     await app.clock.advance(timedelta(hours=2))  # past every retry delay
     tries = fake.calls_to("POST", rf"/channels/{DM_CHANNEL_ID}/messages")
     assert [c.status for c in tries] == [403]
+
+
+async def test_a_solved_question_closes_its_escalation_and_edits_the_card(
+    tmp_path: Path,
+) -> None:
+    """Sensitive → card in #staff; the asker clicks Mark solved: the escalation closes and
+    the card is edited in place (PATCH), its text saying so and its buttons removed."""
+    async with running_bot(tmp_path, community=STAFF, guild=_with_staff_channel()) as (app, fake):
+        await fake.dispatch("MESSAGE_CREATE", p.message_create("I need a refund, charged twice"))
+        thread_id = await thread_opened(fake)
+        card = await posted_in(fake, p.STAFF_CHANNEL_ID, "refund")
+        intro = await posted_in(fake, thread_id, "is open")
+        qid = await question_id(app)
+        row = await app.db.fetchone(
+            "SELECT intro_message_id, staff_message_id FROM questions q"
+            " JOIN escalations e ON e.question_id = q.id"
+        )
+        assert row is not None
+        shown = p.message(intro.body["content"], message_id=row[0], channel_id=thread_id)
+        shown |= {"author": p.bot_user(), "components": intro.body["components"]}
+        await fake.dispatch(
+            "INTERACTION_CREATE", p.button_click(f"entraide:question.solve:{qid}", shown)
+        )
+        edit = await fake.wait_for_call(
+            "PATCH", rf"/channels/{p.STAFF_CHANNEL_ID}/messages/{row[1]}", TIMEOUT
+        )
+        assert edit.body["components"] == []
+        assert "Closed: Q1 was solved" in edit.body["content"]
+        assert edit.body["content"].startswith(card.body["content"].split("\n")[0])
+        assert edit.body["allowed_mentions"] == {"parse": [], "users": []}
+        await until(app, "SELECT status || ':' || outcome FROM escalations", "closed:solved")

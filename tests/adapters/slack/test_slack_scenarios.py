@@ -238,3 +238,42 @@ async def test_mark_helpful_and_accept_from_the_message_menu(slack_bot: SlackBot
     assert [tuple(r) for r in rows] == [(sp.ALICE, 2), (sp.BOB, 25)]
     assert await slack_bot.value("SELECT status FROM questions") == "solved"
     assert posted(slack_bot.fake, sp.HELP_CHANNEL, "is accepted as the solution of Q1")
+
+
+async def test_the_card_shows_the_claim_then_closes_when_the_question_is_deleted(
+    tmp_path: Path,
+) -> None:
+    """bob claims: chat.update shows him and drops Claim; alice deletes her question: the
+    escalation closes and chat.update leaves the card without buttons, saying why."""
+    async with running_slack_bot(tmp_path, staff=(sp.BOB,)) as bot:
+        question = sp.message("I was charged twice, how do I get a refund?")
+        await bot.event(question)
+        card_ts = str(_card(bot.fake).answer["ts"])
+        qid = await question_id(bot)
+        claim = f"entraide:escalation.claim:{qid}"
+        await bot.click(
+            si.block_actions(claim, claim, user_id=sp.BOB, channel_id=sp.STAFF, message_ts=card_ts)
+        )
+        [claimed] = bot.fake.calls_to("chat.update")
+        assert (claimed.args["channel"], claimed.args["ts"], claimed.ok) == (
+            sp.STAFF,
+            card_ts,
+            True,
+        )
+        assert action_ids(claimed.args) == [
+            f"entraide:escalation.{a}:{qid}" for a in ("resolve", "return")
+        ]
+        assert "Claimed by @bob" in str(claimed.args["blocks"])
+
+        await bot.event(sp.message_deleted(question))
+        assert await bot.value("SELECT status || ':' || outcome FROM escalations") == (
+            "closed:deleted"
+        )
+        closed = bot.fake.calls_to("chat.update")[-1]
+        assert closed.ok
+        assert closed.args["ts"] == card_ts
+        assert action_ids(closed.args) == []
+        assert "Closed: Q1 was deleted by @alice" in str(closed.args["blocks"])
+        stored = bot.fake.workspace.find(sp.STAFF, card_ts)
+        assert stored is not None
+        assert "actions" not in str(stored["blocks"])

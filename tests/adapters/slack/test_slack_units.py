@@ -14,6 +14,7 @@ from bot.core.identity import Member
 from bot.core.replies import Button, Reply
 from tests.fakes import slack_interactions as si
 from tests.fakes import slack_payloads as sp
+from tests.fakes.console import ConsoleDriver
 
 AT = datetime(2026, 1, 5, 10, tzinfo=UTC)
 TEAM = translate.community(sp.TEAM_ID)
@@ -230,3 +231,15 @@ def test_a_click_happens_in_the_thread_of_its_message() -> None:
     )
     top = si.block_actions("entraide:x:1", message_ts="1.000003", thread_ts="1.000003")
     assert translate.clicked(top)[1].thread_id is None
+
+
+async def test_staff_and_escalation_pages_read_from_slack_text(console: ConsoleDriver) -> None:
+    """The bot's own /staff and /escalations PAGE, typed as /entraide subcommands."""
+    table = console.app.dispatcher.commands
+    for text, name, options in (
+        ("staff Q3", "staff", {"question": 3}),
+        ("staff", "staff", {}),
+        ("escalations 2", "escalations", {"page": 2}),
+    ):
+        spec, parsed = commands.invocation(text, table)
+        assert (spec.name, parsed) == (name, options)

@@ -1,0 +1,53 @@
+"""The staff card after it was posted: closed with its question's outcome, edited in place."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.cogs.escalation import _render
+from bot.core.identity import Conversation
+from bot.storage import communities, escalations, questions
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+
+
+async def close(
+    app: App,
+    community_id: int,
+    question_id: int,
+    outcome: str,
+    by_member_id: int | None,
+    at: datetime,
+) -> None:
+    """Solved, closed as answered or deleted: an open or claimed escalation closes with that
+    outcome (stored first), then its card shows it. Nothing happens twice: a closed
+    escalation stays closed, and the card is edited once per state."""
+    async with app.db.transaction() as tx:
+        await escalations.close_active(tx, question_id, outcome, by_member_id, at)
+    await refresh(app, community_id, question_id)
+
+
+async def refresh(app: App, community_id: int, question_id: int) -> None:
+    """Edit the card to show the escalation's state (claimed, resolved, returned, closed) and
+    only the buttons that still make sense; recorded, so a replay doesn't edit it again."""
+    async with app.db.read() as conn:
+        record = await escalations.of(conn, question_id)
+        question = await questions.by_id(conn, community_id, question_id)
+        community = await communities.by_id(conn, community_id)
+    if record is None or question is None or community is None:
+        return
+    if record.staff_message_id is None or record.status in ("open", record.card_status):
+        return
+    config = await app.community_config(community_id)
+    t = app.messages.translator(config.language)
+    reply = _render.card_now(t, record, question.resolution)
+    where = Conversation(record.staff_channel or config.staff_channel)
+    await app.chat(community).edit(community, where, record.staff_message_id, reply)
+    async with app.db.transaction() as tx:
+        await escalations.update(tx, question_id, card_status=record.status)
+    log.debug("staff card of %s now shows %s", record.ref, record.status)

@@ -1,0 +1,42 @@
+"""How far the community got with a question: what escalation at the SLA decides on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+# The insights' definition of a helpful answer (bot/insights/members.py): accepted, or a
+# standing mark not refused as suspect (the daily cap limits points, not helpfulness).
+_HELPED = (
+    "EXISTS (SELECT 1 FROM answers a WHERE a.question_id = q.id AND a.deleted_at IS NULL"
+    " AND (EXISTS (SELECT 1 FROM accepted_answers x WHERE x.answer_id = a.id)"
+    " OR EXISTS (SELECT 1 FROM helpful_marks h WHERE h.answer_id = a.id"
+    " AND (h.refusal IS NULL OR h.refusal = 'daily_cap'))))"
+)
+_ANSWERED = (
+    "EXISTS (SELECT 1 FROM answers a WHERE a.question_id = q.id AND a.deleted_at IS NULL"
+    " AND (q.asker_id IS NULL OR a.author_id IS NOT q.asker_id))"
+)
+
+
+@dataclass(frozen=True)
+class Help:
+    """A question's state as the escalation policy sees it."""
+
+    answered: bool  # a live answer from another member (staff included)
+    helped: bool  # a live answer marked helpful or accepted
+    solved: bool
+    closed: bool  # closed as answered (follow-up), not reopened since
+    deleted: bool  # its root message was deleted
+
+
+async def of(conn: aiosqlite.Connection, question_id: int) -> Help | None:
+    """What the community did for a question so far; None if there is no such question."""
+    cur = await conn.execute(
+        f"SELECT {_ANSWERED}, {_HELPED}, q.status = 'solved', q.closed_at IS NOT NULL,"
+        " q.deleted_at IS NOT NULL FROM questions q WHERE q.id = ?",
+        (question_id,),
+    )
+    row = await cur.fetchone()
+    return Help(*(bool(v) for v in row)) if row else None

@@ -1,0 +1,239 @@
+"""The asker calls staff (Still need help, /staff), escalations close themselves with their
+question and their card is edited in place, /escalations pages, replays change nothing."""
+
+from __future__ import annotations
+
+from bot.adapters.console.adapter import COMMUNITY
+from bot.core.events import ButtonPressed, MessageDeleted
+from bot.core.identity import Conversation, Member
+from tests.cogs.test_escalation import card_of, cards, staff
+from tests.fakes.console import ConsoleDriver
+
+
+def buttons_of(console: ConsoleDriver, message: str) -> list[str]:
+    """The labels of the buttons a console message carries now."""
+    return [b.label for b in console.adapter.state.messages[message].buttons]
+
+
+def intro_of(console: ConsoleDriver, ref: str) -> str:
+    """The message id of a question's opening note."""
+    return next(
+        line.split()[0]
+        for line in console.transcript
+        if f"[#help › {ref}] entraide: Question {ref} is open" in line
+    )
+
+
+async def escalation(console: ConsoleDriver, number: int = 1) -> tuple[object, ...]:
+    """(status, outcome, who closed it, claimed_at) of Q<number>'s escalation."""
+    row = await console.app.db.fetchone(
+        "SELECT e.status, e.outcome, m.external_id, e.claimed_at FROM escalations e"
+        " JOIN questions q ON q.id = e.question_id LEFT JOIN members m ON m.id = e.closed_by"
+        " WHERE q.number = ?",
+        (number,),
+    )
+    assert row is not None
+    return tuple(row)
+
+
+async def test_still_need_help_comes_with_the_first_answer(console: ConsoleDriver) -> None:
+    """The intro gets Still need help once answered; only the asker (or a moderator) may use
+    it: others are told privately and nothing changes; the card says who asked and when."""
+    await console.feed("dave: Why is my dashboard blank?")
+    intro = intro_of(console, "Q1")
+    assert buttons_of(console, intro) == ["Mark solved"]
+    out = await console.feed("bob reply Q1: Try a refresh.")
+    assert f"· entraide edited {intro}" in out
+    assert buttons_of(console, intro) == ["Mark solved", "Still need help"]
+    await console.feed("bob reply Q1: Or clear the cache.")  # one edit, at the first answer
+    assert console.transcript.count(f"· entraide edited {intro}") == 1
+
+    out = await console.feed("wait 2h5m", f"bob press {intro} Still need help")
+    assert out[-1].endswith(
+        "(only bob) entraide: Sorry, only @dave, who asked Q1, or a moderator can call staff"
+        " for it."
+    )
+    assert await console.scalar("SELECT COUNT(*) FROM escalations") == 0
+
+    out = await console.feed(f"dave press {intro} Still need help")
+    assert cards(out) == ["🛎️ @dave asked for staff on Q1 after 2 h 5 min."]
+    assert out[-1].endswith("(only dave) entraide: Done: staff will look at Q1.")
+    assert await console.scalar("SELECT reason FROM escalations") == "asker"
+    out = await console.feed(f"dave press {intro} Still need help")
+    assert out[-1].endswith("Q1 is already with staff; they'll answer in its thread.")
+    assert len(cards(console.transcript)) == 1
+
+
+async def test_still_need_help_in_the_accept_reminder(console: ConsoleDriver) -> None:
+    """The day-later reminder DM carries the button too: one press, staff have it."""
+    await console.feed(
+        "alice: How do I export my data?", "bob reply Q1: Settings › Export.", "alice react ^bob ✅"
+    )
+    out = await console.feed("wait 24h")
+    [reminder] = [line for line in out if "[DM → alice]" in line]
+    assert reminder.endswith("[Still need help]")
+    assert "/staff Q1" in reminder
+    out = await console.feed("alice press ^entraide Still need help")
+    assert cards(out) == ["🛎️ @alice asked for staff on Q1 after 1 day."]
+
+
+async def test_staff_command_in_the_thread_or_by_number(console: ConsoleDriver) -> None:
+    """/staff in the thread or /staff Q3 from anywhere; a moderator may call for anyone;
+    solved, unknown or missing questions get a clear answer and nothing changes."""
+    await console.feed(
+        "dave: Why is my dashboard blank?",
+        "carol: How do I rename a project?",
+        "alice: Where is the export?",
+        "alice /solved Q3",
+    )
+    out = await console.feed("wait 10m", "dave in Q1 /staff")
+    assert cards(out) == ["🛎️ @dave asked for staff on Q1 after 10 min."]
+    out = await console.feed("erin /staff Q2")
+    assert cards(out) == ["🛎️ @erin asked for staff on Q2 after 10 min."]
+    out = await console.feed("alice /staff Q3", "alice /staff Q9", "alice /staff")
+    assert out[1].endswith(
+        "Q3 is already solved, so there is nothing to send to staff. If you need more help,"
+        " ask a new question."
+    )
+    assert out[3].endswith("There is no question Q9 here.")
+    assert out[5].endswith(
+        "Which question? Run /staff in the question's thread, or give its number: /staff Q3."
+    )
+    assert await console.scalar("SELECT COUNT(*) FROM escalations") == 2
+
+
+async def test_an_accepted_answer_closes_the_escalation(console: ConsoleDriver) -> None:
+    """Sensitive → card; the asker accepts an answer: the escalation is closed (solved, by
+    dave), never claimed, and the card is edited in place without its buttons."""
+    await console.feed("dave: I was charged twice, I need a refund")
+    card = card_of(console, "Q1")
+    await console.feed("bob reply Q1: Billing › Refunds, it takes a day.", "wait 7m")
+    out = await console.feed("dave /accept ^bob", "erin /escalations")
+    assert f"· entraide edited {card}" in out
+    edited = out[out.index(f"· entraide edited {card}") + 1 :]
+    assert edited[0].startswith(f"{card} [#staff] entraide: 🛎️ Q1 touches a sensitive topic")
+    assert any(
+        "✅ Closed: Q1 was solved by the community (marked by @dave), 7 min after it came in."
+        in line
+        for line in edited
+    )
+    assert buttons_of(console, card) == []
+    assert await escalation(console) == ("closed", "solved", "dave", None)
+    assert out[-1].endswith("No open escalations. 🎉")
+    out = await console.feed(f"erin press {card} Claim")
+    assert "no button" in out[-1]
+
+
+async def test_a_claimed_escalation_closes_when_the_asker_marks_it_solved(
+    console: ConsoleDriver,
+) -> None:
+    """Claim shows on the card (no second Claim); Mark solved then closes it."""
+    await console.feed("dave: Refund for my invoice please")
+    card = card_of(console, "Q1")
+    out = await console.feed(f"erin press {card} Claim")
+    assert "👤 Claimed by @erin." in "\n".join(out)
+    assert buttons_of(console, card) == ["Resolve", "Return to community"]
+    await console.feed(f"dave press {intro_of(console, 'Q1')} Mark solved")
+    assert buttons_of(console, card) == []
+    status, outcome, by, claimed_at = await escalation(console)
+    assert (status, outcome, by) == ("closed", "solved", "dave")
+    assert claimed_at is not None
+
+
+async def test_staff_resolve_shows_on_the_card(console: ConsoleDriver) -> None:
+    """Resolve: the card says who resolved it, and its buttons are gone."""
+    await console.feed("dave: Refund for my invoice please")
+    card = card_of(console, "Q1")
+    out = await console.feed("wait 1h", f"erin press {card} Resolve")
+    assert "✅ Resolved by @erin, 1 h after it came in." in "\n".join(out)
+    assert buttons_of(console, card) == []
+    assert await escalation(console) == ("resolved", None, "erin", None)
+
+
+async def test_closing_as_answered_closes_the_escalation(console: ConsoleDriver) -> None:
+    """Answered, with staff, then quiet for 72 hours: closed as answered, and so is the
+    escalation; its card says so."""
+    await console.feed(
+        "dave: Why is my dashboard blank?", "bob reply Q1: Try a refresh.", "dave in Q1 /staff"
+    )
+    card = card_of(console, "Q1")
+    out = await console.feed("wait 72h")
+    assert f"· entraide edited {card}" in out
+    assert (
+        "📁 Closed: Q1 was closed as answered after a quiet spell, 3 days after it came in."
+        in "\n".join(out)
+    )
+    assert buttons_of(console, card) == []
+    assert await escalation(console) == ("closed", "closed", None, None)
+
+
+async def test_deleting_the_question_closes_the_escalation(console: ConsoleDriver) -> None:
+    """The asker deletes the question: closed (deleted, by dave); the card says so."""
+    await console.feed("dave: I was charged twice, refund?")
+    card = card_of(console, "Q1")
+    out = await console.feed("dave delete M1")
+    assert "🗑️ Closed: Q1 was deleted by @dave" in "\n".join(out)
+    assert buttons_of(console, card) == []
+    assert await escalation(console) == ("closed", "deleted", "dave", None)
+    out = await console.feed("dave /staff Q1")
+    assert out[-1].endswith("There is no question Q1 here.")
+    assert await escalation(console) == ("closed", "deleted", "dave", None)
+
+
+async def test_escalations_are_listed_ten_a_page(console: ConsoleDriver) -> None:
+    """12 open escalations: oldest first, the total, the true waits, and how to see the rest."""
+    for n in range(12):
+        await console.feed(f"{('alice', 'bob', 'carol')[n % 3]}: Refund number {n + 1} please")
+        await console.feed("wait 10m")
+    await console.feed(f"erin press {card_of(console, 'Q12')} Claim")
+    out = await console.feed("erin /escalations")
+    first = [line.strip() for line in out if line.strip().startswith("•")]
+    assert "(12 escalations)" in out[1]
+    assert first[0] == "• Q1: waiting 2 h, unclaimed"
+    assert [line.split(":")[0] for line in first] == [f"• Q{n}" for n in range(1, 11)]
+    assert out[-1].strip() == "Page 1 of 2. Next: /escalations 2."
+    out = await console.feed("erin /escalations 2")
+    rest = [line.strip() for line in out if line.strip().startswith("•")]
+    assert rest == ["• Q11: waiting 20 min, unclaimed", "• Q12: waiting 10 min, claimed by @erin"]
+    assert out[-1].strip() == "Page 2 of 2."
+    out = await console.feed("erin /escalations 3")
+    assert out[-1].endswith("There is no page 3: 12 escalations fit on 2 pages.")
+
+
+async def test_a_replayed_event_changes_nothing_twice(console: ConsoleDriver) -> None:
+    """The same Still need help press and the same deletion, delivered twice: one card, one
+    closing, one edit."""
+    await console.feed("dave: Why is my dashboard blank?", "bob reply Q1: Try a refresh.")
+    intro = console.adapter.state.messages[intro_of(console, "Q1")]
+    qid = await console.scalar("SELECT id FROM questions")
+    dave = Member("dave", "dave")
+    press = ButtonPressed(
+        event_id="replay.press",
+        community=COMMUNITY,
+        author=dave,
+        at=console.app.clock.now(),
+        conversation=Conversation("help", intro.thread_id),
+        message_id=intro.platform_id,
+        action="escalation.ask",
+        value=str(qid),
+    )
+    root = console.adapter.state.messages["M1"]
+    deleted = MessageDeleted(
+        event_id="replay.delete",
+        community=COMMUNITY,
+        author=dave,
+        at=console.app.clock.now(),
+        conversation=Conversation("help"),
+        message_id=root.platform_id,
+    )
+    assert await console.app.dispatch(press)
+    assert not await console.app.dispatch(press)
+    assert await console.app.dispatch(deleted)
+    assert not await console.app.dispatch(deleted)
+    text = "\n".join(console.transcript)
+    assert len(cards(console.transcript)) == 1
+    assert text.count("Done: staff will look at Q1.") == 1
+    assert text.count("🗑️ Closed: Q1") == 1
+    assert len(staff(console.transcript)) == 2  # the card, and the card once edited
+    assert text.count("· entraide edited M5") == 1
+    assert await escalation(console) == ("closed", "deleted", "dave", None)
