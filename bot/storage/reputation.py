@@ -166,22 +166,6 @@ async def history(
     return [LedgerRow(*tuple(row)) for row in await cur.fetchall()]
 
 
-async def earned_before(
-    conn: aiosqlite.Connection, community_id: int, member_ids: list[int], start: datetime
-) -> set[int]:
-    """Which of these members had earned points before `start` (the rest are new helpers)."""
-    found = set()
-    for member_id in member_ids:
-        if await _scalar(
-            conn,
-            "SELECT EXISTS (SELECT 1 FROM reputation_ledger INDEXED BY ledger_member"
-            " WHERE community_id = ? AND member_id = ? AND created_at < ? AND delta > 0)",
-            (community_id, member_id, start.isoformat()),
-        ):
-            found.add(member_id)
-    return found
-
-
 async def helpful_answers_of(
     conn: aiosqlite.Connection, community_id: int, member_id: int, enough: int
 ) -> int:

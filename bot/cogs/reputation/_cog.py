@@ -46,6 +46,8 @@ class ReputationCog(Cog):
         "accepted_answers",
         "bounties",
         "member_ranks",
+        "rank_announcements",
+        "helping_totals",
     )
 
     @listen(ReactionChanged)
