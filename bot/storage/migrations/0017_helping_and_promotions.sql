@@ -32,6 +32,9 @@ CREATE INDEX ledger_helping
     ON reputation_ledger (community_id, created_at, member_id, delta, kind, reason)
 WHERE (kind IN ('helpful', 'accepted') OR (kind = 'bounty' AND reason NOT IN ('escrow', 'refund')));
 
+-- ledger_period (0004) served the period boards, which now read ledger_helping.
+DROP INDEX ledger_period;
+
 -- A promotion is announced once per member and rank, ever: the row is written in the
 -- transaction that stores the new rank, and only the transaction that inserted it announces.
 CREATE TABLE rank_announcements (
