@@ -122,7 +122,11 @@ async def distinct_givers(
         " SELECT giver_id AS who FROM helpful_marks"
         "  WHERE community_id = ? AND receiver_id = ? AND points > 0"
         " UNION ALL"
-        " SELECT aa.accepter_id FROM answers a JOIN accepted_answers aa ON aa.answer_id = a.id"
+        # CROSS JOIN keeps this order (the member's answers, then their accepts): left to
+        # itself SQLite reads every accept of the community by accepted_answers_at (0012),
+        # 200-300 ms at 300,000 questions for a member with one mark.
+        " SELECT aa.accepter_id FROM answers a CROSS JOIN accepted_answers aa"
+        "  ON aa.answer_id = a.id"
         "  WHERE a.author_id = ? AND aa.community_id = ? AND aa.author_points > 0)"
         " LIMIT ?)",
         (community_id, member_id, member_id, community_id, enough),
