@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.cogs.reputation._rules import BountyMove, bounty_move
+from bot.storage.bounties import Bounty
 from tests.cogs.test_reputation import points
 from tests.fakes.console import ConsoleDriver
 
@@ -135,3 +137,21 @@ async def test_a_staff_bounty_withdrawn_and_expired_costs_nothing(console: Conso
     await console.feed("alice /accept ^bob", "alice /unaccept Q1", "wait 7d")
     assert (await points(console, "erin"), await points(console, "bob")) == (0, 0)
     assert await _bounty_status(console) == ("expired", None)
+
+
+def test_the_bounty_rule_follows_the_accepted_answer() -> None:
+    """Escrow → author; author → next author or escrow; the sponsor and an ended bounty: stay."""
+    in_escrow = Bounty(
+        1, sponsor_id=1, amount=100, from_staff=False, status="open", awarded_to=None
+    )
+    held = Bounty(1, sponsor_id=1, amount=100, from_staff=False, status="awarded", awarded_to=2)
+    ended = Bounty(1, sponsor_id=1, amount=100, from_staff=False, status="expired", awarded_to=None)
+    assert bounty_move(in_escrow, 2) == BountyMove(100, None, 2)
+    assert bounty_move(in_escrow, 1) is None  # the sponsor's own answer: it waits
+    assert bounty_move(in_escrow, None) is None
+    assert bounty_move(held, 3) == BountyMove(100, 2, 3)
+    assert bounty_move(held, 2) is None  # another answer of the same author
+    assert bounty_move(held, None) == BountyMove(100, 2, None)
+    assert bounty_move(held, 1) == BountyMove(100, 2, None)
+    assert bounty_move(ended, 2) is None
+    assert bounty_move(None, 2) is None
