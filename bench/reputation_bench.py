@@ -31,7 +31,7 @@ from bot.app import App
 from bot.cogs.leaderboard import _periods
 from bot.core.clock import Clock
 from bot.settings import load_settings
-from bot.storage import standings
+from bot.storage import helping
 from bot.storage.communities import ensure_community
 from bot.storage.db import Database, bundled_migrations
 
@@ -206,7 +206,7 @@ async def plan(app: App, sql: str) -> list[str]:
 
 
 async def measure(app: App, adapter: ConsoleAdapter) -> dict[str, Any]:
-    """Each command end to end and the SELECTs it ran alone; standings.top per period."""
+    """Each command end to end and the SELECTs it ran alone; helping.top_helpers per period."""
     cid = await app.community_id(COMMUNITY)
     config = await app.community_config(cid)
     people = {}  # non-staff members: the top earner, the 50th, one with a single mark
@@ -239,7 +239,7 @@ async def measure(app: App, adapter: ConsoleAdapter) -> dict[str, Any]:
         for sql in statements:
             alone = await timed(functools.partial(app.db.fetchall, sql))
             total += alone["p50"]
-            if alone["p50"] >= SLOW_MS or "ledger_period" in sql:
+            if alone["p50"] >= SLOW_MS or "ledger_helping" in sql:
                 commands[label]["slow"].append({**alone, "sql": sql, "plan": await plan(app, sql)})
         commands[label]["selects_p50_sum"] = round(total, 2)
     boards, size, hide = {}, config.leaderboard_size, config.leaderboard_hide_staff
@@ -248,7 +248,7 @@ async def measure(app: App, adapter: ConsoleAdapter) -> dict[str, Any]:
 
         async def board(window: _periods.Window = window) -> object:
             async with app.db.read() as conn:
-                return await standings.top(
+                return await helping.top_helpers(
                     conn, cid, start=window.start, end=window.end, limit=size, hide_staff=hide
                 )
 
@@ -294,7 +294,7 @@ async def run() -> None:
             print(f"{'':23}{ms(slow)}: {slow['sql']}")
             print("".join(f"{'':27}{step}\n" for step in slow["plan"]), end="")
     for period, f in report["standings_top_ms"].items():
-        print(f"   standings.top {period:5} {ms(f)}")
+        print(f"   helping.top_helpers {period:5} {ms(f)}")
     print(json.dumps(report, ensure_ascii=False))
 
 

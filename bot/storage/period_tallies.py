@@ -1,4 +1,4 @@
-"""Points per member since a window start, kept current from the append-only ledger.
+"""Helping points per member since a window start, kept current from the append-only ledger.
 
 A month's board sums ~50,000 ledger rows at a million rows in all (25-50 ms in SQLite).
 Because the ledger only grows and writers are serialised (BEGIN IMMEDIATE), row ids follow
@@ -14,6 +14,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.storage.helping import HELPING
 from bot.storage.standings import Standing
 
 MAX_WINDOWS = 32  # tallies kept (communities × periods in use); the oldest is dropped
@@ -27,7 +28,7 @@ class _Tally:
 
 
 class PeriodTallies:
-    """Per-member points since a start, for leaderboards; one per process."""
+    """Per-member helping points since a start, for leaderboards; one per process."""
 
     def __init__(self) -> None:
         self._tallies: OrderedDict[tuple[int, str], _Tally] = OrderedDict()
@@ -35,7 +36,7 @@ class PeriodTallies:
     async def points(
         self, conn: aiosqlite.Connection, community_id: int, start: datetime
     ) -> dict[int, int]:
-        """Net points of each member since `start` (members with rows only)."""
+        """Net helping points of each member since `start` (members with such rows only)."""
         key = (community_id, start.isoformat())
         tally = self._tallies.get(key)
         if tally is None:
@@ -48,12 +49,19 @@ class PeriodTallies:
             # NOT INDEXED: a rowid range; with community_id in the WHERE clause SQLite would
             # walk that community's whole index instead.
             cur = await conn.execute(
-                "SELECT id, community_id, member_id, delta, created_at"
+                f"SELECT id, community_id, member_id, delta, created_at, {HELPING}"
                 " FROM reputation_ledger NOT INDEXED WHERE id > ? ORDER BY id",
                 (tally.last_id,),
             )
-            for row_id, row_community, member_id, delta, created_at in await cur.fetchall():
-                if row_community == community_id and created_at >= key[1]:
+            for (
+                row_id,
+                row_community,
+                member_id,
+                delta,
+                created_at,
+                helping,
+            ) in await cur.fetchall():
+                if helping and row_community == community_id and created_at >= key[1]:
                     tally.points[member_id] = tally.points.get(member_id, 0) + delta
                 tally.last_id = max(tally.last_id, row_id)
         return tally.points
@@ -63,8 +71,9 @@ class PeriodTallies:
         row = await cur.fetchone()
         last_id = int(row[0]) if row else 0
         cur = await conn.execute(
-            "SELECT member_id, SUM(delta) FROM reputation_ledger INDEXED BY ledger_period"
-            " WHERE community_id = ? AND created_at >= ? AND id <= ? GROUP BY member_id",
+            "SELECT member_id, SUM(delta) FROM reputation_ledger INDEXED BY ledger_helping"
+            f" WHERE community_id = ? AND created_at >= ? AND id <= ? AND {HELPING}"
+            " GROUP BY member_id",
             (community_id, start, last_id),
         )
         return _Tally(last_id, {int(m): int(p) for m, p in await cur.fetchall()})

@@ -1,4 +1,5 @@
-"""Where members stand: leaderboards over the ledger, ranks, opt-outs, scheduled posts."""
+"""Where members stand: leaderboard places and opt-outs, ranks and their announcements
+(the ranking itself is bot/storage/helping.py)."""
 
 from __future__ import annotations
 
@@ -16,48 +17,6 @@ class Standing:
     external_id: str
     name: str
     points: int
-
-
-_VISIBLE = (
-    " AND m.is_bot = 0"
-    " AND NOT EXISTS (SELECT 1 FROM leaderboard_optouts o"
-    "  WHERE o.community_id = m.community_id AND o.member_id = m.id)"
-)
-
-
-async def top(
-    conn: aiosqlite.Connection,
-    community_id: int,
-    *,
-    start: datetime | None,
-    end: datetime | None,
-    limit: int,
-    hide_staff: bool,
-) -> list[Standing]:
-    """The best `limit` members by points in [start, end), or of all time when start is None."""
-    staff = " AND m.is_staff = 0" if hide_staff else ""
-    if start is None:
-        # Walks the totals index from the top and stops after `limit` visible members.
-        cur = await conn.execute(
-            "SELECT t.member_id, m.external_id, m.display_name, t.total"
-            " FROM reputation_totals t JOIN members m ON m.id = t.member_id"
-            f" WHERE t.community_id = ? AND t.total > 0{_VISIBLE}{staff}"
-            " ORDER BY t.total DESC, t.member_id LIMIT ?",
-            (community_id, limit),
-        )
-    else:
-        cur = await conn.execute(
-            "WITH period AS ("
-            " SELECT member_id, SUM(delta) AS points"
-            " FROM reputation_ledger INDEXED BY ledger_period"
-            " WHERE community_id = ? AND created_at >= ? AND created_at < ? GROUP BY member_id)"
-            " SELECT p.member_id, m.external_id, m.display_name, p.points"
-            " FROM period p JOIN members m ON m.id = p.member_id"
-            f" WHERE p.points > 0{_VISIBLE}{staff}"
-            " ORDER BY p.points DESC, p.member_id LIMIT ?",
-            (community_id, start.isoformat(), (end or datetime.max).isoformat(), limit),
-        )
-    return [Standing(int(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in await cur.fetchall()]
 
 
 async def set_optout(
@@ -98,3 +57,15 @@ async def set_rank(
         " since = excluded.since",
         (community_id, member_id, rank, at.isoformat()),
     )
+
+
+async def claim_announcement(
+    tx: aiosqlite.Connection, community_id: int, member_id: int, rank: str, at: datetime
+) -> bool:
+    """Record that a member's promotion to `rank` is announced; False if it ever was."""
+    cur = await tx.execute(
+        "INSERT INTO rank_announcements (community_id, member_id, rank, announced_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (community_id, member_id, rank, at.isoformat()),
+    )
+    return cur.rowcount == 1

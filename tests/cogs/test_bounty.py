@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.cogs.reputation._rules import BountyMove, bounty_move
+from bot.storage.bounties import Bounty
 from tests.cogs.test_reputation import points
 from tests.fakes.console import ConsoleDriver
 
@@ -53,3 +55,103 @@ async def test_bounty_rules(console: ConsoleDriver) -> None:
     assert await points(console, "erin") == 0
     await console.feed("bob reply Q1: Try this.", "alice /accept ^bob")
     assert await points(console, "bob") == 215
+
+
+async def _bounty_status(console: ConsoleDriver) -> tuple[str, str | None]:
+    row = await console.app.db.fetchone(
+        "SELECT b.status, m.external_id FROM bounties b LEFT JOIN members m ON m.id = b.awarded_to"
+    )
+    assert row is not None
+    return str(row[0]), row[1]
+
+
+async def test_unaccept_puts_the_bounty_back_and_the_next_accept_earns_it(
+    console: ConsoleDriver,
+) -> None:
+    """bob's accept is withdrawn: his 100 go back to escrow; carol's accepted answer earns them."""
+    await console.feed(*RICH_ALICE, "alice /bounty 100 Q1", "bob reply Q1: from bob")
+    await console.feed("carol reply Q1: from carol", "alice /accept ^bob")
+    assert (await points(console, "bob"), await _bounty_status(console)) == (
+        115,
+        ("awarded", "bob"),
+    )
+    out = await console.feed("alice /unaccept Q1")
+    assert (await points(console, "bob"), await points(console, "alice")) == (0, 200)
+    assert "back in escrow" in out[-1]
+    assert await _bounty_status(console) == ("open", None)
+    out = await console.feed("alice /accept ^carol")
+    assert any("@carol earns the 100-point bounty" in line for line in out)
+    assert [await points(console, n) for n in ("alice", "bob", "carol")] == [202, 0, 115]
+    rows = await console.app.db.fetchall(
+        "SELECT m.external_id, l.delta, l.reason FROM reputation_ledger l"
+        " JOIN members m ON m.id = l.member_id WHERE l.kind = 'bounty' ORDER BY l.id"
+    )
+    assert [tuple(r) for r in rows] == [
+        ("alice", -100, "escrow"),
+        ("bob", 100, "award"),
+        ("bob", -100, "unaccept"),
+        ("carol", 100, "award"),
+    ]
+
+
+async def test_deleting_the_accepted_answer_puts_the_bounty_back(console: ConsoleDriver) -> None:
+    """bob deletes his accepted answer: the bounty leaves him; carol's accepted answer earns it."""
+    await console.feed(*RICH_ALICE, "alice /bounty 100 Q1", "bob reply Q1: from bob")
+    await console.feed("carol reply Q1: from carol", "alice /accept ^bob")
+    out = await console.feed("bob delete ^bob")
+    assert (await points(console, "bob"), await _bounty_status(console)) == (0, ("open", None))
+    assert any("back in escrow" in line for line in out)
+    await console.feed("alice /accept ^carol")
+    assert [await points(console, n) for n in ("alice", "bob", "carol")] == [202, 0, 115]
+
+
+async def test_accepting_another_answer_moves_the_bounty(console: ConsoleDriver) -> None:
+    """Accept bob, then carol: the 15 and the 100 both move to carol; nothing is created."""
+    await console.feed(*RICH_ALICE, "alice /bounty 100 Q1", "bob reply Q1: from bob")
+    await console.feed("carol reply Q1: from carol", "alice /accept ^bob")
+    out = await console.feed("alice /accept ^carol")
+    assert [await points(console, n) for n in ("alice", "bob", "carol")] == [202, 0, 115]
+    assert any("@carol earns the 100-point bounty" in line for line in out)
+    assert await _bounty_status(console) == ("awarded", "carol")
+    await console.feed("alice /accept ^bob")  # and back again
+    assert [await points(console, n) for n in ("alice", "bob", "carol")] == [202, 115, 0]
+    await console.feed("wait 8d")
+    assert [await points(console, n) for n in ("alice", "bob", "carol")] == [202, 115, 0]
+
+
+async def test_seven_days_in_escrow_after_an_unaccept_return_half(console: ConsoleDriver) -> None:
+    """Awarded on day 1, withdrawn on day 2: 7 days later without an accept, 50 go back."""
+    await console.feed(*RICH_ALICE, "alice /bounty 100 Q1", "bob reply Q1: from bob", "wait 1d")
+    await console.feed("alice /accept ^bob", "wait 1d", "alice /unaccept Q1", "wait 6d")
+    assert (await points(console, "alice"), await points(console, "bob")) == (200, 0)
+    await console.feed("wait 1d")
+    assert (await points(console, "alice"), await points(console, "bob")) == (250, 0)
+    assert await _bounty_status(console) == ("expired", None)
+    await console.feed("alice /accept ^bob")  # too late for the bounty: only the accept's points
+    assert (await points(console, "alice"), await points(console, "bob")) == (252, 15)
+
+
+async def test_a_staff_bounty_withdrawn_and_expired_costs_nothing(console: ConsoleDriver) -> None:
+    """erin's (staff) bounty: awarded, withdrawn, expired; erin pays nothing, gets nothing."""
+    await console.feed("alice: Q?", "erin /bounty 100 Q1", "bob reply Q1: from bob")
+    await console.feed("alice /accept ^bob", "alice /unaccept Q1", "wait 7d")
+    assert (await points(console, "erin"), await points(console, "bob")) == (0, 0)
+    assert await _bounty_status(console) == ("expired", None)
+
+
+def test_the_bounty_rule_follows_the_accepted_answer() -> None:
+    """Escrow → author; author → next author or escrow; the sponsor and an ended bounty: stay."""
+    in_escrow = Bounty(
+        1, sponsor_id=1, amount=100, from_staff=False, status="open", awarded_to=None
+    )
+    held = Bounty(1, sponsor_id=1, amount=100, from_staff=False, status="awarded", awarded_to=2)
+    ended = Bounty(1, sponsor_id=1, amount=100, from_staff=False, status="expired", awarded_to=None)
+    assert bounty_move(in_escrow, 2) == BountyMove(100, None, 2)
+    assert bounty_move(in_escrow, 1) is None  # the sponsor's own answer: it waits
+    assert bounty_move(in_escrow, None) is None
+    assert bounty_move(held, 3) == BountyMove(100, 2, 3)
+    assert bounty_move(held, 2) is None  # another answer of the same author
+    assert bounty_move(held, None) == BountyMove(100, 2, None)
+    assert bounty_move(held, 1) == BountyMove(100, 2, None)
+    assert bounty_move(ended, 2) is None
+    assert bounty_move(None, 2) is None

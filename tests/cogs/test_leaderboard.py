@@ -113,3 +113,52 @@ async def test_a_purged_community_that_comes_back_starts_from_zero(console: Cons
     await console.feed("alice: Back again?", "carol reply Q1: from carol", "alice react ^carol ✅")
     out = await console.feed("carol /leaderboard week")
     assert out[2:] == ["    🥇 @carol — 10 points 🌱 new helper, welcome!"]
+
+
+ASKER_BONUS_ONLY = [
+    "alice: How do I export?",
+    "bob reply Q1: Settings › Export.",
+    "alice /accept ^bob",  # bob +15 for helping; alice +2 for accepting
+    "admin /rep adjust frank 300 early supporter",  # points, but not for helping
+]
+
+
+async def test_the_askers_bonus_and_adjustments_put_nobody_on_a_board(
+    console: ConsoleDriver,
+) -> None:
+    """alice's only points are her +2 for accepting, frank's an admin's gift: neither helped,
+    so no board lists them (week, month, all time, the scheduled post); /rep still counts."""
+    await console.feed(*ASKER_BONUS_ONLY)
+    for period in ("week", "month", "all"):
+        out = await console.feed(f"carol /leaderboard {period}")
+        board = "\n".join(out)
+        assert "@bob — 15 points" in board
+        assert "@alice" not in board
+        assert "@frank" not in board
+    out = await console.feed("alice /rep")
+    assert "@alice: 2 points" in out[1]
+    out = await console.feed("wait 7d")
+    assert _posts(out) == ["[#general] entraide: 🏆 Top helpers from 2026-01-05 to 2026-01-12:"]
+    post = out[out.index(next(line for line in out if "🏆" in line)) :]
+    assert "    🥇 @bob — 15 points 🌱 new helper, welcome!" in post
+    assert not [line for line in post if "@alice" in line or "@frank" in line]
+
+
+async def test_a_first_time_helper_is_one_whose_first_helping_points_are_new(
+    console: ConsoleDriver,
+) -> None:
+    """alice only accepted answers last week: her first helpful answer this week makes her a
+    new helper 🌱; bob, who helped last week, isn't new."""
+    await console.feed(*ASKER_BONUS_ONLY, "wait 7d")
+    await console.feed(
+        "carol: Where are the logs?",
+        "alice reply Q2: In /var/log.",
+        "bob reply Q2: Or journalctl.",
+        "carol react ^alice ✅",
+        "carol react ^bob ✅",
+    )
+    out = await console.feed("carol /leaderboard week")
+    assert out[-2:] == [
+        "    🥇 @alice — 10 points 🌱 new helper, welcome!",
+        "    🥈 @bob — 10 points",
+    ]

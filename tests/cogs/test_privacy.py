@@ -237,6 +237,7 @@ async def test_export_sends_one_private_json_file_with_everything_about_the_memb
     ]
     assert doc["leaderboard_opt_out"] is not None
     assert doc["rank"]["rank"] == "Helper"
+    assert [r["rank"] for r in doc["rank_announcements"]] == ["Helper"]
     assert [(f["question"], f["verdict"]) for f in doc["knowledge_base_feedback"]] == [("Q2", -1)]
     text = file.data.decode("utf-8")
     assert "alice" not in text

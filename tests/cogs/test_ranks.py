@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.fakes.console import ConsoleDriver
+from pathlib import Path
+
+from tests.fakes.console import ConsoleDriver, console_community
+from tests.fakes.events import message_posted, reaction_changed, reply_posted
 
 
 def _marks(receiver: str, givers: list[str], each: int) -> list[str]:
@@ -22,12 +25,13 @@ async def test_helper_at_fifty_announced_once_with_its_role(console: ConsoleDriv
         "M9 [#general] entraide: 🎉 @bob is now **Helper**! Thank you for helping."
     ]
     assert "· bob was given the role @helpers" in out
-    # Falling below removes the role silently; climbing back announces again.
+    # Falling below removes the role silently; climbing back gives it again, unannounced.
     out = await console.feed("carol unreact ^bob ✅")
     assert "· bob lost the role @helpers" in out
     assert not [line for line in out if "is now" in line]
     out = await console.feed("dave react ^bob ✅")
-    assert [line for line in out if "is now" in line]
+    assert "· bob was given the role @helpers" in out
+    assert not [line for line in out if "is now" in line]
 
 
 async def test_two_colluding_accounts_cannot_climb_past_helper(console: ConsoleDriver) -> None:
@@ -62,3 +66,44 @@ async def test_rank_settings_are_validated(console: ConsoleDriver) -> None:
     assert all("Nothing was changed." in line for line in out if "entraide:" in line)
     assert len([line for line in out if "entraide:" in line]) == 4
     assert "ranks" not in await console.app.db.fetchall("SELECT key FROM community_settings")
+
+
+async def test_toggling_a_mark_at_the_line_announces_the_promotion_once(
+    console: ConsoleDriver,
+) -> None:
+    """bob at 40 points; dave's ✅ on his fifth answer toggled five times: Helper is
+    announced once, ever; the role follows each crossing."""
+    await console.feed("admin /entraide config set rank_roles Helper=@helpers")
+    await console.feed("alice: Q?", *_marks("bob", ["carol"], 4), "bob reply Q1: the fifth")
+    out: list[str] = []
+    for _ in range(5):
+        out += await console.feed("dave react ^bob ✅", "dave unreact ^bob ✅")
+    announcements = [line for line in out if "is now" in line]
+    assert len(announcements) == 1
+    assert "@bob is now **Helper**" in announcements[0]
+    assert out.count("· bob was given the role @helpers") == 5
+    assert out.count("· bob lost the role @helpers") == 5
+    out = await console.feed("erin react ^bob ✅")
+    assert "· bob was given the role @helpers" in out
+    assert not [line for line in out if "is now" in line]
+
+
+async def test_a_restart_does_not_announce_a_rank_again(tmp_path: Path) -> None:
+    """Helper announced, lost, then regained after a restart: still one announcement."""
+    db = tmp_path / "entraide.db"
+    async with console_community(db) as first:
+        await first.app.dispatch(message_posted("q", "root", "Q?"))
+        for n in range(5):
+            await first.app.dispatch(reply_posted(f"a{n}", f"ans-{n}", "root", f"answer {n}"))
+            await first.app.dispatch(reaction_changed(f"r{n}", f"ans-{n}", by="carol"))
+        await first.app.dispatch(reaction_changed("u4", "ans-4", by="carol", added=False))
+        assert len([line for line in first.transcript if "is now" in line]) == 1
+    async with console_community(db) as second:
+        await second.app.dispatch(reaction_changed("d4", "ans-4", by="dave"))
+        await second.app.dispatch(reaction_changed("r4", "ans-4", by="carol"))  # old replay
+        assert not [line for line in second.transcript if "is now" in line]
+        rank = await second.scalar(
+            "SELECT rank FROM member_ranks r JOIN members m ON m.id = r.member_id"
+            " WHERE m.external_id = 'bob'"
+        )
+        assert rank == "Helper"

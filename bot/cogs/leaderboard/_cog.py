@@ -16,8 +16,7 @@ from bot.core.commands import Option, command
 from bot.core.identity import Community, Conversation
 from bot.core.replies import Reply
 from bot.settings import CommunityDefaults
-from bot.storage import reputation as rep
-from bot.storage import scheduled_posts, standings
+from bot.storage import helping, scheduled_posts, standings
 from bot.storage.period_tallies import PeriodTallies
 
 if TYPE_CHECKING:
@@ -77,10 +76,11 @@ class LeaderboardCog(Cog):
     async def _board(
         self, community_id: int, config: CommunityDefaults, window: Window, t: _render.Translate
     ) -> tuple[str, bool]:
-        """The board's text, and whether anyone is on it."""
+        """The board's text, and whether anyone is on it: helping points only (the asker's
+        bonus and admins' adjustments count in /rep, not here)."""
         async with self.app.db.read() as conn:
             if window.start is None or window.end is not None:
-                rows = await standings.top(
+                rows = await helping.top_helpers(
                     conn,
                     community_id,
                     start=window.start,
@@ -98,9 +98,8 @@ class LeaderboardCog(Cog):
                 )
             newcomers: set[int] = set()
             if window.start is not None:
-                ids = [r.member_id for r in rows]
-                newcomers = set(ids) - await rep.earned_before(
-                    conn, community_id, ids, window.start
+                newcomers = await helping.first_time_helpers(
+                    conn, community_id, [r.member_id for r in rows], window.start
                 )
         return _render.board(t, window, rows, newcomers, config.timezone), bool(rows)
 

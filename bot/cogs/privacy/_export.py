@@ -50,6 +50,8 @@ LISTS: dict[str, str] = {
     " b.awarded_to IS :m AS awarded_to_you, b.created_at, b.resolved_at"
     " FROM bounties b JOIN questions q ON q.id = b.question_id"
     " WHERE b.community_id = :c AND (b.sponsor_id = :m OR b.awarded_to = :m)",
+    "rank_announcements": "SELECT rank, announced_at FROM rank_announcements"
+    " WHERE community_id = :c AND member_id = :m ORDER BY announced_at",
     "nudges_received": f"SELECT {Q}, n.via, n.sent_at, n.response, n.responded_at"
     " FROM nudges n JOIN questions q ON q.id = n.question_id"
     " WHERE n.community_id = :c AND n.member_id = :m ORDER BY n.id",

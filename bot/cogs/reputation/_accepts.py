@@ -1,21 +1,27 @@
-"""Accepted answers: accept, move to another answer, withdraw."""
+"""Accepted answers: accept, move to another answer, withdraw (the bounty follows)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import aiosqlite
 
-from bot.cogs.reputation import _rules
+from bot.cogs.reputation import _bounty, _rules
 from bot.cogs.reputation._outcome import Outcome, Source
 from bot.settings import CommunityDefaults
 from bot.storage import awards, questions
 from bot.storage.awards import Accept, AnswerRef
 from bot.storage.db import Database
 
+if TYPE_CHECKING:
+    from bot.scheduler.timers import Timers
+
 
 async def accept(
-    db: Database, source: Source, config: CommunityDefaults, answer: AnswerRef
+    db: Database, source: Source, config: CommunityDefaults, timers: Timers, answer: AnswerRef
 ) -> Outcome:
-    """Accept an answer as its question's solution (moving the points of an earlier one)."""
+    """Accept an answer as its question's solution (moving the points of an earlier one, and
+    the bounty)."""
     accepter_id = source.actor_id
     async with db.transaction() as tx:
         current = await awards.accepted(tx, answer.question_id)
@@ -44,6 +50,12 @@ async def accept(
             changed.append(author)
         record = Accept(answer.question_id, answer.id, accepter_id, author_points, asker_points)
         await awards.set_accept(tx, source.community_id, record, source.at)
+        # Nobody earns a bounty by accepting their own answer (a moderator's): it waits.
+        earner = None if own else author
+        bounty = await _bounty.follow(
+            tx, source, timers, answer.question_id, answer.question_number, earner, "moved"
+        )
+        changed += _bounty.members(bounty)
         question = await questions.by_id(tx, source.community_id, answer.question_id)
         solved_now = question is not None and question.status != "solved"
         if question is not None and solved_now and accepter_id is not None:
@@ -51,18 +63,26 @@ async def accept(
             await questions.mark_solved(tx, question, source.at, accepter_id, resolution)
     status = "accepted_and_solved" if solved_now else "accepted"
     refusal = _rules.SELF if own else None
-    return Outcome(status, answer, author_points, refusal, author, tuple(changed))
+    return Outcome(status, answer, author_points, refusal, author, tuple(changed), bounty)
 
 
-async def unaccept(db: Database, source: Source, question_id: int) -> Outcome:
-    """Withdraw a question's accept: its author's and the asker's points are reversed."""
+async def unaccept(db: Database, source: Source, timers: Timers, question_id: int) -> Outcome:
+    """Withdraw a question's accept: its author's and the asker's points are reversed, and its
+    bounty goes back to escrow."""
     async with db.transaction() as tx:
         current = await awards.accepted(tx, question_id)
         if current is None:
             return Outcome("not_accepted")
         changed = await reverse_accept(tx, source, current, "unaccept")
         await awards.clear_accept(tx, question_id)
-    return Outcome("unaccepted", changed=tuple(changed))
+        question = await questions.by_id(tx, source.community_id, question_id)
+        bounty = None
+        if question is not None:
+            bounty = await _bounty.follow(
+                tx, source, timers, question_id, question.number, None, "unaccept"
+            )
+            changed += _bounty.members(bounty)
+    return Outcome("unaccepted", changed=tuple(changed), bounty=bounty)
 
 
 async def reverse_accept(

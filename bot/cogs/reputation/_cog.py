@@ -27,6 +27,7 @@ from bot.core.replies import Reply
 from bot.storage import awards, questions
 from bot.storage import reputation as rep
 from bot.storage.communities import external_id, member_row
+from bot.storage.questions import Question
 from bot.storage.timers import Timer
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ class ReputationCog(Cog):
         "accepted_answers",
         "bounties",
         "member_ranks",
+        "rank_announcements",
+        "helping_totals",
     )
 
     @listen(ReactionChanged)
@@ -118,7 +121,9 @@ class ReputationCog(Cog):
             raise ArgumentError(
                 "reputation.accept_not_yours", ref=question.ref, asker=question.asker_external_id
             )
-        outcome = await _accepts.accept(ctx.app.db, _source(ctx), ctx.config, answer)
+        outcome = await _accepts.accept(
+            ctx.app.db, _source(ctx), ctx.config, ctx.app.timers, answer
+        )
         if outcome.status == "already":
             raise ArgumentError("reputation.already_accepted", ref=question.ref)
         author = await self._external(ctx, answer.author_id)
@@ -127,18 +132,24 @@ class ReputationCog(Cog):
         key = "reputation.accepted" if outcome.points else "reputation.accepted_no_points"
         text = ctx.t(key, member=author or "?", ref=question.ref, points=outcome.points)
         await ctx.send(thread_of(question), Reply(text, mentions=(author,) if author else ()))
-        bounty = await _bounty.award(ctx.app.db, _source(ctx), question.id, answer.author_id)
-        if bounty:
-            async with ctx.app.db.transaction() as tx:
-                await ctx.app.timers.cancel(tx, ctx.community_id, _bounty.TIMER, question.ref)
-            text = ctx.t("reputation.bounty_awarded", member=author or "?", amount=bounty)
-            await ctx.send(thread_of(question), Reply(text))
-        await _ranks.follow(
-            ctx, (*outcome.changed, *((answer.author_id,) if bounty and answer.author_id else ()))
-        )
+        await self._tell_bounty(ctx, question, outcome.bounty)
+        await _ranks.follow(ctx, outcome.changed)
         if outcome.status == "accepted_and_solved":
             resolution = "staff" if answer.by_staff else "community"
             await announce_solved(ctx, question, resolution)
+
+    async def _tell_bounty(
+        self, ctx: Context, question: Question, move: _rules.BountyMove | None
+    ) -> None:
+        """Say in the thread where a bounty went: to an answer's author, or back to escrow."""
+        if move is None:
+            return
+        if move.give_to is not None:
+            member = await self._external(ctx, move.give_to)
+            text = ctx.t("reputation.bounty_awarded", member=member or "?", amount=move.amount)
+        else:
+            text = ctx.t("reputation.bounty_returned", amount=move.amount, ref=question.ref)
+        await ctx.send(thread_of(question), Reply(text))
 
     @command("bounty", Option("amount", "int"), Option("question", "question", required=False))
     async def bounty(self, ctx: Context, amount: int, question: int | None = None) -> None:
@@ -160,7 +171,7 @@ class ReputationCog(Cog):
                     tx,
                     ctx.community_id,
                     _bounty.TIMER,
-                    found.ref,
+                    _bounty.timer_key(found.number),
                     ctx.event.at + _bounty.LASTS,
                     {"question_id": found.id},
                 )
@@ -190,16 +201,24 @@ class ReputationCog(Cog):
             raise ArgumentError(
                 "reputation.accept_not_yours", ref=found.ref, asker=found.asker_external_id
             )
-        outcome = await _accepts.unaccept(ctx.app.db, _source(ctx), found.id)
+        outcome = await _accepts.unaccept(ctx.app.db, _source(ctx), ctx.app.timers, found.id)
         if outcome.status == "not_accepted":
             raise ArgumentError("reputation.not_accepted", ref=found.ref)
         await ctx.send(thread_of(found), Reply(ctx.t("reputation.unaccepted", ref=found.ref)))
+        await self._tell_bounty(ctx, found, outcome.bounty)
         await _ranks.follow(ctx, outcome.changed)
 
     @listen(MessageDeleted)
     async def on_delete(self, ctx: Context, event: MessageDeleted) -> None:
-        """A deleted answer gives its points back."""
-        outcome = await _removals.answer_deleted(ctx.app.db, _source(ctx), event.message_id)
+        """A deleted answer gives its points back (and the bounty it held, to escrow)."""
+        outcome = await _removals.answer_deleted(
+            ctx.app.db, _source(ctx), ctx.app.timers, event.message_id
+        )
+        if outcome.bounty is not None and outcome.answer is not None:
+            async with ctx.app.db.read() as conn:
+                question = await questions.by_id(conn, ctx.community_id, outcome.answer.question_id)
+            if question is not None:
+                await self._tell_bounty(ctx, question, outcome.bounty)
         await _ranks.follow(ctx, outcome.changed)
 
     @command("rep", Option("member", "member", required=False))

@@ -1,8 +1,8 @@
 """What an award operation did, and where its ledger rows come from.
 
-Each operation (in _marks, _accepts, _removals) is one BEGIN IMMEDIATE transaction with its
-checks; ledger rows are written before the bot says anything, and a replayed event finds the
-mark (or the ledger key) already there.
+Each operation (in _marks, _accepts, _removals, with _bounty's moves) is one BEGIN IMMEDIATE
+transaction with its checks; ledger rows are written before the bot says anything, and a
+replayed event finds the mark (or the ledger key) already there.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.cogs.reputation._rules import BountyMove
 from bot.storage import reputation as rep
 from bot.storage.awards import AnswerRef
 
@@ -26,6 +27,7 @@ class Outcome:
     refusal: str | None = None
     receiver_id: int | None = None
     changed: tuple[int, ...] = field(default_factory=tuple)
+    bounty: BountyMove | None = None  # the question's bounty changed hands
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Ranks follow totals: stored first, then announced once and mirrored as platform roles."""
+"""Ranks follow totals: stored first, then mirrored as platform roles both ways; a promotion
+is announced once per member and rank, ever (rank_announcements, migration 0017)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ async def _follow_one(ctx: Context, member_id: int) -> None:
         if old == new.name:
             return
         await standings.set_rank(tx, ctx.community_id, member_id, new.name, ctx.event.at)
+        promoted = _rules.rank_index(new.name, config) > max(_rules.rank_index(old, config), 0)
+        # Once per member and rank, ever: falling back under a line and crossing it again
+        # (a ✅ toggled, a replay, a restart) finds the row and stays quiet.
+        announce = promoted and await standings.claim_announcement(
+            tx, ctx.community_id, member_id, new.name, ctx.event.at
+        )
         external = await external_id(tx, member_id)
     if external is None:
         return
@@ -45,8 +52,7 @@ async def _follow_one(ctx: Context, member_id: int) -> None:
         role = roles.get((name or "").lower())
         if role and not await chat.set_role(community, external, role, granted):
             log.info("platform %s can't set roles; rank %s not mirrored", chat.platform, name)
-    promoted = _rules.rank_index(new.name, config) > max(_rules.rank_index(old, config), 0)
-    if not promoted:
+    if not announce:
         return
     channel = config.announce_channel
     if not await chat.channel_exists(community, channel):

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from bot.cogs.reputation import _bounty
 from bot.cogs.reputation._accepts import reverse_accept
 from bot.cogs.reputation._outcome import Outcome, Source
 from bot.storage import awards
 from bot.storage.db import Database
 
+if TYPE_CHECKING:
+    from bot.scheduler.timers import Timers
 
-async def answer_deleted(db: Database, source: Source, message_id: str) -> Outcome:
-    """A deleted answer gives back every point it earned (marks and accept)."""
+
+async def answer_deleted(db: Database, source: Source, timers: Timers, message_id: str) -> Outcome:
+    """A deleted answer gives back every point it earned (marks and accept); a bounty it
+    held goes back to escrow."""
     changed: set[int] = set()
     async with db.transaction() as tx:
         answer = await awards.answer_by_message(tx, source.community_id, message_id, deleted=True)
@@ -31,10 +38,21 @@ async def answer_deleted(db: Database, source: Source, message_id: str) -> Outco
                 )
                 changed.add(found.receiver_id)
         current = await awards.accept_on(tx, answer.id)
+        bounty = None
         if current is not None:
             changed.update(await reverse_accept(tx, source, current, "answer_deleted"))
             await awards.clear_accept(tx, current.question_id)
-    return Outcome("reversed", answer, changed=tuple(sorted(changed)))
+            bounty = await _bounty.follow(
+                tx,
+                source,
+                timers,
+                answer.question_id,
+                answer.question_number,
+                None,
+                "answer_deleted",
+            )
+            changed.update(_bounty.members(bounty))
+    return Outcome("reversed", answer, changed=tuple(sorted(changed)), bounty=bounty)
 
 
 async def adjust(db: Database, source: Source, member_id: int, amount: int, note: str) -> Outcome:

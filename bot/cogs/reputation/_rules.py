@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.config_formats import Rank, parse_ranks
 from bot.settings import CommunityDefaults
+from bot.storage.bounties import Bounty
 
 # Why a mark earned less than its full points (keys of the reputation.refused_* messages).
 SELF = "self"
@@ -70,3 +71,25 @@ def rank_index(name: str | None, config: CommunityDefaults) -> int:
     """Position of a rank name on the ladder (-1 if unknown, e.g. after a config change)."""
     names = [r.name for r in ranks(config)]
     return names.index(name) if name in names else -1
+
+
+@dataclass(frozen=True)
+class BountyMove:
+    """A bounty changing hands: from its holder (None: escrow) to a member (None: escrow)."""
+
+    amount: int
+    take_from: int | None
+    give_to: int | None
+
+
+def bounty_move(bounty: Bounty | None, author_id: int | None) -> BountyMove | None:
+    """Where a bounty goes when its question's accepted answer is now `author_id`'s (None: no
+    accepted answer any more, or an anonymised author). It follows the accepted answer; the
+    sponsor never earns their own bounty (it waits in escrow); an expired one stays ended."""
+    if bounty is None or bounty.status == "expired":
+        return None
+    holder = bounty.awarded_to if bounty.status == "awarded" else None
+    earner = None if author_id == bounty.sponsor_id else author_id
+    if holder == earner:
+        return None
+    return BountyMove(bounty.amount, holder, earner)
