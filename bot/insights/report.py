@@ -1,12 +1,14 @@
-"""The insights as a self-contained HTML page (inline CSS, the chart inlined as base64)."""
+"""The insights as a self-contained HTML page (inline CSS, the chart inlined as base64), and
+the figure rows and tables the staff summary and the command line print too."""
 
 from __future__ import annotations
 
 import base64
 import html
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from bot.insights.charts import chart_png, format_day, period_dates, translator
+from bot.insights.charts import chart_png, format_day, messages, period_dates, translator
 from bot.insights.model import OUTCOMES, Durations, Insights, MemberFigure
 
 NONE = "—"  # a figure with nothing to measure (a rate over zero questions) is not 0
@@ -28,6 +30,7 @@ class Numbers:
     """Counts, shares and durations written for people, in one language."""
 
     def __init__(self, language: str) -> None:
+        self.language = language
         self.t: Callable[..., str] = translator(language)
 
     def count(self, n: int) -> str:
@@ -55,19 +58,11 @@ class Numbers:
         )
 
     def duration(self, seconds: float | None) -> str:
-        """45 s, 12 min, 3 h 5 min, 2 d 4 h."""
+        """'less than a minute', '12 min', '3 h 5 min', '1 day 4 h', '4 days' (the
+        catalogue's one duration formatter), or — for None."""
         if seconds is None:
             return NONE
-        s = round(seconds)
-        if s < 60:
-            return self.t("insights.report.seconds", n=s)
-        minutes = round(seconds / 60)
-        if minutes < 60:
-            return self.t("insights.report.minutes", n=minutes)
-        if minutes < 24 * 60:
-            return self.t("insights.report.hours", h=minutes // 60, m=minutes % 60)
-        hours = round(seconds / 3600)
-        return self.t("insights.report.days", d=hours // 24, h=hours % 24)
+        return messages().duration(self.language, seconds)
 
     def durations(self, d: Durations) -> str:
         """Median and 90th percentile, with how many questions they cover."""
@@ -81,36 +76,167 @@ class Numbers:
         )
 
 
-def figure_rows(insights: Insights, language: str = "en") -> list[tuple[str, str, str]]:
-    """(label, value, one-line explanation) for every figure, in reading order."""
-    n, i = Numbers(language), insights
-    share = {o: n.percent(i.outcomes.get(o, 0) / i.asked if i.asked else None) for o in OUTCOMES}
-    rows = [
-        ("asked", n.count(i.asked)),
-        ("response_rate", n.rate(i.response_rate, i.answered, i.asked)),
-        ("first_response", n.durations(i.first_response)),
-        ("first_response_community", n.durations(i.first_response_community)),
-        ("first_response_staff", n.durations(i.first_response_staff)),
-        *(
-            (
-                o,
-                n.t(
-                    "insights.report.count_share",
-                    count=n.count(i.outcomes.get(o, 0)),
-                    share=share[o],
-                ),
+@dataclass(frozen=True)
+class FigureRow:
+    """One figure as people read it: label, value, change from the previous period, meaning."""
+
+    key: str
+    label: str
+    value: str
+    change: str
+    meaning: str
+
+
+# Per figure: its full value, the number compared with the previous period, and how that
+# previous number is written beside the arrow.
+Spec = tuple[
+    Callable[[Insights], str], Callable[[Insights], float | None], Callable[[Insights], str]
+]
+
+
+def _specs(n: Numbers) -> dict[str, Spec]:
+    """Every figure in reading order."""
+
+    def count(get: Callable[[Insights], int]) -> Spec:
+        return (lambda i: n.count(get(i)), get, lambda i: n.count(get(i)))
+
+    def share(get: Callable[[Insights], float | None]) -> Spec:
+        return (lambda i: n.percent(get(i)), get, lambda i: n.percent(get(i)))
+
+    def ratio(get: Callable[[Insights], float | None], part: str, whole: str) -> Spec:
+        return (
+            lambda i: n.rate(get(i), getattr(i, part), getattr(i, whole)),
+            get,
+            lambda i: n.percent(get(i)),
+        )
+
+    def timing(get: Callable[[Insights], Durations]) -> Spec:
+        return (lambda i: n.durations(get(i)), lambda i: get(i).median,
+                lambda i: n.duration(get(i).median))  # fmt: skip
+
+    def outcome(o: str) -> Spec:
+        def value(i: Insights) -> str:
+            part = i.outcomes.get(o, 0)
+            return n.t(
+                "insights.report.count_share",
+                count=n.count(part),
+                share=n.percent(part / i.asked if i.asked else None),
             )
-            for o in OUTCOMES
+
+        return (value, lambda i: i.outcomes.get(o, 0), value)
+
+    return {
+        "asked": count(lambda i: i.asked),
+        "response_rate": ratio(lambda i: i.response_rate, "answered", "asked"),
+        "first_response": timing(lambda i: i.first_response),
+        "first_response_community": timing(lambda i: i.first_response_community),
+        "first_response_staff": timing(lambda i: i.first_response_staff),
+        "first_helpful": timing(lambda i: i.first_helpful),
+        "solution": timing(lambda i: i.solution),
+        **{o: outcome(o) for o in OUTCOMES},
+        "first_post_resolution": share(lambda i: i.first_post_resolution),
+        "escalation_rate": ratio(lambda i: i.escalation_rate, "escalated", "asked"),
+        "sla_compliance": ratio(lambda i: i.sla_compliance, "sla_met", "sla_total"),
+        "nudge_effectiveness": ratio(lambda i: i.nudge_effectiveness, "nudge_answered", "nudged"),
+        "active_members": count(lambda i: i.active_members),
+        "new_helpers": count(lambda i: i.new_helpers),
+        "superfan_share": share(lambda i: i.superfan_share),
+    }
+
+
+def change(n: Numbers, now: float | None, before: float | None, previous: str) -> str:
+    """'▲ from 40%', '▼ from 12 min', '= as before (3)', or 'before: —' when either side has
+    nothing to compare."""
+    if now is None or before is None:
+        key = "other"
+    else:
+        key = "up" if now > before else "down" if now < before else "same"
+    return n.t(f"insights.report.change_{key}", previous=previous)
+
+
+def figure_rows(insights: Insights, language: str = "en") -> list[FigureRow]:
+    """Every figure, in reading order, with its change against the previous period (empty
+    when the insights carry no previous period)."""
+    n, before = Numbers(language), insights.previous
+    rows = []
+    for key, (value, number, short) in _specs(n).items():
+        moved = "" if before is None else change(n, number(insights), number(before), short(before))
+        rows.append(
+            FigureRow(
+                key,
+                n.t(f"insights.report.{key}"),
+                value(insights),
+                moved,
+                n.t(f"insights.report.{key}_help"),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Table:
+    """A list under the figures: heading key, column labels, rows (first cell is the name)."""
+
+    key: str
+    columns: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+
+
+def _people(n: Numbers, key: str, people: list[MemberFigure], points: str) -> Table:
+    columns = ("member", "answers", "helpful_answers", points)
+    return Table(
+        key,
+        tuple(n.t(f"insights.report.{c}") for c in columns),
+        [
+            # A member who asked to be forgotten has no name left: never their old one.
+            (
+                p.name or n.t("insights.former_member"),
+                *(n.count(v) for v in (p.answers, p.helpful_answers, p.points)),
+            )
+            for p in people
+        ],
+    )
+
+
+def tables(insights: Insights, language: str = "en") -> list[Table]:
+    """Help channels, top helpers, oldest unanswered questions, superfans, influencers."""
+    n, i = Numbers(language), insights
+    channel_columns = ("channel", "asked", "response_rate", "first_response", "solved")
+    return [
+        Table(
+            "channels",
+            tuple(n.t(f"insights.report.column_{c}") for c in channel_columns),
+            [
+                (
+                    n.t("insights.report.channel_name", channel=c.channel_id),
+                    n.count(c.asked),
+                    n.rate(c.response_rate, c.answered, c.asked),
+                    n.duration(c.first_response_median),
+                    n.t(
+                        "insights.report.count_share",
+                        count=n.count(c.solved),
+                        share=n.percent(c.solved_share),
+                    ),
+                )
+                for c in i.channels
+            ],
         ),
-        ("first_post_resolution", n.percent(i.first_post_resolution)),
-        ("escalation_rate", n.rate(i.escalation_rate, i.escalated, i.asked)),
-        ("sla_compliance", n.rate(i.sla_compliance, i.sla_met, i.sla_total)),
-        ("nudge_effectiveness", n.rate(i.nudge_effectiveness, i.nudge_answered, i.nudged)),
-        ("active_members", n.count(i.active_members)),
-        ("new_helpers", n.count(i.new_helpers)),
-        ("superfan_share", n.percent(i.superfan_share)),
+        _people(n, "helpers", i.helpers, "helping_points"),
+        Table(
+            "waiting",
+            tuple(n.t(f"insights.report.column_{c}") for c in ("question", "channel", "age")),
+            [
+                (
+                    f"Q{w.number}",
+                    n.t("insights.report.channel_name", channel=w.channel_id),
+                    n.duration(w.age),
+                )
+                for w in i.waiting
+            ],
+        ),
+        _people(n, "superfans", i.superfans, "points"),
+        _people(n, "influencers", i.influencers, "points"),
     ]
-    return [(n.t(f"insights.report.{k}"), v, n.t(f"insights.report.{k}_help")) for k, v in rows]
 
 
 def period_line(insights: Insights, language: str, timezone: str) -> str:
@@ -124,27 +250,35 @@ def period_line(insights: Insights, language: str, timezone: str) -> str:
     )
 
 
+def previous_line(insights: Insights, language: str, timezone: str) -> str:
+    """'Compared with Dec 29, 2025 to Jan 4, 2026', or '' without a previous period."""
+    if insights.previous is None:
+        return ""
+    first, last = period_dates(insights.previous.period, timezone)
+    return translator(language)(
+        "insights.report.compared",
+        start=format_day(first, language, year=True),
+        end=format_day(last, language, year=True),
+    )
+
+
 def _tag(name: str, text: str, css: str = "") -> str:
     """<name class=css>text</name>, the text escaped (member names are user input)."""
     attribute = f' class="{css}"' if css else ""
     return f"<{name}{attribute}>{html.escape(text, quote=False)}</{name}>"
 
 
-def _members(title: str, people: list[MemberFigure], language: str) -> str:
-    """One ranking: heading, explanation and table."""
-    n = Numbers(language)
-    head = _tag("h2", n.t(f"insights.report.{title}"))
-    head += _tag("p", n.t(f"insights.report.{title}_help"), "help")
-    if not people:
-        return head + _tag("p", n.t("insights.report.nobody"))
-    columns = ("member", "answers", "helpful_answers", "points")
-    cells = "".join(_tag("th", n.t(f"insights.report.{c}")) for c in columns)
+def _table(table: Table, language: str) -> str:
+    """One list: heading, explanation and table (or the line saying it is empty)."""
+    t = translator(language)
+    head = _tag("h2", t(f"insights.report.{table.key}"))
+    head += _tag("p", t(f"insights.report.{table.key}_help"), "help")
+    if not table.rows:
+        return head + _tag("p", t(f"insights.report.{table.key}_none"))
+    cells = "".join(_tag("th", c) for c in table.columns)
     body = "".join(
-        "<tr>"
-        + _tag("td", p.name or n.t("insights.former_member"))  # forgotten: no name left
-        + "".join(_tag("td", n.count(v), "num") for v in (p.answers, p.helpful_answers, p.points))
-        + "</tr>"
-        for p in people
+        "<tr>" + _tag("td", row[0]) + "".join(_tag("td", v, "num") for v in row[1:]) + "</tr>"
+        for row in table.rows
     )
     return head + f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -162,21 +296,25 @@ def html_report(
     png = chart if chart is not None else chart_png(insights, language=language, timezone=timezone)
     title = t("insights.report.title", community=community)
     period = period_line(insights, language, timezone)
-    header = "".join(_tag("th", t(f"insights.report.{c}")) for c in ("figure", "value", "meaning"))
+    compared = previous_line(insights, language, timezone)
+    columns = ("figure", "value", "change", "meaning")
+    header = "".join(_tag("th", t(f"insights.report.{c}")) for c in columns)
     rows = "".join(
-        f"<tr>{_tag('td', label)}{_tag('td', value, 'num')}{_tag('td', help_, 'help')}</tr>"
-        for label, value, help_ in figure_rows(insights, language)
+        f"<tr>{_tag('td', r.label)}{_tag('td', r.value, 'num')}{_tag('td', r.change, 'num')}"
+        f"{_tag('td', r.meaning, 'help')}</tr>"
+        for r in figure_rows(insights, language)
     )
     image = base64.b64encode(png).decode("ascii")
     alt = html.escape(t("insights.report.chart_alt"))
+    lists = "\n".join(_table(table, language) for table in tables(insights, language))
     return (
         f'<!DOCTYPE html>\n<html lang="{html.escape(language)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"{_tag('title', title)}<style>{CSS}</style></head><body>\n"
-        f"{_tag('h1', title)}{_tag('p', period, 'period')}\n"
+        f"{_tag('h1', title)}{_tag('p', period, 'period')}"
+        f"{_tag('p', compared, 'period') if compared else ''}\n"
         f'<img src="data:image/png;base64,{image}" alt="{alt}" width="1000" height="700">\n'
         f"{_tag('h2', t('insights.report.figures'))}"
         f"<table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>\n"
-        f"{_members('superfans', insights.superfans, language)}\n"
-        f"{_members('influencers', insights.influencers, language)}\n</body></html>\n"
+        f"{lists}\n</body></html>\n"
     )
