@@ -64,12 +64,15 @@ class Numbers:
             return NONE
         return messages().duration(self.language, seconds)
 
-    def durations(self, d: Durations) -> str:
-        """Median and 90th percentile, with how many questions they cover."""
+    def durations(self, d: Durations, over: str = "answered") -> str:
+        """Median and 90th percentile, with how many questions they cover: `over` says which
+        (answered, helped, solved)."""
         if d.count == 0:
             return NONE
         return self.t(
-            "insights.report.durations",
+            "insights.report.durations"
+            if over == "answered"
+            else f"insights.report.durations_{over}",
             median=self.duration(d.median),
             p90=self.duration(d.p90),
             count=self.count(d.count),
@@ -110,8 +113,8 @@ def _specs(n: Numbers) -> dict[str, Spec]:
             lambda i: n.percent(get(i)),
         )
 
-    def timing(get: Callable[[Insights], Durations]) -> Spec:
-        return (lambda i: n.durations(get(i)), lambda i: get(i).median,
+    def timing(get: Callable[[Insights], Durations], over: str = "answered") -> Spec:
+        return (lambda i: n.durations(get(i), over), lambda i: get(i).median,
                 lambda i: n.duration(get(i).median))  # fmt: skip
 
     def outcome(o: str) -> Spec:
@@ -123,7 +126,7 @@ def _specs(n: Numbers) -> dict[str, Spec]:
                 share=n.percent(part / i.asked if i.asked else None),
             )
 
-        return (value, lambda i: i.outcomes.get(o, 0), value)
+        return (value, lambda i: i.outcomes.get(o, 0), lambda i: n.count(i.outcomes.get(o, 0)))
 
     return {
         "asked": count(lambda i: i.asked),
@@ -131,8 +134,8 @@ def _specs(n: Numbers) -> dict[str, Spec]:
         "first_response": timing(lambda i: i.first_response),
         "first_response_community": timing(lambda i: i.first_response_community),
         "first_response_staff": timing(lambda i: i.first_response_staff),
-        "first_helpful": timing(lambda i: i.first_helpful),
-        "solution": timing(lambda i: i.solution),
+        "first_helpful": timing(lambda i: i.first_helpful, "helped"),
+        "solution": timing(lambda i: i.solution, "solved"),
         **{o: outcome(o) for o in OUTCOMES},
         "first_post_resolution": share(lambda i: i.first_post_resolution),
         "escalation_rate": ratio(lambda i: i.escalation_rate, "escalated", "asked"),
