@@ -99,7 +99,7 @@ def busy_week() -> Insights:
             answered=57,
             response_rate=0.95,
             first_response=Durations(57, 900.0, 4000.0),
-            outcomes={o: 6 for o in OUTCOMES} | {"kb": 18},
+            outcomes=dict.fromkeys(OUTCOMES, 6) | {"kb": 18},
             active_members=1234,
         ),
     )
