@@ -44,7 +44,7 @@ async def test_staff_get_the_figures_the_chart_and_the_report_in_the_staff_chann
     ) in out
     assert "    • Active members: 4 (▲ from 0)" in out  # alice, bob, dave, carol
     # bob: +10 helpful, +15 accepted; alice's +2 for accepting makes her no helper.
-    assert "    Top helpers (points earned helping): bob (25)" in out
+    assert "    Top helpers (points earned helping): bob (25 points)" in out
     waiting = next(line for line in out if "Oldest unanswered:" in line)
     assert waiting.index("Q2 (") < waiting.index("Q3 (")
     assert "    Superfans (top 1% by points): bob" in out
@@ -86,3 +86,19 @@ async def test_a_forgotten_superfan_is_not_named(console: ConsoleDriver) -> None
     out = await console.feed("erin /insights week")
     assert "    Superfans (top 1% by points): a former member" in out
     assert not [line for line in out if "bob" in line]
+
+
+async def test_the_summary_in_french(console: ConsoleDriver) -> None:
+    """A French community: French figures, durations from the one formatter, counts with units."""
+    await console.feed("admin /entraide config set language fr", *HISTORY)
+    out = await console.feed("erin /insights week")
+    assert "    • Questions posées : 3 (▲ contre 0)" in out
+    assert "    • Sans réponse : 2 (67\u202f%) (▲ contre 0)" in out
+    assert (
+        "    • Délai de résolution : médiane 10 min, 90e centile 10 min (résolues : 1) (avant : —)"
+    ) in out
+    assert "    Meilleurs contributeurs (points gagnés en aidant) : bob (25 points)" in out
+    assert any("Sans réponse depuis le plus longtemps : Q2 (moins d'une minute)" in x for x in out)
+    assert out[-1].endswith(
+        "les indicateurs sont dans #staff, avec le graphique et le rapport complet (HTML)."
+    )

@@ -33,7 +33,10 @@ def summary(
     # A member who asked to be forgotten has no name left: never their old one.
     former = t("insights.former_member")
     if insights.helpers:
-        names = ", ".join(f"{m.name or former} ({m.points})" for m in insights.helpers[:NAMED])
+        names = ", ".join(
+            t("insights.helper_item", name=m.name or former, points=m.points)
+            for m in insights.helpers[:NAMED]
+        )
         lines.append(t("insights.helpers", names=names))
     if insights.waiting:
         waiting = ", ".join(
