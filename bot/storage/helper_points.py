@@ -40,11 +40,14 @@ async def top_helpers(
     """The best `limit` community members (not staff, not bots) by points earned helping in
     [start, end); ties by member id. Times are stored ISO text: bounds use isoformat()."""
     cur = await conn.execute(
-        "SELECT l.member_id, m.display_name, SUM(l.delta) AS points"
-        " FROM reputation_ledger l INDEXED BY ledger_period JOIN members m ON m.id = l.member_id"
+        # Summed first, members joined after: one lookup a member, not one a ledger row.
+        "SELECT p.member_id, m.display_name, p.points FROM ("
+        " SELECT l.member_id, SUM(l.delta) AS points"
+        " FROM reputation_ledger l INDEXED BY ledger_period"
         f" WHERE l.community_id = ? AND l.created_at >= ? AND l.created_at < ? AND {HELPING}"
-        "  AND m.is_bot = 0 AND m.is_staff = 0"
-        " GROUP BY l.member_id HAVING points > 0 ORDER BY points DESC, l.member_id LIMIT ?",
+        " GROUP BY l.member_id) p JOIN members m ON m.id = p.member_id"
+        " WHERE p.points > 0 AND m.is_bot = 0 AND m.is_staff = 0"
+        " ORDER BY p.points DESC, p.member_id LIMIT ?",
         (community_id, start.isoformat(), end.isoformat(), limit),
     )
     return [Helper(int(r[0]), str(r[1]), int(r[2])) for r in await cur.fetchall()]
