@@ -45,9 +45,10 @@ WHERE q.community_id = ? AND q.created_at >= ? AND q.created_at < ?
 """
 
 
-@dataclass(frozen=True)
+@dataclass
 class Asked:
-    """One question of the period as the figures see it."""
+    """One question of the period as the figures see it (not frozen: a month builds ~8,000
+    of them twice, and a frozen dataclass's __init__ is several times slower)."""
 
     number: int
     channel_id: str
@@ -131,6 +132,7 @@ async def fetch(
 ) -> list[Asked]:
     """The counted questions asked in [start, end): not deleted, asker not a bot."""
     cur = await conn.execute(_SQL, (community_id, stamp(start), stamp(end)))
+    cur.row_factory = None  # plain tuples: read by position, faster than sqlite3.Row
     return [
         Asked(
             number=int(row[0]),
