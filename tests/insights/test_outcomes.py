@@ -235,3 +235,43 @@ async def test_per_question_table(db: Database) -> None:
     assert q22.solved_at == datetime(2026, 3, 2, 11, 30, tzinfo=UTC)
     assert (q25.outcome, q25.closed_at) == ("closed", datetime(2026, 3, 4, 10, 30, tzinfo=UTC))
     assert got.questions[0].escalated_at == datetime(2026, 3, 2, 10, tzinfo=UTC)
+
+
+async def test_response_rate_and_first_response_come_from_the_answers(tmp_path: Path) -> None:
+    """As a replay computes them: answered = at least one answer by another member (a deleted
+    one counts), first response = the earliest answer − asked, whatever
+    questions.first_answer_at says (an answer stored out of order can't move it)."""
+    database = Database(tmp_path / "replay.db")
+    await database.open()
+    try:
+        await community(database, MEMBERS)
+        await insert(
+            database,
+            "questions",
+            "id, community_id, number, origin_id, channel_id, asker_id, text, status,"
+            " created_at, first_answer_at",
+            [
+                # first_answer_at says 10:30, but Bob's answer at 10:05 came first.
+                (1, CID, 1, "o1", "help", ANN, "?", "answered", at("2 10:00"), at("2 10:30")),
+                # Its only answer was deleted: answered all the same, after 20 minutes.
+                (2, CID, 2, "o2", "help", EVE, "?", "answered", at("2 11:00"), at("2 11:20")),
+                (3, CID, 3, "o3", "help", ANN, "?", "open", at("2 12:00"), None),
+            ],
+        )
+        await insert(
+            database,
+            "answers",
+            "id, community_id, question_id, message_id, author_id, text, created_at, deleted_at",
+            [
+                (1, CID, 1, "m1", CAT, "!", at("2 10:30"), None),
+                (2, CID, 1, "m2", BOB, "!", at("2 10:05"), None),  # stored later, posted first
+                (3, CID, 2, "m3", DAN, "!", at("2 11:20"), at("2 11:25")),
+            ],
+        )
+        got = await figures(database)
+    finally:
+        await database.close()
+    assert (got.asked, got.answered, got.response_rate) == (3, 2, pytest.approx(2 / 3))
+    # Q1 300 s (not 1,800), Q2 1,200 s → median 750.
+    assert got.first_response == Durations(2, 750.0, pytest.approx(1110.0))
+    assert got.outcomes == outcomes(unhelped=2, unanswered=1)
