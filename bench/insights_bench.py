@@ -32,11 +32,11 @@ from bot.storage.db import Database, bundled_migrations
 MEMBERS, QUESTIONS, LEDGER_ROWS = 20_000, 100_000, 1_000_000
 NOW = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
 YEAR, CID, RUNS, WARMUP, TARGET_S, CHUNK = 365 * 86_400, 1, 10, 1, 1.0, 50_000
-VERSION = 2  # bump when the generator changes: a new cache file
+VERSION = 3  # bump when the generator changes: a new cache file
 COLUMNS = {
     "members": "id, community_id, external_id, display_name, is_bot, is_staff, first_seen",
     "questions": "id, community_id, number, origin_id, channel_id, asker_id, text, status,"
-    " resolution, created_at, first_answer_at, solved_at, deleted_at",
+    " resolution, created_at, first_answer_at, solved_at, closed_at, deleted_at",
     "answers": "id, community_id, question_id, message_id, author_id, by_staff, text,"
     " created_at, deleted_at",
     "accepted_answers": "question_id, community_id, answer_id, accepter_id, author_points,"
@@ -168,14 +168,18 @@ def generate(rng: np.random.Generator) -> dict[str, Rows]:
     l_m, l_d, l_kind, l_why, l_q, l_a, l_actor, l_at = (c[order] for c in cols)
     ids, qids, aids = np.arange(1, MEMBERS + 1), np.arange(1, n + 1), np.arange(1, na + 1)
     q_deleted = rng.random(n) < 0.01
+    # Three help channels; a third of the answered, unsolved questions closed after 2 days.
+    channel = rng.choice(np.array(["help", "billing", "api"]), n, p=[0.6, 0.25, 0.15])
+    q_closed = (status == "answered") & (rng.random(n) < 0.3)
     return {
         "members": table(ids, CID, np.char.add("m", ids.astype(str)),
                          np.char.add("Member ", ids.astype(str)), bot * 1, staff * 1,
                          iso(now - YEAR - rng.uniform(0, YEAR, MEMBERS))),
-        "questions": table(qids, CID, qids, np.char.add("q", qids.astype(str)), "help", asker,
+        "questions": table(qids, CID, qids, np.char.add("q", qids.astype(str)), channel, asker,
                            "How do I …?", status, resolution, iso(q_at),
                            maybe(answered, iso(a_at[first])), maybe(status == "solved",
                            iso(np.minimum(solved_at, now - 1))),
+                           maybe(q_closed, iso(np.minimum(q_at + 2 * 86_400, now - 1))),
                            maybe(q_deleted, iso(q_at + 60))),
         "answers": table(aids, CID, a_q + 1, np.char.add("a", aids.astype(str)), author,
                          staff[author - 1] * 1, "Try this.", iso(a_at),
@@ -261,12 +265,15 @@ def summary(got: Insights) -> str:
     share = f"{got.superfan_share:.2f}" if got.superfan_share is not None else "-"
     return (
         f"asked {got.asked:,}, answered {got.answered:,} ({got.response_rate or 0:.2f}), "
-        f"median first response {(got.first_response.median or 0) / 60:.0f} min, "
+        f"median first response {(got.first_response.median or 0) / 60:.0f} min, first helpful "
+        f"{(got.first_helpful.median or 0) / 60:.0f} min, solution "
+        f"{(got.solution.median or 0) / 60:.0f} min, "
         f"outcomes {got.outcomes}, escalated {got.escalated}, SLA {got.sla_met}/{got.sla_total}, "
         f"nudged {got.nudged} ({got.nudge_answered} by a nudged member), active "
         f"{got.active_members:,}, new helpers {got.new_helpers}, superfans "
         f"{len(got.superfans)} (share {share}), influencers {len(got.influencers)}, "
-        f"days {len(got.days)}"
+        f"helpers {len(got.helpers)}, channels {len(got.channels)}, waiting {len(got.waiting)}, "
+        f"days {len(got.days)}, previous asked {got.previous.asked if got.previous else '-'}"
     )
 
 

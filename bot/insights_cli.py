@@ -1,4 +1,5 @@
-"""`python -m bot insights`: one community's health figures over some days, as text or HTML."""
+"""`python -m bot insights`: one community's health figures over some days, as text, HTML or
+CSV (`--csv OUT` writes OUT, the figures, and OUT's sibling `<stem>-questions.csv`)."""
 
 from __future__ import annotations
 
@@ -8,22 +9,19 @@ import os
 import re
 import sqlite3
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import aiosqlite
 
 from bot.community_config import effective, load_overrides
-from bot.insights.model import Insights, MemberFigure, Period
+from bot.insights.model import Insights, Period
 from bot.locales import LANGUAGES
 from bot.settings import Settings
 from bot.storage.db import bundled_migrations
-
-if TYPE_CHECKING:
-    from bot.insights.report import Numbers
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -44,7 +42,7 @@ class Found:
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `insights`."""
-    cmd = sub.add_parser("insights", help="community health figures: text, or an HTML report")
+    cmd = sub.add_parser("insights", help="community health figures: text, HTML or CSV")
     cmd.add_argument("--db", type=Path, help="database file (default from settings)")
     # Dates are checked by run(), not argparse, so a bad one is one line and not the usage too.
     cmd.add_argument(
@@ -54,6 +52,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--to", dest="last", required=True, metavar="YYYY-MM-DD", help="last day, included"
     )
     cmd.add_argument("--html", type=Path, metavar="FILE", help="write a self-contained report")
+    cmd.add_argument(
+        "--csv",
+        type=Path,
+        metavar="OUT",
+        help="write the figures to OUT (figure,value,previous) and one row a question to"
+        " OUT's sibling <stem>-questions.csv",
+    )
     cmd.add_argument("--community", metavar="ID", help="row id or platform id (if several)")
     cmd.add_argument("--lang", choices=LANGUAGES, help="default: the community's language")
 
@@ -67,28 +72,48 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         db_path: Path = args.db or settings.storage.db_path
         if not db_path.is_file():
             raise Refused(f"no database at {db_path}")
+        outputs: dict[Path, str] = {}
         if args.html is not None:
-            _check_writable(args.html)
-        found = asyncio.run(_figures(db_path.resolve(), args.community, first, last, settings))
+            _check_writable(args.html, "the report")
+        if args.csv is not None:
+            for path in csv_paths(args.csv):
+                _check_writable(path, "the CSV")
+        found = asyncio.run(
+            _figures(db_path.resolve(), args.community, first, last, settings, args.csv is not None)
+        )
     except Refused as exc:
         return _refuse(str(exc))
     except (sqlite3.Error, OSError) as exc:
         return _refuse(f"cannot read {args.db or settings.storage.db_path}: {exc}")
     language = args.lang or found.language
-    if args.html is None:
+    if args.html is None and args.csv is None:
         sys.stdout.write("".join(f"{line}\n" for line in as_text(found, language)))
         return 0
-    from bot.insights.report import html_report
+    if args.html is not None:
+        from bot.insights.report import html_report
 
-    page = html_report(
-        found.insights, community=found.name, language=language, timezone=found.timezone
-    )
-    try:
-        args.html.write_text(page, encoding="utf-8")
-    except OSError as exc:
-        return _refuse(f"cannot write {args.html}: {exc.strerror}")
-    sys.stdout.write(f"wrote {args.html}\n")
+        outputs[args.html] = html_report(
+            found.insights, community=found.name, language=language, timezone=found.timezone
+        )
+    if args.csv is not None:
+        from bot.insights.export import figures_csv, questions_csv
+
+        figures_path, questions_path = csv_paths(args.csv)
+        outputs[figures_path] = figures_csv(found.insights)
+        outputs[questions_path] = questions_csv(found.insights)
+    for path, text in outputs.items():
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return _refuse(f"cannot write {path}: {exc.strerror}")
+        sys.stdout.write(f"wrote {path}\n")
     return 0
+
+
+def csv_paths(out: Path) -> tuple[Path, Path]:
+    """The figures file and its per-question sibling: week.csv → week-questions.csv."""
+    stem = out.name.removesuffix(".csv") if out.name.endswith(".csv") else out.name
+    return out, out.with_name(f"{stem}-questions.csv")
 
 
 def _refuse(line: str) -> int:
@@ -107,17 +132,24 @@ def _day(text: str, option: str) -> date:
     raise Refused(f"{option} {text!r} is not a date (YYYY-MM-DD)")
 
 
-def _check_writable(path: Path) -> None:
-    """Refuse before the work, not after it, when the report can't be written there."""
+def _check_writable(path: Path, what: str) -> None:
+    """Refuse before the work, not after it, when a file can't be written there."""
     folder = path.resolve().parent
-    if path.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise Refused(f"cannot write the report to {path}")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise Refused(f"cannot write the report to {path}")
+    if path.is_dir():
+        raise Refused(f"cannot write {what} to {path}: it is a folder")
+    if not folder.is_dir():
+        raise Refused(f"cannot write {what} to {path}: no folder {folder}")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise Refused(f"cannot write {what} to {path}: permission denied")
 
 
 async def _figures(
-    db_path: Path, wanted: str | None, first: date, last: date, settings: Settings
+    db_path: Path,
+    wanted: str | None,
+    first: date,
+    last: date,
+    settings: Settings,
+    table: bool = False,
 ) -> Found:
     """The community and its figures from [first, last + 1 day) in its time zone."""
     from bot.insights.figures import compute  # here: keeps matplotlib & co off `run`
@@ -139,6 +171,7 @@ async def _figures(
             Period(start.astimezone(UTC), end.astimezone(UTC)),
             claim_sla_minutes=config.claim_sla_minutes,
             timezone=config.timezone,
+            table=table,
         )
     name = str(row["name"]) or f"{row['platform']} {row['external_id']}"
     return Found(name, config.language, config.timezone, insights)
@@ -180,31 +213,30 @@ async def _community(conn: aiosqlite.Connection, wanted: str | None) -> sqlite3.
 
 def as_text(found: Found, language: str) -> list[str]:
     """The figures as lines for a terminal, labels from the report's catalogue."""
-    from bot.insights.report import Numbers, figure_rows, period_line
+    from bot.insights.charts import translator
+    from bot.insights.report import figure_rows, period_line, previous_line, tables
 
-    n = Numbers(language)
-    t = n.t
+    t = translator(language)
     title = t("insights.report.title", community=_printable(found.name))
-    lines = [title, period_line(found.insights, language, found.timezone), ""]
-    rows = figure_rows(found.insights, language)
-    lines += [t("insights.report.line", label=label, value=value) for label, value, _ in rows]
-    for key, people in (
-        ("superfans", found.insights.superfans),
-        ("influencers", found.insights.influencers),
-    ):
+    lines = [title, period_line(found.insights, language, found.timezone)]
+    lines += [previous_line(found.insights, language, found.timezone), ""]
+    for r in figure_rows(found.insights, language):
+        value = f"{r.value} ({r.change})" if r.change else r.value
+        lines.append(t("insights.report.line", label=r.label, value=value))
+    for table in tables(found.insights, language):
         lines.append(
-            t("insights.report.line", label=t(f"insights.report.{key}"), value="").rstrip()
+            t("insights.report.line", label=t(f"insights.report.{table.key}"), value="").rstrip()
         )
-        lines += [f"  {_member(p, n)}" for p in people] or [f"  {t('insights.report.nobody')}"]
+        lines += [f"  {_row(row, table.columns, t)}" for row in table.rows] or [
+            f"  {t(f'insights.report.{table.key}_none')}"
+        ]
     return lines
 
 
-def _member(p: MemberFigure, n: Numbers) -> str:
-    """'bob: Answers 12, Helpful answers 9, Points 400'."""
-    keys = ("answers", "helpful_answers", "points")
-    counts = zip(keys, (p.answers, p.helpful_answers, p.points), strict=True)
-    text = ", ".join(f"{n.t(f'insights.report.{key}')} {n.count(value)}" for key, value in counts)
-    return n.t("insights.report.line", label=_printable(p.name), value=text)
+def _row(row: tuple[str, ...], columns: tuple[str, ...], t: Callable[..., str]) -> str:
+    """'bob: Answers 12, Helpful answers 9, Points 400' (the first column names the row)."""
+    text = ", ".join(f"{c} {v}" for c, v in zip(columns[1:], row[1:], strict=True))
+    return t("insights.report.line", label=_printable(row[0]), value=text)
 
 
 def _printable(text: str) -> str:

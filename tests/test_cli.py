@@ -103,7 +103,8 @@ def test_demo_plays_the_example_script() -> None:
     assert "[#staff] entraide: 📊 Community health" in out  # the demo ends with /insights
     assert lines[-1].startswith("    📎 insights-")
     last = lines[lines.index("· erin ran /insights week") :]
-    assert "    • Questions asked: 9" in last  # the demo's own week, not an empty one
+    # The demo's own week, not an empty one (and the week before it had nothing).
+    assert "    • Questions asked: 9 (▲ from 0)" in last
     assert "Traceback" not in result.stderr
 
 

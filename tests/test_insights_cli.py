@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import hashlib
 import re
 import shutil
@@ -103,8 +104,18 @@ def test_text_figures_follow_the_community_time_zone(db: Path) -> None:
         "Community health: Console community",
         "Questions asked from Jan 5, 2026 to Jan 5, 2026 (Pacific/Auckland)",
     ]
-    assert "Questions asked: 2" in lines
-    assert "Unsolved: 1 (50%)" in lines
+    assert lines[2] == (
+        "Changes against Jan 4, 2026 to Jan 4, 2026, the same number of days just before"
+    )
+    assert "Questions asked: 2 (▲ from 0)" in lines
+    # Q1 solved by bob's accepted answer; Q2 answered by bob, nothing marked.
+    assert "Solved by the community: 1 (50%) (▲ from 0)" in lines
+    assert "Answered, none helpful: 1 (50%) (▲ from 0)" in lines
+    assert "Unanswered: 0 (0%) (= as before)" in lines
+    assert "  #help: Asked 2, Response rate 100% (2 of 2), First response (median) 7 min," in (
+        "\n".join(lines)
+    )
+    assert "  bob: Answers 2, Helpful answers 1, Points earned helping 25" in lines
     assert lines[-4:] == [
         "Superfans:",
         "  bob: Answers 2, Helpful answers 1, Points 25",
@@ -112,10 +123,15 @@ def test_text_figures_follow_the_community_time_zone(db: Path) -> None:
         "  No one in this period.",
     ]
     two_days = insights(db, "--from", "2026-01-05", "--to", "2026-01-06")
-    assert "Questions asked: 3" in two_days.stdout.splitlines()
+    assert "Questions asked: 3 (▲ from 0)" in two_days.stdout.splitlines()
+    # Dave's Q3 (6 Jan, Auckland) is still unanswered, 2 h after Q2 was answered.
+    assert "Oldest unanswered questions:" in two_days.stdout.splitlines()
+    assert any(
+        line.startswith("  Q3: Channel #help, Waiting ") for line in two_days.stdout.splitlines()
+    )
     french = insights(db, "--from", "2026-01-07", "--to", "2026-01-31", "--lang", "fr")
-    assert "Questions posées : 0" in french.stdout.splitlines()
-    assert "Taux de réponse : —" in french.stdout.splitlines()
+    assert "Questions posées : 0 (▼ contre 3)" in french.stdout.splitlines()
+    assert "Taux de réponse : — (avant : 67\u202f%)" in french.stdout.splitlines()
     assert "Superfans :" in french.stdout.splitlines()
 
 
@@ -139,7 +155,9 @@ def test_several_communities_are_listed(db: Path) -> None:
     for wanted, asked in (("1", "2"), ("slack:T0ACME", "0"), ("T0ACME", "0")):
         chosen = insights(db, "--from", "2026-01-05", "--to", "2026-01-05", "--community", wanted)
         assert chosen.returncode == 0, chosen.stderr
-        assert f"Questions asked: {asked}" in chosen.stdout.splitlines()
+        assert any(
+            line.startswith(f"Questions asked: {asked} (") for line in chosen.stdout.splitlines()
+        )
     unknown = insights(db, "--from", "2026-01-05", "--to", "2026-01-05", "--community", "9")
     assert unknown.returncode == 2
     assert unknown.stderr.startswith("entraide: no single community '9'; pick one")
@@ -187,3 +205,53 @@ def test_unwritable_report_path(db: Path, tmp_path: Path) -> None:
         result = insights(db, "--from", "2026-01-05", "--to", "2026-01-05", "--html", str(target))
         assert_refused(result, "cannot write the report to", str(target))
     assert not (tmp_path / "missing").exists()
+
+
+def test_csv_writes_the_figures_and_the_questions(db: Path, tmp_path: Path) -> None:
+    """--csv OUT: OUT has one row a figure (value and previous value), its sibling
+    OUT-questions.csv one row a question; the database is untouched."""
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    out = tmp_path / "week.csv"
+    result = insights(db, "--from", "2026-01-05", "--to", "2026-01-06", "--csv", str(out))
+    assert result.returncode == 0, result.stderr
+    sibling = tmp_path / "week-questions.csv"
+    assert result.stdout == f"wrote {out}\nwrote {sibling}\n"
+    with out.open(newline="", encoding="utf-8") as f:
+        figures = list(csv.reader(f))
+    assert figures[0] == ["figure", "value", "previous"]
+    by_name = {name: (value, previous) for name, value, previous in figures[1:]}
+    assert by_name["asked"] == ("3", "0")
+    assert by_name["answered"] == ("2", "0")
+    assert by_name["response_rate"] == ("0.6667", "")  # nothing asked before: no rate
+    assert by_name["outcome_community"] == ("1", "0")
+    assert by_name["outcome_unhelped"] == ("1", "0")
+    assert by_name["outcome_unanswered"] == ("1", "0")
+    with sibling.open(newline="", encoding="utf-8") as f:
+        questions = list(csv.DictReader(f))
+    assert [(q["question"], q["channel"], q["outcome"]) for q in questions] == [
+        ("Q1", "help", "community"),
+        ("Q2", "help", "unhelped"),
+        ("Q3", "help", "unanswered"),
+    ]
+    assert questions[0]["asked_at"] == "2026-01-05T09:00:00+00:00"
+    assert questions[0]["first_response_s"] == "240"  # bob, 4 minutes later
+    assert questions[0]["first_helpful_s"] == "240"
+    assert questions[0]["solution_s"] == "240"
+    assert questions[1]["first_response_s"] == "600"
+    assert questions[2]["first_response_at"] == ""
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_unwritable_csv_path(db: Path, tmp_path: Path) -> None:
+    """A CSV path in a missing folder, or a folder, is refused before any work, and says why."""
+    missing = tmp_path / "missing" / "week.csv"
+    result = insights(db, "--from", "2026-01-05", "--to", "2026-01-05", "--csv", str(missing))
+    assert_refused(result, "cannot write the CSV to", str(missing), "no folder")
+    result = insights(db, "--from", "2026-01-05", "--to", "2026-01-05", "--csv", str(tmp_path))
+    assert_refused(result, "cannot write the CSV to", str(tmp_path), "it is a folder")
+    # The questions' sibling is checked too: a folder in its way refuses before writing OUT.
+    (tmp_path / "week-questions.csv").mkdir()
+    out = tmp_path / "week.csv"
+    result = insights(db, "--from", "2026-01-05", "--to", "2026-01-05", "--csv", str(out))
+    assert_refused(result, "week-questions.csv", "it is a folder")
+    assert not out.exists()

@@ -22,13 +22,17 @@ from bot.locales import Messages
 
 WIDTH, HEIGHT, DPI = 1000, 700, 100
 MAX_LABELS = 15  # day labels under the chart; a month shows every other day
-# Okabe–Ito colours (readable with colour blindness), fixed per outcome in every chart.
+# Okabe–Ito colours (readable with colour blindness), fixed per outcome in every chart; the
+# outcomes still waiting for a solution go from light (answered, closed) to dark (unanswered).
 COLOURS = {
     "kb": "#0072B2",
     "community": "#009E73",
     "staff": "#E69F00",
     "asker": "#CC79A7",
-    "unsolved": "#9A9A9A",
+    "closed": "#56B4E9",
+    "helped": "#F0E442",
+    "unhelped": "#B5B5B5",
+    "unanswered": "#5A5A5A",
 }
 LINE = "#D55E00"
 
@@ -105,9 +109,9 @@ def chart_png(insights: Insights, *, language: str = "en", timezone: str = "UTC"
     top.set_title(t("insights.chart.questions"), loc="left")
     top.set_ylabel(t("insights.chart.questions_axis"))
     top.yaxis.set_major_locator(MaxNLocator(integer=True))
-    # Headroom above the tallest bar for the legend, which sits inside the panel.
-    top.set_ylim(0, max(1, max(stacked, default=0) * 1.25))
-    top.legend(loc="upper left", ncols=len(OUTCOMES), fontsize="small", frameon=False)
+    # Headroom above the tallest bar for the legend (two rows), which sits inside the panel.
+    top.set_ylim(0, max(1, max(stacked, default=0) * 1.4))
+    top.legend(loc="upper left", ncols=4, fontsize="small", frameon=False)
     top.grid(axis="y", alpha=0.3)
     # NaN for a day without answers: the line breaks there instead of inventing a value.
     minutes = [

@@ -2,24 +2,33 @@
 
 Definitions ([start, end) in UTC; "now" is when they are computed; one bullet a figure):
 - counted questions: created_at in [start, end), not deleted, asker not a bot (anonymous counts)
-- answered: counted questions with first_answer_at set; response_rate = answered / asked
-- first_response: first_answer_at − created_at over answered questions, in seconds; median and
-  p90 interpolated linearly between ranks (numpy's default)
+- answer: a reply in the question's thread by another member (the asker's own replies are not
+  answers, bots' messages are never recorded); deleted answers included: they were a response
+- answered: counted questions with at least one answer; response_rate = answered / asked
+- first_response: the earliest answer's posted time − created_at over answered questions, in
+  seconds (read from the answers, not from questions.first_answer_at); median and p90
+  interpolated linearly between ranks (numpy's default)
 - first_response_community / _staff: split by answers.by_staff of the question's earliest answer
-  (deleted answers included: they were the first response)
-- outcomes: the resolution (kb, community, staff, asker) if the status is solved now, else unsolved
+- helpful answer: accepted, or a standing mark with refusal null or daily_cap (the cap limits
+  points, not helpfulness; self, too_new, pair_limit and back_and_forth marks don't count)
+- first_helpful: posted time of the question's earliest answer helpful now − created_at, over
+  questions with one (median, p90)
+- solution: solved_at − created_at over questions solved now (median, p90)
+- outcomes: each question has one, the first that holds now: solved (the resolution: kb,
+  community, staff, asker); closed (closed_at set: closed as answered, not solved); helped
+  (a helpful answer, not solved); unhelped (answered, none helpful); unanswered (no answer)
 - first_post_resolution: of questions solved now with an accepted answer, the share accepting
   their earliest answer; solved without an accept (Mark solved, KB button, staff) = left out
 - escalated: counted questions with an escalation row; escalation_rate = escalated / asked
-- sla_total / sla_met: those escalations; met = claimed (or resolved / returned without a claim)
-  within claim_sla_minutes; not yet responded: missed once older than that now, else left out;
+- sla_total / sla_met: the escalations staff had to act on; met = claimed (or resolved /
+  returned without a claim) within claim_sla_minutes; one that closed itself unclaimed
+  (status 'closed', claimed_at null: its question was solved, closed or deleted first) is left
+  out; not yet acted on: missed once older than that now, else left out;
   sla_compliance = met / total
 - nudged: counted questions with a nudge; nudge_answered: of those, answered by a member nudged
   for it, at or after their nudge; nudge_effectiveness = nudge_answered / nudged
 - active_members: distinct non-bot members who asked, answered (deleted posts too) or gave a
   helpful mark in the period
-- helpful answer: accepted, or a standing mark with refusal null or daily_cap (the cap limits
-  points, not helpfulness; self, too_new, pair_limit and back_and_forth marks don't count)
 - new_helpers: non-bot members whose first answer ever to become helpful (first such mark, by
   receiver, or accept) became so in the period
 - superfans: the top ⌈1%⌉ (at least 1) of the non-bot, non-staff members, of those with points
@@ -29,14 +38,23 @@ Definitions ([start, end) in UTC; "now" is when they are computed; one bullet a 
 - influencers: non-staff answerers (live answers of the period) in the top quartile by answers
   AND by helpful answers (≥ the ⌈n/4⌉-th best count), with ≥ 3 answers and ≥ 1 helpful;
   most helpful first
+- helpers: the top 10 non-bot, non-staff members by points earned helping in the period (ledger
+  rows of the period: helpful marks, accepts, bounties won, and their reversals; not the
+  asker's accept bonus, adjustments, escrows or refunds); ties: lower id
+- channels: per help channel of the counted questions: asked, response rate, median first
+  response, solved now and its share; most questions first (ties: channel id)
+- waiting: the 5 oldest counted questions whose outcome is unanswered now, with their age
+  (now − created_at)
 - days: each local calendar day (community time zone) the period touches: asked, outcomes and
   median first response of that day's questions
+- previous: every figure above (lists left empty) over [start − (end − start), start)
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from statistics import median
 from zoneinfo import ZoneInfo
@@ -45,8 +63,10 @@ import aiosqlite
 
 from bot.core.clock import utcnow
 from bot.insights import asked, members
-from bot.insights.model import OUTCOMES, Day, Insights, Period
+from bot.insights.model import OUTCOMES, Channel, Day, Insights, Period, Waiting
 from bot.insights.stats import durations, rate, utc
+
+WAITING = 5  # oldest unanswered questions listed
 
 
 async def compute(
@@ -57,15 +77,38 @@ async def compute(
     claim_sla_minutes: int,
     timezone: str,
     now: datetime | None = None,
+    table: bool = False,
 ) -> Insights:
-    """Every figure of one community over one period (see the module docstring)."""
+    """Every figure of one community over one period, and over the period just before it
+    (see the module docstring); `table` adds the per-question table (for the CSV)."""
+    start, end = utc(period.start), utc(period.end)
+    at = utc(now or utcnow())
+    before = Period(start - (end - start), start)
+    previous, _ = await _one(conn, community_id, before, claim_sla_minutes, timezone, at, False)
+    current, rows = await _one(conn, community_id, period, claim_sla_minutes, timezone, at, True)
+    questions = [row.table_row() for row in sorted(rows, key=_asked)] if table else []
+    return replace(current, previous=previous, questions=questions)
+
+
+async def _one(
+    conn: aiosqlite.Connection,
+    community_id: int,
+    period: Period,
+    claim_sla_minutes: int,
+    timezone: str,
+    now: datetime,
+    detail: bool,
+) -> tuple[Insights, list[asked.Asked]]:
+    """The figures of one period and its question rows; without `detail`, no lists
+    (rankings, channels, days)."""
     start, end = utc(period.start), utc(period.end)
     rows = await asked.fetch(conn, community_id, start, end)
-    people = await members.compute(conn, community_id, start, end)
+    people = await members.compute(conn, community_id, start, end, rankings=detail)
     # Medians and local days over a month of questions take ~85 ms: not on the event loop.
-    return await asyncio.to_thread(
-        _assemble, period, rows, people, claim_sla_minutes, timezone, utc(now or utcnow())
+    figures = await asyncio.to_thread(
+        _assemble, period, rows, people, claim_sla_minutes, timezone, now, detail
     )
+    return figures, rows
 
 
 def _assemble(
@@ -75,6 +118,7 @@ def _assemble(
     claim_sla_minutes: int,
     timezone: str,
     now: datetime,
+    detail: bool = True,
 ) -> Insights:
     """The figures from the period's question rows and member figures (pure)."""
     start, end = utc(period.start), utc(period.end)
@@ -95,6 +139,8 @@ def _assemble(
         first_response=durations(wait for wait, _ in waits),
         first_response_community=durations(wait for wait, staff in waits if not staff),
         first_response_staff=durations(wait for wait, staff in waits if staff),
+        first_helpful=durations(w for row in rows if (w := row.helpful_wait) is not None),
+        solution=durations(w for row in rows if (w := row.solution_wait) is not None),
         outcomes=outcomes,
         first_post_resolution=rate(sum(row.accepted_first for row in by_accept), len(by_accept)),
         escalated=escalated,
@@ -107,25 +153,66 @@ def _assemble(
         nudge_effectiveness=rate(nudge_answered, nudged),
         active_members=people.active,
         new_helpers=people.new_helpers,
-        superfans=people.superfans,
+        superfans=people.superfans if detail else [],
         superfan_share=people.superfan_share,
         influencers=people.influencers,
-        days=days(rows, start, end, ZoneInfo(timezone)),
+        helpers=people.helpers,
+        channels=channels(rows) if detail else [],
+        waiting=waiting(rows, now) if detail else [],
+        days=days(rows, start, end, ZoneInfo(timezone)) if detail else [],
     )
 
 
+def _asked(row: asked.Asked) -> tuple[datetime, int]:
+    return row.created, row.number
+
+
 def sla(rows: list[asked.Asked], limit: timedelta, now: datetime) -> tuple[int, int]:
-    """(escalations counted, met): an unanswered one inside its SLA can't be judged yet."""
+    """(escalations counted, met): one staff never had to act on, or an unanswered one inside
+    its SLA, can't be judged."""
     total = met = 0
     for row in rows:
         if row.escalated is None:
             continue
-        if row.staff_response is not None:
+        response = row.staff_response
+        if response is not None:
             total += 1
-            met += row.staff_response - row.escalated <= limit
-        elif now - row.escalated > limit:
+            met += response - row.escalated <= limit
+        elif row.escalation_status != "closed" and now - row.escalated > limit:
             total += 1
     return total, met
+
+
+def channels(rows: list[asked.Asked]) -> list[Channel]:
+    """One Channel per help channel asked in, most questions first."""
+    by_channel: defaultdict[str, list[asked.Asked]] = defaultdict(list)
+    for row in rows:
+        by_channel[row.channel_id].append(row)
+    result = []
+    for channel_id, mine in by_channel.items():
+        waits = [w for row in mine if (w := row.wait) is not None]
+        solved = sum(row.resolution is not None for row in mine)
+        result.append(
+            Channel(
+                channel_id,
+                len(mine),
+                len(waits),
+                rate(len(waits), len(mine)),
+                median(waits) if waits else None,
+                solved,
+                rate(solved, len(mine)),
+            )
+        )
+    return sorted(result, key=lambda c: (-c.asked, c.channel_id))
+
+
+def waiting(rows: list[asked.Asked], now: datetime) -> list[Waiting]:
+    """The oldest questions still unanswered now, oldest first."""
+    unanswered = sorted((r for r in rows if r.outcome == "unanswered"), key=_asked)
+    return [
+        Waiting(r.number, r.channel_id, r.created, (now - r.created).total_seconds())
+        for r in unanswered[:WAITING]
+    ]
 
 
 def days(rows: list[asked.Asked], start: datetime, end: datetime, zone: ZoneInfo) -> list[Day]:
@@ -144,6 +231,6 @@ def days(rows: list[asked.Asked], start: datetime, end: datetime, zone: ZoneInfo
         outcomes = dict.fromkeys(OUTCOMES, 0)
         for row in mine:
             outcomes[row.outcome] += 1
-        waits = [row.wait for row in mine if row.wait is not None]
+        waits = [w for row in mine if (w := row.wait) is not None]
         result.append(Day(day, len(mine), outcomes, median(waits) if waits else None))
     return result

@@ -1,4 +1,5 @@
-"""Member figures of a period: active members, new helpers, superfans and influencers."""
+"""Member figures of a period: active members, new helpers, superfans, influencers and the
+top helpers."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import aiosqlite
 
 from bot.insights.model import MemberFigure
 from bot.insights.stats import rate, stamp
+from bot.storage.helper_points import top_helpers
+
+TOP_HELPERS = 10
 
 # A mark makes an answer helpful unless it was refused as suspect (self, too_new, pair_limit,
 # back_and_forth): the daily cap limits points, not helpfulness, and the busiest helpers hit it.
@@ -74,6 +78,7 @@ class People:
     superfans: list[MemberFigure] = field(default_factory=list)
     superfan_share: float | None = None
     influencers: list[MemberFigure] = field(default_factory=list)
+    helpers: list[MemberFigure] = field(default_factory=list)
 
 
 async def _count(
@@ -101,9 +106,15 @@ def influencers(answerers: list[MemberFigure]) -> list[MemberFigure]:
 
 
 async def compute(
-    conn: aiosqlite.Connection, community_id: int, start: datetime, end: datetime
+    conn: aiosqlite.Connection,
+    community_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    rankings: bool = True,
 ) -> People:
-    """The member figures of [start, end)."""
+    """The member figures of [start, end); without `rankings`, the figures alone (no
+    influencers, no top helpers: what the previous period needs)."""
     span = {"c": community_id, "s": stamp(start), "e": stamp(end)}
     cur = await conn.execute(_TALLIES, span)
     tallies = list(await cur.fetchall())
@@ -120,10 +131,17 @@ async def compute(
         answerers.get(int(row[0]), MemberFigure(int(row[0]), str(row[1]), 0, 0, int(row[2])))
         for row in await cur.fetchall()
     ]
+    helpers = []
+    if rankings:
+        for h in await top_helpers(conn, community_id, start, end, limit=TOP_HELPERS):
+            known = answerers.get(h.member_id)
+            answers, helpful = (known.answers, known.helpful_answers) if known else (0, 0)
+            helpers.append(MemberFigure(h.member_id, h.name, answers, helpful, h.points))
     return People(
         active=await _count(conn, _ACTIVE, span),
         new_helpers=await _count(conn, _NEW_HELPERS, span),
         superfans=superfans,
         superfan_share=rate(sum(f.helpful_answers for f in superfans), helpful_total),
-        influencers=influencers(list(answerers.values())),
+        influencers=influencers(list(answerers.values())) if rankings else [],
+        helpers=helpers,
     )

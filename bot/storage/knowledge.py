@@ -120,11 +120,29 @@ async def add_gap(
     )
 
 
+# Answered without the knowledge base: no article was shown (no suggestion row: nothing
+# matched, or the question came before the suggestions), and an answer was accepted or
+# marked helpful (refusal null or daily_cap, as the insights count it), solved or not.
+_HELPED_WITHOUT_ARTICLE = """
+SELECT q.id, q.number, q.text, q.created_at FROM questions q
+WHERE q.community_id = :c AND q.deleted_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM kb_suggestions s WHERE s.question_id = q.id)
+  AND (EXISTS (SELECT 1 FROM accepted_answers x WHERE x.question_id = q.id)
+       OR EXISTS (SELECT 1 FROM answers a JOIN helpful_marks h ON h.answer_id = a.id
+                   WHERE a.question_id = q.id
+                     AND (h.refusal IS NULL OR h.refusal = 'daily_cap')))
+"""
+
+
 async def gaps_of(conn: aiosqlite.Connection, community_id: int) -> list[tuple[int, str]]:
-    """(question number, question text) of every knowledge gap, oldest first."""
+    """(question number, question text) of every knowledge gap, oldest question first: the
+    recorded ones (solved by people after the knowledge base failed) and every question
+    answered helpfully without any article shown."""
     cur = await conn.execute(
-        "SELECT q.number, q.text FROM kb_gaps g JOIN questions q ON q.id = g.question_id"
-        " WHERE g.community_id = ? ORDER BY g.id",
-        (community_id,),
+        "SELECT q.number, q.text FROM ("
+        " SELECT q.id, q.number, q.text, q.created_at FROM kb_gaps g"
+        " JOIN questions q ON q.id = g.question_id WHERE g.community_id = :c"
+        f" UNION {_HELPED_WITHOUT_ARTICLE}) q ORDER BY q.created_at, q.id",
+        {"c": community_id},
     )
     return [(int(row[0]), str(row[1])) for row in await cur.fetchall()]

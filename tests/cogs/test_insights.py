@@ -15,26 +15,46 @@ HISTORY = [
 ]
 
 
-def _chart(lines: list[str]) -> list[str]:
-    return [line.strip() for line in lines if line.strip().startswith("📎 insights-")]
+def _files(lines: list[str]) -> list[str]:
+    """'insights-2026-….png (80 KB)' for each file attached in the output."""
+    return [line.strip().removeprefix("📎 ") for line in lines if "📎 insights-" in line]
 
 
-async def test_staff_get_the_figures_and_a_chart_in_the_staff_channel(
+async def test_staff_get_the_figures_the_chart_and_the_report_in_the_staff_channel(
     console: ConsoleDriver,
 ) -> None:
-    """erin (staff) asks from #help: the summary and its PNG go to #staff; she is told where."""
+    """erin (staff) asks from #help: the summary, its PNG and the HTML report go to #staff;
+    she is told where (with the channel's #)."""
     await console.feed(*HISTORY)
     out = await console.feed("erin /insights week")
     start = next(n for n, line in enumerate(out) if "[#staff] entraide: 📊 Community" in line)
+    # Each figure with its change against the week before (nothing then).
     assert out[start + 1 : start + 4] == [
-        "    • Questions asked: 3",
-        "    • Response rate: 33% (1 of 3)",
-        "    • Time to first response: median 10 min, 90th percentile 10 min (1 answered)",
+        "    • Questions asked: 3 (▲ from 0)",
+        "    • Response rate: 33% (1 of 3) (before: —)",
+        "    • Time to first response: median 10 min, 90th percentile 10 min (1 answered)"
+        " (before: —)",
     ]
-    assert "    • Active members: 4" in out  # alice, bob, dave, carol
+    # Q1 solved by bob's accepted answer; Q2 and Q3 never answered.
+    assert "    • Solved by the community: 1 (33%) (▲ from 0)" in out
+    assert "    • Unanswered: 2 (67%) (▲ from 0)" in out
+    assert "    • Answered, none helpful: 0 (0%) (= as before)" in out
+    assert (
+        "    • Time to solution: median 10 min, 90th percentile 10 min (1 solved) (before: —)"
+    ) in out
+    assert "    • Active members: 4 (▲ from 0)" in out  # alice, bob, dave, carol
+    # bob: +10 helpful, +15 accepted; alice's +2 for accepting makes her no helper.
+    assert "    Top helpers (points earned helping): bob (25 points)" in out
+    waiting = next(line for line in out if "Oldest unanswered:" in line)
+    assert waiting.index("Q2 (") < waiting.index("Q3 (")
     assert "    Superfans (top 1% by points): bob" in out
-    assert len(_chart(out)) == 1
-    assert out[-1].endswith("(only erin) entraide: Done: the insights are in staff.")
+    files = _files(out)
+    assert [name.split(" ")[0].rsplit(".", 1)[1] for name in files] == ["png", "html"]
+    assert files[0].rsplit(".", 1)[0] == files[1].rsplit(".", 1)[0].replace(".html", "")
+    assert out[-1].endswith(
+        "(only erin) entraide: Done: the insights are in #staff, with the chart and the full"
+        " report (HTML)."
+    )
 
 
 async def test_members_are_refused_and_nothing_is_posted(console: ConsoleDriver) -> None:
@@ -53,7 +73,7 @@ async def test_the_weekly_report_comes_on_monday_once(console: ConsoleDriver) ->
     out = await console.feed("wait 7d")
     reports = [line for line in out if "[#staff] entraide: 📊 Community health" in line]
     assert len(reports) == 1
-    assert len(_chart(out)) == 1
+    assert len(_files(out)) == 2  # the chart and the HTML report
     again = await console.feed("wait 1d")
     assert not [line for line in again if "📊 Community health" in line]
 
@@ -66,3 +86,19 @@ async def test_a_forgotten_superfan_is_not_named(console: ConsoleDriver) -> None
     out = await console.feed("erin /insights week")
     assert "    Superfans (top 1% by points): a former member" in out
     assert not [line for line in out if "bob" in line]
+
+
+async def test_the_summary_in_french(console: ConsoleDriver) -> None:
+    """A French community: French figures, durations from the one formatter, counts with units."""
+    await console.feed("admin /entraide config set language fr", *HISTORY)
+    out = await console.feed("erin /insights week")
+    assert "    • Questions posées : 3 (▲ contre 0)" in out
+    assert "    • Sans réponse : 2 (67\u202f%) (▲ contre 0)" in out
+    assert (
+        "    • Délai de résolution : médiane 10 min, 90e centile 10 min (résolues : 1) (avant : —)"
+    ) in out
+    assert "    Meilleurs contributeurs (points gagnés en aidant) : bob (25 points)" in out
+    assert any("Sans réponse depuis le plus longtemps : Q2 (moins d'une minute)" in x for x in out)
+    assert out[-1].endswith(
+        "les indicateurs sont dans #staff, avec le graphique et le rapport complet (HTML)."
+    )

@@ -141,6 +141,30 @@ async def test_unanswered_by_the_kb_but_solved_by_people_is_a_gap(
     assert "Sorry, /kb gaps is for staff and moderators." in gaps
 
 
+async def test_answered_helpfully_without_an_article_is_a_gap(community: ConsoleDriver) -> None:
+    """No article shown and an answer marked helpful: a gap even though nobody marked the
+    question solved. An unmarked answer, or a question that was shown an article, is not."""
+    await community.feed(
+        "alice: Can I print invoices in landscape orientation?",
+        "bob reply Q1: Yes, in the print dialog.",
+        "alice react ^bob ✅",  # helpful, never solved
+        "carol: What is the best pizza place near the office?",
+        "bob reply Q2: The one on the corner.",  # answered, nothing marked
+        "dave: How do I reset my password? The email never came",
+        "bob reply Q3: Check your spam folder.",
+        "dave react ^bob ✅",  # helpful, but an article was shown
+    )
+    assert await community.scalar("SELECT kb_outcome FROM questions WHERE number = 3") == (
+        "suggested"
+    )
+    assert await community.scalar("SELECT COUNT(*) FROM kb_gaps") == 0
+    out = await community.feed("erin /kb gaps")
+    gaps = "\n".join(out)
+    assert "“Can I print invoices in landscape orientation?” — Q1" in gaps
+    assert "Q2" not in gaps
+    assert "Q3" not in gaps
+
+
 async def test_kb_search_and_show(community: ConsoleDriver) -> None:
     """Anyone can search and read an article; unknown slugs get a hint."""
     out = await community.feed("dave /kb search dark theme", "dave /kb show dark-mode")

@@ -13,7 +13,16 @@ from datetime import UTC, date, datetime, timedelta
 from PIL import Image
 
 from bot.insights.charts import HEIGHT, WIDTH, chart_png, render_png
-from bot.insights.model import OUTCOMES, Day, Durations, Insights, MemberFigure, Period
+from bot.insights.model import (
+    OUTCOMES,
+    Channel,
+    Day,
+    Durations,
+    Insights,
+    MemberFigure,
+    Period,
+    Waiting,
+)
 from bot.insights.report import NONE, Numbers, figure_rows, html_report
 from bot.locales import load_catalogue
 
@@ -28,6 +37,8 @@ FIGURE_KEYS = [
     "first_response",
     "first_response_community",
     "first_response_staff",
+    "first_helpful",
+    "solution",
     *OUTCOMES,
     "first_post_resolution",
     "escalation_rate",
@@ -44,7 +55,8 @@ def busy_week() -> Insights:
     days = []
     for i in range(7):
         outcomes = {"kb": i % 3, "community": 4 + i, "staff": 1 + i % 2, "asker": i % 2}
-        outcomes["unsolved"] = 2 if i > 4 else 0
+        outcomes |= {"closed": i % 2, "helped": 1, "unhelped": int(i % 3 == 0), "unanswered": 0}
+        outcomes["unanswered"] = 2 if i > 4 else 0
         median = None if i == 3 else 300.0 + 200 * i
         days.append(Day(date(2026, 1, 5) + timedelta(i), sum(outcomes.values()), outcomes, median))
     totals = {o: sum(d.outcomes[o] for d in days) for o in OUTCOMES}
@@ -57,6 +69,8 @@ def busy_week() -> Insights:
         first_response=Durations(asked - 4, 700.0, 4000.0),
         first_response_community=Durations(asked - 10, 600.0, 3000.0),
         first_response_staff=Durations(6, 1500.0, 200_000.0),
+        first_helpful=Durations(60, 1200.0, 9000.0),
+        solution=Durations(50, 3600.0, 90_000.0),
         outcomes=totals,
         first_post_resolution=0.8,
         escalated=9,
@@ -72,7 +86,22 @@ def busy_week() -> Insights:
         superfans=[MemberFigure(1, EVIL, 20, 15, 1500)],
         superfan_share=0.045,
         influencers=[MemberFigure(2, "bob & co", 12, 9, 400)],
+        helpers=[MemberFigure(2, "bob & co", 12, 9, 85), MemberFigure(3, "", 3, 1, 10)],
+        channels=[
+            Channel("help", asked - 10, asked - 12, (asked - 12) / (asked - 10), 650.0, 50, 0.8),
+            Channel("billing", 10, 8, 0.8, 900.0, 5, 0.5),
+        ],
+        waiting=[Waiting(41, "help", WEEK.end - timedelta(days=3), 3 * 86_400 + 7200.0)],
         days=days,
+        previous=Insights(
+            period=Period(WEEK.start - timedelta(days=7), WEEK.start),
+            asked=60,
+            answered=57,
+            response_rate=0.95,
+            first_response=Durations(57, 900.0, 4000.0),
+            outcomes=dict.fromkeys(OUTCOMES, 6) | {"kb": 18},
+            active_members=1234,
+        ),
     )
 
 
@@ -159,12 +188,13 @@ def test_report_shows_every_figure_and_the_chart() -> None:
     assert png == chart_png(busy_week(), timezone=PARIS)
     assert decoded(png).size == (WIDTH, HEIGHT)
     assert "Questions asked from Jan 5, 2026 to Jan 11, 2026 (Europe/Paris)" in page
-    assert value_of(page, "Response rate") == "94% (68 of 72)"
-    assert value_of(page, "Solved by the knowledge base") == "6 (8.3%)"
+    assert value_of(page, "Response rate") == "95% (81 of 85)"
+    assert value_of(page, "Solved by the knowledge base") == "6 (7.1%)"
+    assert value_of(page, "Closed as answered") == "3 (3.5%)"
     assert value_of(page, "SLA compliance") == "67% (6 of 9)"
     assert value_of(page, "Active members") == "1,234"
     assert value_of(page, "Time to first response, staff") == (
-        "median 25 min, 90th percentile 2 d 8 h (6 answered)"
+        "median 25 min, 90th percentile 2 days (6 answered)"
     )
 
 
@@ -198,8 +228,11 @@ def test_rates_without_a_denominator_show_a_dash() -> None:
     for label in ("First-post resolution", "Superfans' share", "Time to first response"):
         assert value_of(page, label) == NONE, label
     assert value_of(page, "Questions asked") == "0"
-    assert value_of(page, "Unsolved") == f"0 ({NONE})"
-    assert page.count("No one in this period.") == 2
+    assert value_of(page, "Unanswered") == f"0 ({NONE})"
+    assert page.count("No one in this period.") == 2  # superfans, influencers
+    assert "No one earned points helping in this period." in page
+    assert "Every question of the period has an answer." in page
+    assert "No questions in this period." in page  # the channels
 
 
 def test_french_report() -> None:
@@ -210,8 +243,12 @@ def test_french_report() -> None:
         assert html.escape(french[f"insights.report.{key}"], quote=False) in page, key
     assert '<html lang="fr">' in page
     assert "Questions posées du 5 janv. 2026 au 11 janv. 2026 (Europe/Paris)" in page
-    assert value_of(page, "Taux de réponse") == "94\u202f% (68 sur 72)"
-    assert value_of(page, "Résolues par la base de connaissances") == "6 (8,3\u202f%)"
+    assert value_of(page, "Taux de réponse") == "95\u202f% (81 sur 85)"
+    assert value_of(page, "Résolues par la base de connaissances") == "6 (7,1\u202f%)"
+    assert value_of(page, "Délai de première réponse, équipe") == (
+        "médiane 25 min, 90e centile 2 jours (6 avec réponse)"
+    )
+    assert "▲ contre 60" in page
     assert value_of(page, "Membres actifs") == "1\u202f234"
     assert "Response rate" not in page
 
@@ -230,12 +267,13 @@ def test_numbers_for_people() -> None:
     assert en.count(1234567) == "1,234,567"
     assert [en.duration(s) for s in (None, 45, 700, 4000, 200_000)] == [
         NONE,
-        "45 s",
-        "12 min",
-        "1 h 7 min",
-        "2 d 8 h",
+        "less than a minute",
+        "11 min",  # 11 min 40 s: the one duration formatter rounds down
+        "1 h 6 min",
+        "2 days",
     ]
-    assert fr.duration(200_000) == "2 j 8 h"
+    assert fr.duration(200_000) == "2 jours"
+    assert fr.duration(100_000) == "1 jour 3 h"
     assert en.rate(None, 0, 0) == NONE
     assert en.durations(Durations()) == NONE
 
@@ -244,5 +282,41 @@ def test_figure_rows_follow_the_catalogue() -> None:
     """The rows (also the CLI's text output) carry the catalogue's labels, in order."""
     english = load_catalogue("en")
     rows = figure_rows(busy_week())
-    assert [label for label, _, _ in rows] == [english[f"insights.report.{k}"] for k in FIGURE_KEYS]
-    assert all(value and explanation for _, value, explanation in rows)
+    assert [r.label for r in rows] == [english[f"insights.report.{k}"] for k in FIGURE_KEYS]
+    assert all(r.value and r.meaning and r.change for r in rows)
+
+
+def test_every_figure_says_how_it_moved_since_the_previous_period() -> None:
+    """▲ / ▼ and the previous value, '=' when equal, and 'before: —' when either side has
+    nothing to measure; no change at all without a previous period."""
+    changes = {r.key: r.change for r in figure_rows(busy_week())}
+    assert changes["asked"] == "▲ from 60"  # 85 now
+    assert changes["response_rate"] == "▲ from 95%"  # 81 / 85 = 95.3% now
+    assert changes["first_response"] == "▼ from 15 min"  # median 700 s now, 900 s before
+    assert changes["kb"] == "▼ from 18"
+    assert changes["closed"] == "▼ from 6"  # 3 now
+    assert changes["active_members"] == "= as before"
+    assert changes["sla_compliance"] == "before: —"  # no escalation before
+    assert changes["first_helpful"] == "before: —"
+    alone = replace(busy_week(), previous=None)
+    assert {r.change for r in figure_rows(alone)} == {""}
+    page = html_report(busy_week(), community="Acme", timezone=PARIS)
+    assert "Changes against Dec 29, 2025 to Jan 4, 2026" in page
+    assert '<td class="num">▲ from 95%</td>' in page
+
+
+def test_report_lists_channels_helpers_and_waiting_questions() -> None:
+    """The per-channel table, the top helpers (points earned helping, a forgotten member
+    unnamed) and the oldest unanswered question with its age."""
+    page = html_report(busy_week(), community="Acme", timezone=PARIS)
+    assert (
+        '<tr><td>#billing</td><td class="num">10</td><td class="num">80% (8 of 10)</td>'
+        '<td class="num">15 min</td><td class="num">5 (50%)</td></tr>'
+    ) in page
+    assert "<th>Points earned helping</th>" in page
+    assert (
+        '<tr><td>bob &amp; co</td><td class="num">12</td><td class="num">9</td>'
+        '<td class="num">85</td></tr>'
+    ) in page
+    assert "<td>a former member</td>" in page
+    assert '<tr><td>Q41</td><td class="num">#help</td><td class="num">3 days</td></tr>' in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timedelta
 
@@ -39,10 +40,10 @@ class InsightsCog(Cog):
         staff_only=True,
     )
     async def insights(self, ctx: Context, period: str = "week") -> None:
-        """The last 7 or 30 days, posted in the staff channel with a chart."""
+        """The last 7 or 30 days, posted in the staff channel with a chart and an HTML report."""
         end = ctx.event.at + timedelta(microseconds=1)  # up to and including now
         _, reply = await self._report(
-            ctx.community_id, ctx.config, Period(end - WINDOWS[period], end)
+            ctx.community_id, ctx.event.community, ctx.config, Period(end - WINDOWS[period], end)
         )
         staff = Conversation(ctx.config.staff_channel)
         chat = ctx.app.chat(ctx.event.community)
@@ -55,7 +56,7 @@ class InsightsCog(Cog):
             await ctx.tell("insights.posted", channel=ctx.config.staff_channel)
 
     async def _report(
-        self, community_id: int, config: CommunityDefaults, period: Period
+        self, community_id: int, community: Community, config: CommunityDefaults, period: Period
     ) -> tuple[Insights, Reply]:
         async with self.app.db.read() as conn:
             figures = await compute(
@@ -67,7 +68,14 @@ class InsightsCog(Cog):
                 now=self.app.clock.now(),
             )
         png = await render_png(figures, language=config.language, timezone=config.timezone)
-        reply = _render.summary(figures, png, language=config.language, timezone=config.timezone)
+        reply = await asyncio.to_thread(  # the page inlines the chart: base64 of ~100 KB
+            _render.summary,
+            figures,
+            png,
+            community=community.name or f"{community.platform} {community.id}",
+            language=config.language,
+            timezone=config.timezone,
+        )
         return figures, reply
 
     async def post_due(self, now: datetime) -> None:
@@ -90,7 +98,7 @@ class InsightsCog(Cog):
                 return
         # At most once: a crash between the claim and the send loses this week's report
         # rather than repeating it in the staff channel.
-        figures, reply = await self._report(community_id, config, Period(*period))
+        figures, reply = await self._report(community_id, community, config, Period(*period))
         if figures.asked == 0 and figures.active_members == 0:
             return  # a quiet week (or one before the bot came): no empty report
         message_id = await chat.send(community, Conversation(config.staff_channel), reply)

@@ -131,6 +131,20 @@ async def test_files_go_with_the_last_message(discord_bot: tuple[App, FakeDiscor
     assert call.body["_uploads"] == [("insights.png", b"\x89PNG fake chart")]
 
 
+async def test_several_files_go_in_one_message(discord_bot: tuple[App, FakeDiscord]) -> None:
+    """/insights sends its chart and its HTML report together: both on the one message."""
+    app, fake = discord_bot
+    chart = Attachment("insights.png", b"\x89PNG fake chart", "image/png")
+    report = Attachment("insights.html", b"<!DOCTYPE html>", "text/html")
+    reply = Reply("Insights for this week", files=(chart, report))
+    await adapter_of(app).send(GUILD, Conversation(p.GENERAL_CHANNEL_ID), reply)
+    call = await fake.wait_for_call("POST", rf"/channels/{p.GENERAL_CHANNEL_ID}/messages")
+    assert call.body["_uploads"] == [
+        ("insights.png", b"\x89PNG fake chart"),
+        ("insights.html", b"<!DOCTYPE html>"),
+    ]
+
+
 async def test_buttons_are_not_kept_in_discord_py_s_view_store(
     discord_bot: tuple[App, FakeDiscord],
 ) -> None:

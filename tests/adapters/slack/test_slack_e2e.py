@@ -113,6 +113,21 @@ async def test_files_are_uploaded_where_the_reply_goes(slack_bot: SlackBot) -> N
     assert [c.args["user"] for c in ephemeral] == [sp.ALICE]
 
 
+async def test_several_files_are_each_uploaded(slack_bot: SlackBot) -> None:
+    """/insights sends its chart and its HTML report: two uploads, in order, same place."""
+    team = translate.community(sp.TEAM_ID)
+    chart = Attachment("insights.png", b"\x89PNG chart", "image/png")
+    report = Attachment("insights.html", b"<!DOCTYPE html>", "text/html")
+    await slack_bot.adapter.send(
+        team, Conversation(sp.GENERAL), Reply("This week", files=(chart, report))
+    )
+    shared = slack_bot.fake.files_shared
+    assert [(f["title"], f["channel_id"], f["data"]) for f in shared] == [
+        ("insights.png", sp.GENERAL, b"\x89PNG chart"),
+        ("insights.html", sp.GENERAL, b"<!DOCTYPE html>"),
+    ]
+
+
 async def test_help_shows_slack_syntax(slack_bot: SlackBot) -> None:
     """/entraide help lists commands as Slack members type them."""
     await slack_bot.command("help")
