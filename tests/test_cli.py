@@ -104,7 +104,7 @@ def test_demo_plays_the_example_script() -> None:
     assert lines[-1].startswith("    📎 insights-")
     last = lines[lines.index("· erin ran /insights week") :]
     # The demo's own week, not an empty one (and the week before it had nothing).
-    assert "    • Questions asked: 9 (▲ from 0)" in last
+    assert "    • Questions asked: 10 (▲ from 0)" in last
     assert "Traceback" not in result.stderr
 
 

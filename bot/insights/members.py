@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.insights.model import MemberFigure
 from bot.insights.stats import rate, stamp
-from bot.storage.helper_points import top_helpers
+from bot.storage.helping import top_helpers
 
 TOP_HELPERS = 10
 
@@ -133,7 +133,7 @@ async def compute(
     ]
     helpers = []
     if rankings:
-        for h in await top_helpers(conn, community_id, start, end, limit=TOP_HELPERS):
+        for h in await top_helpers(conn, community_id, start=start, end=end, limit=TOP_HELPERS):
             known = answerers.get(h.member_id)
             answers, helpful = (known.answers, known.helpful_answers) if known else (0, 0)
             helpers.append(MemberFigure(h.member_id, h.name, answers, helpful, h.points))

@@ -135,7 +135,7 @@ async def test_closed_or_deleted_questions_are_not_escalated(console: ConsoleDri
     )
     await console.feed("alice delete M6")
     out = await console.feed("wait 7d")
-    assert "Q1 has answers and no activity for 72 hours" in "\n".join(out)
+    assert "Q1 has answers and no activity for 3 days" in "\n".join(out)
     assert [line for line in staff(out) if "🛎️" in line] == []
     assert await console.scalar("SELECT COUNT(*) FROM escalations") == 0
 
