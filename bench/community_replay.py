@@ -5,8 +5,9 @@ through the console community, and what the bot did beside what the data says.
         [--model] [--db PATH] [--transcript FILE] [--data DIR]
 
 The timeline is built in bench/replay_data.py; here it is played as console script lines
-(the path `python -m bot run --console --script` takes), with `wait` lines cut at every
-pending timer so nudges, escalations, reminders and closes happen at their own moment.
+(the path `python -m bot run --console --script` takes), with one `wait` between events; the
+clock stops at every timer due on the way, so nudges, escalations, reminders and closes happen
+at their own moment.
 """
 
 from __future__ import annotations

@@ -22,12 +22,18 @@ class Numbers:
         return f"{n:,}".replace(",", self.t("insights.report.thousands_mark"))
 
     def percent(self, share: float | None) -> str:
-        """42% / 42 %; a decimal below 10% where it matters; — for None."""
+        """42% / 42 %; a decimal below 10% where it matters, and never a rounded 100% (2 of
+        500 unanswered is 99.6%, not 100%), nor 0% for a few; — for None."""
         if share is None:
             return NONE
         value = share * 100
-        text = f"{value:.0f}" if value >= 10 or value == round(value) else f"{value:.1f}"
+        whole = value == round(value) or (10 <= value < 99.5)
+        if value > 99.9 and not whole:
+            value = 99.9  # 99.96% written "100.0%" would say the same lie
+        text = f"{value:.0f}" if whole else f"{max(value, 0.1):.1f}"
         text = text.replace(".", self.t("insights.report.decimal_mark"))
+        if 0 < value < 0.1:
+            text = "<" + text
         return self.t("insights.report.percent", value=text)
 
     def rate(self, share: float | None, part: int, total: int) -> str:

@@ -264,6 +264,12 @@ def test_numbers_for_people() -> None:
         "100%",
     ]
     assert fr.percent(0.045) == "4,5\u202f%"
+    # 498 of 500 answered is not "100%", nor 1 of 10,000 escalated "0%".
+    assert [en.percent(x) for x in (498 / 500, 9999 / 10000, 1 / 10000)] == [
+        "99.6%",
+        "99.9%",
+        "<0.1%",
+    ]
     assert en.count(1234567) == "1,234,567"
     assert [en.duration(s) for s in (None, 45, 700, 4000, 200_000)] == [
         NONE,
