@@ -9,7 +9,7 @@ from datetime import timedelta
 import aiosqlite
 
 from bot.cogs._question_events import STILL_NEED_HELP, announce_solved, thread_of
-from bot.cogs.escalation import _card, _logic, _render
+from bot.cogs.escalation import _logic, _render, card
 from bot.cogs.escalation._send import REPING, escalate
 from bot.context import Context
 from bot.core.cog import Cog, listen, on_button
@@ -60,7 +60,7 @@ class EscalationCog(Cog):
         """Solved: nothing to escalate, and an open escalation closes with it."""
         async with ctx.app.db.transaction() as tx:
             await ctx.app.timers.cancel(tx, ctx.community_id, DUE, f"question:{event.question_id}")
-        await _card.close(
+        await card.close(
             ctx.app, ctx.community_id, event.question_id, "solved", ctx.member_id, event.at
         )
 
@@ -73,9 +73,7 @@ class EscalationCog(Cog):
             return
         async with ctx.app.db.transaction() as tx:
             await ctx.app.timers.cancel(tx, ctx.community_id, DUE, f"question:{question.id}")
-        await _card.close(
-            ctx.app, ctx.community_id, question.id, "deleted", ctx.member_id, event.at
-        )
+        await card.close(ctx.app, ctx.community_id, question.id, "deleted", ctx.member_id, event.at)
 
     async def on_due(self, timer: Timer) -> None:
         """The SLA passed: to staff only if the community hasn't helped, as the policy says."""
@@ -190,7 +188,7 @@ class EscalationCog(Cog):
         """Staff's action on the card itself; a refused edit is logged, not an error to them
         (the action is done, and the next state change edits the card again)."""
         try:
-            await _card.refresh(ctx.app, ctx.community_id, question.id)
+            await card.refresh(ctx.app, ctx.community_id, question.id)
         except DeliveryError as exc:
             log.warning("staff card of %s not edited: %s", question.ref, exc)
 

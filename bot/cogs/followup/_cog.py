@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from bot.cogs._question_events import still_need_help, thread_of
-from bot.cogs.escalation import _card as escalation_card
+from bot.cogs.escalation import card as escalation_card
 from bot.context import Context
 from bot.core.cog import Cog, listen
 from bot.core.events import AnswerMarkedHelpful, QuestionSolved, ReplyPosted

@@ -1,4 +1,8 @@
-"""The staff card after it was posted: closed with its question's outcome, edited in place."""
+"""The staff card after it was posted: closed with its question's outcome, edited in place.
+
+Public (no underscore) on purpose: the follow-up feature closes a question as answered and
+closes its escalation through `close`; nothing else outside this package uses it.
+"""
 
 from __future__ import annotations
 
