@@ -8,9 +8,9 @@ from functools import cached_property
 
 import aiosqlite
 
-from bot.insights.members import HELPFUL_MARK
 from bot.insights.model import QuestionRow
 from bot.insights.stats import stamp
+from bot.storage.awards import HELPFUL_MARK
 
 # One pass over the period's questions (index questions_created); every other table is
 # reached by primary key or question_id, so the cost follows the period, not the history.

@@ -11,17 +11,11 @@ import aiosqlite
 
 from bot.insights.model import MemberFigure
 from bot.insights.stats import rate, stamp
+from bot.storage.awards import HELPFUL_ANSWER, HELPFUL_MARK
 from bot.storage.helping import top_helpers
 
 TOP_HELPERS = 10
 
-# A mark makes an answer helpful unless it was refused as suspect (self, too_new, pair_limit,
-# back_and_forth): the daily cap limits points, not helpfulness, and the busiest helpers hit it.
-HELPFUL_MARK = "(h.refusal IS NULL OR h.refusal = 'daily_cap')"
-HELPFUL_ANSWER = (
-    f"(EXISTS (SELECT 1 FROM helpful_marks h WHERE h.answer_id = a.id AND {HELPFUL_MARK})"
-    " OR EXISTS (SELECT 1 FROM accepted_answers x WHERE x.answer_id = a.id))"
-)
 _ACTIVE = """
 SELECT COUNT(*) FROM (
   SELECT asker_id AS who FROM questions

@@ -7,6 +7,15 @@ from datetime import datetime
 
 import aiosqlite
 
+# What "helpful" means everywhere (insights, the triage queue, escalation at the SLA).
+# A mark makes an answer helpful unless it was refused as suspect (self, too_new, pair_limit,
+# back_and_forth): the daily cap limits points, not helpfulness, and the busiest helpers hit it.
+HELPFUL_MARK = "(h.refusal IS NULL OR h.refusal = 'daily_cap')"
+HELPFUL_ANSWER = (
+    f"(EXISTS (SELECT 1 FROM helpful_marks h WHERE h.answer_id = a.id AND {HELPFUL_MARK})"
+    " OR EXISTS (SELECT 1 FROM accepted_answers x WHERE x.answer_id = a.id))"
+)
+
 
 @dataclass(frozen=True)
 class AnswerRef:

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-# The insights' definition of a helpful answer (bot/insights/members.py): accepted, or a
-# standing mark not refused as suspect (the daily cap limits points, not helpfulness).
+from bot.storage.awards import HELPFUL_ANSWER
+
+# Helpful as everywhere else (storage.awards): accepted, or a standing mark not refused as
+# suspect (the daily cap limits points, not helpfulness).
 _HELPED = (
     "EXISTS (SELECT 1 FROM answers a WHERE a.question_id = q.id AND a.deleted_at IS NULL"
-    " AND (EXISTS (SELECT 1 FROM accepted_answers x WHERE x.answer_id = a.id)"
-    " OR EXISTS (SELECT 1 FROM helpful_marks h WHERE h.answer_id = a.id"
-    " AND (h.refusal IS NULL OR h.refusal = 'daily_cap'))))"
+    f" AND {HELPFUL_ANSWER})"
 )
 _ANSWERED = (
     "EXISTS (SELECT 1 FROM answers a WHERE a.question_id = q.id AND a.deleted_at IS NULL"

@@ -9,7 +9,7 @@ import aiosqlite
 
 # One definition of "helpful" for every reader: Insights' (accepted, or a standing mark not
 # refused as suspect; the daily cap limits points, not helpfulness).
-from bot.insights.members import HELPFUL_ANSWER
+from bot.storage.awards import HELPFUL_ANSWER
 
 Filter = Literal["unanswered", "open", "mine"]
 FILTERS: tuple[Filter, ...] = ("unanswered", "open", "mine")
