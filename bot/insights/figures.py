@@ -31,8 +31,9 @@ Definitions ([start, end) in UTC; "now" is when they are computed; one bullet a 
   helpful mark in the period
 - new_helpers: non-bot members whose first answer ever to become helpful (first such mark, by
   receiver, or accept) became so in the period
-- superfans: the top ⌈1%⌉ (at least 1) of the non-bot, non-staff members, of those with points
-  > 0, by total points (ties: lower id)
+- superfans: the top ⌈1%⌉ (at least 1) of the non-bot, non-staff members, of those with helping
+  points > 0 (helpful marks, accepts, bounties won: storage.helping; not the asker's bonus
+  nor admin adjustments), by those points all time (ties: lower id)
 - superfan_share: helpful live answers written in the period by superfans / all of them
   (staff and anonymous answers included in the whole)
 - influencers: non-staff answerers (live answers of the period) in the top quartile by answers

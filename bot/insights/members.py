@@ -51,12 +51,12 @@ FROM (SELECT a.author_id, COUNT(*) AS answers, SUM({HELPFUL_ANSWER}) AS helpful
          AND a.deleted_at IS NULL
        GROUP BY a.author_id) t
 LEFT JOIN members m ON m.id = t.author_id
-LEFT JOIN reputation_totals r ON r.community_id = :c AND r.member_id = t.author_id
+LEFT JOIN helping_totals r ON r.community_id = :c AND r.member_id = t.author_id
 WHERE COALESCE(m.is_bot, 0) = 0
 """
 _POOL = "SELECT COUNT(*) FROM members WHERE community_id = ? AND is_bot = 0 AND is_staff = 0"
 _TOP = """
-SELECT r.member_id, m.display_name, r.total FROM reputation_totals r
+SELECT r.member_id, m.display_name, r.total FROM helping_totals r
 JOIN members m ON m.id = r.member_id
 WHERE r.community_id = ? AND r.total > 0 AND m.is_bot = 0 AND m.is_staff = 0
 ORDER BY r.total DESC, r.member_id LIMIT ?

@@ -47,7 +47,7 @@ async def test_staff_get_the_figures_the_chart_and_the_report_in_the_staff_chann
     assert "    Top helpers (points earned helping): bob (25 points)" in out
     waiting = next(line for line in out if "Oldest unanswered:" in line)
     assert waiting.index("Q2 (") < waiting.index("Q3 (")
-    assert "    Superfans (top 1% by points): bob" in out
+    assert "    Superfans (top 1% by points earned helping): bob" in out
     files = _files(out)
     assert [name.split(" ")[0].rsplit(".", 1)[1] for name in files] == ["png", "html"]
     assert files[0].rsplit(".", 1)[0] == files[1].rsplit(".", 1)[0].replace(".html", "")
@@ -84,7 +84,7 @@ async def test_a_forgotten_superfan_is_not_named(console: ConsoleDriver) -> None
     confirm = await console.feed("bob /privacy forget")
     await console.feed(f"bob press {confirm[-1].split(' ', 1)[0]} Yes, erase my data")
     out = await console.feed("erin /insights week")
-    assert "    Superfans (top 1% by points): a former member" in out
+    assert "    Superfans (top 1% by points earned helping): a former member" in out
     assert not [line for line in out if "bob" in line]
 
 

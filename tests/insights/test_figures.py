@@ -34,7 +34,7 @@ MEMBERS = [  # id, name, is_bot, is_staff
     (EVE, "Eve", 0, 0), (FAY, "Fay", 0, 0), (GUS, "Gus", 0, 0), (SAM, "Sam", 0, 1),
     (BOT, "Botty", 1, 0),
 ]  # fmt: skip
-POINTS = {ANN: 2, BOB: 120, CAT: 300, DAN: 40, GUS: 10, SAM: 500}  # ledger rows → totals
+POINTS = {ANN: 2, BOB: 120, CAT: 300, DAN: 40, GUS: 10, SAM: 500}  # helping rows → totals
 # id, asker, asked, status, resolution, deleted (times: day of March 2026, "HH:MM" UTC)
 QUESTIONS = [
     (1, ANN, "2 09:00", "solved", "community", None),
@@ -217,7 +217,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
         database,
         "reputation_ledger",
         "community_id, member_id, delta, reason, kind, created_at",
-        [(CID, m, p, "adjust", "adjust", at("1 12:00")) for m, p in POINTS.items()],
+        [(CID, m, p, "helpful", "helpful", at("1 12:00")) for m, p in POINTS.items()],
     )
     try:
         yield database
