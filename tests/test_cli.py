@@ -100,6 +100,19 @@ def test_demo_plays_the_example_script() -> None:
     assert "[#staff] entraide: 🛎️ Q6 touches a sensitive topic" in out
     assert "is now in the knowledge base (76 articles)." in out
     assert "[#general] entraide: 🏆 Top helpers from" in out
+    # Answered, Q10 didn't go to staff at 30 minutes; the asker's Still need help sent it,
+    # and accepting erin's answer closed the escalation: its card is edited, buttons gone.
+    assert "· alice pressed [Still need help] on" in out
+    assert "[#staff] entraide: 🛎️ @alice asked for staff on Q10 after 10 min." in out
+    card = next(line.split()[0] for line in lines if "asked for staff on Q10" in line)
+    edit = lines.index(f"· entraide edited {card}")
+    edited = lines[edit + 1 : edit + 6]
+    assert any("✅ Closed: Q10 was solved" in line for line in edited)
+    assert not any("[Claim]" in line for line in edited)
+    # The helpers' to-do list: the questions nobody answered yet, linked by their reference.
+    queue = lines[lines.index("· bob ran /questions unanswered") + 1 :][:4]
+    assert queue[0].endswith("📋 3 unanswered questions, oldest first (page 1 of 1):")
+    assert [line.split()[1] for line in queue[1:]] == ["Q6", "Q8", "Q9"]
     assert "[#staff] entraide: 📊 Community health" in out  # the demo ends with /insights
     assert lines[-1].startswith("    📎 insights-")
     last = lines[lines.index("· erin ran /insights week") :]
