@@ -19,12 +19,9 @@ from bot.core.events import (
     ReactionChanged,
     ReplyPosted,
 )
-from bot.core.identity import Community, Conversation, Member
+from bot.core.identity import UNKNOWN_MEMBER, Community, Conversation, Member
 
 MEMBER_CONTENT = (discord.MessageType.default, discord.MessageType.reply)
-# Discord never says who deleted a message, nor (out of the cache) whose it was: the core
-# records someone for every event, and nothing it does on a deletion depends on who.
-UNKNOWN_AUTHOR = Member("unknown", "unknown member", is_bot=True)
 
 
 def community(guild: discord.Guild | Any) -> Community:
@@ -146,14 +143,14 @@ def deleted(
 ) -> MessageDeleted | None:
     """A raw MESSAGE_DELETE (one of a bulk delete too); None for a bot's or webhook's message.
 
-    The author is the message's when discord.py still has it cached, else UNKNOWN_AUTHOR.
+    The author is the message's when discord.py still has it cached, else UNKNOWN_MEMBER.
     """
     if cached is not None and (cached.author.bot or cached.webhook_id is not None):
         return None
     return MessageDeleted(
         event_id=f"discord:deleted:{message_id}",
         community=community(guild),
-        author=member(cached.author) if cached is not None else UNKNOWN_AUTHOR,
+        author=member(cached.author) if cached is not None else UNKNOWN_MEMBER,
         at=at,
         conversation=conversation(channel),
         message_id=str(message_id),

@@ -273,7 +273,7 @@ async def test_the_card_shows_the_claim_then_closes_when_the_question_is_deleted
         assert closed.ok
         assert closed.args["ts"] == card_ts
         assert action_ids(closed.args) == []
-        assert "Closed: Q1 was deleted, " in str(closed.args["blocks"])
+        assert "Closed: Q1 was deleted by @alice" in str(closed.args["blocks"])
         stored = bot.fake.workspace.find(sp.STAFF, card_ts)
         assert stored is not None
         assert "actions" not in str(stored["blocks"])
