@@ -36,6 +36,11 @@ class Member:
         return self.is_admin or self.is_staff
 
 
+# Who acted when the platform doesn't say (Discord never names who deleted a message, and
+# once out of its cache not even whose it was). A bot, so it never counts as a helper.
+UNKNOWN_MEMBER = Member("unknown", "unknown member", is_bot=True)
+
+
 @dataclass(frozen=True)
 class Conversation:
     """A channel, or a thread inside a channel when `thread_id` is set.

@@ -281,6 +281,46 @@ def button_click(custom_id: str, on: Payload, *, author: Payload | None = None) 
     return _interaction(3, data, on["channel_id"], author) | {"message": on}
 
 
+def dm_button_click(custom_id: str, on: Payload, *, author: Payload | None = None) -> Payload:
+    """An INTERACTION_CREATE for a click on a button of a DM the bot sent (`on`): no guild,
+    a `user` instead of a `member`, the bot's DM context."""
+    clicker = author or user()
+    return {
+        "id": snowflake(),
+        "application_id": APPLICATION_ID,
+        "type": 3,
+        "data": {"custom_id": custom_id, "component_type": 2},
+        "channel_id": on["channel_id"],
+        "channel": {"id": on["channel_id"], "type": 1, "recipients": [clicker]},
+        "user": clicker,
+        "token": f"tok-{snowflake()}",
+        "version": 1,
+        "app_permissions": ALL_PERMISSIONS,
+        "locale": "en-US",
+        "context": 1,
+        "attachment_size_limit": 10485760,
+        "message": on,
+    }
+
+
+def message_delete(message: Payload) -> Payload:
+    """A MESSAGE_DELETE dispatch: ids only (Discord never says who deleted it)."""
+    data = {"id": message["id"], "channel_id": message["channel_id"]}
+    return data | ({"guild_id": message["guild_id"]} if "guild_id" in message else {})
+
+
+def message_delete_bulk(messages: list[Payload]) -> Payload:
+    """A MESSAGE_DELETE_BULK dispatch (a moderator's purge) of messages of one channel."""
+    first = messages[0]
+    data = {"ids": [m["id"] for m in messages], "channel_id": first["channel_id"]}
+    return data | ({"guild_id": first["guild_id"]} if "guild_id" in first else {})
+
+
+def message_update(message: Payload, content: str, *, edited: datetime | None = None) -> Payload:
+    """A MESSAGE_UPDATE dispatch: the whole message with its new text and edit time."""
+    return message | {"content": content, "edited_timestamp": timestamp(edited)}
+
+
 def ready(session_id: str, resume_gateway_url: str, guild_ids: list[str]) -> Payload:
     """The READY dispatch, listing guilds as unavailable until their GUILD_CREATE."""
     return {

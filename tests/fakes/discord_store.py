@@ -61,6 +61,13 @@ class MessageStore:
             self.add_message(data)
         elif event == "MESSAGE_DELETE":
             self.delete_message(str(data["channel_id"]), str(data["id"]))
+        elif event == "MESSAGE_DELETE_BULK":
+            for message_id in data["ids"]:
+                self.delete_message(str(data["channel_id"]), str(message_id))
+        elif event == "MESSAGE_UPDATE":
+            kept = self.messages.get(str(data["channel_id"]), {}).get(str(data["id"]))
+            if kept is not None:
+                kept.update({k: v for k, v in data.items() if k != "member"})
         elif event in ("MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE"):
             user = (data.get("member") or {}).get("user") or p.user(str(data["user_id"]))
             add = event == "MESSAGE_REACTION_ADD"

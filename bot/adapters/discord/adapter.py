@@ -1,8 +1,9 @@
 """The Discord transport: a discord.py client whose events go to the app as neutral events,
 and the Chat port the cogs reply through.
 
-Messages, threads, raw reactions, persistent buttons, DMs, roles; interactions (slash
-commands, context menus, buttons) are handled by the Responder.
+Messages (their deletions and edits: see changes), threads, raw reactions, persistent
+buttons, DMs (their buttons: see dm), roles; interactions (slash commands, context menus,
+buttons) are handled by the Responder.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.adapters.discord import commands, cursors, lookup, render, responder, sweep, translate
+from bot.adapters.discord.changes import Changes
 from bot.adapters.discord.commands import AppCommands, build
 from bot.adapters.discord.responder import Responder
 from bot.core.commands import CommandSpec
@@ -62,19 +64,20 @@ class DiscordAdapter:
         self.client.event(self.on_raw_reaction_add)
         self.client.event(self.on_raw_reaction_remove)
         self.client.event(self.on_interaction)
+        Changes(self).register()  # deleted and edited messages
         # A new session sweeps what was missed: one shard's re-IDENTIFY fires only
         # shard_ready, so sharded clients sweep per shard (and not again on ready).
         self.client.event(self.on_shard_ready if shards != 0 else self.on_ready)
         self.client.setup_hook = self.setup_hook  # type: ignore[method-assign]
         self.responder = Responder(
-            AppCommands(), app.messages, self._dispatch, app.language_of, app.clock.now
+            AppCommands(), app.messages, self.dispatch, app.language_of, app.clock.now
         )
 
     async def on_message(self, message: discord.Message) -> None:
         """A member's post or reply becomes a neutral event."""
         event = translate.message(message, self.app.clock.now())
         if event is not None:
-            await self._dispatch(event)
+            await self.dispatch(event)
         await cursors.remember(self.app, message)
 
     async def on_ready(self) -> None:
@@ -113,7 +116,7 @@ class DiscordAdapter:
             return
         event = translate.reaction(payload, guild, user, channel, self.app.clock.now())
         if event is not None:
-            await self._dispatch(event)
+            await self.dispatch(event)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Slash commands, context menus, autocomplete and our buttons."""
@@ -149,7 +152,8 @@ class DiscordAdapter:
             await asyncio.wait(running, timeout=drain_timeout)
         await self.client.close()
 
-    async def _dispatch(self, event: Event) -> None:
+    async def dispatch(self, event: Event) -> None:
+        """Hand one neutral event to the app, in gateway order."""
         async with self.in_order:
             await self.app.dispatch(event)
 
@@ -179,7 +183,7 @@ class DiscordAdapter:
         # opened once and cached by discord.py.
         dm = await self.client.create_dm(discord.Object(id=int(member_id)))
         last = ""
-        for piece in render.messages(reply):
+        for piece in render.messages(reply, dm_guild=community.id):
             try:
                 sent = await dm.send(**render.send_kwargs(piece))
             except discord.Forbidden as exc:  # 50007: DMs closed; the caller decides, logs

@@ -9,6 +9,7 @@ from typing import Any
 
 import discord
 
+from bot.adapters.discord import dm
 from bot.core.identity import Conversation
 from bot.core.replies import Attachment, Button, Reply, split_text
 
@@ -24,12 +25,14 @@ STYLES = {
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One Discord message of a reply: its text, who may be pinged, its buttons."""
+    """One Discord message of a reply: its text, who may be pinged, its buttons (in a DM,
+    `guild_id` is the server they act in)."""
 
     content: str
     allowed_mentions: discord.AllowedMentions
     buttons: tuple[Button, ...]
     files: tuple[Attachment, ...] = ()
+    guild_id: str | None = None
 
 
 def split(text: str, limit: int = LIMIT) -> list[str]:
@@ -43,14 +46,19 @@ def allowed(reply: Reply) -> discord.AllowedMentions:
     return discord.AllowedMentions(everyone=False, roles=False, users=users, replied_user=False)
 
 
-def messages(reply: Reply) -> list[Outgoing]:
-    """The Discord messages of a reply; buttons and files go with the last one."""
+def messages(reply: Reply, dm_guild: str | None = None) -> list[Outgoing]:
+    """The Discord messages of a reply; buttons and files go with the last one. In a DM,
+    `dm_guild` is the server its buttons act in (a DM has none of its own)."""
     pieces = split(reply.text)
     mentions = allowed(reply)
     last = len(pieces) - 1
     return [
         Outgoing(
-            piece, mentions, reply.buttons if n == last else (), reply.files if n == last else ()
+            piece,
+            mentions,
+            reply.buttons if n == last else (),
+            reply.files if n == last else (),
+            dm_guild,
         )
         for n, piece in enumerate(pieces)
     ]
@@ -61,7 +69,7 @@ def send_kwargs(piece: Outgoing) -> dict[str, Any]:
     kwargs: dict[str, Any] = {
         "content": piece.content,
         "allowed_mentions": piece.allowed_mentions,
-        "view": view(piece.buttons) or discord.utils.MISSING,
+        "view": view(piece.buttons, piece.guild_id) or discord.utils.MISSING,
     }
     if piece.files:  # a discord.File is read once: new ones for every send
         kwargs["files"] = [discord.File(io.BytesIO(f.data), filename=f.name) for f in piece.files]
@@ -78,9 +86,10 @@ def edit_kwargs(reply: Reply) -> dict[str, Any]:
     }
 
 
-def view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
+def view(buttons: tuple[Button, ...], dm_guild: str | None = None) -> discord.ui.View | None:
     """Buttons with stable custom ids and no timeout: they work after a restart, because
-    the adapter's on_interaction reads the id, not discord.py's view store."""
+    the adapter's on_interaction reads the id, not discord.py's view store. In a DM the ids
+    carry the server (`dm_guild`)."""
     if not buttons:
         return None
     components = discord.ui.View(timeout=None)
@@ -88,7 +97,7 @@ def view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
         components.add_item(
             discord.ui.Button(
                 label=button.label[:80],
-                custom_id=button.custom_id[:100],
+                custom_id=dm.custom_id(button, dm_guild)[: dm.LIMIT],
                 style=STYLES.get(button.style, discord.ButtonStyle.secondary),
             )
         )

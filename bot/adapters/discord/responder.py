@@ -18,13 +18,13 @@ from typing import Any
 
 import discord
 
-from bot.adapters.discord import render, translate
+from bot.adapters.discord import dm, render, translate
 from bot.adapters.discord.commands import AppCommands
 from bot.adapters.discord.interactions import focused, invocation
 from bot.core.commands import ArgumentError
 from bot.core.events import ButtonPressed, CommandInvoked, Event
 from bot.core.replies import Reply, parse_custom_id
-from bot.locales import Messages
+from bot.locales import LANGUAGES, Messages
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ class Pending:
 
     interaction: discord.Interaction
     answered: bool = False
+    dm_guild: str | None = None  # in a DM: the server its buttons act in
 
 
 _current: ContextVar[Pending | None] = ContextVar("entraide_discord_interaction", default=None)
@@ -51,7 +52,7 @@ def pending_for(reply: Reply) -> Pending | None:
 async def follow_up(pending: Pending, reply: Reply) -> str:
     """Send a reply as ephemeral follow-ups of the interaction; returns the last id."""
     last = ""
-    for piece in render.messages(reply):
+    for piece in render.messages(reply, pending.dm_guild):
         sent = await pending.interaction.followup.send(
             **render.send_kwargs(piece), ephemeral=True, wait=True
         )
@@ -74,10 +75,12 @@ class Responder:
         self._dispatch, self._language_of, self._now = dispatch, language_of, now
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        """Route one interaction by its type; ours only, in servers only."""
-        if interaction.guild is None:
-            return
+        """Route one interaction by its type; ours only, in servers (and our DM buttons)."""
         kind = interaction.type
+        if interaction.guild is None:
+            if kind == discord.InteractionType.component:
+                await self._dm_button(interaction)
+            return
         if kind == discord.InteractionType.autocomplete:
             await self._autocomplete(interaction)
         elif kind == discord.InteractionType.application_command:
@@ -111,19 +114,62 @@ class Responder:
         if parsed is None or interaction.message is None:
             return
         await interaction.response.defer()  # acknowledges without changing the message
-        token = _current.set(Pending(interaction))
+        message_id = str(interaction.message.id)
+        await self._pressed(interaction, self._common(interaction), message_id, *parsed)
+
+    async def _dm_button(self, interaction: discord.Interaction) -> None:
+        """A button in a DM acts in the server its id names, as that server's member."""
+        custom_id = str(dict(interaction.data or {}).get("custom_id", ""))
+        scoped = dm.parse(custom_id)
+        if interaction.message is None or scoped is None:
+            if parse_custom_id(custom_id) is not None:  # sent before DM buttons named a server
+                await self._refuse(interaction, "discord.dm_button_old")
+            return
+        # Acknowledged first: finding the member may take a REST call.
+        await interaction.response.defer()
+        guild_id, action, value = scoped
+        found = await dm.member_of(interaction, guild_id)
+        if found is None:  # forged, or a server we no longer share
+            await self._refuse(interaction, "discord.dm_button_gone")
+            return
+        guild, author = found
+        common = {
+            "event_id": f"discord:interaction:{interaction.id}",
+            "community": translate.community(guild),
+            "author": author,
+            "at": self._now(),
+            "conversation": translate.conversation(interaction.channel),
+        }
+        message_id = str(interaction.message.id)
+        await self._pressed(interaction, common, message_id, action, value, dm_guild=guild_id)
+
+    async def _pressed(
+        self,
+        interaction: discord.Interaction,
+        common: dict[str, Any],
+        message_id: str,
+        action: str,
+        value: str,
+        dm_guild: str | None = None,
+    ) -> None:
+        """Dispatch the ButtonPressed; private replies meanwhile follow the interaction up."""
+        token = _current.set(Pending(interaction, dm_guild=dm_guild))
         try:
-            action, value = parsed
             await self._dispatch(
-                ButtonPressed(
-                    **self._common(interaction),
-                    message_id=str(interaction.message.id),
-                    action=action,
-                    value=value,
-                )
+                ButtonPressed(**common, message_id=message_id, action=action, value=value)
             )
         finally:
             _current.reset(token)
+
+    async def _refuse(self, interaction: discord.Interaction, key: str) -> None:
+        """One private line, in the user's Discord language (no server to take it from)."""
+        locale = str(interaction.locale.value)
+        language = next((lang for lang in LANGUAGES if locale.startswith(lang)), "en")
+        text = self.messages.get(language, key)
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
 
     async def _autocomplete(self, interaction: discord.Interaction) -> None:
         choices = focused(dict(interaction.data or {}), self.commands)

@@ -12,8 +12,14 @@ from typing import Any
 
 import discord
 
-from bot.core.events import MessagePosted, ReactionChanged, ReplyPosted
-from bot.core.identity import Community, Conversation, Member
+from bot.core.events import (
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+    ReactionChanged,
+    ReplyPosted,
+)
+from bot.core.identity import UNKNOWN_MEMBER, Community, Conversation, Member
 
 MEMBER_CONTENT = (discord.MessageType.default, discord.MessageType.reply)
 
@@ -98,4 +104,54 @@ def reaction(
         emoji=emoji,
         added=added,
         message_author_id=str(payload.message_author_id) if payload.message_author_id else None,
+    )
+
+
+def edited(msg: discord.Message | Any, channel: Any, at: datetime) -> MessageEdited | None:
+    """A member's message whose text changed (MESSAGE_UPDATE with content); else None.
+
+    `channel` is where it is (resolved by the adapter: a raw update may carry only a partial
+    one). A forum post's text keeps its title, as when it was posted.
+    """
+    if msg.guild is None or msg.author.bot or msg.webhook_id is not None:
+        return None
+    if msg.type not in MEMBER_CONTENT:
+        return None
+    where = conversation(channel)
+    starter = where.thread_id is not None and where.thread_id == str(msg.id)
+    text = with_title(getattr(channel, "name", None), msg.content) if starter else msg.content
+    if msg.edited_at is None:  # an embed unfurled, a pin: the text didn't change
+        return None
+    return MessageEdited(
+        # One id per edit: a redelivered MESSAGE_UPDATE is skipped, a later edit is new.
+        event_id=f"discord:edited:{msg.id}:{msg.edited_at.timestamp():.6f}",
+        community=community(msg.guild),
+        author=member(msg.author),
+        at=at,
+        conversation=where,
+        message_id=str(msg.id),
+        text=text,
+    )
+
+
+def deleted(
+    message_id: int,
+    guild: discord.Guild | Any,
+    channel: Any,
+    cached: discord.Message | Any | None,
+    at: datetime,
+) -> MessageDeleted | None:
+    """A raw MESSAGE_DELETE (one of a bulk delete too); None for a bot's or webhook's message.
+
+    The author is the message's when discord.py still has it cached, else UNKNOWN_MEMBER.
+    """
+    if cached is not None and (cached.author.bot or cached.webhook_id is not None):
+        return None
+    return MessageDeleted(
+        event_id=f"discord:deleted:{message_id}",
+        community=community(guild),
+        author=member(cached.author) if cached is not None else UNKNOWN_MEMBER,
+        at=at,
+        conversation=conversation(channel),
+        message_id=str(message_id),
     )

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.core.identity import UNKNOWN_MEMBER
 from bot.core.replies import Button, Reply
 from bot.storage.escalations import Escalation
 from bot.storage.questions import Question
@@ -82,8 +83,11 @@ def card_now(t: Translate, record: Escalation, how: str | None) -> Reply:
     if record.closed_at:
         after = (_at(record.closed_at) - _at(record.created_at)).total_seconds()
     if record.status == "closed":
+        outcome = record.outcome or "solved"
+        if outcome == "deleted" and who in ("?", UNKNOWN_MEMBER.id):
+            outcome = "deleted_unknown"  # the platform didn't say who: no name, not a wrong one
         line = t(
-            f"escalation.card_closed_{record.outcome or 'solved'}",
+            f"escalation.card_closed_{outcome}",
             ref=record.ref,
             how=t(f"escalation.how_{how or 'community'}"),
             member=who,

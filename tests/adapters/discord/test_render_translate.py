@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import discord
 
-from bot.adapters.discord import lookup, render, translate
+from bot.adapters.discord import dm, lookup, render, translate
 from bot.core.events import MessagePosted, ReplyPosted
 from bot.core.identity import Conversation
 from bot.core.replies import Button, Reply
@@ -160,3 +160,23 @@ def test_roles_are_found_by_id_mention_or_name_in_any_case() -> None:
     assert lookup.find_role(guild, "Experts") is None  # type: ignore[arg-type]
     both = SimpleNamespace(roles=[helpers, exact], get_role=lambda i: None)
     assert lookup.find_role(both, "helpers") is exact  # type: ignore[arg-type]
+
+
+async def test_dm_buttons_carry_their_server_and_read_back() -> None:
+    """In a DM each custom id names the guild (under 100 characters), and parses back; a
+    plain id has no guild; one too long to carry it stays plain rather than cut."""
+    guild = "900000000000000100"
+    reply = Reply("Still stuck?", buttons=(Button("Still need help", "escalation.ask", "7"),))
+    (piece,) = render.messages(reply, dm_guild=guild)
+    view = render.send_kwargs(piece)["view"]
+    (sent,) = [b.custom_id for b in view.children]
+    assert sent == f"entraide@{guild}:escalation.ask:7"
+    assert dm.parse(sent) == (guild, "escalation.ask", "7")
+    assert dm.parse("entraide:escalation.ask:7") is None
+    assert dm.parse("entraide@abc:escalation.ask:7") is None
+    long = Button("x", "kb.solved", "9" * 80)
+    assert dm.custom_id(long, guild) == long.custom_id
+    (plain,) = render.messages(reply)
+    assert [b.custom_id for b in render.send_kwargs(plain)["view"].children] == [
+        "entraide:escalation.ask:7"
+    ]
