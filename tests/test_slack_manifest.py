@@ -41,6 +41,7 @@ EVENT_SCOPES = {
     "message.channels": {"channels:history"},
     "message.groups": {"groups:history"},
     "message.im": {"im:history"},
+    "app_mention": {"app_mentions:read"},
     "reaction_added": {"reactions:read"},
     "reaction_removed": {"reactions:read"},
 }

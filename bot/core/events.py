@@ -85,6 +85,16 @@ class CommandInvoked(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class DirectMessage(Event):
+    """A member wrote to the bot privately (Slack's Messages tab): not a question, nobody
+    who could answer would see it."""
+
+    conversation: Conversation
+    message_id: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class MemberJoined(Event):
     """A member joined the community."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -19,6 +20,15 @@ class DeliveryError(Exception):
     The adapter has already logged what an admin should do; handlers and timers treat it
     as a failure to retry, without a traceback per event.
     """
+
+
+@dataclass(frozen=True)
+class ChannelInfo:
+    """A channel as people know it: its platform id (the same channel however settings name
+    it) and its name, shown as `#name`."""
+
+    id: str
+    name: str
 
 
 class ChatAdapter(Protocol):
@@ -49,6 +59,11 @@ class ChatAdapter(Protocol):
 
     async def channel_exists(self, community: Community, channel_id: str) -> bool:
         """Whether the bot can see and post in that channel."""
+        ...
+
+    async def channel_info(self, community: Community, ref: str) -> ChannelInfo | None:
+        """The channel a setting names (an id, a mention or a name); None if there is none.
+        Settings may name one channel twice (`help` and its id): the id tells them apart."""
         ...
 
     async def set_role(

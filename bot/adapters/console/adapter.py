@@ -11,6 +11,7 @@ from bot.adapters.console.player import COMMUNITY, ScriptPlayer
 from bot.adapters.console.state import BOT_NAME, ConsoleMessage, ConsoleState
 from bot.core.commands import CommandSpec
 from bot.core.identity import Community, Conversation
+from bot.core.ports import ChannelInfo
 from bot.core.replies import Reply
 
 if TYPE_CHECKING:
@@ -162,6 +163,11 @@ class ConsoleAdapter:
     async def channel_exists(self, community: Community, channel_id: str) -> bool:
         """Console channels come from [console] channels."""
         return channel_id in self.state.settings.channels
+
+    async def channel_info(self, community: Community, ref: str) -> ChannelInfo | None:
+        """A console channel is its name: `help`, `#help` and `<#help>` are #help."""
+        name = ref.strip().removeprefix("<#").removesuffix(">").removeprefix("#")
+        return ChannelInfo(name, name) if name in self.state.settings.channels else None
 
     async def set_role(
         self, community: Community, member_id: str, role: str, granted: bool

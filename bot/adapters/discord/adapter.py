@@ -21,7 +21,7 @@ from bot.adapters.discord.responder import Responder
 from bot.core.commands import CommandSpec
 from bot.core.events import Event
 from bot.core.identity import Community, Conversation
-from bot.core.ports import DeliveryError
+from bot.core.ports import ChannelInfo, DeliveryError
 from bot.core.replies import Reply
 
 if TYPE_CHECKING:
@@ -239,6 +239,12 @@ class DiscordAdapter:
         # questions and staff cards there.
         channel = lookup.find_channel(guild, channel_id)
         return channel is not None and lookup.can_post(channel, guild.me)
+
+    async def channel_info(self, community: Community, ref: str) -> ChannelInfo | None:
+        """A channel of this community's guild by id, mention or name (from the cache)."""
+        guild = self.client.get_guild(int(community.id))
+        channel = lookup.find_channel(guild, ref) if guild is not None else None
+        return None if channel is None else ChannelInfo(str(channel.id), str(channel.name))
 
     async def set_role(
         self, community: Community, member_id: str, role: str, granted: bool

@@ -29,7 +29,7 @@ from bot.adapters.slack.throttle import Throttle
 from bot.core.commands import CommandSpec
 from bot.core.events import Event
 from bot.core.identity import Community, Conversation
-from bot.core.ports import DeliveryError
+from bot.core.ports import ChannelInfo, DeliveryError
 from bot.core.replies import Reply
 
 if TYPE_CHECKING:
@@ -164,8 +164,8 @@ class SlackAdapter:
                     thread_ts=thread,
                 )
             except SlackApiError as exc:
-                self._refused_once(channel, str(exc.response.get("error")))
-                raise DeliveryError(f"file {file.name} in {channel}") from None
+                error = self._dropped("files_upload_v2", channel, exc)
+                raise DeliveryError(f"file {file.name} in {channel}: {error}") from None
 
     async def send_dm(self, community: Community, member_id: str, reply: Reply) -> str:
         """A direct message; DeliveryError when it can't be opened (callers fall back)."""
@@ -197,6 +197,11 @@ class SlackAdapter:
         """Known to the bot, and postable: public, or private with the bot invited."""
         found = await self.directory.channel(channel_id)
         return found is not None and (found.is_member or not found.is_private)
+
+    async def channel_info(self, community: Community, ref: str) -> ChannelInfo | None:
+        """A channel by id, <#id|name> or name; `help` and `C0HELP` give the same channel."""
+        found = await self.directory.channel(ref)
+        return None if found is None else ChannelInfo(found.id, found.name)
 
     async def set_role(
         self, community: Community, member_id: str, role: str, granted: bool
@@ -271,13 +276,28 @@ class SlackAdapter:
         return found.id
 
     async def _call(self, method: str, channel: str, **args: Any) -> Any:
-        """A Web API call that posts; a refusal is logged once per channel and raised."""
+        """A Web API call that posts; a refusal (after slack_sdk's retries) is logged and
+        raised."""
         try:
             return await getattr(self.client, method)(channel=channel, **args)
         except SlackApiError as exc:
-            error = str(exc.response.get("error"))
-            self._refused_once(channel, error)
+            error = self._dropped(method, channel, exc)
             raise DeliveryError(f"{method} in {channel}: {error}") from None
+
+    def _dropped(self, method: str, channel: str | None, exc: SlackApiError) -> str:
+        """Log one message Slack refused for good, every time (each drop is a message lost),
+        with what an admin should do the first time; the Web API error."""
+        error = str(exc.response.get("error"))
+        status = getattr(exc.response, "status_code", None)
+        log.warning(
+            "Slack dropped a message in %s: %s answered %s (HTTP %s)",
+            channel,
+            method.replace("_", "."),
+            error,
+            status,
+        )
+        self._refused_once(str(channel), error)
+        return error
 
     def _refused_once(self, where: str, error: str) -> None:
         if (where, error) in self._refused:
@@ -288,5 +308,6 @@ class SlackAdapter:
             "channel_not_found": "create it, invite the bot, or choose one with /entraide channels",
             "missing_scope": "reinstall the app from config/slack-manifest.yml",
             "is_archived": "unarchive it or choose another channel",
+            "ratelimited": "Slack kept answering 429 after the retries; each drop is logged",
         }.get(error, "see Slack's error reference")
         log.error("Slack refused the bot in %s (%s): %s", where, error, advice)

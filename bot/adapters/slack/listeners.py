@@ -15,7 +15,7 @@ from bot.adapters.slack import commands, translate
 from bot.adapters.slack.pending import Pending, Respond, follow_up, handling
 from bot.adapters.slack.render import messages
 from bot.core.commands import ArgumentError
-from bot.core.events import ButtonPressed, CommandInvoked
+from bot.core.events import ButtonPressed, CommandInvoked, Event
 from bot.core.identity import Community, Conversation
 from bot.core.replies import Reply, parse_custom_id
 
@@ -32,25 +32,29 @@ def register(adapter: SlackAdapter) -> None:
     """Attach every listener to the adapter's bolt app."""
     bolt = adapter.bolt
 
-    @bolt.event("message")
-    @adapter.tracked
     async def on_message(body: Body, event: Body, request: Any) -> None:
+        """A member's message: in a channel (a question, an answer, an edit …), or to the
+        bot in its Messages tab. An @mention arrives twice, as `message` and `app_mention`,
+        with the same channel and ts: one event id, so the second changes nothing."""
         user = translate.sender(event)
         if user is None:
             return  # bots (ours included), and system messages without a member
-        team = _team(body)
-        channel = await adapter.directory.channel(str(event.get("channel", "")))
-        found = translate.message(
-            event,
-            team,
-            await adapter.directory.member(user),
-            adapter.app.clock.now(),
-            channel.name if channel else None,
-        )
+        team, author = _team(body), await adapter.directory.member(user)
+        found: Event | None
+        if translate.is_direct(event):
+            found = translate.direct(event, team, author, adapter.app.clock.now())
+        else:
+            channel = await adapter.directory.channel(str(event.get("channel", "")))
+            found = translate.message(
+                event, team, author, adapter.app.clock.now(), channel.name if channel else None
+            )
         if found is not None:
             retry = request.headers.get("x-slack-retry-num")
-            log.debug("message %s (retry %s)", found.event_id, retry)
+            log.debug("%s %s (retry %s)", event.get("type"), found.event_id, retry)
             await adapter.dispatch(found)
+
+    bolt.event("message")(adapter.tracked(on_message))
+    bolt.event("app_mention")(adapter.tracked(on_message))
 
     async def on_reaction(body: Body, event: Body) -> None:
         author = await adapter.directory.member(str(event.get("user", "")))

@@ -1,6 +1,8 @@
 """Slack → neutral events (pure: reads the Events API payloads, returns core events or None).
 
-Top-level messages are posts, thread replies (`thread_ts` ≠ `ts`) are replies. Bot messages,
+Top-level messages are posts, thread replies (`thread_ts` ≠ `ts`) are replies; an
+`app_mention` is read as the channel message it also is. A message in the bot's Messages
+tab (`channel_type` im) is a DirectMessage. Bot messages,
 edits of bot posts, thread bookkeeping and `subtype`s that aren't member content are
 ignored. Slack names reactions (`white_check_mark`); the core speaks emoji (✅).
 """
@@ -11,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.events import (
+    DirectMessage,
     MessageDeleted,
     MessageEdited,
     MessagePosted,
@@ -115,6 +118,32 @@ def message(
     if thread is None:
         return MessagePosted(conversation=conversation(channel, None, channel_name), **common)
     return ReplyPosted(conversation=conversation(channel, thread, channel_name), **common)
+
+
+def is_direct(event: dict[str, Any]) -> bool:
+    """Whether a message was written to the bot in its Messages tab (a DM, `message.im`)."""
+    return event.get("channel_type") == "im"
+
+
+def direct(
+    event: dict[str, Any], team: Community, author: Member, at: datetime
+) -> DirectMessage | None:
+    """A member's new message to the bot; None for edits, deletions and bookkeeping."""
+    channel = str(event.get("channel", ""))
+    if author.is_bot or event.get("bot_id") or not channel or not event.get("ts"):
+        return None
+    if event.get("subtype") not in MEMBER_SUBTYPES:
+        return None
+    ts = str(event["ts"])
+    return DirectMessage(
+        event_id=f"slack:message:{channel}:{ts}",
+        community=team,
+        author=author,
+        at=at,
+        conversation=conversation(channel, _thread_of(event), None),
+        message_id=ts,
+        text=str(event.get("text") or ""),
+    )
 
 
 def reaction(

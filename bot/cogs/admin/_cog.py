@@ -8,11 +8,12 @@ from typing import Any
 import aiosqlite
 
 from bot import community_config
-from bot.cogs.admin import _render
+from bot.cogs.admin import _channels, _render
 from bot.community_config import ConfigValueError, config_keys, format_value
 from bot.context import Context
-from bot.core.cog import Cog
-from bot.core.commands import ArgumentError, Option, command
+from bot.core.cog import Cog, listen
+from bot.core.commands import ArgumentError, CommandSpec, Option, command
+from bot.core.events import DirectMessage
 from bot.storage import anonymise
 
 KEYS = tuple(config_keys())
@@ -49,7 +50,8 @@ class AdminCog(Cog):
     @command("entraide config show")
     async def config_show(self, ctx: Context) -> None:
         """Show this community's settings and where each value comes from."""
-        await ctx.reply(_render.settings_table(ctx, await self._overrides(ctx)), ephemeral=True)
+        table = await _render.settings_table(ctx, await self._overrides(ctx))
+        await ctx.reply(table, ephemeral=True)
 
     @command(
         "entraide config set",
@@ -84,45 +86,51 @@ class AdminCog(Cog):
     @command("entraide channels show")
     async def channels_show(self, ctx: Context) -> None:
         """Show the help channels and the staff channel."""
-        await ctx.reply(_render.channels(ctx), ephemeral=True)
+        await ctx.reply(await _render.channels(ctx), ephemeral=True)
 
     @command("entraide channels add-help", Option("channel", "channel"), admin_only=True)
     async def channels_add_help(self, ctx: Context, channel: str) -> None:
         """Make a channel a help channel: new posts there become questions."""
         await self._check_channels(ctx, [channel])
         current = list(ctx.config.help_channels)
-        if channel in current:
-            raise ArgumentError("admin.already_help", channel=f"#{channel}")
+        # Settings may already name it another way (`help` for the id Slack sends).
+        added = await _channels.shown(ctx, channel)
+        if any(c.key == added.key for c in await _channels.distinct(ctx, current)):
+            raise ArgumentError("admin.already_help", channel=added.label)
         await self._save(ctx, "help_channels", [*current, channel])
-        await ctx.reply(_render.channels(ctx), ephemeral=True)
+        await ctx.reply(await _render.channels(ctx), ephemeral=True)
 
     @command("entraide channels remove-help", Option("channel", "channel"), admin_only=True)
     async def channels_remove_help(self, ctx: Context, channel: str) -> None:
         """Stop treating a channel as a help channel."""
         current = list(ctx.config.help_channels)
-        if channel not in current:
-            raise ArgumentError("admin.not_help", channel=f"#{channel}")
-        await self._save(ctx, "help_channels", [c for c in current if c != channel])
-        await ctx.reply(_render.channels(ctx), ephemeral=True)
+        removed = await _channels.shown(ctx, channel)
+        # Every setting naming that channel goes (by name and by id alike).
+        kept = [
+            c.ref for c in [await _channels.shown(ctx, r) for r in current] if c.key != removed.key
+        ]
+        if len(kept) == len(current):
+            raise ArgumentError("admin.not_help", channel=removed.label)
+        await self._save(ctx, "help_channels", kept)
+        await ctx.reply(await _render.channels(ctx), ephemeral=True)
 
     @command("entraide channels set-staff", Option("channel", "channel"), admin_only=True)
     async def channels_set_staff(self, ctx: Context, channel: str) -> None:
         """Choose the private channel where staff receive escalations."""
         await self._check_channels(ctx, [channel])
         await self._save(ctx, "staff_channel", channel)
-        await ctx.reply(_render.channels(ctx), ephemeral=True)
+        await ctx.reply(await _render.channels(ctx), ephemeral=True)
 
     @command("entraide help")
     async def help(self, ctx: Context) -> None:
         """List the commands you can use."""
-        author = ctx.event.author
-        specs = [
-            spec
-            for spec in ctx.app.dispatcher.commands.specs.values()
-            if (not spec.admin_only or author.is_admin)
-            and (not spec.staff_only or author.is_moderator)
-        ]
-        await ctx.reply(_render.command_list(ctx, specs), ephemeral=True)
+        await ctx.reply(_render.command_list(ctx, _usable(ctx)), ephemeral=True)
+
+    @listen(DirectMessage)
+    async def on_direct_message(self, ctx: Context, event: DirectMessage) -> None:
+        """A member wrote to the bot privately: what it does, and where questions go (a
+        question asked here would be seen by nobody who can answer it)."""
+        await ctx.reply(await _render.direct_message(ctx, _usable(ctx)))
 
     async def delete_member_data(
         self, tx: aiosqlite.Connection, community_id: int, member_id: int
@@ -142,3 +150,13 @@ class AdminCog(Cog):
                 (json.dumps(", ".join(kept)), community_id),
             )
             self.app.forget_config(community_id)
+
+
+def _usable(ctx: Context) -> list[CommandSpec]:
+    """The commands the event's author may use (what /entraide help lists)."""
+    author = ctx.event.author
+    return [
+        spec
+        for spec in ctx.app.dispatcher.commands.specs.values()
+        if (not spec.admin_only or author.is_admin) and (not spec.staff_only or author.is_moderator)
+    ]

@@ -4,28 +4,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.community_config import config_keys, format_value
+from bot.cogs.admin import _channels
+from bot.community_config import CHANNEL_KEYS, config_keys, format_value
 from bot.context import Context
 from bot.core.commands import CommandSpec
 
 
-def settings_table(ctx: Context, overrides: dict[str, Any]) -> str:
-    """One line per key: value, and whether it is this community's own or the default."""
+async def settings_table(ctx: Context, overrides: dict[str, Any]) -> str:
+    """One line per key: value, and whether it is this community's own or the default;
+    channels by name, each once."""
     lines = [ctx.t("admin.config_header")]
     current = ctx.config.model_dump()
     for key in config_keys():
         origin = ctx.t("admin.origin_set") if key in overrides else ctx.t("admin.origin_default")
-        lines.append(f"• {key} = {format_value(key, current[key])} ({origin})")
+        value = format_value(key, current[key])
+        if key in CHANNEL_KEYS:
+            refs = current[key] if isinstance(current[key], list) else [current[key]]
+            value = _channels.labels(await _channels.distinct(ctx, refs))
+        lines.append(f"• {key} = {value} ({origin})")
     return "\n".join(lines)
 
 
-def channels(ctx: Context) -> str:
-    """Which channels play which role."""
-    return ctx.t(
-        "admin.channels",
-        help=format_value("help_channels", ctx.config.help_channels),
-        staff=format_value("staff_channel", ctx.config.staff_channel),
-    )
+async def channels(ctx: Context) -> str:
+    """Which channels play which role, by name, each help channel once."""
+    helping = await _channels.distinct(ctx, ctx.config.help_channels)
+    staff = await _channels.shown(ctx, ctx.config.staff_channel)
+    return ctx.t("admin.channels", help=_channels.labels(helping), staff=staff.label)
+
+
+async def direct_message(ctx: Context, specs: list[CommandSpec]) -> str:
+    """The answer to a private message to the bot: what /entraide help lists, and where
+    questions go (the help channels)."""
+    helping = await _channels.distinct(ctx, ctx.config.help_channels)
+    if helping:
+        pointer = ctx.t("admin.dm_pointer", channels=_channels.labels(helping))
+    else:
+        pointer = ctx.t("questions.no_help_channel")
+    return f"{pointer}\n\n{command_list(ctx, specs)}"
 
 
 def command_list(ctx: Context, specs: list[CommandSpec]) -> str:
