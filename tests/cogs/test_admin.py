@@ -109,3 +109,10 @@ async def test_help_lists_commands_by_role(console: ConsoleDriver) -> None:
     assert "/solved [QUESTION]" in member
     assert "/entraide config set" not in member
     assert "/entraide config set" in admin
+
+
+async def test_a_channel_named_twice_shows_once(console: ConsoleDriver) -> None:
+    """help_channels naming #help two ways (`#help`, `<#help>`): shown once, by name."""
+    await console.feed("admin /entraide config set help_channels #help, <#help>, #general")
+    out = await console.feed("admin /entraide channels show")
+    assert out[1].endswith("Help channels: #help, #general. Staff channel: #staff.")

@@ -154,6 +154,21 @@ def reaction(
     }
 
 
+def app_mention(message: Payload) -> Payload:
+    """The `app_mention` Slack sends, beside the `message` event, for a channel message that
+    names the bot (<@U0BOT>): same channel, ts, text and thread; no channel_type, no subtype."""
+    keep = ("user", "text", "ts", "channel", "event_ts", "team", "client_msg_id", "blocks")
+    event: Payload = {"type": "app_mention"} | {k: message[k] for k in keep if k in message}
+    if message.get("thread_ts"):
+        event |= {"thread_ts": message["thread_ts"], "parent_user_id": message["parent_user_id"]}
+    return event
+
+
+def direct_message(text: str, *, user_id: str = ALICE) -> Payload:
+    """A `message.im` event: a member writing in the bot's Messages tab (their DM with it)."""
+    return message(text, user_id=user_id, channel_id="D" + user_id[1:], channel_type="im")
+
+
 def app_home_opened(user_id: str = ALICE, tab: str = "home") -> Payload:
     """An `app_home_opened` event."""
     return {

@@ -9,7 +9,7 @@ import aiosqlite
 
 from bot import community_config
 from bot.cogs.admin import _channels, _render
-from bot.community_config import ConfigValueError, config_keys, format_value
+from bot.community_config import ConfigValueError, config_keys
 from bot.context import Context
 from bot.core.cog import Cog, listen
 from bot.core.commands import ArgumentError, CommandSpec, Option, command
@@ -69,9 +69,10 @@ class AdminCog(Cog):
             await self._check_channels(ctx, parsed)
         elif key == "staff_channel":
             await self._check_channels(ctx, [parsed])
-        old = format_value(key, getattr(ctx.config, key))
+        old = await _render.value(ctx, key, getattr(ctx.config, key))
         await self._save(ctx, key, parsed)
-        await ctx.tell("admin.set_done", key=key, value=format_value(key, parsed), old=old)
+        shown = await _render.value(ctx, key, parsed)
+        await ctx.tell("admin.set_done", key=key, value=shown, old=old)
 
     @command("entraide config reset", Option("key", "choice", choices=KEYS), admin_only=True)
     async def config_reset(self, ctx: Context, key: str) -> None:
@@ -79,7 +80,7 @@ class AdminCog(Cog):
         async with ctx.app.db.transaction() as tx:
             removed = await community_config.delete_override(tx, ctx.community_id, key)
         await self._refresh(ctx)
-        default = format_value(key, getattr(ctx.app.settings.community, key))
+        default = await _render.value(ctx, key, getattr(ctx.app.settings.community, key))
         name = "admin.reset_done" if removed else "admin.reset_nothing"
         await ctx.tell(name, key=key, value=default)
 

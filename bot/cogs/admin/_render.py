@@ -17,12 +17,16 @@ async def settings_table(ctx: Context, overrides: dict[str, Any]) -> str:
     current = ctx.config.model_dump()
     for key in config_keys():
         origin = ctx.t("admin.origin_set") if key in overrides else ctx.t("admin.origin_default")
-        value = format_value(key, current[key])
-        if key in CHANNEL_KEYS:
-            refs = current[key] if isinstance(current[key], list) else [current[key]]
-            value = _channels.labels(await _channels.distinct(ctx, refs))
-        lines.append(f"• {key} = {value} ({origin})")
+        lines.append(f"• {key} = {await value(ctx, key, current[key])} ({origin})")
     return "\n".join(lines)
+
+
+async def value(ctx: Context, key: str, setting: Any) -> str:
+    """A setting's value as admins type it; channels by name (#help), each once."""
+    if key not in CHANNEL_KEYS:
+        return format_value(key, setting)
+    refs = setting if isinstance(setting, list) else [setting]
+    return _channels.labels(await _channels.distinct(ctx, refs))
 
 
 async def channels(ctx: Context) -> str:
