@@ -164,3 +164,12 @@ async def test_every_dropped_message_is_logged(
     drops = [r.getMessage() for r in caplog.records if "dropped a message" in r.getMessage()]
     assert len(drops) == 2
     assert all(sp.HELP_CHANNEL in d and error in d and "chat.postMessage" in d for d in drops)
+
+
+async def test_an_edit_in_the_messages_tab_is_not_answered(slack_bot: SlackBot) -> None:
+    """alice edits what she wrote to the bot: no second answer (only new messages are)."""
+    dm = sp.direct_message("how does this work?")
+    await slack_bot.event(dm)
+    edited = sp.message_changed(dm, "how does this work, please?")
+    await slack_bot.event(edited)
+    assert len(posted(slack_bot.fake, DM)) == 1
