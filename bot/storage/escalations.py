@@ -33,6 +33,14 @@ class Escalation:
     staff_channel: str | None = None
     card_text: str | None = None
     card_status: str | None = None
+    held_since: str | None = None  # when the holder claimed or took it over
+    told_since: str | None = None  # the held_since the public thread was told about
+    claimed_at: str | None = None  # the first claim (a take over keeps it)
+
+    @property
+    def taken_over(self) -> bool:
+        """Held by someone who took it over (a hold that began after the first claim)."""
+        return self.held_since is not None and self.held_since != self.claimed_at
 
     @property
     def ref(self) -> str:
@@ -43,8 +51,8 @@ class Escalation:
 _SELECT = (
     "SELECT e.question_id, q.number, e.reason, e.status, e.staff_message_id, e.notice_id,"
     " e.assignee, e.created_at, q.created_at, e.policy, e.outcome, e.closed_at,"
-    " mc.external_id, mb.external_id, e.staff_channel, e.card_text, e.card_status"
-    " FROM escalations e JOIN questions q ON q.id = e.question_id"
+    " mc.external_id, mb.external_id, e.staff_channel, e.card_text, e.card_status,"
+    " e.held_since, e.told_since, e.claimed_at FROM escalations e JOIN questions q ON q.id = e.question_id"
     " LEFT JOIN members mc ON mc.id = e.claimed_by LEFT JOIN members mb ON mb.id = e.closed_by"
 )
 
@@ -79,7 +87,8 @@ async def reopen(
         "UPDATE escalations SET reason = ?, status = 'open', assignee = ?, created_at = ?,"
         " policy = NULL, staff_message_id = NULL, notice_id = NULL, claimed_by = NULL,"
         " claimed_at = NULL, closed_at = NULL, outcome = NULL, closed_by = NULL,"
-        " staff_channel = NULL, card_text = NULL, card_status = NULL"
+        " staff_channel = NULL, card_text = NULL, card_status = NULL, held_since = NULL,"
+        " told_since = NULL"
         " WHERE question_id = ? AND status IN ('returned', 'closed')",
         (reason, assignee, at.isoformat(), question_id),
     )
@@ -100,6 +109,27 @@ async def close_active(
         " WHERE question_id = ? AND status IN ('open', 'claimed')",
         (outcome, by_member_id, at.isoformat(), question_id),
     )
+    return cur.rowcount == 1
+
+
+async def hold(
+    tx: aiosqlite.Connection, question_id: int, member_id: int, at: datetime, *, take_over: bool
+) -> bool:
+    """Claim an open escalation for a staff member, or (take_over) move a claimed one held by
+    someone else to them; claimed_at stays the first claim. False if it wasn't so (a race or a
+    replay lost: nothing changes)."""
+    if take_over:
+        cur = await tx.execute(
+            "UPDATE escalations SET claimed_by = ?, held_since = ? WHERE question_id = ?"
+            " AND status = 'claimed' AND claimed_by IS NOT ?",
+            (member_id, at.isoformat(), question_id, member_id),
+        )
+    else:
+        cur = await tx.execute(
+            "UPDATE escalations SET status = 'claimed', claimed_by = ?, claimed_at = ?,"
+            " held_since = ? WHERE question_id = ? AND status = 'open'",
+            (member_id, at.isoformat(), at.isoformat(), question_id),
+        )
     return cur.rowcount == 1
 
 

@@ -37,15 +37,17 @@ async def close(
 
 
 async def refresh(app: App, community_id: int, question_id: int) -> None:
-    """Edit the card to show the escalation's state (claimed, resolved, returned, closed) and
-    only the buttons that still make sense; recorded, so a replay doesn't edit it again."""
+    """Edit the card to show the escalation's state (claimed by whom since when, resolved,
+    returned, closed) and only the buttons that still make sense; recorded, so a replay
+    doesn't edit it again (a take over is a new state: the holder changed)."""
     async with app.db.read() as conn:
         record = await escalations.of(conn, question_id)
         question = await questions.by_id(conn, community_id, question_id)
         community = await communities.by_id(conn, community_id)
     if record is None or question is None or community is None:
         return
-    if record.staff_message_id is None or record.status in ("open", record.card_status):
+    now_shows = _render.shown(record)
+    if record.staff_message_id is None or now_shows in ("open", record.card_status):
         return
     config = await app.community_config(community_id)
     t = app.messages.translator(config.language)
@@ -53,5 +55,5 @@ async def refresh(app: App, community_id: int, question_id: int) -> None:
     where = Conversation(record.staff_channel or config.staff_channel)
     await app.chat(community).edit(community, where, record.staff_message_id, reply)
     async with app.db.transaction() as tx:
-        await escalations.update(tx, question_id, card_status=record.status)
-    log.debug("staff card of %s now shows %s", record.ref, record.status)
+        await escalations.update(tx, question_id, card_status=now_shows)
+    log.debug("staff card of %s now shows %s", record.ref, now_shows)
