@@ -33,17 +33,20 @@ async def hold(ctx: Context, question_id: int, *, take_over: bool) -> None:
         if record.status not in escalations.ACTIVE:
             await ctx.tell("escalation.already_closed", ref=question.ref)
             return
+        # Take over on an open one (a card behind its state) is a plain claim.
         if record.status == "open" or (take_over and record.claimed_by != me):
-            at = ctx.event.at
-            await escalations.hold(tx, question.id, ctx.member_id, at, take_over=take_over)
+            moving = record.status == "claimed"
+            await escalations.hold(tx, question.id, ctx.member_id, ctx.event.at, take_over=moving)
             record = await escalations.of(tx, question.id) or record
     if record.claimed_by != me:
-        await ctx.tell("escalation.already_claimed", ref=question.ref, member=record.claimed_by or "?")
-    elif record.told_since != record.held_since:  # a new holder, or its line failed before
+        await ctx.tell(
+            "escalation.already_claimed", ref=question.ref, member=record.claimed_by or "?"
+        )
+    elif record.told_holds < record.holds:  # a new holder, or its line failed before
         key = "escalation.took_over" if record.taken_over else "escalation.claimed"
         await ctx.send(thread_of(question), Reply(ctx.t(key, member=me, ref=question.ref)))
         async with ctx.app.db.transaction() as tx:
-            await escalations.update(tx, question.id, told_since=record.held_since)
+            await escalations.update(tx, question.id, told_holds=record.holds)
         mine = "escalation.took_over_private" if record.taken_over else "escalation.claimed_private"
         await ctx.tell(mine, ref=question.ref)
     else:

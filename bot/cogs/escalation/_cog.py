@@ -16,7 +16,6 @@ from bot.core.cog import Cog, listen, on_button
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import ButtonPressed, MessageDeleted, QuestionOpened, QuestionSolved
 from bot.core.identity import Conversation
-from bot.core.ports import DeliveryError
 from bot.core.replies import Reply
 from bot.storage import anonymise, communities, community_help, escalations, questions
 from bot.storage.timers import Timer

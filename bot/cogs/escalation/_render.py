@@ -79,10 +79,10 @@ def buttons(t: Translate, question_id: int, status: str) -> tuple[Button, ...]:
 
 
 def shown(record: Escalation) -> str:
-    """What the card shows, as stored in card_status: the status, and for a claim since when
+    """What the card shows, as stored in card_status: the status, and for a claim which hold
     (a take over changes the holder, not the status, and must edit the card again)."""
     if record.status == "claimed":
-        return f"claimed@{record.held_since}"
+        return f"claimed#{record.holds}"
     return record.status
 
 
