@@ -206,3 +206,17 @@ async def test_a_failed_thread_line_is_told_on_the_replay_once(
     assert not await press(console, ADMIN, card, "take_over", "flaky.take")
     assert in_thread(console, "@admin from staff took over Q1") == 1
     assert "Taken over by @admin" in card_text(console, card)
+
+
+async def test_take_over_on_an_unclaimed_escalation_is_a_claim(console: ConsoleDriver) -> None:
+    """A Take over pressed on a card nobody holds (behind its state, e.g. after a Return that
+    raced it) claims it: "is on", not "took over"."""
+    await console.feed("dave: I was charged twice, I need a refund")
+    card = card_of(console, "Q1")
+    assert await press(console, ADMIN, card, "take_over", "early.take")
+    assert in_thread(console, "@admin from staff is on Q1") == 1
+    assert in_thread(console, "took over") == 0
+    assert "Claimed by @admin" in card_text(console, card)
+    status, who, claimed_at, held_since = await holder(console)
+    assert (status, who) == ("claimed", "admin")
+    assert claimed_at == held_since

@@ -243,7 +243,8 @@ async def test_mark_helpful_and_accept_from_the_message_menu(slack_bot: SlackBot
 async def test_the_card_shows_the_claim_then_closes_when_the_question_is_deleted(
     tmp_path: Path,
 ) -> None:
-    """bob claims: chat.update shows him and drops Claim; alice deletes her question: the
+    """bob claims: chat.update shows him and swaps Claim for Take over; alice deletes her
+    question: the
     escalation closes and chat.update leaves the card without buttons, saying why."""
     async with running_slack_bot(tmp_path, staff=(sp.BOB,)) as bot:
         question = sp.message("I was charged twice, how do I get a refund?")
@@ -261,7 +262,7 @@ async def test_the_card_shows_the_claim_then_closes_when_the_question_is_deleted
             True,
         )
         assert action_ids(claimed.args) == [
-            f"entraide:escalation.{a}:{qid}" for a in ("resolve", "return")
+            f"entraide:escalation.{a}:{qid}" for a in ("resolve", "return", "take_over")
         ]
         assert "Claimed by @bob" in str(claimed.args["blocks"])
 
