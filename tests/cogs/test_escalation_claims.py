@@ -220,3 +220,34 @@ async def test_take_over_on_an_unclaimed_escalation_is_a_claim(console: ConsoleD
     status, who, claimed_at, held_since = await holder(console)
     assert (status, who) == ("claimed", "admin")
     assert claimed_at == held_since
+
+
+async def test_a_stale_card_is_brought_up_to_date_by_the_refused_claim(
+    console: ConsoleDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The platform refused the card's edit on erin's claim, so it still offers Claim; admin
+    presses it: refused privately (the claim stays hers, the thread told once), and the card
+    now shows erin with Resolve, Return and Take over."""
+    await console.feed("dave: I was charged twice, I need a refund")
+    card = card_of(console, "Q1")
+    real_edit = console.adapter.edit
+    refused: list[str] = []
+
+    async def refuse_once(
+        community: Community, where: Conversation, message_id: str, reply: Reply
+    ) -> None:
+        if not refused:
+            refused.append(message_id)
+            raise DeliveryError("missing access")
+        await real_edit(community, where, message_id, reply)
+
+    monkeypatch.setattr(console.adapter, "edit", refuse_once)
+    await console.feed(f"erin press {card} Claim")
+    assert refused
+    assert buttons_of(console, card) == ["Claim", "Resolve", "Return to community"]
+    out = await console.feed(f"admin press {card} Claim")
+    assert any("(only admin)" in line and "already claimed by @erin" in line for line in out)
+    assert (await holder(console))[:2] == ("claimed", "erin")
+    assert in_thread(console, "from staff is on Q1") == 1
+    assert buttons_of(console, card) == ["Resolve", "Return to community", "Take over"]
+    assert "Claimed by @erin" in card_text(console, card)
