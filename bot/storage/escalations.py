@@ -1,5 +1,6 @@
 """Escalation rows: opened once per question (again if the asker asks after it was handed
-back), then claimed, resolved, returned, or closed by what happened to the question."""
+back), then claimed (and maybe taken over), resolved, returned, or closed by what happened to
+the question."""
 
 from __future__ import annotations
 
