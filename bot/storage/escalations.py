@@ -1,5 +1,6 @@
 """Escalation rows: opened once per question (again if the asker asks after it was handed
-back), then claimed, resolved, returned, or closed by what happened to the question."""
+back), then claimed (and maybe taken over), resolved, returned, or closed by what happened to
+the question."""
 
 from __future__ import annotations
 
@@ -33,6 +34,15 @@ class Escalation:
     staff_channel: str | None = None
     card_text: str | None = None
     card_status: str | None = None
+    held_since: str | None = None  # when the holder claimed or took it over
+    holds: int = 0  # the claim and each take over since it was (re)opened
+    told_holds: int = 0  # how many of them the public thread was told about
+    claimed_at: str | None = None  # the first claim (a take over keeps it)
+
+    @property
+    def taken_over(self) -> bool:
+        """Held by someone who took it over from the first claimer."""
+        return self.holds > 1
 
     @property
     def ref(self) -> str:
@@ -43,7 +53,8 @@ class Escalation:
 _SELECT = (
     "SELECT e.question_id, q.number, e.reason, e.status, e.staff_message_id, e.notice_id,"
     " e.assignee, e.created_at, q.created_at, e.policy, e.outcome, e.closed_at,"
-    " mc.external_id, mb.external_id, e.staff_channel, e.card_text, e.card_status"
+    " mc.external_id, mb.external_id, e.staff_channel, e.card_text, e.card_status,"
+    " e.held_since, e.holds, e.told_holds, e.claimed_at"
     " FROM escalations e JOIN questions q ON q.id = e.question_id"
     " LEFT JOIN members mc ON mc.id = e.claimed_by LEFT JOIN members mb ON mb.id = e.closed_by"
 )
@@ -79,7 +90,8 @@ async def reopen(
         "UPDATE escalations SET reason = ?, status = 'open', assignee = ?, created_at = ?,"
         " policy = NULL, staff_message_id = NULL, notice_id = NULL, claimed_by = NULL,"
         " claimed_at = NULL, closed_at = NULL, outcome = NULL, closed_by = NULL,"
-        " staff_channel = NULL, card_text = NULL, card_status = NULL"
+        " staff_channel = NULL, card_text = NULL, card_status = NULL, held_since = NULL,"
+        " holds = 0, told_holds = 0"
         " WHERE question_id = ? AND status IN ('returned', 'closed')",
         (reason, assignee, at.isoformat(), question_id),
     )
@@ -100,6 +112,28 @@ async def close_active(
         " WHERE question_id = ? AND status IN ('open', 'claimed')",
         (outcome, by_member_id, at.isoformat(), question_id),
     )
+    return cur.rowcount == 1
+
+
+async def hold(
+    tx: aiosqlite.Connection, question_id: int, member_id: int, at: datetime, *, take_over: bool
+) -> bool:
+    """Claim an open escalation for a staff member, or (take_over) move a claimed one held by
+    someone else to them; claimed_at stays the first claim. False if it wasn't so (a race or a
+    replay lost: nothing changes)."""
+    if take_over:
+        cur = await tx.execute(
+            "UPDATE escalations SET claimed_by = ?, held_since = ?, holds = holds + 1"
+            " WHERE question_id = ?"
+            " AND status = 'claimed' AND claimed_by IS NOT ?",
+            (member_id, at.isoformat(), question_id, member_id),
+        )
+    else:
+        cur = await tx.execute(
+            "UPDATE escalations SET status = 'claimed', claimed_by = ?, claimed_at = ?,"
+            " held_since = ?, holds = holds + 1 WHERE question_id = ? AND status = 'open'",
+            (member_id, at.isoformat(), at.isoformat(), question_id),
+        )
     return cur.rowcount == 1
 
 

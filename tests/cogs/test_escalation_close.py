@@ -127,12 +127,13 @@ async def test_an_accepted_answer_closes_the_escalation(console: ConsoleDriver) 
 async def test_a_claimed_escalation_closes_when_the_asker_marks_it_solved(
     console: ConsoleDriver,
 ) -> None:
-    """Claim shows on the card (no second Claim); Mark solved then closes it."""
+    """Claim shows on the card, who and since when (no second Claim, Take over instead);
+    Mark solved then closes it."""
     await console.feed("dave: Refund for my invoice please")
     card = card_of(console, "Q1")
-    out = await console.feed(f"erin press {card} Claim")
-    assert "👤 Claimed by @erin." in "\n".join(out)
-    assert buttons_of(console, card) == ["Resolve", "Return to community"]
+    out = await console.feed("wait 7m", f"erin press {card} Claim")
+    assert "👤 Claimed by @erin, 7 min after it came in." in "\n".join(out)
+    assert buttons_of(console, card) == ["Resolve", "Return to community", "Take over"]
     await console.feed(f"dave press {intro_of(console, 'Q1')} Mark solved")
     assert buttons_of(console, card) == []
     status, outcome, by, claimed_at = await escalation(console)

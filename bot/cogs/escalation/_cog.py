@@ -1,5 +1,5 @@
 """Handlers: SLA timer (by the community's policy), sensitive words or the asker's call →
-staff card; Claim / Resolve / Return; escalations that close with their question."""
+staff card; Claim / Take over / Resolve / Return; escalations that close with their question."""
 
 from __future__ import annotations
 
@@ -9,14 +9,13 @@ from datetime import timedelta
 import aiosqlite
 
 from bot.cogs._question_events import STILL_NEED_HELP, announce_solved, thread_of
-from bot.cogs.escalation import _logic, _render, card
+from bot.cogs.escalation import _claims, _logic, _render, card
 from bot.cogs.escalation._send import REPING, escalate
 from bot.context import Context
 from bot.core.cog import Cog, listen, on_button
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import ButtonPressed, MessageDeleted, QuestionOpened, QuestionSolved
 from bot.core.identity import Conversation
-from bot.core.ports import DeliveryError
 from bot.core.replies import Reply
 from bot.storage import anonymise, communities, community_help, escalations, questions
 from bot.storage.timers import Timer
@@ -155,14 +154,14 @@ class EscalationCog(Cog):
 
     @on_button(_render.CLAIM)
     async def claim(self, ctx: Context, event: ButtonPressed) -> None:
-        """A staff member takes it; the thread learns who is on it."""
-        question = await self._staff_action(ctx, event, "claimed")
-        if question is None:
-            return
-        text = ctx.t("escalation.claimed", member=ctx.event.author.id, ref=question.ref)
-        await ctx.send(thread_of(question), Reply(text))
-        await ctx.tell("escalation.claimed_private", ref=question.ref)
-        await self._show_on_card(ctx, question)
+        """A staff member takes it; the thread learns who is on it (someone else's claim is
+        refused privately, with the way to take it over)."""
+        await _claims.hold(ctx, int(event.value or 0), take_over=False)
+
+    @on_button(_render.TAKE_OVER)
+    async def take_over(self, ctx: Context, event: ButtonPressed) -> None:
+        """Another staff member takes a claimed escalation over; the thread is told once."""
+        await _claims.hold(ctx, int(event.value or 0), take_over=True)
 
     @on_button(_render.RESOLVE)
     async def resolve(self, ctx: Context, event: ButtonPressed) -> None:
@@ -172,7 +171,7 @@ class EscalationCog(Cog):
             return
         text = ctx.t("escalation.resolved", member=ctx.event.author.id, ref=question.ref)
         await ctx.send(thread_of(question), Reply(text))
-        await self._show_on_card(ctx, question)
+        await _claims.show_on_card(ctx, question)
         await announce_solved(ctx, question, "staff")
 
     @on_button(_render.RETURN)
@@ -182,15 +181,7 @@ class EscalationCog(Cog):
         if question is None:
             return
         await ctx.send(thread_of(question), Reply(ctx.t("escalation.returned", ref=question.ref)))
-        await self._show_on_card(ctx, question)
-
-    async def _show_on_card(self, ctx: Context, question: questions.Question) -> None:
-        """Staff's action on the card itself; a refused edit is logged, not an error to them
-        (the action is done, and the next state change edits the card again)."""
-        try:
-            await card.refresh(ctx.app, ctx.community_id, question.id)
-        except DeliveryError as exc:
-            log.warning("staff card of %s not edited: %s", question.ref, exc)
+        await _claims.show_on_card(ctx, question)
 
     async def _staff_action(
         self, ctx: Context, event: ButtonPressed, status: str
@@ -207,17 +198,13 @@ class EscalationCog(Cog):
             if record.status not in escalations.ACTIVE:
                 await ctx.tell("escalation.already_closed", ref=question.ref)
                 return None
-            if record.status == status == "claimed":
-                await ctx.tell(
-                    "escalation.already_claimed", ref=question.ref, member=record.claimed_by or "?"
-                )
-                return None
-            fields: dict[str, object] = {"status": status}
-            if status == "claimed":
-                fields.update(claimed_by=ctx.member_id, claimed_at=ctx.event.at.isoformat())
-            else:
-                fields.update(closed_by=ctx.member_id, closed_at=ctx.event.at.isoformat())
-            await escalations.update(tx, question.id, **fields)
+            await escalations.update(
+                tx,
+                question.id,
+                status=status,
+                closed_by=ctx.member_id,
+                closed_at=ctx.event.at.isoformat(),
+            )
             # The question follows in the same transaction: solved by staff, or open again.
             if status == "resolved" and question.status != "solved":
                 await questions.mark_solved(tx, question, ctx.event.at, ctx.member_id, "staff")

@@ -12,6 +12,7 @@ from bot.storage.escalations import Escalation
 from bot.storage.questions import Question
 
 CLAIM, RESOLVE, RETURN = "escalation.claim", "escalation.resolve", "escalation.return"
+TAKE_OVER = "escalation.take_over"
 PAGE_SIZE = 10
 Translate = Callable[..., str]
 
@@ -64,7 +65,8 @@ def card(
 
 
 def buttons(t: Translate, question_id: int, status: str) -> tuple[Button, ...]:
-    """What staff can still do: all three while open, no second Claim, none once over."""
+    """What staff can still do: Claim, Resolve, Return while open; Resolve, Return and Take
+    over once claimed (no second Claim); none once over."""
     value = str(question_id)
     claim = Button(t("escalation.button_claim"), CLAIM, value, "primary")
     resolve = Button(t("escalation.button_resolve"), RESOLVE, value, "success")
@@ -72,8 +74,16 @@ def buttons(t: Translate, question_id: int, status: str) -> tuple[Button, ...]:
     if status == "open":
         return (claim, resolve, give_back)
     if status == "claimed":
-        return (resolve, give_back)
+        return (resolve, give_back, Button(t("escalation.button_take_over"), TAKE_OVER, value))
     return ()
+
+
+def shown(record: Escalation) -> str:
+    """What the card shows, as stored in card_status: the status, and for a claim which hold
+    (a take over changes the holder, not the status, and must edit the card again)."""
+    if record.status == "claimed":
+        return f"claimed#{record.holds}"
+    return record.status
 
 
 def card_now(t: Translate, record: Escalation, how: str | None) -> Reply:
@@ -93,6 +103,11 @@ def card_now(t: Translate, record: Escalation, how: str | None) -> Reply:
             member=who,
             after=after,
         )
+    elif record.status == "claimed":
+        since = record.held_since or record.created_at
+        after = (_at(since) - _at(record.created_at)).total_seconds()
+        key = "card_taken_over" if record.taken_over else "card_claimed"
+        line = t(f"escalation.{key}", member=who, after=after)
     else:
         line = t(f"escalation.card_{record.status}", member=who, after=after)
     text = f"{record.card_text}\n{line}" if record.card_text else line

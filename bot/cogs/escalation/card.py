@@ -37,21 +37,33 @@ async def close(
 
 
 async def refresh(app: App, community_id: int, question_id: int) -> None:
-    """Edit the card to show the escalation's state (claimed, resolved, returned, closed) and
-    only the buttons that still make sense; recorded, so a replay doesn't edit it again."""
+    """Edit the card to show the escalation's state (claimed by whom since when, resolved,
+    returned, closed) and only the buttons that still make sense; recorded, so a replay
+    doesn't edit it again (a take over is a new state: the holder changed). Read again after
+    each edit: a state that changed meanwhile (a claim and a take over a moment apart, their
+    edits crossing) gets its own edit, so the card ends on the latest one."""
+    for _ in range(3):  # bounded: a card changing faster than it can be edited waits its turn
+        if not await _edit_once(app, community_id, question_id):
+            return
+
+
+async def _edit_once(app: App, community_id: int, question_id: int) -> bool:
+    """One edit if the card shows an older state than the stored one; False if none was due."""
     async with app.db.read() as conn:
         record = await escalations.of(conn, question_id)
         question = await questions.by_id(conn, community_id, question_id)
         community = await communities.by_id(conn, community_id)
     if record is None or question is None or community is None:
-        return
-    if record.staff_message_id is None or record.status in ("open", record.card_status):
-        return
+        return False
+    now_shows = _render.shown(record)
+    if record.staff_message_id is None or now_shows in ("open", record.card_status):
+        return False
     config = await app.community_config(community_id)
     t = app.messages.translator(config.language)
     reply = _render.card_now(t, record, question.resolution)
     where = Conversation(record.staff_channel or config.staff_channel)
     await app.chat(community).edit(community, where, record.staff_message_id, reply)
     async with app.db.transaction() as tx:
-        await escalations.update(tx, question_id, card_status=record.status)
-    log.debug("staff card of %s now shows %s", record.ref, record.status)
+        await escalations.update(tx, question_id, card_status=now_shows)
+    log.debug("staff card of %s now shows %s", record.ref, now_shows)
+    return True

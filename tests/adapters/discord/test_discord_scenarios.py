@@ -6,6 +6,7 @@ mentions that never ping more than a feature names.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -302,3 +303,94 @@ async def test_a_solved_question_closes_its_escalation_and_edits_the_card(
         assert edit.body["content"].startswith(card.body["content"].split("\n")[0])
         assert edit.body["allowed_mentions"] == {"parse": [], "users": []}
         await until(app, "SELECT status || ':' || outcome FROM escalations", "closed:solved")
+
+
+ERIN = p.user("900000000000000310", "erin")
+FRANK = p.user("900000000000000311", "frank")
+MANAGE_MESSAGES = str(1 << 13 | 1 << 11)  # and Send Messages: staff, as Discord resolves it
+
+
+def staff_click(custom_id: str, on: dict[str, Any], who: dict[str, Any]) -> dict[str, Any]:
+    """A staff member's click on a button of `on`."""
+    click = p.button_click(custom_id, on, author=who)
+    click["member"]["permissions"] = MANAGE_MESSAGES
+    return click
+
+
+async def _handled(app: App, fake: FakeDiscord, interaction: dict[str, Any]) -> None:
+    """Deliver an interaction again and wait until the bot has acknowledged and handled it."""
+    callback = rf"/interactions/{interaction['id']}/[^/]+/callback"
+    before = len(fake.calls_to("POST", callback))
+    handled: Any = app.handled  # type: ignore[attr-defined]
+    async with handled:
+        await fake.dispatch("INTERACTION_CREATE", interaction)
+        await asyncio.wait_for(handled.wait(), TIMEOUT)
+    assert len(fake.calls_to("POST", callback)) > before
+
+
+async def test_claim_second_claim_and_take_over_on_the_card(tmp_path: Path) -> None:
+    """erin claims: the card is PATCHed to name her with Resolve, Return and Take over; frank's
+    Claim on the stale card is refused in an ephemeral follow-up and changes nothing (no PATCH,
+    no second thread line); frank's Take over PATCHes the card and tells the thread once; the
+    same interaction delivered again changes nothing."""
+    async with running_bot(tmp_path, community=STAFF, guild=_with_staff_channel()) as (app, fake):
+        await fake.dispatch("MESSAGE_CREATE", p.message_create("I need a refund, charged twice"))
+        thread_id = await thread_opened(fake)
+        card = await posted_in(fake, p.STAFF_CHANNEL_ID, "refund")
+        qid = await question_id(app)
+        row = await app.db.fetchone("SELECT staff_message_id FROM escalations")
+        assert row is not None
+        on_card = rf"/channels/{p.STAFF_CHANNEL_ID}/messages/{row[0]}"
+        stale = p.message(card.body["content"], message_id=row[0], channel_id=p.STAFF_CHANNEL_ID)
+        stale |= {"author": p.bot_user(), "components": card.body["components"]}
+        claim = f"entraide:escalation.claim:{qid}"
+
+        await fake.dispatch("INTERACTION_CREATE", staff_click(claim, stale, ERIN))
+        claimed = await fake.wait_for_call("PATCH", on_card, TIMEOUT)
+        assert buttons(claimed) == [
+            f"entraide:escalation.{a}:{qid}" for a in ("resolve", "return", "take_over")
+        ]
+        assert f"Claimed by <@{ERIN['id']}>" in claimed.body["content"]
+        assert claimed.body["allowed_mentions"] == {"parse": [], "users": []}
+        await posted_in(fake, thread_id, "from staff is on Q1")
+        holder = "SELECT m.external_id FROM escalations e JOIN members m ON m.id = e.claimed_by"
+        await until(app, holder, ERIN["id"])
+
+        second = staff_click(claim, stale, FRANK)
+        await fake.dispatch("INTERACTION_CREATE", second)
+        refusal = await fake.wait_for_call(
+            "POST", rf"/webhooks/{p.APPLICATION_ID}/{second['token']}", TIMEOUT
+        )
+        assert refusal.body["flags"] & p.EPHEMERAL
+        assert f"already claimed by <@{ERIN['id']}>" in refusal.body["content"]
+        assert "Take over" in refusal.body["content"]
+        assert refusal.body["allowed_mentions"] == {"parse": [], "users": []}
+        assert len(fake.calls_to("PATCH", on_card)) == 1
+        assert len(posted_in_thread(fake, thread_id, "from staff")) == 1
+        await until(app, holder, ERIN["id"])
+
+        now = stale | {"content": claimed.body["content"], "components": claimed.body["components"]}
+        take = staff_click(f"entraide:escalation.take_over:{qid}", now, FRANK)
+        await fake.dispatch("INTERACTION_CREATE", take)
+        taken = await fake.wait_for_call(
+            "PATCH", on_card, TIMEOUT, where=lambda c: "Taken over" in c.body["content"]
+        )
+        assert f"Taken over by <@{FRANK['id']}>" in taken.body["content"]
+        assert buttons(taken) == buttons(claimed)
+        told = await posted_in(fake, thread_id, "took over Q1")
+        assert f"<@{FRANK['id']}>" in told.body["content"]
+        assert told.body["allowed_mentions"] == {"parse": [], "users": []}  # named, not pinged
+        await until(app, holder, FRANK["id"])
+
+        await _handled(app, fake, take)  # the same interaction, delivered again
+        assert len(fake.calls_to("PATCH", on_card)) == 2
+        assert len(posted_in_thread(fake, thread_id, "took over")) == 1
+
+
+def posted_in_thread(fake: FakeDiscord, thread_id: str, has: str) -> list[RestCall]:
+    """The bot's messages in a thread whose text contains `has`."""
+    return [
+        c
+        for c in fake.calls_to("POST", rf"/channels/{thread_id}/messages")
+        if has in str(c.body.get("content"))
+    ]

@@ -243,7 +243,8 @@ async def test_mark_helpful_and_accept_from_the_message_menu(slack_bot: SlackBot
 async def test_the_card_shows_the_claim_then_closes_when_the_question_is_deleted(
     tmp_path: Path,
 ) -> None:
-    """bob claims: chat.update shows him and drops Claim; alice deletes her question: the
+    """bob claims: chat.update shows him and swaps Claim for Take over; alice deletes her
+    question: the
     escalation closes and chat.update leaves the card without buttons, saying why."""
     async with running_slack_bot(tmp_path, staff=(sp.BOB,)) as bot:
         question = sp.message("I was charged twice, how do I get a refund?")
@@ -261,7 +262,7 @@ async def test_the_card_shows_the_claim_then_closes_when_the_question_is_deleted
             True,
         )
         assert action_ids(claimed.args) == [
-            f"entraide:escalation.{a}:{qid}" for a in ("resolve", "return")
+            f"entraide:escalation.{a}:{qid}" for a in ("resolve", "return", "take_over")
         ]
         assert "Claimed by @bob" in str(claimed.args["blocks"])
 
@@ -277,3 +278,60 @@ async def test_the_card_shows_the_claim_then_closes_when_the_question_is_deleted
         stored = bot.fake.workspace.find(sp.STAFF, card_ts)
         assert stored is not None
         assert "actions" not in str(stored["blocks"])
+
+
+async def test_claim_second_claim_and_take_over_on_the_card(tmp_path: Path) -> None:
+    """bob claims: chat.update names him with Resolve, Return and Take over; the admin's
+    Claim on the stale card is refused ephemerally and changes nothing (no chat.update, no
+    second thread line); the admin's Take over updates the card and tells the thread once;
+    the same click delivered again changes nothing."""
+    async with running_slack_bot(tmp_path, staff=(sp.BOB,)) as bot:
+        question = sp.message("I was charged twice, how do I get a refund?")
+        await bot.event(question)
+        card_ts = str(_card(bot.fake).answer["ts"])
+        qid = await question_id(bot)
+        claim = f"entraide:escalation.claim:{qid}"
+        take = f"entraide:escalation.take_over:{qid}"
+        holder = "SELECT m.external_id FROM escalations e JOIN members m ON m.id = e.claimed_by"
+
+        def click(action: str, user: str) -> dict[str, Any]:
+            return si.block_actions(
+                action, action, user_id=user, channel_id=sp.STAFF, message_ts=card_ts
+            )
+
+        await bot.click(click(claim, sp.BOB))
+        [claimed] = bot.fake.calls_to("chat.update")
+        assert action_ids(claimed.args) == [
+            f"entraide:escalation.{a}:{qid}" for a in ("resolve", "return", "take_over")
+        ]
+        assert "Claimed by @bob" in str(claimed.args["blocks"])
+        assert len(posted(bot.fake, sp.HELP_CHANNEL, "from staff is on Q1")) == 1
+
+        await bot.click(click(claim, sp.ADMIN))  # the card as it was before bob's claim
+        refusal = answered(bot.fake)[-1]
+        assert refusal["response_type"] == "ephemeral"
+        assert "Q1 is already claimed by @bob" in refusal["text"]
+        assert "Take over" in refusal["text"]
+        assert len(bot.fake.calls_to("chat.update")) == 1
+        assert len(posted(bot.fake, sp.HELP_CHANNEL, "from staff")) == 1
+        assert await bot.value(holder) == sp.BOB
+
+        taking = click(take, sp.ADMIN)
+        await bot.click(taking)
+        taken = bot.fake.calls_to("chat.update")[-1]
+        assert len(bot.fake.calls_to("chat.update")) == 2
+        assert taken.ok
+        assert taken.args["ts"] == card_ts
+        assert "Taken over by @admin" in str(taken.args["blocks"])
+        assert action_ids(taken.args) == action_ids(claimed.args)
+        assert len(posted(bot.fake, sp.HELP_CHANNEL, "@admin from staff took over Q1")) == 1
+        assert "Q1 is yours now" in answered(bot.fake)[-1]["text"]
+        assert await bot.value(holder) == sp.ADMIN
+        stored = bot.fake.workspace.find(sp.STAFF, card_ts)
+        assert stored is not None
+        assert "Taken over by" in str(stored["blocks"])
+
+        await bot.click(taking)  # Slack delivers the same click again
+        assert len(bot.fake.calls_to("chat.update")) == 2
+        assert len(posted(bot.fake, sp.HELP_CHANNEL, "took over")) == 1
+        assert await bot.value(holder) == sp.ADMIN
