@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import aiosqlite
 
-from bot.cogs._question_events import STILL_NEED_HELP, announce_solved, thread_of
+from bot.cogs._question_events import STILL_NEED_HELP, announce_solved, show_state, thread_of
 from bot.cogs.escalation import _logic, _render, card
 from bot.cogs.escalation._send import REPING, escalate
 from bot.context import Context
@@ -181,6 +181,7 @@ class EscalationCog(Cog):
         question = await self._staff_action(ctx, event, "returned")
         if question is None:
             return
+        await show_state(ctx.app, ctx.community_id, question.id)  # no Staff tag any more
         await ctx.send(thread_of(question), Reply(ctx.t("escalation.returned", ref=question.ref)))
         await self._show_on_card(ctx, question)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.cogs._question_events import thread_of
+from bot.cogs._question_events import show_state, thread_of
 from bot.cogs.escalation import _logic, _render
 from bot.core.identity import Conversation
 from bot.core.replies import Reply
@@ -62,6 +62,7 @@ async def escalate(
         community = await communities.by_id(tx, community_id)
     if record is None or community is None or record.status not in escalations.ACTIVE:
         return
+    await show_state(app, community_id, question.id)  # the Staff tag of a forum post
     chat = app.chat(community)
     t = app.messages.translator(config.language)
     if record.notice_id is None:
