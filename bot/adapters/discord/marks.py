@@ -107,9 +107,12 @@ class Marks:
         if not changes:
             return
         try:
-            await thread.edit(**changes)
+            edited = await thread.edit(**changes)
         except discord.Forbidden as exc:
             self._refused(forum, "Manage Threads", exc)
+            return
+        # Our next change may come before Discord's THREAD_UPDATE: the cache follows now.
+        thread._applied_tags, thread.archived = edited._applied_tags, edited.archived
 
     async def _find(self, forum: discord.ForumChannel, name: str, *, create: bool) -> int | None:
         """The id of our tag by name (any case), created when asked and allowed; None if not."""
