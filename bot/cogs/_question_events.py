@@ -46,8 +46,8 @@ async def show_state(app: App, community_id: int, question_id: int) -> None:
 
 
 async def announce_solved(ctx: Context, question: Question, resolution: str) -> None:
-    """Show the question solved, then tell every feature; its event id makes that happen once."""
-    await show_state(ctx.app, ctx.community_id, question.id)
+    """Tell every feature a question was solved (its event id makes it happen once), then
+    show it solved (forum tag, ✅): that runs again on a replay, where it changes nothing."""
     await ctx.app.dispatch(
         QuestionSolved(
             event_id=f"question.{question.id}.solved",
@@ -60,6 +60,7 @@ async def announce_solved(ctx: Context, question: Question, resolution: str) -> 
             conversation=thread_of(question),
         )
     )
+    await show_state(ctx.app, ctx.community_id, question.id)
 
 
 async def question_here(ctx: Context, number: int | None) -> Question:

@@ -126,7 +126,10 @@ class Marks:
             return made
         me = forum.guild.me
         if me is not None and not forum.permissions_for(me).manage_channels:
-            self._log_once(forum, "Manage Channels", f"to create its {name!r} tag")
+            # Not in the invite (see README): a warning that says how to get the tags.
+            self._log_once(
+                forum, "Manage Channels", f"(no {name!r} tag: create it, or", logging.WARNING
+            )
             return None
         try:
             # Moderated: only staff (Manage Threads) and the bot may set or remove it.
@@ -141,14 +144,15 @@ class Marks:
 
     def _refused(self, place: Any, permission: str, exc: discord.Forbidden) -> None:
         """A 403: logged once per channel and permission."""
-        self._log_once(place, lookup.needed(exc, permission), f"(code {exc.code})")
+        self._log_once(place, lookup.needed(exc, permission), f"(code {exc.code}:")
 
-    def _log_once(self, place: Any, permission: str, why: str) -> None:
+    def _log_once(self, place: Any, permission: str, why: str, level: int = logging.ERROR) -> None:
         if (place.id, permission) in self._logged:
             return
         self._logged.add((place.id, permission))
-        log.error(
-            "Discord: question states not shown in %s %s: grant the bot %s there",
+        log.log(
+            level,
+            "Discord: question states not shown in %s %s grant the bot %s there)",
             lookup.label(place),
             why,
             permission,

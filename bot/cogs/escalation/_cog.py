@@ -181,9 +181,9 @@ class EscalationCog(Cog):
         question = await self._staff_action(ctx, event, "returned")
         if question is None:
             return
-        await show_state(ctx.app, ctx.community_id, question.id)  # no Staff tag any more
         await ctx.send(thread_of(question), Reply(ctx.t("escalation.returned", ref=question.ref)))
         await self._show_on_card(ctx, question)
+        await show_state(ctx.app, ctx.community_id, question.id)  # no Staff tag any more
 
     async def _show_on_card(self, ctx: Context, question: questions.Question) -> None:
         """Staff's action on the card itself; a refused edit is logged, not an error to them

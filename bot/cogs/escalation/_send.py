@@ -62,7 +62,6 @@ async def escalate(
         community = await communities.by_id(tx, community_id)
     if record is None or community is None or record.status not in escalations.ACTIVE:
         return
-    await show_state(app, community_id, question.id)  # the Staff tag of a forum post
     chat = app.chat(community)
     t = app.messages.translator(config.language)
     if record.notice_id is None:
@@ -91,3 +90,4 @@ async def escalate(
                 card_text=reply.text,
                 card_status="open",
             )
+    await show_state(app, community_id, question.id)  # the Staff tag of a forum post
