@@ -99,15 +99,19 @@ class Marks:
         changes: dict[str, Any] = {}
         if sorted(applied) != sorted(current):
             changes["applied_tags"] = [discord.Object(id=t) for t in applied]
-        archive = close and state == "solved"
-        if archive and not thread.archived:
+        if close and state == "solved" and not thread.archived:
             changes["archived"] = True
-        elif changes and thread.archived:  # Discord edits no archived post: reopen to retag
+        # Discord edits no archived post: it is opened to be retagged, and a solved one that
+        # was closed (by us, or by Discord after inactivity) is closed again after.
+        reclose = bool(changes) and thread.archived and state == "solved"
+        if changes and thread.archived:
             changes["archived"] = False
         if not changes:
             return
         try:
             edited = await thread.edit(**changes)
+            if reclose:
+                edited = await edited.edit(archived=True)
         except discord.Forbidden as exc:
             self._refused(forum, "Manage Threads", exc)
             return

@@ -199,3 +199,23 @@ async def test_a_solved_question_in_a_text_channel_gets_a_check_mark(tmp_path: P
         await fake.wait_for_call("PUT", react, TIMEOUT)
         assert p.BOT_USER_ID in fake.store.reactions[question["id"]]["✅"]
         assert not fake.calls_to("PATCH", rf"/channels/{thread_id}")
+
+
+async def test_a_post_closed_by_discord_is_retagged_and_closed_again(tmp_path: Path) -> None:
+    """Discord archived the post after inactivity; solved later (/solved Q1 from #help): the
+    post is opened to take the Solved tag (Discord edits no archived post), then closed
+    again, even with forum_close_on_solve off."""
+    async with forum_bot(tmp_path, _guild()) as (app, fake):
+        post = await _post(fake, "Export fails with error 500")
+        fake.store.threads[post]["thread_metadata"]["archived"] = True
+        await fake.dispatch("THREAD_UPDATE", dict(fake.store.threads[post]))
+        await until(app, "SELECT COUNT(*) FROM questions", 1)
+        await fake.dispatch("INTERACTION_CREATE", slash("solved", question="Q1"))
+        closed_again = await fake.wait_for_call(
+            "PATCH", rf"/channels/{post}", TIMEOUT, lambda c: c.body == {"archived": True}
+        )
+        edits = fake.calls_to("PATCH", rf"/channels/{post}")
+        assert [c.body.get("archived") for c in edits] == [False, True]
+        assert edits[-1] is closed_again
+        assert sorted(applied(fake, post)) == ["Solved", "how-to"]
+        assert fake.store.threads[post]["thread_metadata"]["archived"]
