@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -219,3 +220,17 @@ async def test_a_post_closed_by_discord_is_retagged_and_closed_again(tmp_path: P
         assert edits[-1] is closed_again
         assert sorted(applied(fake, post)) == ["Solved", "how-to"]
         assert fake.store.threads[post]["thread_metadata"]["archived"]
+
+
+async def test_the_staff_tag_goes_when_the_question_closes_as_answered(tmp_path: Path) -> None:
+    """With staff, then bob answers and the thread stays quiet past close_inactive_hours:
+    closed as answered, its escalation closes, and the Staff tag goes (no Solved tag)."""
+    async with forum_bot(tmp_path, _guild(), close_inactive_hours=1) as (app, fake):
+        post = await _post(fake, "I was charged twice, refund please")
+        await _tags_become(fake, post, ["Staff", "how-to"])
+        reply = p.message_create("Support can refund it.", author=BOB, channel_id=post)
+        await fake.dispatch("MESSAGE_CREATE", reply)
+        await until(app, "SELECT COUNT(*) FROM answers", 1)
+        await app.clock.advance(timedelta(hours=2))
+        await until(app, "SELECT status || ':' || outcome FROM escalations", "closed:closed")
+        await _tags_become(fake, post, ["how-to"])
