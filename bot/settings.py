@@ -86,6 +86,7 @@ class CommunityDefaults(Section):
     help_channels: list[str] = Field(default_factory=lambda: ["help"])
     staff_channel: str = "staff"
     thread_intro: bool = True
+    forum_close_on_solve: bool = False
     suggestions: bool = True
     suggest_max: int = Field(default=3, ge=1, le=3)
     suggest_min_similarity: float = Field(default=0.6, ge=0.0, le=1.0)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.context import Context
 from bot.core.commands import ArgumentError
 from bot.core.events import QuestionSolved
 from bot.core.identity import Conversation
+from bot.core.ports import QuestionState
 from bot.core.replies import Button
-from bot.storage import questions
+from bot.storage import communities, escalations, questions
 from bot.storage.questions import Question
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 
 def thread_of(question: Question) -> Conversation:
@@ -18,8 +23,31 @@ def thread_of(question: Question) -> Conversation:
     return Conversation(question.channel_id, question.thread_id)
 
 
+async def show_state(app: App, community_id: int, question_id: int) -> None:
+    """Show a question's state on its platform (forum tags, ✅) as the database has it now:
+    solved, with staff (an open or claimed escalation), or open. Call after the change is
+    stored; showing it again changes nothing."""
+    async with app.db.read() as conn:
+        question = await questions.by_id(conn, community_id, question_id)
+        record = await escalations.of(conn, question_id)
+        community = await communities.by_id(conn, community_id)
+    if question is None or community is None or not question.thread_id:
+        return
+    state: QuestionState = "open"
+    if question.status == "solved":
+        state = "solved"
+    elif record is not None and record.status in escalations.ACTIVE:
+        state = "escalated"
+    close = state == "solved" and (await app.community_config(community_id)).forum_close_on_solve
+    where = thread_of(question)
+    await app.chat(community).show_state(
+        community, where, question.root_message_id, state, close=close
+    )
+
+
 async def announce_solved(ctx: Context, question: Question, resolution: str) -> None:
-    """Tell every feature a question was solved; its event id makes it happen once."""
+    """Tell every feature a question was solved (its event id makes it happen once), then
+    show it solved (forum tag, ✅): that runs again on a replay, where it changes nothing."""
     await ctx.app.dispatch(
         QuestionSolved(
             event_id=f"question.{question.id}.solved",
@@ -32,6 +60,7 @@ async def announce_solved(ctx: Context, question: Question, resolution: str) -> 
             conversation=thread_of(question),
         )
     )
+    await show_state(ctx.app, ctx.community_id, question.id)
 
 
 async def question_here(ctx: Context, number: int | None) -> Question:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -29,6 +29,11 @@ class ChannelInfo:
 
     id: str
     name: str
+
+
+# What a question's thread shows of its state (forum tags on Discord): "open" (with the
+# community), "escalated" (with staff), "solved".
+QuestionState = Literal["open", "escalated", "solved"]
 
 
 class ChatAdapter(Protocol):
@@ -82,6 +87,21 @@ class ChatAdapter(Protocol):
         """Where a member can open a channel, thread or message: a web address (Discord jump
         link, Slack permalink), or a short label where there is none (console `Q3`); "" when
         it can't be told now. Cogs show it with `replies.linked`."""
+        ...
+
+    async def show_state(
+        self,
+        community: Community,
+        where: Conversation,
+        root_message_id: str | None,
+        state: QuestionState,
+        *,
+        close: bool = False,
+    ) -> None:
+        """Mark a question's state where members see it, in step with the database (a
+        Discord forum post's Solved / Staff tags, a ✅ on a solved question's first message;
+        nothing where a platform has no such mark). `close`: also close a solved forum post.
+        Idempotent and best effort: the adapter logs a refusal, never raises it."""
         ...
 
 

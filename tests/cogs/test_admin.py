@@ -42,7 +42,8 @@ async def test_bad_keys_and_values_list_the_valid_choices(console: ConsoleDriver
     )
     assert out[1].endswith(
         '"colour" isn\'t a valid key. Choose one of: language, help_channels, staff_channel,'
-        " thread_intro, suggestions, suggest_max, suggest_min_similarity, suggest_min_coverage,"
+        " thread_intro, forum_close_on_solve, suggestions, suggest_max, suggest_min_similarity,"
+        " suggest_min_coverage,"
         " timezone, helpful_emoji, points_helpful, points_accepted, points_accept_bonus,"
         " helpful_daily_cap, pair_daily_limit, min_award_age_days, back_and_forth_minutes,"
         " ranks, rank_min_givers, rank_roles, announce_channel, leaderboard_channel,"

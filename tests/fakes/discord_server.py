@@ -14,6 +14,7 @@ import discord
 import yarl
 from aiohttp import WSMsgType, web
 
+from tests.fakes import discord_forum
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_store import MessageStore
 
@@ -62,6 +63,8 @@ class FakeDiscord:
         self._register_routes()
         self.store = MessageStore()  # history, reactions, threads: read back by the READY sweep
         self.store.register(self)
+        self._echoes: list[tuple[str, dict[str, Any]]] = []  # dispatches REST changes cause
+        discord_forum.register(self)  # forum tags, thread edits
 
     @property
     def rest_url(self) -> str:
@@ -222,8 +225,16 @@ class FakeDiscord:
         call.status = status
         self.store.observe_rest(call, answer)
         self.calls.append(call)
+        echoes, self._echoes = self._echoes, []
+        for event, data in echoes:  # e.g. THREAD_UPDATE after a PATCH, as Discord sends it
+            if self._ws is not None and not self._ws.closed:
+                await self.dispatch(event, dict(data))
         await self._notify()
         return _json(status, answer)
+
+    def echo(self, event: str, data: dict[str, Any]) -> None:
+        """Send a dispatch to the client once the REST call being answered is recorded."""
+        self._echoes.append((event, data))
 
     def route(self, method: str, pattern: str, handler: Handler) -> None:
         """Add (in front) a REST route: handler(call, match) -> (status, json answer)."""

@@ -11,7 +11,7 @@ from bot.adapters.console.player import COMMUNITY, ScriptPlayer
 from bot.adapters.console.state import BOT_NAME, ConsoleMessage, ConsoleState
 from bot.core.commands import CommandSpec
 from bot.core.identity import Community, Conversation
-from bot.core.ports import ChannelInfo
+from bot.core.ports import ChannelInfo, QuestionState
 from bot.core.replies import Reply
 
 if TYPE_CHECKING:
@@ -146,6 +146,18 @@ class ConsoleAdapter:
         if message_id is not None and message_id in self.state.by_platform_id:
             return self.state.by_platform_id[message_id].id
         return self.state.thread_label(where.thread_id) or f"#{where.channel_id}"
+
+    async def show_state(
+        self,
+        community: Community,
+        where: Conversation,
+        root_message_id: str | None,
+        state: QuestionState,
+        *,
+        close: bool = False,
+    ) -> None:
+        """Nothing printed: the transcript already says it in words ("Q3 is solved", staff
+        is on it), and a second line per change would only repeat them."""
 
     async def open_thread(
         self,

@@ -17,6 +17,7 @@ import discord
 from bot.adapters.discord import commands, cursors, lookup, render, responder, sweep, translate
 from bot.adapters.discord.changes import Changes
 from bot.adapters.discord.commands import AppCommands, build
+from bot.adapters.discord.marks import Marks
 from bot.adapters.discord.responder import Responder
 from bot.core.commands import CommandSpec
 from bot.core.events import Event
@@ -65,6 +66,8 @@ class DiscordAdapter:
         self.client.event(self.on_raw_reaction_remove)
         self.client.event(self.on_interaction)
         Changes(self).register()  # deleted and edited messages
+        # The port's show_state: forum tags and ✅ for question states.
+        self.show_state = Marks(self).show
         # A new session sweeps what was missed: one shard's re-IDENTIFY fires only
         # shard_ready, so sharded clients sweep per shard (and not again on ready).
         self.client.event(self.on_shard_ready if shards != 0 else self.on_ready)

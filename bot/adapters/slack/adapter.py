@@ -29,7 +29,7 @@ from bot.adapters.slack.throttle import Throttle
 from bot.core.commands import CommandSpec
 from bot.core.events import Event
 from bot.core.identity import Community, Conversation
-from bot.core.ports import ChannelInfo, DeliveryError
+from bot.core.ports import ChannelInfo, DeliveryError, QuestionState
 from bot.core.replies import Reply
 
 if TYPE_CHECKING:
@@ -237,6 +237,18 @@ class SlackAdapter:
     def usage(self, spec: CommandSpec) -> str:
         """`/entraide rep [MEMBER]`: Slack has one slash command."""
         return commands.usage(spec)
+
+    async def show_state(
+        self,
+        community: Community,
+        where: Conversation,
+        root_message_id: str | None,
+        state: QuestionState,
+        *,
+        close: bool = False,
+    ) -> None:
+        """Nothing on Slack: it has no thread tags, and the helpful emoji (✅ by default) is
+        what members react with, so a bot ✅ on the question would read as a vote."""
 
     async def link(
         self, community: Community, where: Conversation, message_id: str | None = None

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import aiosqlite
 
-from bot.cogs._question_events import STILL_NEED_HELP, announce_solved, thread_of
+from bot.cogs._question_events import STILL_NEED_HELP, announce_solved, show_state, thread_of
 from bot.cogs.escalation import _claims, _logic, _render, card
 from bot.cogs.escalation._send import REPING, escalate
 from bot.context import Context
@@ -182,6 +182,7 @@ class EscalationCog(Cog):
             return
         await ctx.send(thread_of(question), Reply(ctx.t("escalation.returned", ref=question.ref)))
         await _claims.show_on_card(ctx, question)
+        await show_state(ctx.app, ctx.community_id, question.id)  # no Staff tag any more
 
     async def _staff_action(
         self, ctx: Context, event: ButtonPressed, status: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.cogs._question_events import thread_of
+from bot.cogs._question_events import show_state, thread_of
 from bot.cogs.escalation import _logic, _render
 from bot.core.identity import Conversation
 from bot.core.replies import Reply
@@ -90,3 +90,4 @@ async def escalate(
                 card_text=reply.text,
                 card_status="open",
             )
+    await show_state(app, community_id, question.id)  # the Staff tag of a forum post

@@ -10,6 +10,7 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.cogs._question_events import show_state
 from bot.cogs.escalation import _render
 from bot.core.identity import Conversation
 from bot.storage import communities, escalations, questions
@@ -32,7 +33,9 @@ async def close(
     outcome (stored first), then its card shows it. Nothing happens twice: a closed
     escalation stays closed, and the card is edited once per state."""
     async with app.db.transaction() as tx:
-        await escalations.close_active(tx, question_id, outcome, by_member_id, at)
+        closed = await escalations.close_active(tx, question_id, outcome, by_member_id, at)
+    if closed and outcome != "solved":  # solved: shown with the question (announce_solved)
+        await show_state(app, community_id, question_id)
     await refresh(app, community_id, question_id)
 
 
