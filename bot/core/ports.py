@@ -21,6 +21,14 @@ class DeliveryError(Exception):
     """
 
 
+class NotReady(Exception):
+    """The platform isn't connected yet (starting, reconnecting): nothing was sent.
+
+    Not a DeliveryError: nobody refused anything, so a timer that meets it is tried again
+    soon without counting a failed try.
+    """
+
+
 class ChatAdapter(Protocol):
     """What a chat platform must offer the cogs."""
 
