@@ -80,10 +80,11 @@ async def serve(
     db_path: Path,
     platforms: Sequence[str],
     options: Mapping[str, Mapping[str, Any]] | None = None,
+    clock: Clock | None = None,
 ) -> None:
     """Entraide on `platforms` until SIGINT or SIGTERM; PlatformRefused when one is refused
-    (the others are stopped first, and the app too)."""
-    app = App(settings_on_platforms(settings), clock=Clock(), db_path=db_path)
+    (the others are stopped first, and the app too). `clock`: tests start in the past."""
+    app = App(settings_on_platforms(settings), clock=clock or Clock(), db_path=db_path)
     with contextlib.ExitStack() as scope:
         runners: dict[str, Runner] = {}
         for name in platforms:
