@@ -64,15 +64,21 @@ class App:
         """The adapter serving a community."""
         return self.adapters[community.platform]
 
-    async def start(self) -> None:
+    async def start(self, *, platforms_first: bool = False) -> None:
         """Open the database, load every cog, then catch up on scheduled work.
+
+        With `platforms_first` (serving Discord or Slack), scheduled work and the embedding
+        model wait for platforms_ready(): timers need a connection to send through, and the
+        model's load (seconds of CPU) would slow the platforms' connections; until the model
+        is in, the knowledge base answers from BM25. The console, demo and tests keep
+        `platforms_first` off: everything is in place when start() returns.
 
         A failure part-way stops what was started: an open database connection would
         otherwise keep the process alive after the error.
         """
         try:
             await self.db.open()
-            await self.knowledge.start()
+            await self.knowledge.start(model_later=platforms_first)
             for module in cog_modules():
                 cog: Cog = module.setup(self)
                 self.dispatcher.register(cog)
@@ -82,10 +88,20 @@ class App:
             # Last: timers and scheduled posts need the cogs and the adapters (attached
             # before start); overdue ones fire on the first wake-up.
             await self.timers.start()
-            await self.wakeups.start()
+            if not platforms_first:
+                await self.wakeups.start()
         except BaseException:
             await self.stop()
             raise
+
+    async def platforms_ready(self) -> None:
+        """Every platform of the process can send: fire overdue timers and missed scheduled
+        posts, tick from now on, and load the embedding model in the background."""
+        if self.wakeups.started:
+            return
+        log.info("every platform is ready: catching up on scheduled work")
+        self.knowledge.load_model()
+        await self.wakeups.start()
 
     async def stop(self) -> None:
         """Unload cogs (each failure logged) and close the database."""

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 BASE_DELAY, MAX_DELAY, JITTER = 5.0, 600.0, 0.25
 # Connected at least this long: the next failure starts the schedule again from 5 s.
 STABLE_RUN = MAX_DELAY
+READY_POLL = 1.0  # seconds between looks at the current adapter while waiting for READY
 CLOSE_TIMEOUT = 10.0  # seconds start() gets to return after close()
 DRAIN_TIMEOUT = 10.0  # seconds events already received get to finish before the client closes
 Sleep = Callable[[float], Awaitable[None]]
@@ -67,6 +68,16 @@ class DiscordRunner:
 
     async def prepare(self) -> None:
         """Nothing to check before the app starts: every login checks the token."""
+
+    async def ready(self) -> None:
+        """Return at the first READY from Discord (whichever login brought it)."""
+        while True:
+            adapter = self.adapter  # a new login makes a new adapter: wait on the current one
+            waiting = asyncio.ensure_future(adapter.connected.wait())
+            done, _ = await asyncio.wait({waiting}, timeout=READY_POLL)
+            if done:
+                return
+            waiting.cancel()
 
     async def run(self) -> None:
         """Log in and stay connected until stop(); raises FatalDiscordError on a refusal."""

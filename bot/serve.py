@@ -4,6 +4,11 @@ Each platform module (bot.discord_runner, bot.slack_runner) has `attach(app, set
 **options)`, which attaches its adapter to the app and returns its runner. The runners
 are checked, the app starts, they run side by side; the first to end (a refusal, a crash,
 or a signal) stops the others, then the app stops.
+
+Online first: the app starts without the embedding model (BM25 answers meanwhile) and without
+firing timers, so the platforms connect within a second or two of start. Once EVERY runner
+says it is ready (Discord's READY, Slack listening), the app catches up on due timers and
+missed scheduled posts and loads the model in the background.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ log = logging.getLogger(__name__)
 PLATFORMS = {"discord": "bot.discord_runner", "slack": "bot.slack_runner"}
 NAMES = {"discord": "Discord", "slack": "Slack"}
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
+CATCH_UP_TIMEOUT = 10.0  # seconds the start-up catch-up gets to finish when stopping
 
 
 class PlatformRefused(Exception):
@@ -44,6 +50,9 @@ class Runner(Protocol):
 
     def stop(self) -> None:
         """Ask run() to return (safe from a signal handler)."""
+
+    async def ready(self) -> None:
+        """Return once the platform can deliver (first connection made); never before."""
 
 
 async def done_before(task: asyncio.Future[Any], stopping: asyncio.Event) -> bool:
@@ -71,10 +80,11 @@ async def serve(
     db_path: Path,
     platforms: Sequence[str],
     options: Mapping[str, Mapping[str, Any]] | None = None,
+    clock: Clock | None = None,
 ) -> None:
     """Entraide on `platforms` until SIGINT or SIGTERM; PlatformRefused when one is refused
-    (the others are stopped first, and the app too)."""
-    app = App(settings, clock=Clock(), db_path=db_path)
+    (the others are stopped first, and the app too). `clock`: tests start in the past."""
+    app = App(settings_on_platforms(settings), clock=clock or Clock(), db_path=db_path)
     with contextlib.ExitStack() as scope:
         runners: dict[str, Runner] = {}
         for name in platforms:
@@ -83,13 +93,39 @@ async def serve(
         with _signals(runners):
             for runner in runners.values():
                 await runner.prepare()
-            await app.start()
+            await app.start(platforms_first=True)
             log.info("Entraide is starting on %s", " and ".join(NAMES[n] for n in runners))
+            all_ready = asyncio.Event()
+            ready = asyncio.ensure_future(when_ready(app, runners, all_ready))
             try:
                 await run_together(runners)
             finally:
+                if all_ready.is_set():  # timers firing: let them finish before the database goes
+                    await asyncio.wait({ready}, timeout=CATCH_UP_TIMEOUT)
+                ready.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ready
                 await app.stop()
                 log.info("Entraide stopped")
+
+
+def settings_on_platforms(settings: Settings) -> Settings:
+    """Settings with the platforms' defaults: an unset answer_while_loading is true (online
+    at once, BM25 answers until the model is in)."""
+    if settings.retrieval.answer_while_loading is not None:
+        return settings
+    retrieval = settings.retrieval.model_copy(update={"answer_while_loading": True})
+    return settings.model_copy(update={"retrieval": retrieval})
+
+
+async def when_ready(app: App, runners: Mapping[str, Runner], all_ready: asyncio.Event) -> None:
+    """Once every runner is ready, start the app's scheduled work (timers, catch-up, model)."""
+    await asyncio.gather(*(runner.ready() for runner in runners.values()))
+    all_ready.set()
+    try:
+        await app.platforms_ready()
+    except Exception:  # one check's failure is logged inside; this is a last resort
+        log.exception("starting scheduled work failed")
 
 
 async def run_together(runners: Mapping[str, Runner]) -> None:

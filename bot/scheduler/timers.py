@@ -6,6 +6,23 @@ mid-action loses it, and `misfire_grace_time` (1 s by default) silently drops jo
 due while the bot was down. Here a timer is marked done only after its handler returned; at
 start every pending timer is re-armed and the overdue ones fire at once. A handler may run
 again after a crash between its action and the 'done' mark, so handlers are idempotent.
+
+When they fire: only once every platform of the process is ready (Discord's READY, Slack
+listening; App.platforms_ready starts the wake-ups). Before that a send has no connection to
+go through: on Discord an escalation that came due while the bot was down used to fail at
+start, and a few quick restarts used up its retries, so overdue nudges and escalations were
+lost. In the console, the demo and tests the wake-ups start with the app.
+
+When a handler fails, retry.py decides by what failed:
+- the platform wasn't ready (NotReady: reconnecting): tried again in 30 s, and the try doesn't
+  count, since nothing was wrong with the timer;
+- a failure that heals by itself (network, timeouts, HTTP 5xx, 429): backoff from 1 minute to
+  hourly tries, more than 24 hours in all, so an outage of a platform or of the network for a
+  day loses no escalation;
+- anything else (a bug, a refused permission, a deleted channel): 1, 5 and 30 minutes, since
+  trying for a day would only repeat the error.
+Giving up is logged as an error naming the timer's kind, key, community and payload (the
+question), so an operator can act on it by hand.
 """
 
 from __future__ import annotations
@@ -13,13 +30,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
 from bot.core.clock import Clock, utcnow
+from bot.scheduler.retry import Failure, classify, retry_after
 from bot.scheduler.wakeups import Wakeups
+from bot.storage import communities
 from bot.storage import timers as rows
 from bot.storage.db import Database
 from bot.storage.timers import Timer
@@ -27,7 +46,6 @@ from bot.storage.timers import Timer
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Timer], Awaitable[None]]
-RETRY_AFTER = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30))
 
 
 class Timers:
@@ -116,21 +134,43 @@ class Timers:
 
     async def _failed(self, timer: Timer, exc: Exception) -> None:
         now = self.clock.now()
-        if timer.attempts >= len(RETRY_AFTER):
-            log.exception("timer %s (%s %s) failed for good", timer.id, timer.kind, timer.key)
-            async with self.db.transaction() as tx:
-                await rows.retry(tx, timer.id, now, repr(exc))
-                await rows.finish(tx, timer.id, "failed", now)
+        failure = classify(exc)
+        wait = retry_after(failure, timer.attempts)
+        if wait is None:
+            await self._give_up(timer, exc, failure)
             return
-        later = now + RETRY_AFTER[timer.attempts]
+        later = now + wait
+        async with self.db.transaction() as tx:
+            if failure is Failure.NOT_READY:  # not the timer's fault: not a try
+                await rows.postpone(tx, timer.id, later, repr(exc))
+            else:
+                await rows.retry(tx, timer.id, later, repr(exc))
         log.warning(
-            "timer %s (%s %s) failed (%r); retrying at %s",
+            "timer %s (%s %s) failed, %s (%r); trying again at %s",
             timer.id,
             timer.kind,
             timer.key,
+            failure.value,
             exc,
             later.isoformat(),
         )
-        async with self.db.transaction() as tx:
-            await rows.retry(tx, timer.id, later, repr(exc))
         self._arm(later)
+
+    async def _give_up(self, timer: Timer, exc: Exception, failure: Failure) -> None:
+        now = self.clock.now()
+        async with self.db.transaction() as tx:
+            await rows.retry(tx, timer.id, now, repr(exc))
+            await rows.finish(tx, timer.id, "failed", now)
+        async with self.db.read() as conn:
+            community = await communities.by_id(conn, timer.community_id)
+        log.error(
+            "timer %s given up after %d tries (%s failure): %s %s in community %s, payload %s",
+            timer.id,
+            timer.attempts + 1,
+            failure.value,
+            timer.kind,
+            timer.key,
+            community.key if community else timer.community_id,
+            timer.payload,
+            exc_info=exc,
+        )

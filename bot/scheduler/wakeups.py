@@ -35,6 +35,7 @@ class Wakeups:
         self._scheduler: AsyncIOScheduler | None = None
         self._lock = asyncio.Lock()
         self._early: list[tuple[datetime, Callable[[], Awaitable[None]]]] = []
+        self.started = False
         clock.on_advance(self.run_all)
 
     def every_minute(self, name: str, check: Check) -> None:
@@ -56,6 +57,7 @@ class Wakeups:
 
     async def start(self) -> None:
         """Catch up on what came due while the bot was down, then tick every minute."""
+        self.started = True
         await self.run_all(self.clock.now())
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._scheduler.add_job(

@@ -115,6 +115,14 @@ async def retry(tx: aiosqlite.Connection, timer_id: int, due_at: datetime, error
     )
 
 
+async def postpone(tx: aiosqlite.Connection, timer_id: int, due_at: datetime, error: str) -> None:
+    """Try again at `due_at` without counting a failed attempt (the platform wasn't ready)."""
+    await tx.execute(
+        "UPDATE timers SET last_error = ?, due_at = ? WHERE id = ? AND status = 'pending'",
+        (error[:500], due_at.isoformat(), timer_id),
+    )
+
+
 async def ever_done(conn: aiosqlite.Connection, community_id: int, kind: str, key: str) -> bool:
     """Whether a timer of this kind and key has already run (for one-time actions)."""
     cur = await conn.execute(

@@ -134,6 +134,10 @@ class FakeDiscord:
 
         return cast(RestCall, await self._wait(found, within))
 
+    async def wait_for_identify(self, count: int = 1, within: float = 5.0) -> None:
+        """Wait until the client has IDENTIFIED `count` times in all (READY follows at once)."""
+        await self._wait(lambda: self.identifies >= count, within)
+
     async def wait_for_resume(self, count: int = 1, within: float = 5.0) -> None:
         """Wait until the client has resumed `count` times in all."""
         await self._wait(lambda: len(self.resumes) >= count, within)

@@ -17,6 +17,7 @@ import discord
 from bot.adapters.discord import commands, cursors, lookup, render, responder, sweep, translate
 from bot.adapters.discord.changes import Changes
 from bot.adapters.discord.commands import AppCommands, build
+from bot.adapters.discord.connection import ready_or_raise
 from bot.adapters.discord.marks import Marks
 from bot.adapters.discord.responder import Responder
 from bot.core.commands import CommandSpec
@@ -71,6 +72,7 @@ class DiscordAdapter:
         # A new session sweeps what was missed: one shard's re-IDENTIFY fires only
         # shard_ready, so sharded clients sweep per shard (and not again on ready).
         self.client.event(self.on_shard_ready if shards != 0 else self.on_ready)
+        self.connected = asyncio.Event()  # the first READY: timers may fire (see serve.py)
         self.client.setup_hook = self.setup_hook  # type: ignore[method-assign]
         self.responder = Responder(
             AppCommands(), app.messages, self.dispatch, app.language_of, app.clock.now
@@ -85,10 +87,12 @@ class DiscordAdapter:
 
     async def on_ready(self) -> None:
         """After each new gateway session (not a RESUME): catch up on what was missed."""
+        self.connected.set()
         await sweep.run(self)
 
     async def on_shard_ready(self, shard_id: int) -> None:
         """After a shard's new session: catch up on its guilds."""
+        self.connected.set()
         await sweep.run(self, shard_id)
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
@@ -182,6 +186,7 @@ class DiscordAdapter:
 
     async def send_dm(self, community: Community, member_id: str, reply: Reply) -> str:
         """A direct message; DeliveryError when their DMs are closed (callers fall back)."""
+        ready_or_raise(self.client)
         # By id: no user lookup (GET /users/{id} is tightly rate limited), the DM channel is
         # opened once and cached by discord.py.
         dm = await self.client.create_dm(discord.Object(id=int(member_id)))
@@ -285,6 +290,7 @@ class DiscordAdapter:
 
     def _target(self, community: Community, ref: str) -> Any:
         """The channel or thread a setting or a stored id names; DeliveryError if none."""
+        ready_or_raise(self.client)
         if ref.isdigit():
             # A thread just created may not be cached yet: a partial channel can still post.
             channel_id = int(ref)

@@ -1,0 +1,135 @@
+"""Restarts with overdue timers on Discord: an escalation that came due while the bot was down
+is sent once every platform is ready (within 10 s of READY), exactly once, across quick
+restarts, one of them stopped before it ever got online (issue 14)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import time
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.core.clock import Clock, utcnow
+from bot.serve import serve
+from bot.settings import load_settings
+from bot.storage.db import Database
+from tests.fakes import discord_payloads as p
+from tests.fakes.discord_server import FakeDiscord
+from tests.test_discord_runner import FAST, TIMEOUT, discord_env
+
+STAFF_POSTS = rf"/channels/{p.STAFF_CHANNEL_ID}/messages"
+DEAD_API = "http://127.0.0.1:9/api/v10"  # nothing listens on the discard port: login fails
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    """A fake Discord whose guild has a private #staff channel."""
+    guild = p.guild()
+    guild["channels"].append(p.staff_channel())
+    server = FakeDiscord(guild)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.close()
+
+
+class LoginFailed(logging.Handler):
+    """Set when the Discord runner logs a failed login (it then waits before the next)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "Discord connection lost" in record.getMessage():
+            self.seen.set()
+
+
+async def stop(task: asyncio.Task[None]) -> None:
+    """SIGINT, as an operator's Ctrl-C: the runner closes, then the app."""
+    os.kill(os.getpid(), signal.SIGINT)
+    await asyncio.wait_for(task, TIMEOUT)
+
+
+async def timer_states(db_path: Path) -> list[tuple[str, str, int]]:
+    """(kind, status, attempts) of every escalation timer (SLA, then re-pings)."""
+    db = Database(db_path)
+    await db.open()
+    try:
+        rows = await db.fetchall(
+            "SELECT kind, status, attempts FROM timers WHERE kind = 'escalate' ORDER BY id"
+        )
+    finally:
+        await db.close()
+    return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+
+async def test_an_escalation_due_while_down_is_sent_once_after_ready(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
+    """Asked 2 h ago (SLA 30 min), bot down since; a restart that never gets online fires
+    nothing and counts no try; the next sends the card within 10 s of READY; one more restart
+    sends nothing again."""
+    db_path = tmp_path / "d.db"
+    env = discord_env(
+        fake,
+        tmp_path,
+        ENTRAIDE_COMMUNITY__STAFF_CHANNEL=p.STAFF_CHANNEL_ID,
+        ENTRAIDE_COMMUNITY__SLA_MINUTES="30",
+    )
+    settings = load_settings(environ=env)
+    options = {"discord": FAST}
+
+    def run(clock: Clock | None = None, **extra: str) -> asyncio.Task[None]:
+        chosen = load_settings(environ=env | extra) if extra else settings
+        return asyncio.create_task(
+            serve(chosen, db_path=db_path, platforms=("discord",), options=options, clock=clock)
+        )
+
+    # 1. Two hours ago: alice asks in #help; the bot opens her thread, then goes down.
+    first = run(Clock(utcnow() - timedelta(hours=2)))
+    await fake.dispatch("MESSAGE_CREATE", p.message_create("Why does sync stop at night?"))
+    await fake.wait_for_call("POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT)
+    await fake.wait_for_identify(1, TIMEOUT)
+    await stop(first)
+    assert await timer_states(db_path) == [("escalate", "pending", 0)]
+
+    # 2. A quick restart that never gets online (Discord unreachable): nothing fires.
+    failed = LoginFailed()
+    logging.getLogger("bot.discord_runner").addHandler(failed)
+    try:
+        offline = run(ENTRAIDE_DISCORD_API_URL=DEAD_API)
+        await asyncio.wait_for(failed.seen.wait(), TIMEOUT)
+        await stop(offline)
+    finally:
+        logging.getLogger("bot.discord_runner").removeHandler(failed)
+    assert await timer_states(db_path) == [("escalate", "pending", 0)]
+    assert not fake.calls_to("POST", STAFF_POSTS)
+
+    # 3. Online again: the staff card goes out within 10 s of READY.
+    online = run()
+    await fake.wait_for_identify(2, TIMEOUT)
+    ready_at = time.monotonic()
+    card = await fake.wait_for_call("POST", STAFF_POSTS, TIMEOUT)
+    sent_after = time.monotonic() - ready_at
+    await stop(online)  # at once: a second quick restart follows
+    assert sent_after < 10.0
+    assert "Q1" in str(card.body)
+    assert await timer_states(db_path) == [("escalate", "done", 0)]
+
+    # 4. Restarted once more: online, a new question handled, and no second card.
+    again = run()
+    await fake.wait_for_identify(3, TIMEOUT)
+    await fake.dispatch("MESSAGE_CREATE", p.message_create("How do I export my data?"))
+    await fake.wait_for_call(
+        "POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT, lambda c: "Q2" in str(c.body)
+    )
+    await stop(again)
+    assert len(fake.calls_to("POST", STAFF_POSTS)) == 1
