@@ -48,8 +48,9 @@ class Marks:
         reacting: dict[str, discord.Member | discord.User] = {}
         if reaction is not None:
             reacting = {str(u.id): u async for u in reaction.users() if not u.bot}
-        # Read and send under the adapter's ordering lock: no live reaction slips in between.
-        async with self.adapter.in_order:
+        # Read and send in one turn of the thread's line: no live reaction slips in between.
+        line = self.adapter.line(self.guild.id, thread.id)
+        async with self.adapter.sequencer.turn(line):
             async with self.app.db.read() as conn:
                 givers = await reconcile.mark_givers(conn, self.community_id, str(message.id))
             stored = {g.external_id for g in givers}
@@ -72,7 +73,7 @@ class Marks:
     async def _send(
         self, thread: discord.Thread, message: discord.Message, author: Member, added: bool
     ) -> bool:
-        """Dispatch one reaction change (the caller holds the ordering lock)."""
+        """Dispatch one reaction change (the caller holds the thread's turn)."""
         event = ReactionChanged(
             # Unique per sweep: a mark given, taken back and given again is three changes.
             event_id=f"discord:sweep:{self.run_id}:{message.id}:{author.id}:{int(added)}",
