@@ -3,16 +3,17 @@ arrives, synchronously, before any lookup or await, and the event is handled whe
 earlier event of its conversation is done. Conversations don't wait for each other.
 
 An event about a message not seen yet (a reaction overtaking its answer on redelivery) is
-not marked processed: it goes to the back of its conversation's line and is tried again a few
-times, so the message it is about can be handled first. Still unseen after that, it is left
-unprocessed: the platform's redelivery, or a catch-up, can still apply it.
+not marked processed: it steps out of its conversation's line and is tried again behind each
+event of the conversation that arrives next, for a few seconds, so the message it is about can
+be handled first. Still unseen then, it is left unprocessed: the platform's redelivery, or a
+catch-up, can still apply it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import TypeAlias
 
@@ -23,7 +24,9 @@ log = logging.getLogger(__name__)
 
 Key: TypeAlias = str
 PATIENCE = 60.0  # seconds one event waits for the one before it; then it goes anyway
-RETRY_DELAYS = (0.25, 1.0, 3.0, 8.0)  # an unseen message's event tries again after these
+# An unseen message's event tries again each time another event of its conversation arrives
+# (behind it), for this many seconds; then it is left for a redelivery.
+PATIENCE_UNSEEN = 6.0
 
 
 class Turn:
@@ -58,16 +61,17 @@ class Turn:
 class Sequencer:
     """FIFO lines of events, one per conversation key."""
 
-    def __init__(
-        self, patience: float = PATIENCE, retry_delays: Sequence[float] = RETRY_DELAYS
-    ) -> None:
-        self.patience, self.retry_delays = patience, tuple(retry_delays)
+    def __init__(self, patience: float = PATIENCE, unseen: float = PATIENCE_UNSEEN) -> None:
+        self.patience, self.unseen = patience, unseen
         self._tails: dict[Key, asyncio.Event] = {}
+        self._watching: dict[Key, set[asyncio.Event]] = {}  # unseen events waiting for news
 
     def turn(self, key: Key) -> Turn:
         """Take a place at the back of `key`'s line now (no await: arrival order is kept)."""
         turn = Turn(self, key, self._tails.get(key))
         self._tails[key] = turn.done
+        for news in self._watching.get(key, ()):
+            news.set()  # this may be the message an unseen event is about: try again behind it
         return turn
 
     def busy(self) -> int:
@@ -75,19 +79,33 @@ class Sequencer:
         return len(self._tails)
 
     async def run(self, turn: Turn, attempt: Callable[[], Awaitable[Handled]]) -> Handled:
-        """Run `attempt` in its turn; an unseen message's event queues again, a few times."""
+        """Run `attempt` in its turn; an unseen message's event tries again for a while."""
         async with turn:
             outcome = await attempt()
-        for delay in self.retry_delays:
-            if outcome != "unseen":
-                return outcome
-            # Out of the line while waiting: the message it is about may arrive meanwhile.
-            await asyncio.sleep(delay)
+        clock = asyncio.get_running_loop().time
+        deadline = clock() + self.unseen
+        while outcome == "unseen":
+            left = deadline - clock()
+            if left <= 0:
+                log.info("an event in %s is about a message not seen: left unprocessed", turn.key)
+                break
+            await self._news(turn.key, left)
             async with self.turn(turn.key):
                 outcome = await attempt()
-        if outcome == "unseen":
-            log.info("an event in %s is about a message not seen yet: left unprocessed", turn.key)
         return outcome
+
+    async def _news(self, key: Key, within: float) -> None:
+        """Wait, out of the line, until another event of the conversation arrives (or not)."""
+        news = asyncio.Event()
+        self._watching.setdefault(key, set()).add(news)
+        try:
+            await asyncio.wait_for(news.wait(), within)
+        except TimeoutError:
+            pass
+        finally:
+            self._watching[key].discard(news)
+            if not self._watching[key]:
+                del self._watching[key]
 
     async def dispatch(
         self, event: Event, handle: Callable[[Event], Awaitable[Handled]]

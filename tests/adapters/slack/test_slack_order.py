@@ -76,7 +76,7 @@ async def test_a_reaction_on_a_message_never_seen_stays_unprocessed(tmp_path: Pa
     """A ✅ on a message the bot never got is not marked processed: once the answer is in, the
     same event delivered again (Slack's retry) gives its points."""
     async with running_slack_bot(tmp_path) as bot:
-        bot.adapter.sequencer.retry_delays = ()  # no waiting: the answer isn't coming now
+        bot.adapter.sequencer.unseen = 0.0  # no waiting: the answer isn't coming now
         question = sp.message("How do I export my data?")
         await bot.event(question)
         answer = sp.message("Settings › Export.", user_id=sp.BOB, thread_ts=question["ts"])
