@@ -187,3 +187,32 @@ async def test_a_removed_mark_is_not_overtaken_by_the_mark_given_again(tmp_path:
         fake.delay = slowed({CAROL_ID: 0.2})  # type: ignore[assignment]
         await Player(app, fake, one_by_one=False).play(plan)
         assert await points(app) == {p.BOB_ID: 10}
+
+
+async def test_a_burst_replayed_on_resume_keeps_its_order(tmp_path: Path) -> None:
+    """Offline a moment: bob's and carol's answers, bob's ✅ on carol's (his member fetched,
+    slowly), carol's ✅ on bob's come back in one burst on RESUME. In that order carol's is a
+    quick return mark worth nothing: carol has 10, bob none."""
+    async with running_bot(tmp_path) as (app, fake):
+        fake.delay = slowed({p.BOB_ID: 0.2})  # type: ignore[assignment]
+        seq = await fake.dispatch("MESSAGE_CREATE", p.message_create("How do I export?"))
+        thread = await thread_opened(fake)
+        await quiet(adapter_of(app), seq)
+        bobs, carols = (
+            p.message_create(f"Try {n}.", author=author(who), channel_id=thread)
+            for n, who in enumerate((p.BOB_ID, CAROL_ID))
+        )
+        by_bob = p.reaction(carols["id"], "✅", user_id=p.BOB_ID, channel_id=thread)
+        by_bob.pop("member")
+        by_carol = p.reaction(bobs["id"], "✅", user_id=CAROL_ID, channel_id=thread)
+        fake.miss("MESSAGE_CREATE", bobs)
+        fake.miss("MESSAGE_CREATE", carols)
+        fake.miss("MESSAGE_REACTION_ADD", by_bob | {"message_author_id": CAROL_ID})
+        seq = fake.miss("MESSAGE_REACTION_ADD", by_carol | {"message_author_id": p.BOB_ID})
+        await fake.drop_connection()
+        await fake.wait_for_resume(within=TIMEOUT)
+        await quiet(adapter_of(app), seq)
+        assert await points(app) == {CAROL_ID: 10}
+        row = await app.db.fetchone("SELECT COUNT(*) FROM helpful_marks")
+        assert row is not None
+        assert row[0] == 2
