@@ -40,6 +40,9 @@ class Turn:
         if self._before is not None and not self._before.is_set():
             try:
                 await asyncio.wait_for(self._before.wait(), self.owner.patience)
+            except asyncio.CancelledError:  # stopping: the events behind this one still go
+                self.release()
+                raise
             except TimeoutError:  # a stuck handler must not stop its conversation for good
                 log.warning(
                     "event in %s waited %.0f s for the one before it", self.key, self.owner.patience
