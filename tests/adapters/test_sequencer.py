@@ -35,13 +35,15 @@ async def test_a_conversation_keeps_arrival_order_whatever_each_event_costs() ->
 
 async def test_conversations_do_not_wait_for_each_other() -> None:
     """A slow event in one channel doesn't hold another channel's event."""
-    lines, slow = Sequencer(), asyncio.Event()
-    first = lines.turn("c1")
+    lines = Sequencer()
+    first, second = lines.turn("c1"), lines.turn("c1")
     other = lines.turn("c2")
-    async with other:
-        pass  # entered at once, while c1's event is still being handled
-    async with first:
-        slow.set()
+    async with first:  # c1's event being handled: c1's next waits, c2's doesn't
+        await asyncio.wait_for(other.__aenter__(), 0.5)
+        other.release()
+        assert not second.done.is_set()
+    async with second:
+        pass
     assert lines.busy() == 0
 
 
