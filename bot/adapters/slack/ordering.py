@@ -20,7 +20,9 @@ from bot.adapters.sequencer import Sequencer, Turn, key
 from bot.dispatcher import Handled
 
 TURN, TAKEN = "entraide_turn", "entraide_turn_taken"
-ORDERED = frozenset({"message", "reaction_added", "reaction_removed"})
+# app_mention too: the same post arrives as `message` and `app_mention`, one event id; in
+# one line the second is a replay, not a race past the first's "already processed" check.
+ORDERED = frozenset({"message", "app_mention", "reaction_added", "reaction_removed"})
 
 
 def channel_of(body: Any) -> tuple[str, str] | None:
