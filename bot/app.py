@@ -13,7 +13,7 @@ from bot.core.events import Event
 from bot.core.identity import Community
 from bot.core.ports import ChatAdapter
 from bot.core.registry import cog_modules
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import Dispatcher, Handled
 from bot.locales import Messages
 from bot.retrieval.service import EmbedderLoader
 from bot.retrieval.service import from_settings as knowledge_from_settings
@@ -116,8 +116,13 @@ class App:
         await self.db.close()
 
     async def dispatch(self, event: Event) -> bool:
-        """Route an event from an adapter to the cogs."""
-        return await self.dispatcher.dispatch(event)
+        """Route an event from an adapter to the cogs; False if replayed, ignored or failed."""
+        return await self.handle(event) == "done"
+
+    async def handle(self, event: Event) -> Handled:
+        """Route an event to the cogs and say how it went ("unseen": about a message not
+        seen yet, not marked processed; adapters queue it again)."""
+        return await self.dispatcher.handle(event)
 
     async def community_config(self, community_id: int) -> CommunityDefaults:
         """Effective settings of a community (file defaults + admin overrides)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from bot.context import Context
 from bot.core.cog import Cog
@@ -19,6 +19,7 @@ from bot.core.events import (
     ReplyPosted,
 )
 from bot.core.ports import DeliveryError
+from bot.core.unseen import Unseen
 from bot.storage import processed_events
 from bot.storage.communities import ensure_community, ensure_member
 
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Handler = Callable[..., Awaitable[Any]]
+# done: handled and marked processed; skipped: a replay or a bot's post; failed: a handler
+# failed (retried on redelivery); unseen: about a message not seen yet (not marked either).
+Handled: TypeAlias = Literal["done", "skipped", "failed", "unseen"]
 MEMBER_CONTENT = (MessagePosted, ReplyPosted, MessageEdited)
 
 
@@ -62,15 +66,19 @@ class Dispatcher:
 
     async def dispatch(self, event: Event) -> bool:
         """Handle one event; returns False if it was a replay or was ignored."""
+        return await self.handle(event) == "done"
+
+    async def handle(self, event: Event) -> Handled:
+        """Handle one event and say how it went (adapters queue an unseen one again)."""
         if isinstance(event, MEMBER_CONTENT) and event.author.is_bot:
-            return False  # bot and webhook posts are never questions or answers
+            return "skipped"  # bot and webhook posts are never questions or answers
         app = self.app
         async with app.db.transaction() as tx:
             community_id = await ensure_community(tx, event.community, event.at)
             member_id = await ensure_member(tx, community_id, event.author, event.at)
             if await processed_events.was_processed(tx, community_id, event.event_id):
                 log.debug("skipping replayed event %s", event.event_id)
-                return False
+                return "skipped"
         config = await app.community_config(community_id)
         ctx = Context(app, event, community_id, member_id, config)
         if isinstance(event, CommandInvoked):
@@ -78,13 +86,20 @@ class Dispatcher:
         elif isinstance(event, ButtonPressed):
             ok = await self._run_button(ctx, event)
         else:
-            ok = True
+            ok, unseen = True, False
             for cog, handler in self.listeners.get(type(event), []):
-                ok = await self._guarded(cog, handler, ctx, event) and ok
-        if ok:
-            async with app.db.transaction() as tx:
-                await processed_events.mark_processed(tx, community_id, event.event_id, event.at)
-        return ok
+                try:
+                    ok = await self._guarded(cog, handler, ctx, event) and ok
+                except Unseen:
+                    unseen = True
+            if unseen:  # never marked processed without its effect
+                log.debug("event %s is about a message not seen yet", event.event_id)
+                return "unseen"
+        if not ok:
+            return "failed"
+        async with app.db.transaction() as tx:
+            await processed_events.mark_processed(tx, community_id, event.event_id, event.at)
+        return "done"
 
     async def _guarded(
         self, cog: Cog, handler: Handler, ctx: Context, *args: Any, **kwargs: Any
@@ -98,6 +113,8 @@ class Dispatcher:
             await handler(ctx, *args, **kwargs)
         except ArgumentError as exc:
             await ctx.tell(exc.key, **exc.params)
+        except Unseen:
+            raise
         except DeliveryError as exc:  # the adapter logged the cause; retried on replay
             log.warning(
                 "cog %s could not deliver on %s (event %s): %s",

@@ -65,6 +65,8 @@ class FakeDiscord:
         self.store.register(self)
         self._echoes: list[tuple[str, dict[str, Any]]] = []  # dispatches REST changes cause
         discord_forum.register(self)  # forum tags, thread edits
+        # Seconds to wait before answering a REST call (a slow member fetch): 0 = at once.
+        self.delay: Callable[[RestCall], float] = lambda _: 0.0
 
     @property
     def rest_url(self) -> str:
@@ -217,6 +219,8 @@ class FakeDiscord:
             uploads = [v for k, v in form.items() if k.startswith("files[")]
             body["_uploads"] = [(f.filename, f.file.read()) for f in uploads]  # type: ignore[union-attr]
         call = RestCall(request.method, path, body, dict(request.query))
+        if (pause := self.delay(call)) > 0:
+            await asyncio.sleep(pause)
         status, answer = 404, {"message": f"404: fake has no {request.method} {path}", "code": 0}
         for method, pattern, handler in self._routes:
             match = pattern.fullmatch(path)

@@ -43,6 +43,7 @@ Facts found in slack_sdk 3.48.0 / slack_bolt 1.30.0:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator, Callable
@@ -122,6 +123,8 @@ class FakeSlack(SocketModeFake):
         }
         self._runner: web.AppRunner | None = None
         self.uploads: dict[str, bytes] = {}  # file id -> bytes sent to its upload URL
+        # Seconds to wait before answering a call (slow users.info, a busy Slack): 0 = at once.
+        self.delay: Callable[[SlackCall], float] = lambda _: 0.0
         self.files_shared: list[dict[str, Any]] = []  # completed uploads, with where and data
 
     @property
@@ -237,6 +240,8 @@ class FakeSlack(SocketModeFake):
         """Record a Web API call and answer it: injected failure, token checks, workspace."""
         method = request.match_info["method"]
         call = SlackCall(method, await self._args(request), dict(request.headers))
+        if (pause := self.delay(call)) > 0:
+            await asyncio.sleep(pause)
         headers: dict[str, str] = {}
         failure = self._injected(method)
         known = method in self.workspace.methods or method in self._answers

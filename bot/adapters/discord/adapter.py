@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.adapters.discord import commands, cursors, lookup, render, responder, sweep, translate
+from bot.adapters.discord import arrivals, commands, lookup, render, responder, sweep
+from bot.adapters.discord.arrivals import Arrivals
 from bot.adapters.discord.changes import Changes
 from bot.adapters.discord.commands import AppCommands, build
 from bot.adapters.discord.connection import ready_or_raise
 from bot.adapters.discord.marks import Marks
 from bot.adapters.discord.responder import Responder
+from bot.adapters.sequencer import Key, Sequencer
 from bot.core.commands import CommandSpec
 from bot.core.events import Event
 from bot.core.identity import Community, Conversation
@@ -59,12 +61,9 @@ class DiscordAdapter:
         )
         self._forbidden: set[int] = set()
         self._unknown: set[tuple[str, str]] = set()  # channel names logged as missing
-        # discord.py runs each handler in its own task: without this, a reaction can be
-        # handled before the answer it marks. The lock's FIFO waiters keep gateway order.
-        self.in_order = asyncio.Lock()
-        self.client.event(self.on_message)
-        self.client.event(self.on_raw_reaction_add)
-        self.client.event(self.on_raw_reaction_remove)
+        # Each gateway event takes its turn in its channel's line on arrival (see arrivals).
+        self.sequencer = Sequencer()
+        Arrivals(self).register()  # messages and reactions
         self.client.event(self.on_interaction)
         Changes(self).register()  # deleted and edited messages
         # The port's show_state: forum tags and ✅ for question states.
@@ -78,12 +77,9 @@ class DiscordAdapter:
             AppCommands(), app.messages, self.dispatch, app.language_of, app.clock.now
         )
 
-    async def on_message(self, message: discord.Message) -> None:
-        """A member's post or reply becomes a neutral event."""
-        event = translate.message(message, self.app.clock.now())
-        if event is not None:
-            await self.dispatch(event)
-        await cursors.remember(self.app, message)
+    def line(self, guild_id: int | None, channel_id: int) -> Key:
+        """The line of a channel or a thread (see arrivals), from the cache only."""
+        return arrivals.line(self.client, guild_id, channel_id)
 
     async def on_ready(self) -> None:
         """After each new gateway session (not a RESUME): catch up on what was missed."""
@@ -94,36 +90,6 @@ class DiscordAdapter:
         """After a shard's new session: catch up on its guilds."""
         self.connected.set()
         await sweep.run(self, shard_id)
-
-    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
-        """Raw, so reactions on messages from before a restart count too."""
-        await self._reaction(payload)
-
-    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
-        """A removed reaction (e.g. a helpful mark taken back)."""
-        await self._reaction(payload)
-
-    async def _reaction(self, payload: discord.RawReactionActionEvent) -> None:
-        guild = self.client.get_guild(payload.guild_id or 0)
-        if guild is None:
-            return
-        try:
-            # Not cached (members not chunked, a thread from before a restart or archived):
-            # fetched, or the reaction would be dropped without a word.
-            user = (
-                payload.member
-                or guild.get_member(payload.user_id)
-                or await guild.fetch_member(payload.user_id)
-            )
-            channel = guild.get_channel_or_thread(
-                payload.channel_id
-            ) or await self.client.fetch_channel(payload.channel_id)
-        except discord.HTTPException as exc:  # gone, or hidden from the bot
-            log.info("reaction in %s not handled: %s", payload.channel_id, exc)
-            return
-        event = translate.reaction(payload, guild, user, channel, self.app.clock.now())
-        if event is not None:
-            await self.dispatch(event)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Slash commands, context menus, autocomplete and our buttons."""
@@ -159,10 +125,9 @@ class DiscordAdapter:
             await asyncio.wait(running, timeout=drain_timeout)
         await self.client.close()
 
-    async def dispatch(self, event: Event) -> None:
-        """Hand one neutral event to the app, in gateway order."""
-        async with self.in_order:
-            await self.app.dispatch(event)
+    async def dispatch(self, event: Event) -> bool:
+        """Hand one neutral event to the app, in its channel's line (taken now)."""
+        return await self.sequencer.dispatch(event, self.app.handle) == "done"
 
     async def send(self, community: Community, where: Conversation, reply: Reply) -> str:
         """Post in a channel or thread; a private reply goes by DM (no interaction here)."""

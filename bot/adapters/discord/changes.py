@@ -14,6 +14,7 @@ import discord
 
 from bot.adapters.discord import lookup, translate
 from bot.core.events import Event
+from bot.dispatcher import Handled
 
 if TYPE_CHECKING:
     from bot.adapters.discord.adapter import DiscordAdapter
@@ -35,25 +36,39 @@ class Changes:
 
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         """One message deleted (by its author or a moderator: Discord doesn't say)."""
+        turn = self.adapter.sequencer.turn(self.adapter.line(payload.guild_id, payload.channel_id))
         cached = [payload.cached_message] if payload.cached_message is not None else []
-        await self._deleted(payload.guild_id, payload.channel_id, {payload.message_id}, cached)
+        await self.adapter.sequencer.run(
+            turn,
+            lambda: self._deleted(
+                payload.guild_id, payload.channel_id, {payload.message_id}, cached
+            ),
+        )
 
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
         """A moderator's purge: each message as its own deletion."""
-        await self._deleted(
-            payload.guild_id, payload.channel_id, payload.message_ids, payload.cached_messages
+        turn = self.adapter.sequencer.turn(self.adapter.line(payload.guild_id, payload.channel_id))
+        await self.adapter.sequencer.run(
+            turn,
+            lambda: self._deleted(
+                payload.guild_id, payload.channel_id, payload.message_ids, payload.cached_messages
+            ),
         )
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         """A new text; updates without content (embeds unfurled, a pin) change no text."""
         if "content" not in payload.data or payload.guild_id is None:
             return
+        turn = self.adapter.sequencer.turn(self.adapter.line(payload.guild_id, payload.channel_id))
+        await self.adapter.sequencer.run(turn, lambda: self._edited(payload))
+
+    async def _edited(self, payload: discord.RawMessageUpdateEvent) -> Handled:
+        assert payload.guild_id is not None
         place = await self._help_place(payload.guild_id, payload.channel_id)
         if place is None:
-            return
+            return "skipped"
         event = translate.edited(payload.message, place[1], self.app.clock.now())
-        if event is not None:
-            await self._dispatch(event)
+        return await self._dispatch(event) if event is not None else "skipped"
 
     async def _deleted(
         self,
@@ -61,19 +76,21 @@ class Changes:
         channel_id: int,
         message_ids: set[int],
         cached: list[discord.Message],
-    ) -> None:
+    ) -> Handled:
         if guild_id is None or not message_ids:
-            return
+            return "skipped"
         place = await self._help_place(guild_id, channel_id)
         if place is None:
-            return
+            return "skipped"
         guild, channel = place
         known = {m.id: m for m in cached}
         now = self.app.clock.now()
+        outcome: Handled = "skipped"
         for message_id in sorted(message_ids):
             event = translate.deleted(message_id, guild, channel, known.get(message_id), now)
             if event is not None:
-                await self._dispatch(event)
+                outcome = await self._dispatch(event)
+        return outcome
 
     async def _help_place(self, guild_id: int, channel_id: int) -> tuple[Any, Any] | None:
         """The guild and the channel or thread, when settings make it a help channel (or a
@@ -95,5 +112,6 @@ class Changes:
             return None
         return guild, channel
 
-    async def _dispatch(self, event: Event) -> None:
-        await self.adapter.dispatch(event)
+    async def _dispatch(self, event: Event) -> Handled:
+        """In the turn the raw event took on arrival (not a new one: that would wait on it)."""
+        return await self.app.handle(event)

@@ -188,8 +188,7 @@ class _GuildSweep:
         """A missed message goes through the usual path, in gateway order with live events."""
         event = translate.message(message, self.app.clock.now())
         if event is not None:
-            async with self.adapter.in_order:
-                handled = await self.app.dispatch(event)
+            handled = await self.adapter.dispatch(event)
             if handled and isinstance(event, ReplyPosted):
                 self.summary.replies += 1
             elif handled:

@@ -9,11 +9,12 @@ daily cap) is still stored, so it is never sent twice either.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.adapters.discord import translate
+from bot.adapters.sequencer import key
 from bot.core.events import ReactionChanged
 from bot.core.identity import Member
 from bot.settings import CommunityDefaults
@@ -44,12 +45,12 @@ class Marks:
             answer = await awards.answer_by_message(conn, self.community_id, str(message.id))
         if answer is None:
             return  # only answers carry marks (a ✅ on a question or the bot's post is noise)
-        reaction = next((r for r in message.reactions if str(r.emoji) == self.emoji), None)
-        reacting: dict[str, discord.Member | discord.User] = {}
-        if reaction is not None:
-            reacting = {str(u.id): u async for u in reaction.users() if not u.bot}
-        # Read and send under the adapter's ordering lock: no live reaction slips in between.
-        async with self.adapter.in_order:
+        # In one turn of the thread's line, reactions read from Discord then marks from the
+        # database: a live ✅ handled before the turn is in both; one queued behind it finds
+        # the sweep's change made (read before the turn, a live ✅ would be taken back).
+        line = key("discord", self.guild.id, thread.parent_id or thread.id)
+        async with self.adapter.sequencer.turn(line):
+            reacting = await self._reacting(message)
             async with self.app.db.read() as conn:
                 givers = await reconcile.mark_givers(conn, self.community_id, str(message.id))
             stored = {g.external_id for g in givers}
@@ -62,6 +63,17 @@ class Marks:
                     if await self._send(thread, message, author, False):
                         self.removed += 1
 
+    async def _reacting(self, message: discord.Message) -> dict[str, discord.Member | discord.User]:
+        """Who reacts with the helpful emoji now (asked even if the history showed none)."""
+        found = next((r for r in message.reactions if str(r.emoji) == self.emoji), None)
+        if found is None:
+            emoji = discord.PartialEmoji.from_str(self.emoji)
+            data: Any = {"count": 1, "me": False, "emoji": emoji.to_dict()}
+            # A unicode emoji goes in the URL as itself, a custom one as name:id.
+            shown = emoji.name if emoji.is_unicode_emoji() else emoji
+            found = discord.Reaction(message=message, data=data, emoji=shown)
+        return {str(u.id): u async for u in found.users() if not u.bot}
+
     def _member(self, giver: reconcile.Giver) -> Member:
         """The giver as the guild knows them now; from the database if they left."""
         found = giver.external_id.isdigit() and self.guild.get_member(int(giver.external_id))
@@ -72,7 +84,7 @@ class Marks:
     async def _send(
         self, thread: discord.Thread, message: discord.Message, author: Member, added: bool
     ) -> bool:
-        """Dispatch one reaction change (the caller holds the ordering lock)."""
+        """Dispatch one reaction change (the caller holds the thread's turn)."""
         event = ReactionChanged(
             # Unique per sweep: a mark given, taken back and given again is three changes.
             event_id=f"discord:sweep:{self.run_id}:{message.id}:{author.id}:{int(added)}",

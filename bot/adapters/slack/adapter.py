@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import ClientError
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
@@ -22,8 +21,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.sequencer import Sequencer
 from bot.adapters.slack import commands, listeners, render
 from bot.adapters.slack.directory import Directory
+from bot.adapters.slack.ordering import OrderedApp
 from bot.adapters.slack.pending import follow_up, pending_for
 from bot.adapters.slack.throttle import Throttle
 from bot.core.commands import CommandSpec
@@ -65,15 +66,15 @@ class SlackAdapter:
         self.client = AsyncWebClient(
             token=token, base_url=api_url or API_URL, retry_handlers=retries
         )
-        self.bolt = AsyncApp(
+        self.bolt = OrderedApp(
             client=self.client,
             signing_secret=signing_secret,
             process_before_response=process_before_response,
         )
+        # Events of one channel are handled in the order they arrived (see ordering).
+        self.sequencer = self.bolt.sequencer = Sequencer()
         self.directory = Directory(self.client, admins, staff)
         self.throttle = Throttle()
-        # Events are handled one at a time, in the order they arrived (as on Discord).
-        self.in_order = asyncio.Lock()
         self._refused: set[tuple[str, str]] = set()  # (where, error) already logged
         self._workspace_url: str | None = None  # https://team.slack.com/, for permalinks
         self._socket: AsyncSocketModeHandler | None = None
@@ -119,9 +120,8 @@ class SlackAdapter:
             self._socket = None
 
     async def dispatch(self, event: Event) -> bool:
-        """Hand one event to the app, in arrival order."""
-        async with self.in_order:
-            return await self.app.dispatch(event)
+        """Hand a command or click to the app, in its channel's line (taken now)."""
+        return await self.sequencer.dispatch(event, self.app.handle) == "done"
 
     async def send(self, community: Community, where: Conversation, reply: Reply) -> str:
         """Post in a channel or thread; a private reply is ephemeral (in the channel)."""

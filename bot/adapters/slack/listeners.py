@@ -11,13 +11,14 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from bot.adapters.slack import commands, translate
+from bot.adapters.slack import commands, ordering, translate
 from bot.adapters.slack.pending import Pending, Respond, follow_up, handling
 from bot.adapters.slack.render import messages
 from bot.core.commands import ArgumentError
 from bot.core.events import ButtonPressed, CommandInvoked, Event
 from bot.core.identity import Community, Conversation
 from bot.core.replies import Reply, parse_custom_id
+from bot.dispatcher import Handled
 
 if TYPE_CHECKING:
     from bot.adapters.slack.adapter import SlackAdapter
@@ -32,13 +33,17 @@ def register(adapter: SlackAdapter) -> None:
     """Attach every listener to the adapter's bolt app."""
     bolt = adapter.bolt
 
-    async def on_message(body: Body, event: Body, request: Any) -> None:
+    async def on_message(body: Body, event: Body, request: Any, context: Any) -> None:
         """A member's message: in a channel (a question, an answer, an edit …), or to the
         bot in its Messages tab. An @mention arrives twice, as `message` and `app_mention`,
         with the same channel and ts: one event id, so the second changes nothing."""
+        retry = request.headers.get("x-slack-retry-num")
+        await ordering.in_turn(adapter.sequencer, context, lambda: _message(body, event, retry))
+
+    async def _message(body: Body, event: Body, retry: Any) -> Handled:
         user = translate.sender(event)
         if user is None:
-            return  # bots (ours included), and system messages without a member
+            return "skipped"  # bots (ours included), and system messages without a member
         team, author = _team(body), await adapter.directory.member(user)
         found: Event | None
         if translate.is_direct(event):
@@ -48,24 +53,31 @@ def register(adapter: SlackAdapter) -> None:
             found = translate.message(
                 event, team, author, adapter.app.clock.now(), channel.name if channel else None
             )
-        if found is not None:
-            retry = request.headers.get("x-slack-retry-num")
-            log.debug("%s %s (retry %s)", event.get("type"), found.event_id, retry)
-            await adapter.dispatch(found)
+        if found is None:
+            return "skipped"
+        log.debug("%s %s (retry %s)", event.get("type"), found.event_id, retry)
+        return await adapter.app.handle(found)
 
-    bolt.event("message")(adapter.tracked(on_message))
-    bolt.event("app_mention")(adapter.tracked(on_message))
+    async def on_reaction(body: Body, event: Body, context: Any) -> None:
+        await ordering.in_turn(adapter.sequencer, context, lambda: _reaction(body, event))
 
-    async def on_reaction(body: Body, event: Body) -> None:
+    async def _reaction(body: Body, event: Body) -> Handled:
         author = await adapter.directory.member(str(event.get("user", "")))
         found = translate.reaction(
             event, str(body.get("event_id")), _team(body), author, adapter.app.clock.now()
         )
-        if found is not None:
-            await adapter.dispatch(found)
+        if found is None:
+            return "skipped"
+        return await adapter.app.handle(found)
 
-    bolt.event("reaction_added")(adapter.tracked(on_reaction))
-    bolt.event("reaction_removed")(adapter.tracked(on_reaction))
+    # Each in its event's turn, taken when bolt read the request (see ordering).
+    for name, listener in (
+        ("message", on_message),
+        ("app_mention", on_message),
+        ("reaction_added", on_reaction),
+        ("reaction_removed", on_reaction),
+    ):
+        bolt.event(name, middleware=[ordering.take_turn])(adapter.tracked(listener))
 
     async def on_goodbye(body: Body, event: Body) -> None:
         """Uninstalled, or the bot's token revoked: what we kept about the workspace goes."""

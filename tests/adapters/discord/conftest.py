@@ -18,6 +18,7 @@ import pytest
 from bot.adapters.discord.adapter import DiscordAdapter
 from bot.app import App
 from bot.core.clock import Clock
+from bot.dispatcher import Handled
 from tests.fakes import discord_payloads as p
 from tests.fakes.console import START, default_settings
 from tests.fakes.discord_harness import Harness
@@ -88,15 +89,15 @@ def adapter_of(app: App) -> DiscordAdapter:
 def _signal_handled_events(app: App) -> None:
     """Let tests wait for 'an event was handled' instead of sleeping (dispatch stays real)."""
     handled = asyncio.Condition()
-    real = app.dispatch
+    real = app.handle
 
-    async def dispatch(event: object) -> bool:
+    async def handle(event: object) -> Handled:
         done = await real(event)  # type: ignore[arg-type]
         async with handled:
             handled.notify_all()
         return done
 
-    app.dispatch = dispatch  # type: ignore[method-assign]
+    app.handle = handle  # type: ignore[method-assign]
     app.handled = handled  # type: ignore[attr-defined]
 
 

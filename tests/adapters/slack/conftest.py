@@ -69,9 +69,11 @@ async def running_slack_bot(
     admins: tuple[str, ...] = (),
     staff: tuple[str, ...] = (),
     socket: bool = False,
+    acks_first: bool = False,
 ) -> AsyncIterator[SlackBot]:
     """Entraide with the Slack adapter on a fresh fake; BM25 only (no model). `staff` are
-    staff members by user id; `socket` connects over Socket Mode (then `url` is empty)."""
+    staff members by user id; `socket` connects over Socket Mode (then `url` is empty);
+    `acks_first` answers each delivery before handling it, as in production (see `quiet`)."""
     settings = default_settings()
     merged = settings.community.model_copy(update=community or {})
     if knowledge_dir is None:
@@ -90,7 +92,8 @@ async def running_slack_bot(
             api_url=fake.api_url,
             admins=admins,
             staff=staff,
-            process_before_response=True,  # the HTTP answer waits for the handling
+            # By default the HTTP answer waits for the handling (tests read the result at once).
+            process_before_response=not acks_first,
         )
         app.add_adapter(adapter)
         await app.start()
@@ -129,3 +132,13 @@ def posted(fake: FakeSlack, channel: str, has: str = "") -> list[dict[str, Any]]
 async def settle() -> None:
     """Let tasks the handling started (none should outlive it) run once."""
     await asyncio.sleep(0)
+
+
+async def quiet(adapter: SlackAdapter) -> None:
+    """Wait until every acknowledged delivery has been handled (no turn taken, no listener
+    running): bolt starts listeners as tasks, so let those just created start first."""
+    while adapter._running or adapter.sequencer.busy():
+        if adapter._running:
+            await adapter.drain(TIMEOUT)
+        else:
+            await asyncio.sleep(0)  # a listener task created, not started yet
