@@ -22,7 +22,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.sequencer import Sequencer
-from bot.adapters.slack import commands, listeners, render
+from bot.adapters.slack import commands, listeners, render, usergroups
 from bot.adapters.slack.directory import Directory
 from bot.adapters.slack.ordering import OrderedApp
 from bot.adapters.slack.pending import follow_up, pending_for
@@ -207,24 +207,12 @@ class SlackAdapter:
         self, community: Community, member_id: str, role: str, granted: bool
     ) -> bool:
         """Add to or remove from a user group (by id, @handle or name)."""
-        wanted = role.strip().removeprefix("@").lower()
         try:
-            groups = (await self.client.usergroups_list(include_users=True))["usergroups"]
-            group = next(
-                (
-                    g
-                    for g in groups
-                    if wanted in (g["id"].lower(), g.get("handle"), g.get("name", "").lower())
-                ),
-                None,
-            )
+            group = await usergroups.find(self.client, role)
             if group is None:
                 log.warning("user group %r not found in %s", role, community.name or community.id)
                 return False
-            users = [u for u in group.get("users", []) if u != member_id]
-            users += [member_id] if granted else []
-            if users:  # Slack refuses an empty group: the last member stays
-                await self.client.usergroups_users_update(usergroup=group["id"], users=users)
+            await usergroups.set_member(self.client, group, member_id, granted)
         except SlackApiError as exc:  # missing usergroups:write, or a paid-plan feature
             self._refused_once(f"usergroup {role}", str(exc.response.get("error")))
             return False
