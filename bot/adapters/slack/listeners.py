@@ -71,13 +71,11 @@ def register(adapter: SlackAdapter) -> None:
         return await adapter.app.handle(found)
 
     # Each in its event's turn, taken when bolt read the request (see ordering).
-    for name, listener in (
-        ("message", on_message),
-        ("app_mention", on_message),
-        ("reaction_added", on_reaction),
-        ("reaction_removed", on_reaction),
-    ):
-        bolt.event(name, middleware=[ordering.take_turn])(adapter.tracked(listener))
+    in_turn = [ordering.take_turn]
+    bolt.event("message", middleware=in_turn)(adapter.tracked(on_message))
+    bolt.event("app_mention", middleware=in_turn)(adapter.tracked(on_message))
+    bolt.event("reaction_added", middleware=in_turn)(adapter.tracked(on_reaction))
+    bolt.event("reaction_removed", middleware=in_turn)(adapter.tracked(on_reaction))
 
     async def on_goodbye(body: Body, event: Body) -> None:
         """Uninstalled, or the bot's token revoked: what we kept about the workspace goes."""
