@@ -1,0 +1,90 @@
+"""Restarts with overdue timers on Slack (Socket Mode): an escalation that came due while the
+bot was down is sent once every platform is ready (within 10 s of the connection), exactly
+once, across quick restarts, one of them stopped before it ever connected (issue 14)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.core.clock import Clock, utcnow
+from bot.serve import serve
+from bot.settings import load_settings
+from tests.fakes import slack_payloads as sp
+from tests.fakes.slack_server import FakeSlack, SlackCall, fake_slack
+from tests.test_discord_restart import stop, timer_states
+from tests.test_slack_runner import INTRO, TIMEOUT, slack_env
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    """A fake Slack whose workspace has #help and the private #staff (the default staff
+    channel, found by name)."""
+    async with fake_slack() as server:
+        yield server
+
+
+def staff_cards(fake: FakeSlack) -> list[SlackCall]:
+    """Every chat.postMessage the bot made in #staff."""
+    return [c for c in fake.calls_to("chat.postMessage") if c.args.get("channel") == sp.STAFF]
+
+
+async def test_an_escalation_due_while_down_is_sent_once_after_connecting(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    """Asked 2 h ago (SLA 30 min), bot down since; a restart that never connects (Slack
+    refuses the Socket Mode URL: slack_sdk retries) fires nothing and counts no try; the next
+    posts the staff card within 10 s of connecting; one more restart posts nothing again."""
+    db_path = tmp_path / "s.db"
+    env = slack_env(fake, tmp_path, socket_mode=True, ENTRAIDE_COMMUNITY__SLA_MINUTES="30")
+    settings = load_settings(environ=env)
+
+    def run(clock: Clock | None = None) -> asyncio.Task[None]:
+        return asyncio.create_task(
+            serve(settings, db_path=db_path, platforms=("slack",), clock=clock)
+        )
+
+    # 1. Two hours ago: alice asks in #help; the bot opens her thread, then goes down.
+    first = run(Clock(utcnow() - timedelta(hours=2)))
+    await fake.wait_for_connection(1, TIMEOUT)
+    question = sp.message("Why does sync stop at night?")
+    await fake.push_event(sp.event_callback(question))
+    intro = await fake.wait_for_call("chat.postMessage", INTRO, TIMEOUT)
+    assert intro.args["thread_ts"] == question["ts"]
+    await stop(first)
+    assert await timer_states(db_path) == [("escalate", "pending", 0)]
+
+    # 2. A quick restart that never connects: apps.connections.open fails (a Slack outage)
+    # for the token check and for slack_sdk's first try, which then waits to retry.
+    opened = len(fake.calls_to("apps.connections.open"))
+    fake.fail("apps.connections.open", "internal_error", times=2)
+    offline = run()
+    await fake.wait_until(lambda: len(fake.calls_to("apps.connections.open")) >= opened + 2)
+    await stop(offline)
+    assert fake.connections == 1  # never connected
+    assert await timer_states(db_path) == [("escalate", "pending", 0)]
+    assert not staff_cards(fake)
+
+    # 3. Connected again: the staff card goes out within 10 s of the connection.
+    online = run()
+    await fake.wait_for_connection(2, TIMEOUT)
+    connected_at = time.monotonic()
+    card = await fake.wait_until(lambda: next(iter(staff_cards(fake)), None), TIMEOUT)
+    sent_after = time.monotonic() - connected_at
+    await stop(online)  # at once: a second quick restart follows
+    assert sent_after < 10.0
+    assert "Q1" in str(card.args)
+    assert await timer_states(db_path) == [("escalate", "done", 0)]
+
+    # 4. Restarted once more: connected, a new question handled, and no second card.
+    again = run()
+    await fake.wait_for_connection(3, TIMEOUT)
+    await fake.push_event(sp.event_callback(sp.message("How do I export my data?")))
+    await fake.wait_for_call("chat.postMessage", r"Question Q2 is open", TIMEOUT)
+    await stop(again)
+    assert len(staff_cards(fake)) == 1
