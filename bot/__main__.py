@@ -7,13 +7,15 @@ import asyncio
 import logging
 import os
 import sqlite3
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import insights_cli, kb_cli
+from bot import health, insights_cli, kb_cli
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage.db import backup
+from bot.storage.probe import DatabaseUnusable, probe
 
 ADAPTERS = ("console", "discord", "slack")
 MISSING = {
@@ -21,6 +23,10 @@ MISSING = {
     "slack": "ENTRAIDE_SLACK_BOT_TOKEN (the Bot User OAuth Token, xoxb-…, from"
     " api.slack.com/apps › your app › OAuth & Permissions)",
 }
+NOTHING_TO_RUN = (
+    "no platform token set, and no terminal for the console:"
+    " set ENTRAIDE_DISCORD_TOKEN or ENTRAIDE_SLACK_BOT_TOKEN"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", help="play examples/demo.txt on a fresh database")
     kb_cli.add_parser(sub)
     insights_cli.add_parser(sub)
+    health.add_parser(sub)
     save = sub.add_parser("backup", help="consistent copy of the database (SQLite backup API)")
     save.add_argument("target", type=Path)
     save.add_argument("--db", type=Path, help="database file (default from settings)")
@@ -75,11 +82,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         print(f"backed up {source} to {args.target}")
         return 0
+    if args.command == "health":
+        return health.run(args, settings)
+    try:
+        return _command(args, settings)
+    except DatabaseUnusable as exc:  # from a probe, or from Database.open itself
+        print(f"entraide: {exc}", file=sys.stderr)
+        return 2
+
+
+def _command(args: argparse.Namespace, settings: Settings) -> int:
+    """run, demo, kb, insights: the ones that open the database (DatabaseUnusable)."""
     if args.command == "kb":
         _logging(settings, quiet=True)
+        if args.kb_command != "eval":
+            probe(args.db or settings.storage.db_path)
         return kb_cli.run(args, settings)
     if args.command == "insights":
         _logging(settings, quiet=True)
+        # Read-only: the bot may be running on it. A missing file is reported by insights.
+        probe(args.db or settings.storage.db_path, read_only=True)
         return insights_cli.run(args, settings)
     if args.command == "demo":
         from bot import console_runner
@@ -89,9 +111,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     db_path = args.db or settings.storage.db_path
     platforms = _chosen_platforms(args, settings)
+    implicit = args.adapter is None and not args.console and not args.script
+    if not platforms and implicit and _stdin_empty_no_terminal():
+        print(f"entraide: {NOTHING_TO_RUN}", file=sys.stderr)
+        return 2
     if not platforms:
+        probe(db_path)
         return _run_console(args, settings, db_path)
     return _serve(settings, db_path, platforms, explicit=args.adapter is not None)
+
+
+def _stdin_empty_no_terminal() -> bool:
+    """stdin is no terminal and holds nothing: closed, /dev/null (Docker without -i and
+    -t) or an empty file. A pipe counts as input (a script may still come down it)."""
+    if sys.stdin is None or sys.stdin.closed:
+        return True
+    try:
+        info = os.fstat(sys.stdin.fileno())
+    except (OSError, ValueError):
+        return True
+    if os.isatty(sys.stdin.fileno()):
+        return False
+    return stat.S_ISCHR(info.st_mode) or (stat.S_ISREG(info.st_mode) and info.st_size == 0)
 
 
 def _chosen_platforms(args: argparse.Namespace, settings: Settings) -> list[str]:
@@ -113,6 +154,7 @@ def _serve(settings: Settings, db_path: Path, platforms: list[str], explicit: bo
             who = f"--adapter {name}" if explicit else name.title()
             print(f"entraide: {who} needs {MISSING[name]}", file=sys.stderr)
             return 2
+    probe(db_path)  # before connecting: a bad --db is not the platform's fault
     _logging(settings, quiet=False)
     from bot.serve import PlatformRefused, serve
 

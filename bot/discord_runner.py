@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.adapters.discord import endpoints
 from bot.adapters.discord.adapter import DiscordAdapter
+from bot.adapters.discord.connection import gateway_open
 from bot.adapters.discord.refusals import fatal_message
 from bot.app import App
 from bot.serve import PlatformRefused, done_before, serve
@@ -78,6 +79,10 @@ class DiscordRunner:
             if done:
                 return
             waiting.cancel()
+
+    def alive(self) -> bool:
+        """Whether the current client's gateway connection is up (not between logins)."""
+        return gateway_open(self.adapter.client)
 
     async def run(self) -> None:
         """Log in and stay connected until stop(); raises FatalDiscordError on a refusal."""

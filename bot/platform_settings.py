@@ -10,7 +10,7 @@ import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, SecretStr
+from pydantic import AfterValidator, BeforeValidator, Field, SecretStr
 from pydantic.functional_validators import PlainValidator
 from pydantic_settings import BaseSettings
 
@@ -59,6 +59,19 @@ def _check_user_ids(value: list[str]) -> list[str]:
 SlackUserIds = Annotated[list[str], AfterValidator(_check_user_ids)]
 
 
+def _blank_is_unset(value: object) -> object:
+    """`ENTRAIDE_DISCORD_TOKEN=` (empty or spaces, as compose files and `docker run -e` leave
+    it) means no secret: taken as one, it would be refused and retried forever."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+# Surrounding whitespace (a pasted newline) is never part of a token either.
+Secret = Annotated[SecretStr | None, BeforeValidator(_blank_is_unset)]
+
+
 class PlatformSettings(BaseSettings):
     """The platforms' addresses, serving options and secrets (environment only)."""
 
@@ -78,7 +91,7 @@ class PlatformSettings(BaseSettings):
     slack_admins: SlackUserIds = Field(default_factory=list)
     slack_staff: SlackUserIds = Field(default_factory=list)
     # Secrets: environment only (ENTRAIDE_DISCORD_TOKEN …), never in a config file.
-    discord_token: SecretStr | None = None
-    slack_bot_token: SecretStr | None = None
-    slack_app_token: SecretStr | None = None  # set: Socket Mode, else HTTP mode
-    slack_signing_secret: SecretStr | None = None
+    discord_token: Secret = None
+    slack_bot_token: Secret = None
+    slack_app_token: Secret = None  # set: Socket Mode, else HTTP mode
+    slack_signing_secret: Secret = None

@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot import heartbeat
 from bot.app import App
 from bot.core.clock import Clock
 from bot.settings import Settings
@@ -54,6 +55,9 @@ class Runner(Protocol):
     async def ready(self) -> None:
         """Return once the platform can deliver (first connection made); never before."""
 
+    def alive(self) -> bool:
+        """Whether the platform's connection is up now (the heartbeat file says so)."""
+
 
 async def done_before(task: asyncio.Future[Any], stopping: asyncio.Event) -> bool:
     """Wait for `task` or for `stopping` to be set, whichever comes first; True when the task
@@ -81,9 +85,11 @@ async def serve(
     platforms: Sequence[str],
     options: Mapping[str, Mapping[str, Any]] | None = None,
     clock: Clock | None = None,
+    beat_written: asyncio.Event | None = None,
 ) -> None:
     """Entraide on `platforms` until SIGINT or SIGTERM; PlatformRefused when one is refused
-    (the others are stopped first, and the app too). `clock`: tests start in the past."""
+    (the others are stopped first, and the app too). `clock`: tests start in the past;
+    `beat_written` is set at each heartbeat written (tests wait on it)."""
     app = App(settings_on_platforms(settings), clock=clock or Clock(), db_path=db_path)
     with contextlib.ExitStack() as scope:
         runners: dict[str, Runner] = {}
@@ -97,9 +103,15 @@ async def serve(
             log.info("Entraide is starting on %s", " and ".join(NAMES[n] for n in runners))
             all_ready = asyncio.Event()
             ready = asyncio.ensure_future(when_ready(app, runners, all_ready))
+            beats = asyncio.ensure_future(
+                _beat_once_ready(heartbeat.path_for(db_path), runners, all_ready, beat_written)
+            )
             try:
                 await run_together(runners)
             finally:
+                beats.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await beats
                 if all_ready.is_set():  # timers firing: let them finish before the database goes
                     await asyncio.wait({ready}, timeout=CATCH_UP_TIMEOUT)
                 ready.cancel()
@@ -126,6 +138,20 @@ async def when_ready(app: App, runners: Mapping[str, Runner], all_ready: asyncio
         await app.platforms_ready()
     except Exception:  # one check's failure is logged inside; this is a last resort
         log.exception("starting scheduled work failed")
+
+
+async def _beat_once_ready(
+    path: Path,
+    runners: Mapping[str, Runner],
+    all_ready: asyncio.Event,
+    written: asyncio.Event | None,
+) -> None:
+    """From the first moment every platform is connected, the heartbeat file (see
+    bot.heartbeat), written while every connection is up."""
+    await all_ready.wait()
+    await heartbeat.beat(
+        path, lambda: all(r.alive() for r in runners.values()), list(runners), written
+    )
 
 
 async def run_together(runners: Mapping[str, Runner]) -> None:

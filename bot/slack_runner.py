@@ -67,6 +67,10 @@ class SlackRunner:
         """Return once Slack can reach the bot (HTTP listening, or Socket Mode connected)."""
         await self.listening.wait()
 
+    def alive(self) -> bool:
+        """Listening (HTTP) or connected (Socket Mode; slack_sdk reconnects by itself)."""
+        return self.listening.is_set() and not self._stopping.is_set()
+
     async def run(self) -> None:
         """Serve until stop(), then wait for the event being handled."""
         try:

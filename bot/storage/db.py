@@ -14,6 +14,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.storage.probe import DatabaseUnusable, describe
+
 log = logging.getLogger(__name__)
 
 Row = sqlite3.Row
@@ -82,15 +84,23 @@ class Database:
 
     async def open(self, migrations: Iterable[Migration] | None = None) -> None:
         """Open the file, set pragmas and apply pending migrations."""
-        if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
-        await self._conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
-        await self._conn.execute("PRAGMA journal_mode = WAL")
+        try:
+            if str(self.path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = await aiosqlite.connect(self.path, isolation_level=None)
+            self._conn.row_factory = sqlite3.Row
+            await self._conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            await self._conn.execute("PRAGMA journal_mode = WAL")
+        except (OSError, sqlite3.Error) as exc:
+            await self.close()
+            reason = exc.strerror if isinstance(exc, OSError) else describe(exc, self.path)
+            raise DatabaseUnusable(self.path, str(reason)) from exc
         # FULL: a committed reputation change survives a power cut, not just a crash.
         await self._conn.execute("PRAGMA synchronous = FULL")
         await self._conn.execute("PRAGMA foreign_keys = ON")
+        # Erased texts (a forget, the retention purge) are overwritten with zeros, not just
+        # unlinked: whatever SQLite's compile-time default on this machine.
+        await self._conn.execute("PRAGMA secure_delete = ON")
         await self.migrate(bundled_migrations() if migrations is None else migrations)
 
     async def close(self) -> None:
@@ -156,6 +166,17 @@ class Database:
                     # transaction, or every later BEGIN would fail.
                     await asyncio.shield(conn.execute("ROLLBACK"))
                     raise
+
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the file and empty it (TRUNCATE), so erased texts are left in
+        neither; False when a reader elsewhere kept it from completing (retried next time)."""
+        async with self._lock:
+            cur = await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            row = await cur.fetchone()
+        busy = bool(row and row[0])
+        if busy:
+            log.warning("WAL checkpoint incomplete: another connection is reading %s", self.path)
+        return not busy
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -72,6 +72,8 @@ async def run_one(app: App, community_id: int, now: datetime) -> int | None:
             return None
         erased = await erase_before(tx, community_id, now - timedelta(days=days))
     if erased:
+        # Old versions of the erased texts stay in the WAL until a checkpoint empties it.
+        await app.db.checkpoint()
         log.info(
             "retention: %d texts older than %d days erased (community %d)",
             erased,
