@@ -84,6 +84,8 @@ class Database:
 
     async def open(self, migrations: Iterable[Migration] | None = None) -> None:
         """Open the file, set pragmas and apply pending migrations."""
+        if self.path.is_dir():  # checked first: aiosqlite leaks its thread on a failed connect
+            raise DatabaseUnusable(self.path, "it is a folder")
         try:
             if str(self.path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,19 +23,19 @@ class DatabaseUnusable(Exception):
 
 def probe(path: Path, *, read_only: bool = False) -> None:
     """Raise DatabaseUnusable unless `path` opens as an SQLite database (and, unless
-    `read_only`, takes a write). A missing file is fine: it is created (read_only: the caller
-    reports it). Creates the missing folders, as the bot would."""
+    `read_only`, takes a write). A missing file is fine if its folder is writable (read_only:
+    the caller reports it); missing folders are created, as the bot would."""
     if str(path) == ":memory:":
         return
     if path.is_dir():
         raise DatabaseUnusable(path, "it is a folder")
     if not path.exists():
-        if read_only:
-            return
-        _make_folder(path)
-    if path.exists() and not os.access(path, os.R_OK):
+        if not read_only:  # the bot creates it: only its folder needs checking (and making)
+            _make_folder(path)
+        return
+    if not os.access(path, os.R_OK):
         raise DatabaseUnusable(path, "permission denied")
-    mode = "ro" if read_only else "rwc"
+    mode = "ro" if read_only else "rw"
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True, timeout=5.0)
     except sqlite3.Error as exc:
@@ -74,11 +74,16 @@ def _make_folder(path: Path) -> None:
         raise DatabaseUnusable(path, f"a part of {path.parent} is a file, not a folder") from None
     except OSError as exc:
         raise DatabaseUnusable(path, f"cannot create {path.parent}: {exc.strerror}") from None
+    # SQLite creates the file and, beside it, the WAL and shared-memory files.
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise DatabaseUnusable(path, f"its folder {path.parent} is not writable")
 
 
 def describe(exc: BaseException, path: Path) -> str:
     """The reason for the operator, in words (sqlite3's messages name no cause)."""
     text = str(exc).lower()
+    if path.is_dir():
+        return "it is a folder"
     if "not a database" in text or "malformed" in text:
         return NOT_SQLITE
     if "readonly" in text or "read-only" in text:
