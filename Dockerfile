@@ -17,14 +17,25 @@ COPY bot ./bot
 COPY config ./config
 COPY examples ./examples
 COPY knowledge ./knowledge
+# /app/data is the one volume (entraide-data in the README): the database, its heartbeat
+# file, and data/knowledge/, the overlay of articles the bot writes (drafts, approved) and
+# reads over the read-only knowledge/ of the image. Made here, owned by the bot's user, so
+# a new named volume starts with them (Docker copies the image's content into it).
 RUN pip install --no-cache-dir -c constraints.txt . \
     && useradd --create-home --uid 10001 entraide \
-    && mkdir -p /app/data && chown entraide /app/data
+    && mkdir -p /app/data/knowledge && chown -R entraide /app/data
 
 USER entraide
 VOLUME ["/app/data"]
 # Slack in HTTP mode (ENTRAIDE_SLACK_SIGNING_SECRET, no app token) listens here:
 # POST /slack/events, GET /healthz. Socket Mode and Discord need no inbound port.
 EXPOSE 3000
+# Healthy: the database opens and answers, and the platforms' connection heartbeat (a file
+# beside the database, rewritten every 30 s while connected) is under 90 s old; in Slack's
+# HTTP mode, GET /healthz on slack_port answers too. One line says why when not.
+# The start period covers connecting (seconds) on a slow machine.
+HEALTHCHECK --interval=30s --timeout=15s --start-period=90s --retries=3 \
+    CMD ["python", "-m", "bot", "health"]
 # Tokens come from the environment: ENTRAIDE_DISCORD_TOKEN, ENTRAIDE_SLACK_BOT_TOKEN, …
+# With none (and no terminal), run exits 2 saying which to set.
 CMD ["python", "-m", "bot", "run"]

@@ -48,11 +48,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             check_http(settings)
         beat = check_heartbeat(heartbeat.path_for(db_path), args.max_age)
     except Unhealthy as exc:
-        print(f"entraide: unhealthy: {exc}", file=sys.stderr)
+        sys.stderr.write(f"entraide: unhealthy: {exc}\n")
         return 1
     names = " and ".join(name.title() for name in beat.platforms) or "no platform"
     age = time.time() - beat.at
-    print(f"healthy: {names} connected {age:.0f} s ago, database at schema {version}")
+    sys.stdout.write(f"healthy: {names} connected {age:.0f} s ago, database at schema {version}\n")
     return 0
 
 

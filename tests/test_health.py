@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -195,3 +196,19 @@ def test_a_database_without_our_tables_is_unhealthy(
     heartbeat.write(heartbeat.path_for(db), ["discord"])
     assert main(["health", "--db", str(db)]) == 1
     assert "does not answer" in capsys.readouterr().err
+
+
+def test_the_image_checks_health_and_keeps_its_data_in_one_named_volume() -> None:
+    """The Dockerfile's HEALTHCHECK runs this command, its one VOLUME is /app/data (which
+    holds the knowledge overlay), and the README mounts it under one name everywhere."""
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    lines = [line.strip() for line in dockerfile.replace("\\\n", " ").splitlines()]
+    checks = [line for line in lines if line.startswith("HEALTHCHECK")]
+    assert len(checks) == 1
+    assert checks[0].endswith('CMD ["python", "-m", "bot", "health"]')
+    assert [line for line in lines if line.startswith("VOLUME")] == ['VOLUME ["/app/data"]']
+    assert "/app/data/knowledge" in dockerfile
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    mounts = re.findall(r"-v\s+(\S+):/app/data", readme)
+    assert mounts
+    assert set(mounts) == {"entraide-data"}
