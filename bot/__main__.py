@@ -122,8 +122,8 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _stdin_empty_no_terminal() -> bool:
-    """stdin is no terminal and holds nothing: closed, /dev/null (Docker without -i and
-    -t) or an empty file. A pipe counts as input (a script may still come down it)."""
+    """stdin is no terminal and holds nothing: closed, /dev/null (a container started
+    without -i) or an empty file. A pipe counts as input (a script may still come down it)."""
     if sys.stdin is None or sys.stdin.closed:
         return True
     try:
