@@ -62,9 +62,10 @@ class AdminCog(Cog):
     async def config_set(self, ctx: Context, key: str, value: str) -> None:
         """Change a setting for this community."""
         try:
-            parsed = community_config.parse_value(key, value)
+            parsed = community_config.parse_value(key, value, ctx.config)
         except ConfigValueError as exc:
-            raise ArgumentError("admin.bad_value", key=key, value=value, hint=exc.hint) from None
+            reason = exc.reason.text(ctx.t)
+            raise ArgumentError("admin.bad_value", key=key, value=value, reason=reason) from None
         if key == "help_channels":
             await self._check_channels(ctx, parsed)
         elif key == "staff_channel":
