@@ -8,7 +8,7 @@ from typing import Any
 import aiosqlite
 
 from bot import community_config
-from bot.cogs.admin import _channels, _render
+from bot.cogs.admin import _channels, _checks, _render
 from bot.community_config import ConfigValueError, config_keys
 from bot.context import Context
 from bot.core.cog import Cog, listen
@@ -63,6 +63,7 @@ class AdminCog(Cog):
         """Change a setting for this community."""
         try:
             parsed = community_config.parse_value(key, value, ctx.config)
+            parsed = await _checks.with_community(ctx, key, parsed)
         except ConfigValueError as exc:
             reason = exc.reason.text(ctx.t)
             raise ArgumentError("admin.bad_value", key=key, value=value, reason=reason) from None
