@@ -109,6 +109,11 @@ def check_cron(text: str) -> str:
     fields = text.split()
     if len(fields) != len(CRON_FIELDS):
         raise Reason("settings.cron_fields", found=len(fields), example=CRON_EXAMPLE)
+    try:
+        CronTrigger.from_crontab(text, timezone="UTC")
+        return text
+    except ValueError:
+        pass  # which field: tried one by one below
     for value, (name, allowed) in zip(fields, CRON_FIELDS.items(), strict=True):
         try:
             CronTrigger(**{name: value}, timezone="UTC")
@@ -120,7 +125,7 @@ def check_cron(text: str) -> str:
                 allowed=allowed,
                 example=CRON_EXAMPLE,
             ) from None
-    return text
+    raise Reason("settings.cron_line", value=text, example=CRON_EXAMPLE)
 
 
 @functools.cache
