@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
+from bot.config_formats import CRON_FIELDS
+from bot.locales import load_catalogue
 from bot.settings import SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -163,3 +166,14 @@ def test_the_process_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> N
     assert "Traceback" not in done.stderr
     assert "ENTRAIDE_COMMUNITY__HELP_CHANNELS: expected a JSON list" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_every_reason_in_the_code_is_in_both_catalogues() -> None:
+    """Reason("settings.…") keys aren't seen by the meta-test's scanner: a typo would show
+    admins the raw key."""
+    used = {f"settings.cron.{name}" for name in CRON_FIELDS}
+    for path in (ROOT / "bot").rglob("*.py"):
+        used |= set(re.findall(r'Reason\(\s*"([a-z_.]+)"', path.read_text(encoding="utf-8")))
+    assert len(used) > 20
+    for language in ("en", "fr"):
+        assert sorted(used - set(load_catalogue(language))) == [], language
