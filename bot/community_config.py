@@ -106,15 +106,24 @@ async def load_overrides(conn: aiosqlite.Connection, community_id: int) -> dict[
 
 
 def effective(defaults: CommunityDefaults, overrides: dict[str, Any]) -> CommunityDefaults:
-    """Defaults with overrides applied; an override that no longer validates is ignored."""
+    """Defaults with overrides applied; an override that no longer validates is ignored.
+
+    Some settings depend on others (rank_roles names ranks): an override refused before
+    the one it depends on is applied is tried again after it, until nothing more fits."""
     merged = defaults.model_dump()
-    for key, value in overrides.items():
-        candidate = {**merged, key: value}
-        try:
-            CommunityDefaults.model_validate(candidate)
-        except ValidationError:
-            continue
-        merged = candidate
+    pending = dict(overrides)
+    progress = True
+    while pending and progress:
+        progress = False
+        for key, value in list(pending.items()):
+            candidate = {**merged, key: value}
+            try:
+                CommunityDefaults.model_validate(candidate)
+            except ValidationError:
+                continue
+            merged = candidate
+            del pending[key]
+            progress = True
     return CommunityDefaults.model_validate(merged)
 
 

@@ -81,3 +81,14 @@ async def test_new_ranks_cannot_orphan_a_rank_role(console: ConsoleDriver) -> No
     await console.feed("admin /entraide config set rank_roles Helper=@helpers")
     answer = await refusal(console, "admin /entraide config set ranks Newcomer 0, Pro 100")
     assert '"Helper" is not one of the ranks (Newcomer, Pro)' in answer
+
+
+async def test_a_rank_role_for_a_new_rank_takes_effect(console: ConsoleDriver) -> None:
+    """rank_roles naming a rank that only the community's own ranks define still applies
+    (the stored overrides are read in any order)."""
+    await console.feed(
+        "admin /entraide config set ranks Recrue 0, Gourou 60",
+        "admin /entraide config set rank_roles Gourou=@gourous",
+    )
+    shown = await console.feed("admin /entraide config show")
+    assert [line for line in shown if "rank_roles = Gourou=@gourous (set here)" in line]
