@@ -150,7 +150,7 @@ def check_timezone(text: str) -> str:
     """An IANA time zone name such as Europe/Paris."""
     try:
         ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder of zones
         suggestion = close_zone(text)
         if suggestion is None:
             raise Reason("settings.timezone_unknown", value=text) from None

@@ -4,8 +4,15 @@ on_duty and rank_roles are checked against the community's members, roles and ra
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bot.community_config import ConfigValueError, config_keys, parse_value
+from bot.locales import Messages
+from bot.settings import CommunityDefaults
 from tests.fakes.console import ConsoleDriver
+
+MESSAGES = Messages()
 
 
 async def refusal(console: ConsoleDriver, line: str) -> str:
@@ -24,6 +31,7 @@ async def refusal(console: ConsoleDriver, line: str) -> str:
         ("timezone Paris", ['"Paris" is not an IANA time zone', "try Europe/Paris"]),
         ("timezone europe/paris", ["try Europe/Paris"]),
         ("timezone Mars/Olympus", ["not an IANA time zone", "Europe/Paris"]),
+        ("timezone Europe", ["not an IANA time zone"]),
         ("leaderboard_cron every monday", ["five fields", "2 fields", "0 9 * * mon"]),
         ("leaderboard_cron 0 25 * * mon", ["hour", '"25"', "0-23"]),
         ("ranks Newcomer 0, Helper 50, Pro 40", ['"Pro 40" comes after "Helper 50"']),
@@ -92,3 +100,17 @@ async def test_a_rank_role_for_a_new_rank_takes_effect(console: ConsoleDriver) -
     )
     shown = await console.feed("admin /entraide config show")
     assert [line for line in shown if "rank_roles = Gourou=@gourous (set here)" in line]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(config_keys()), st.text(max_size=40))
+def test_any_text_for_any_key_is_a_value_or_a_reason(key: str, raw: str) -> None:
+    """Whatever an admin types, parse_value returns a value or refuses with a reason that
+    reads in both languages (never another exception: "Europe" is a folder of zones)."""
+    try:
+        parse_value(key, raw, CommunityDefaults())
+    except ConfigValueError as refused:
+        for language in ("en", "fr"):
+            text = refused.reason.text(MESSAGES.translator(language))
+            assert text
+            assert not text.startswith("settings.")
