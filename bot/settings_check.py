@@ -8,6 +8,7 @@ JSON variable; tomllib a UnicodeDecodeError on bad bytes).
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,12 +20,17 @@ from pydantic.fields import FieldInfo
 from bot.setting_reasons import from_error
 
 ENV_PREFIX = "ENTRAIDE_"
+LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 # Examples for list settings whose default is empty (an empty list shows nothing).
 LIST_EXAMPLES = {"slack_admins": ["U0123ABCD"], "slack_staff": ["U0123ABCD"]}
 
 
 class SettingsError(Exception):
     """A configuration problem, phrased as one line for the operator."""
+
+    def __init__(self, message: str) -> None:
+        # A value quoted in the reason may hold line breaks: the line stays one line.
+        super().__init__(LINE_BREAKS.sub(" ", message))
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -103,9 +109,9 @@ def _json_example(name: str, field: FieldInfo) -> tuple[str, str]:
     if isinstance(ann, type) and issubclass(ann, BaseModel):
         first = next(iter(ann.model_fields))
         default = ann.model_fields[first].get_default(call_default_factory=True)
-        return "object", json.dumps({first: default}, ensure_ascii=False)
+        return "object", json.dumps({first: default}, ensure_ascii=False, default=str)
     default = field.get_default(call_default_factory=True) or LIST_EXAMPLES.get(name, ["…"])
-    return "list", json.dumps(default, ensure_ascii=False)
+    return "list", json.dumps(default, ensure_ascii=False, default=str)
 
 
 def field_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> FieldInfo | None:

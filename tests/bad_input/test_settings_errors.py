@@ -9,11 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from bot.__main__ import main
 from bot.config_formats import CRON_FIELDS
 from bot.locales import load_catalogue
-from bot.settings import SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -177,3 +180,30 @@ def test_every_reason_in_the_code_is_in_both_catalogues() -> None:
     assert len(used) > 20
     for language in ("en", "fr"):
         assert sorted(used - set(load_catalogue(language))) == [], language
+
+
+def _variables() -> list[str]:
+    """Every ENTRAIDE_* variable a setting can be given by (sections and their keys)."""
+    names = []
+    for name, field in Settings.model_fields.items():
+        names.append(f"ENTRAIDE_{name.upper()}")
+        section = field.annotation
+        if isinstance(section, type) and issubclass(section, BaseModel):
+            names += [f"ENTRAIDE_{name.upper()}__{key.upper()}" for key in section.model_fields]
+    return names
+
+
+JSONISH = ["[]", "{}", "null", "[1]", '{"a": 1}', "1e999", "NaN", "[[]]", '{"timezone": "Europe"}']
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_variables()), st.text(max_size=30) | st.sampled_from(JSONISH))
+def test_any_value_of_any_variable_loads_or_is_one_line(name: str, value: str) -> None:
+    """Whatever an operator puts in a variable (line breaks too): settings, or a one-line
+    SettingsError, never another exception."""
+    message = ""
+    try:
+        load_settings(environ={name: value})
+    except SettingsError as refused:
+        message = str(refused)
+    assert message.splitlines() in ([], [message])
