@@ -68,11 +68,12 @@ def english(key: str, /, **params: Any) -> str:
 
 def bounds(field: FieldInfo) -> tuple[Any, Any]:
     """The (low, high) bounds a field's metadata sets; None where there is none."""
-    low = high = None
-    for rule in field.metadata:
-        low = getattr(rule, "ge", None) if getattr(rule, "ge", None) is not None else low
-        high = getattr(rule, "le", None) if getattr(rule, "le", None) is not None else high
-    return low, high
+    lows = [getattr(rule, "ge", None) for rule in field.metadata]
+    highs = [getattr(rule, "le", None) for rule in field.metadata]
+    return (
+        next((v for v in lows if v is not None), None),
+        next((v for v in highs if v is not None), None),
+    )
 
 
 def number_reason(field: FieldInfo) -> Reason:
