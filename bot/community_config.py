@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import aiosqlite
 from pydantic import TypeAdapter, ValidationError
 
+from bot.setting_reasons import Reason, choice_reason, from_error
 from bot.settings import CommunityDefaults
 
 CHANNEL_TOKEN_RE = re.compile(r"^<#([A-Za-z0-9_.-]+)(?:\|[^>]*)?>$|^#?([A-Za-z0-9_.-]+)$")
@@ -17,41 +18,17 @@ CHANNEL_KEYS = ("help_channels", "staff_channel")
 
 
 class ConfigValueError(ValueError):
-    """A value an admin typed doesn't fit the key; `hint` says what would."""
+    """A value an admin typed doesn't fit the key; `reason` says why and what would."""
 
-    def __init__(self, key: str, hint: str) -> None:
-        super().__init__(f"{key}: {hint}")
+    def __init__(self, key: str, reason: Reason) -> None:
+        super().__init__(f"{key}: {reason}")
         self.key = key
-        self.hint = hint
+        self.reason = reason
 
 
 def config_keys() -> list[str]:
     """Every key an admin may set."""
     return list(CommunityDefaults.model_fields)
-
-
-def describe_choices(key: str) -> str:
-    """What values a key accepts, in a few words (for error messages)."""
-    annotation = CommunityDefaults.model_fields[key].annotation
-    args = getattr(annotation, "__args__", ())
-    if args and all(isinstance(a, str) for a in args):
-        return ", ".join(args)
-    if annotation is bool:
-        return "true, false"
-    if key == "help_channels":
-        return "#channel[,#channel…]"
-    if key == "staff_channel":
-        return "#channel"
-    if annotation in (int, float):
-        low = high = None
-        for rule in CommunityDefaults.model_fields[key].metadata:
-            low = getattr(rule, "ge", low)
-            high = getattr(rule, "le", high)
-        kind = "a whole number" if annotation is int else "a number"
-        if low is not None and high is not None:
-            return f"{kind} from {low:g} to {high:g}"
-        return kind
-    return "text"
 
 
 def channel_id_from_token(token: str) -> str | None:
@@ -62,26 +39,35 @@ def channel_id_from_token(token: str) -> str | None:
     return found.group(1) or found.group(2)
 
 
-def parse_value(key: str, raw: str) -> Any:
-    """Validate a value typed by an admin for `key`; raise ConfigValueError otherwise."""
-    if key not in CommunityDefaults.model_fields:
-        raise ConfigValueError(key, "unknown key")
+def _typed(key: str, raw: str) -> Any:
+    """What the admin typed, as the field's type (channels, switches); checked later."""
     field = CommunityDefaults.model_fields[key]
-    value: Any = raw.strip()
+    value = raw.strip()
     if key == "help_channels":
         ids = [channel_id_from_token(t) for t in re.split(r"[,\s]+", value) if t]
         if not ids or any(i is None for i in ids):
-            raise ConfigValueError(key, describe_choices(key))
-        value = ids
-    elif key == "staff_channel":
-        value = channel_id_from_token(value)
-        if value is None:
-            raise ConfigValueError(key, describe_choices(key))
-    elif field.annotation is bool:
+            raise ConfigValueError(key, Reason("settings.channels"))
+        return ids
+    if key == "staff_channel":
+        channel = channel_id_from_token(value)
+        if channel is None:
+            raise ConfigValueError(key, Reason("settings.channel"))
+        return channel
+    if field.annotation is bool:
         lowered = value.lower()
         if lowered not in ("true", "false", "on", "off", "yes", "no"):
-            raise ConfigValueError(key, describe_choices(key))
-        value = lowered in ("true", "on", "yes")
+            raise ConfigValueError(key, choice_reason(field))
+        return lowered in ("true", "on", "yes")
+    return value
+
+
+def parse_value(key: str, raw: str, current: CommunityDefaults | None = None) -> Any:
+    """Validate a value typed by an admin for `key` (and, given the `current` settings,
+    together with them: rank_roles must name configured ranks); raise ConfigValueError."""
+    if key not in CommunityDefaults.model_fields:
+        raise ConfigValueError(key, Reason("settings.choice", choices=", ".join(config_keys())))
+    field = CommunityDefaults.model_fields[key]
+    value = _typed(key, raw)
     try:
         # Annotated with the field's metadata so bounds (ge/le) apply too.
         annotated: Any = (
@@ -89,9 +75,14 @@ def parse_value(key: str, raw: str) -> Any:
             if field.metadata
             else field.annotation or str
         )
-        return TypeAdapter(annotated).validate_python(value)
-    except ValidationError:
-        raise ConfigValueError(key, describe_choices(key)) from None
+        parsed = TypeAdapter(annotated).validate_python(value)
+        if current is not None:
+            CommunityDefaults.model_validate({**current.model_dump(), key: parsed})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        reason = from_error(error, field) or Reason("settings.text", example=field.default)
+        raise ConfigValueError(key, reason) from None
+    return parsed
 
 
 def format_value(key: str, value: Any) -> str:
@@ -115,15 +106,24 @@ async def load_overrides(conn: aiosqlite.Connection, community_id: int) -> dict[
 
 
 def effective(defaults: CommunityDefaults, overrides: dict[str, Any]) -> CommunityDefaults:
-    """Defaults with overrides applied; an override that no longer validates is ignored."""
+    """Defaults with overrides applied; an override that no longer validates is ignored.
+
+    Some settings depend on others (rank_roles names ranks): an override refused before
+    the one it depends on is applied is tried again after it, until nothing more fits."""
     merged = defaults.model_dump()
-    for key, value in overrides.items():
-        candidate = {**merged, key: value}
-        try:
-            CommunityDefaults.model_validate(candidate)
-        except ValidationError:
-            continue
-        merged = candidate
+    pending = dict(overrides)
+    progress = True
+    while pending and progress:
+        progress = False
+        for key, value in list(pending.items()):
+            candidate = {**merged, key: value}
+            try:
+                CommunityDefaults.model_validate(candidate)
+            except ValidationError:
+                continue
+            merged = candidate
+            del pending[key]
+            progress = True
     return CommunityDefaults.model_validate(merged)
 
 

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
+from pydantic_settings import SettingsError as PydanticSettingsError
 from pydantic_settings.sources.utils import parse_env_vars
 
 from bot.config_formats import (
@@ -24,9 +32,20 @@ from bot.config_formats import (
     check_emoji,
     check_rank_roles,
     check_ranks,
+    check_roles_name_ranks,
     check_timezone,
 )
 from bot.platform_settings import PlatformSettings
+from bot.settings_check import (
+    ENV_PREFIX,
+    SettingsError,
+    check_env,
+    config_from_env,
+    describe,
+    read_toml,
+)
+
+__all__ = ["ENV_PREFIX", "SettingsError", "load_settings", "read_toml"]
 
 
 def project_dir(name: str) -> Path:
@@ -44,17 +63,12 @@ SECRET_FIELDS = (
     "slack_signing_secret",
 )
 
-ENV_PREFIX = "ENTRAIDE_"
 Language = Literal["en", "fr"]
 # When a question goes to staff at the SLA: no answer yet, no helpful answer, or not solved.
 EscalateWhen = Literal["unanswered", "unhelped", "unsolved"]
 
 # The environment load_settings was asked to read (tests pass their own mapping).
 _ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("entraide_environ", default=None)
-
-
-class SettingsError(Exception):
-    """A configuration problem, phrased as one line for the operator."""
 
 
 class Section(BaseModel):
@@ -129,6 +143,14 @@ class CommunityDefaults(Section):
     insights_cron: Annotated[str, AfterValidator(check_cron)] = "0 8 * * mon"
     retention_days: int = Field(default=365, ge=0, le=3650)
 
+    @field_validator("rank_roles")
+    @classmethod
+    def _roles_name_ranks(cls, value: str, info: ValidationInfo) -> str:
+        """rank_roles names only configured ranks (a typo would never be granted)."""
+        if "ranks" in info.data:  # a bad ranks value is reported on its own
+            check_roles_name_ranks(value, info.data["ranks"])
+        return value
+
 
 class ConsoleSettings(Section):
     """The local console community: who is there and which channels exist."""
@@ -181,17 +203,6 @@ class _ChosenEnvSource(EnvSettingsSource):
         )
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Read one TOML file, turning every failure into a SettingsError naming the file."""
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise SettingsError(f"{path}: cannot read file ({exc.strerror or exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
-
-
 def merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
     """Deep-merge `top` over `base` (tables merge, values replace)."""
     out = dict(base)
@@ -203,35 +214,16 @@ def merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _has_path(data: Mapping[str, Any], loc: tuple[str | int, ...]) -> bool:
-    node: Any = data
-    for part in loc:
-        if not isinstance(node, Mapping) or part not in node:
-            return False
-        node = node[part]
-    return True
-
-
-def _valid_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
-    for part in loc[:-1]:
-        field = model.model_fields.get(str(part))
-        ann = field.annotation if field else None
-        if not (isinstance(ann, type) and issubclass(ann, BaseModel)):
-            return []
-        model = ann
-    return list(model.model_fields)
-
-
 def load_settings(
     config_path: Path | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
     """Load and validate settings; raise SettingsError with one clear line on any problem."""
     env = os.environ if environ is None else environ
     files = [DEFAULT_CONFIG]
-    user = config_path or (Path(env["ENTRAIDE_CONFIG"]) if env.get("ENTRAIDE_CONFIG") else None)
+    user = config_path or config_from_env(env)
     if user is not None:
         files.append(user)
-    _check_env_names(env)
+    check_env(Settings, env)
     merged: dict[str, Any] = {}
     origin: list[tuple[Path, dict[str, Any]]] = []
     for path in files:
@@ -248,43 +240,8 @@ def load_settings(
     try:
         return Settings(**merged)
     except ValidationError as exc:
-        raise SettingsError(_describe(exc, origin, env)) from None
+        raise SettingsError(describe(Settings, exc, origin, env)) from None
+    except PydanticSettingsError as exc:  # what check_env didn't foresee: still one line
+        raise SettingsError(f"environment: {exc}") from None
     finally:
         _ENVIRON.reset(token)
-
-
-def _check_env_names(env: Mapping[str, str]) -> None:
-    """A mistyped ENTRAIDE_* variable is an error, not a silently ignored setting."""
-    known = {name.upper() for name in Settings.model_fields} | {"CONFIG"}
-    for name in env:
-        if name.upper().startswith(ENV_PREFIX):
-            head = name[len(ENV_PREFIX) :].split("__", 1)[0].upper()
-            if head not in known:
-                valid = ", ".join(sorted(ENV_PREFIX + k for k in known))
-                raise SettingsError(f"environment: {name}: unknown setting (valid: {valid})")
-
-
-def _describe(
-    exc: ValidationError,
-    origin: list[tuple[Path, dict[str, Any]]],
-    env: Mapping[str, str],
-) -> str:
-    """One line naming the source, the key and what is wrong with it."""
-    err = exc.errors()[0]
-    loc = tuple(err["loc"])
-    key = ".".join(str(p) for p in loc)
-    source = "environment"
-    env_names = {name.upper() for name in env}
-    prefixes = {
-        ENV_PREFIX + "__".join(str(p) for p in loc[:n]).upper() for n in range(1, len(loc) + 1)
-    }
-    if not env_names & prefixes:
-        for path, data in reversed(origin):
-            if _has_path(data, loc):
-                source = str(path)
-                break
-    if err["type"] == "extra_forbidden":
-        valid = ", ".join(_valid_keys(Settings, loc))
-        return f"{source}: {key}: unknown key (valid keys here: {valid})"
-    value = err.get("input")
-    return f"{source}: {key}: {err['msg']} (got {value!r})"

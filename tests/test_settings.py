@@ -172,7 +172,7 @@ def test_token_in_file_is_refused(tmp_path: Path) -> None:
         ("ENTRAIDE_DISCORD_SHARDS", "-1", '"auto"'),
         ("ENTRAIDE_DISCORD_SHARDS", "many", '"auto"'),
         ("ENTRAIDE_SLACK_API_URL", "ftp://slack.example/api/", "https:// or http://"),
-        ("ENTRAIDE_SLACK_PORT", "70000", "less than or equal to 65535"),
+        ("ENTRAIDE_SLACK_PORT", "70000", "from 0 to 65535"),
         ("ENTRAIDE_SLACK_STAFF", '["erin"]', "expected Slack member ids"),
     ],
 )

@@ -42,6 +42,8 @@ class ChannelInfo:
 # What a question's thread shows of its state (forum tags on Discord): "open" (with the
 # community), "escalated" (with staff), "solved".
 QuestionState = Literal["open", "escalated", "solved"]
+# What ChatAdapter.lookup finds.
+LookupKind = Literal["member", "role"]
 
 
 class ChatAdapter(Protocol):
@@ -83,6 +85,13 @@ class ChatAdapter(Protocol):
         self, community: Community, member_id: str, role: str, granted: bool
     ) -> bool:
         """Grant or remove a role (Discord role, Slack user group); False where unsupported."""
+        ...
+
+    async def lookup(self, community: Community, kind: LookupKind, ref: str) -> str | None:
+        """What a setting names (on_duty's members, rank_roles' roles): a member's platform id
+        from an id, mention or name; a role as typed when it exists. None: there is no such
+        member or role. `ref` as given when the platform can't tell now (a refused lookup):
+        a setting isn't refused for the platform's own failure."""
         ...
 
     def usage(self, spec: CommandSpec) -> str:

@@ -1,0 +1,1 @@
+"""Bad input: one clear line, never a traceback (issue 15)."""

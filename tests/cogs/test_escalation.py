@@ -111,7 +111,7 @@ async def test_unsolved_sends_every_question_not_solved(console: ConsoleDriver) 
 async def test_bad_policy_lists_the_choices(console: ConsoleDriver) -> None:
     """A mistyped policy changes nothing and says what would fit."""
     out = await console.feed("admin /entraide config set escalate_when never")
-    assert out[-1].endswith("Expected: unanswered, unhelped, unsolved. Nothing was changed.")
+    assert out[-1].endswith("one of: unanswered, unhelped, unsolved. Nothing was changed.")
     assert await console.scalar("SELECT COUNT(*) FROM community_settings") == 0
 
 

@@ -11,7 +11,7 @@ from bot.adapters.console.player import COMMUNITY, ScriptPlayer
 from bot.adapters.console.state import BOT_NAME, ConsoleMessage, ConsoleState
 from bot.core.commands import CommandSpec
 from bot.core.identity import Community, Conversation
-from bot.core.ports import ChannelInfo, QuestionState
+from bot.core.ports import ChannelInfo, LookupKind, QuestionState
 from bot.core.replies import Reply
 
 if TYPE_CHECKING:
@@ -188,3 +188,10 @@ class ConsoleAdapter:
         key = "console.role_granted" if granted else "console.role_removed"
         self.output.write(self.t(key, name=member_id, role=role))
         return True
+
+    async def lookup(self, community: Community, kind: LookupKind, ref: str) -> str | None:
+        """A member by name (@erin, erin); any role exists (console members hold none)."""
+        name = ref.strip().removeprefix("<").removesuffix(">").removeprefix("@")
+        if kind == "role":
+            return ref.strip()
+        return name if self.state.known_member(name) else None

@@ -25,7 +25,7 @@ from bot.adapters.sequencer import Key, Sequencer
 from bot.core.commands import CommandSpec
 from bot.core.events import Event
 from bot.core.identity import Community, Conversation
-from bot.core.ports import ChannelInfo, DeliveryError
+from bot.core.ports import ChannelInfo, DeliveryError, LookupKind
 from bot.core.replies import Reply
 
 if TYPE_CHECKING:
@@ -242,6 +242,15 @@ class DiscordAdapter:
             self._forbidden_once(found, "Manage Roles, with the bot's role above this one", exc)
             return False
         return True
+
+    async def lookup(self, community: Community, kind: LookupKind, ref: str) -> str | None:
+        """A member by mention, id or cached name; a role by mention, id or name."""
+        guild = self.client.get_guild(int(community.id))
+        if guild is None:  # not connected yet: can't tell
+            return ref
+        if kind == "role":
+            return ref if lookup.find_role(guild, ref.strip().removeprefix("@")) else None
+        return await lookup.find_member(guild, ref)
 
     def usage(self, spec: CommandSpec) -> str:
         """As registered on Discord (`/rep show [MEMBER]`, `/leaderboard week|month|all`)."""

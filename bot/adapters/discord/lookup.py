@@ -1,4 +1,4 @@
-"""Finding roles and channels in a guild, and reading Discord's refusals (pure helpers)."""
+"""Finding members, roles and channels in a guild, and reading Discord's refusals."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ THREAD_EXISTS = 160004  # "A thread has already been created for this message"
 
 ROLE_MENTION = re.compile(r"^<@&(\d+)>$")
 CHANNEL_MENTION = re.compile(r"^<#(\d+)>$")
+MEMBER_MENTION = re.compile(r"^<@!?(\d{15,21})>$|^(\d{15,21})$")
 
 
 def find_role(guild: discord.Guild, role: str) -> discord.Role | None:
@@ -27,6 +28,23 @@ def find_role(guild: discord.Guild, role: str) -> discord.Role | None:
         return exact
     # Config is typed by hand ("Helper=@helpers"); Discord role names keep their case.
     return next((r for r in guild.roles if r.name.casefold() == text.casefold()), None)
+
+
+async def find_member(guild: discord.Guild, ref: str) -> str | None:
+    """A member's id from a mention (<@id>), an id, or a name the cache knows."""
+    text = ref.strip()
+    found = MEMBER_MENTION.match(text)
+    if not found:  # members aren't chunked: a name finds only members seen lately
+        named = guild.get_member_named(text.removeprefix("@"))
+        return None if named is None else str(named.id)
+    member_id = int(found[1] or found[2])
+    try:
+        member = guild.get_member(member_id) or await guild.fetch_member(member_id)
+    except discord.NotFound:
+        return None
+    except discord.HTTPException:  # rate limited, Discord down: can't tell now
+        return str(member_id)
+    return str(member.id)
 
 
 def find_channel(guild: discord.Guild, ref: str) -> Any:

@@ -22,7 +22,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.sequencer import Sequencer
-from bot.adapters.slack import commands, listeners, render, usergroups
+from bot.adapters.slack import commands, listeners, lookup, render, usergroups
 from bot.adapters.slack.directory import Directory
 from bot.adapters.slack.ordering import OrderedApp
 from bot.adapters.slack.pending import follow_up, pending_for
@@ -30,7 +30,7 @@ from bot.adapters.slack.throttle import Throttle
 from bot.core.commands import CommandSpec
 from bot.core.events import Event
 from bot.core.identity import Community, Conversation
-from bot.core.ports import ChannelInfo, DeliveryError, QuestionState
+from bot.core.ports import ChannelInfo, DeliveryError, LookupKind, QuestionState
 from bot.core.replies import Reply
 
 if TYPE_CHECKING:
@@ -217,6 +217,10 @@ class SlackAdapter:
             self._refused_once(f"usergroup {role}", str(exc.response.get("error")))
             return False
         return True
+
+    async def lookup(self, community: Community, kind: LookupKind, ref: str) -> str | None:
+        """A member by mention or id, a user group by id, @handle or name."""
+        return await lookup.find(self.client, kind, ref)
 
     def _command_words(self) -> set[str]:
         """First words of the core commands (`solved`, `kb` …), for '/solved' in texts."""

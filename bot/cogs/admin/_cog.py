@@ -8,7 +8,7 @@ from typing import Any
 import aiosqlite
 
 from bot import community_config
-from bot.cogs.admin import _channels, _render
+from bot.cogs.admin import _channels, _checks, _render
 from bot.community_config import ConfigValueError, config_keys
 from bot.context import Context
 from bot.core.cog import Cog, listen
@@ -62,9 +62,11 @@ class AdminCog(Cog):
     async def config_set(self, ctx: Context, key: str, value: str) -> None:
         """Change a setting for this community."""
         try:
-            parsed = community_config.parse_value(key, value)
+            parsed = community_config.parse_value(key, value, ctx.config)
+            parsed = await _checks.with_community(ctx, key, parsed)
         except ConfigValueError as exc:
-            raise ArgumentError("admin.bad_value", key=key, value=value, hint=exc.hint) from None
+            reason = exc.reason.text(ctx.t)
+            raise ArgumentError("admin.bad_value", key=key, value=value, reason=reason) from None
         if key == "help_channels":
             await self._check_channels(ctx, parsed)
         elif key == "staff_channel":

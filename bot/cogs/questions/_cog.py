@@ -38,7 +38,10 @@ class QuestionsCog(Cog):
         """A top-level post in a help channel is a question."""
         if not event.conversation.is_in(ctx.config.help_channels):
             return
-        if not event.text.strip():
+        if _logic.is_blank(event.text):
+            # Not a question, and no public word either: an empty post (a zero-width space,
+            # a stray Enter) asks nothing, and a reply in the help channel would be noise.
+            # With no question, nothing follows it: no suggestion, nudge or escalation.
             return
         async with ctx.app.db.transaction() as tx:
             question, _ = await questions.create(
@@ -59,6 +62,8 @@ class QuestionsCog(Cog):
     @command("ask", Option("question", "text"))
     async def ask(self, ctx: Context, question: str) -> None:
         """Ask the community a question; the bot posts it in the help channel."""
+        if _logic.is_blank(question):  # the asker is told privately, nothing is posted
+            raise ArgumentError("questions.empty")
         if not ctx.config.help_channels:
             raise ArgumentError("questions.no_help_channel")
         channel_id = ctx.config.help_channels[0]
@@ -178,7 +183,10 @@ class QuestionsCog(Cog):
 
     @listen(MessageEdited)
     async def on_edit(self, ctx: Context, event: MessageEdited) -> None:
-        """Keep stored question and answer texts current."""
+        """Keep stored question and answer texts current (an edit to nothing keeps the
+        last words: the post is still there, and its thread makes no sense without them)."""
+        if _logic.is_blank(event.text):
+            return
         async with ctx.app.db.transaction() as tx:
             await questions.edit_text(tx, ctx.community_id, event.message_id, event.text, event.at)
 

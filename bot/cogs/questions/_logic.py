@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from bot.core.identity import Member
 
 OPEN_STATUSES = ("open", "nudged", "escalated")
+# Unicode categories nobody sees: format characters (zero-width space, ZWNJ, ZWJ, word
+# joiner, BOM, direction marks), separators, controls, and marks with no base to sit on.
+INVISIBLE = frozenset({"Cf", "Zs", "Zl", "Zp", "Cc", "Mn", "Me"})
+# Letters and symbols that draw as blank space (Hangul fillers, the blank Braille cell):
+# the usual way around a "message can't be empty" check.
+BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def is_blank(text: str) -> bool:
+    """Whether a text shows nothing to read: only whitespace and invisible characters."""
+    return all(
+        ch.isspace() or ch in BLANK_LOOKING or unicodedata.category(ch) in INVISIBLE for ch in text
+    )
 
 
 def status_after_answer(status: str) -> str:
