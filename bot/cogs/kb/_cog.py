@@ -9,6 +9,7 @@ from bot.cogs.kb import _drafts, _logic, _render
 from bot.context import Context
 from bot.core.cog import Cog
 from bot.core.commands import ArgumentError, Option, command
+from bot.core.limits import excerpt
 from bot.storage import knowledge
 
 MAX_GAP_TOPICS = 5
@@ -61,7 +62,7 @@ class KnowledgeCog(Cog):
             answer = await _logic.best_answer(conn, found.id)
         if found.status != "solved" or answer is None:
             raise ArgumentError("kb.draft_needs_solution", ref=found.ref)
-        title = found.text.strip().splitlines()[0][:120]
+        title = excerpt(found.text.strip().splitlines()[0], 120)
         name = await asyncio.to_thread(
             _drafts.write, ctx.app.knowledge.directory, ctx.language, title, answer, found.ref
         )
