@@ -12,6 +12,9 @@ ELLIPSIS = "…"
 ATOMS = re.compile(
     r"<[@#!][^<>\s]*>|<https?://[^<>]*>|\[[^\]\n]*\]\([^)\s]*\)|https?://\S+|&[a-z]+;"
 )
+FENCE = "```"
+# Room a piece keeps for closing a code block and reopening it in the next (see fenced).
+FENCE_ROOM = 2 * len("\n" + FENCE)
 # Whitespace that may end a piece, best first: a paragraph, a line, a word.
 BREAKS = (re.compile(r"\n[ \t]*\n\s*"), re.compile(r"\n\s*"), re.compile(r"\s+"))
 
@@ -54,6 +57,25 @@ def pieces(text: str, limit: int, most: int | None = None) -> list[str]:
             found.append(piece)
         rest = rest[resume:]
     return found or [""]
+
+
+def markdown_pieces(text: str, limit: int, most: int | None = None) -> list[str]:
+    """pieces() of Markdown: a code block split between pieces is closed at the end of one
+    and reopened in the next, so the rest doesn't show as code."""
+    room = FENCE_ROOM if FENCE in text and len(text) > limit else 0
+    return fenced(pieces(text, limit - room, most))
+
+
+def fenced(found: list[str]) -> list[str]:
+    """Pieces whose code blocks are whole: a piece that ends inside a ``` block closes it,
+    and the next reopens it (each piece may grow by FENCE_ROOM characters)."""
+    shown: list[str] = []
+    inside = False
+    for piece in found:
+        text = f"{FENCE}\n{piece}" if inside else piece
+        inside = text.count(FENCE) % 2 == 1
+        shown.append(f"{text}\n{FENCE}" if inside else text)
+    return shown
 
 
 def _cut(text: str, limit: int) -> tuple[int, int]:

@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.limits import ELLIPSIS, excerpt, pieces
+from bot.core.limits import ELLIPSIS, FENCE, excerpt, markdown_pieces, pieces
 
 WORDS = st.sampled_from(
     [
@@ -92,3 +92,22 @@ def test_a_text_without_spaces_is_cut_hard() -> None:
     """One long word is still cut to the limit."""
     assert pieces("y" * 4500, 2000) == ["y" * 2000, "y" * 2000, "y" * 500]
     assert pieces("y" * 4500, 2000, 2) == ["y" * 2000, "y" * 1999 + ELLIPSIS]
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, st.integers(min_value=20, max_value=400), st.none() | st.integers(1, 5))
+def test_markdown_pieces_keep_code_blocks_whole(text: str, limit: int, most: int | None) -> None:
+    """Within the limit, and every piece opens as many code blocks as it closes."""
+    found = markdown_pieces(text, limit, most)
+    assert all(len(piece) <= limit for piece in found)
+    if most is not None:
+        assert len(found) <= most
+    assert all(piece.count(FENCE) % 2 == 0 for piece in found[:-1])
+
+
+def test_a_code_block_split_between_messages_is_closed_and_reopened() -> None:
+    """The first message closes the block, the second reopens it."""
+    text = "Run this:\n```\n" + "\n".join(f"step {n}" for n in range(40)) + "\n```\nDone."
+    first, second = markdown_pieces(text, 200)[:2]
+    assert first.endswith("\n```")
+    assert second.startswith("```\n")

@@ -12,7 +12,7 @@ import discord
 
 from bot.adapters.discord import dm
 from bot.core.identity import Conversation
-from bot.core.limits import pieces
+from bot.core.limits import markdown_pieces
 from bot.core.replies import Attachment, Button, Reply
 
 LIMIT = 2000  # characters in one Discord message
@@ -41,7 +41,7 @@ class Outgoing:
 def split(text: str, limit: int = LIMIT, most: int | None = MOST) -> list[str]:
     """At most `most` pieces of at most `limit` characters, split at a paragraph, a line or
     a word (an empty piece is a zero-width space: Discord refuses empty messages)."""
-    return [piece or "\u200b" for piece in pieces(text, limit, most)]
+    return [piece or "\u200b" for piece in markdown_pieces(text, limit, most)]
 
 
 def allowed(reply: Reply) -> discord.AllowedMentions:

@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.limits import pieces
+from bot.core.limits import markdown_pieces
 from bot.core.replies import Button, Reply
 
 LIMIT = 3000  # characters in one section block's text
@@ -84,7 +84,8 @@ def messages(
     text = slash_commands(reply.text, commands)
     buttons = actions(reply.buttons)
     most = min(MAX_TEXT // LIMIT, MAX_BLOCKS - len(buttons))
-    sections = [p for p in pieces(mrkdwn(text, reply.mentions, names), LIMIT, most) if p.strip()]
+    shown = markdown_pieces(mrkdwn(text, reply.mentions, names), LIMIT, most)
+    sections = [piece for piece in shown if piece.strip()]
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": piece}} for piece in sections
     ]
