@@ -20,6 +20,7 @@ BREAKS = (re.compile(r"\n[ \t]*\n\s*"), re.compile(r"\n\s*"), re.compile(r"\s+")
 
 # Quoted member text, by where the bot quotes it (characters, "…" included).
 ECHO = 300  # an argument or value echoed in an error or a confirmation
+QUOTE = 100  # a value quoted again inside the reason it was refused
 CARD = 600  # a question on a suggestion, escalation or queue card
 NUDGE = 160  # a question in a nudge or a list line
 POST = 1500  # the question /ask posts in the channel
