@@ -63,8 +63,9 @@ def pieces(text: str, limit: int, most: int | None = None) -> list[str]:
 def markdown_pieces(text: str, limit: int, most: int | None = None) -> list[str]:
     """pieces() of Markdown: a code block split between pieces is closed at the end of one
     and reopened in the next, so the rest doesn't show as code."""
-    room = FENCE_ROOM if FENCE in text and len(text) > limit else 0
-    return fenced(pieces(text, limit - room, most))
+    if len(text) <= limit or FENCE not in text:  # one piece as written, or no code
+        return pieces(text, limit, most)
+    return fenced(pieces(text, limit - FENCE_ROOM, most))
 
 
 def fenced(found: list[str]) -> list[str]:
