@@ -89,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseUnusable as exc:  # from a probe, or from Database.open itself
         print(f"entraide: {exc}", file=sys.stderr)
         return 2
+    except SettingsError as exc:  # found once a folder is looked at (knowledge_dir)
+        print(f"entraide: configuration error: {exc}", file=sys.stderr)
+        return 2
 
 
 def _command(args: argparse.Namespace, settings: Settings) -> int:

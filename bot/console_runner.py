@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -71,14 +70,12 @@ async def interactive(settings: Settings, *, db_path: Path, stream: TextIO) -> N
 
 
 def run_demo(settings: Settings, stream: TextIO) -> None:
-    """Play examples/demo.txt on a fresh temporary database and a copy of the knowledge base
-    (the demo drafts and approves an article: your checkout stays as it was)."""
+    """Play examples/demo.txt on a fresh temporary database; the article the demo drafts and
+    approves goes to the knowledge overlay in the same temporary folder (your checkout stays
+    as it was)."""
     with tempfile.TemporaryDirectory(prefix="entraide-demo-") as tmp:
-        source = settings.retrieval.knowledge_dir
-        source = source if source.is_absolute() else project_dir(str(source))
-        knowledge = Path(tmp) / "knowledge"
-        shutil.copytree(source, knowledge, ignore=shutil.ignore_patterns("drafts"))
-        retrieval = settings.retrieval.model_copy(update={"knowledge_dir": knowledge})
+        overlay = Path(tmp) / "knowledge"
+        retrieval = settings.retrieval.model_copy(update={"knowledge_overlay": overlay})
         settings = settings.model_copy(update={"retrieval": retrieval})
         lines = DEMO_SCRIPT.read_text(encoding="utf-8").splitlines()
         asyncio.run(

@@ -47,10 +47,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _with_kb(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(args.db or settings.storage.db_path)
-    await db.open()
-    # The CLI always wants the model's vectors (and their counts) before it answers.
+    # The CLI always wants the model's vectors (and their counts) before it answers. The
+    # articles are the bot's own: knowledge_dir with the overlay beside the database.
     retrieval = settings.retrieval.model_copy(update={"answer_while_loading": False})
-    kb = service.from_settings(retrieval, db, Clock())
+    kb = service.from_settings(retrieval, db, Clock())  # a missing folder: SettingsError
+    await db.open()
     try:
         report = await kb.start()
         if args.kb_command == "index":

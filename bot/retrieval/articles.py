@@ -13,6 +13,9 @@ FENCE = "+++"
 LANGUAGES = ("en", "fr")
 KNOWN_KEYS = {"title", "tags", "lang", "aliases", "url"}
 TOML_LINE_RE = re.compile(r"at line (\d+)")
+# HTML comments are notes for editors (a draft's "drafted from Q4 …"): members never see
+# them. Fenced code keeps its text.
+COMMENT_RE = re.compile(r"(```.*?```)|<!--.*?-->", re.S)
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,11 @@ def plain(markdown: str) -> str:
     return re.sub(r"^\s*[-+]\s+", "", text, flags=re.M)
 
 
+def without_comments(markdown: str) -> str:
+    """Markdown without its HTML comments (those inside fenced code stay)."""
+    return COMMENT_RE.sub(lambda found: found.group(1) or "", markdown)
+
+
 def parse_article(path: Path, text: str) -> Article | ArticleError:
     """Parse one file's text; every problem comes back as an ArticleError with its line."""
     name = str(path)
@@ -107,7 +115,7 @@ def parse_article(path: Path, text: str) -> Article | ArticleError:
     if problem:
         key, message = problem
         return ArticleError(name, _line_of(lines, key, end), message)
-    body = "\n".join(lines[end + 1 :]).strip()
+    body = without_comments("\n".join(lines[end + 1 :])).strip()
     if not body:
         return ArticleError(name, end + 2, "the article has no text after the front matter")
     return Article(

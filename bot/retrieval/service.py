@@ -12,7 +12,8 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from bot.core.ports import Clock, Embedder
-from bot.retrieval.articles import Article, ArticleError, load_directory
+from bot.retrieval import folders
+from bot.retrieval.articles import Article, ArticleError
 from bot.retrieval.batcher import Batcher
 from bot.retrieval.embedder import load_embedder
 from bot.retrieval.index import HybridIndex, Mode
@@ -28,7 +29,7 @@ from bot.retrieval.searching import (
     run_batch,
 )
 from bot.retrieval.text import TOKENIZER_VERSION, tokenize, without_mentions
-from bot.settings import RetrievalSettings, project_dir
+from bot.settings import RetrievalSettings
 from bot.storage import article_tokens, article_vectors
 from bot.storage.db import Database
 
@@ -49,9 +50,12 @@ class KnowledgeBase:
         clock: Clock,
         load_embedder: EmbedderLoader,
         *,
+        overlay: Path | None = None,
         answer_while_loading: bool = False,
     ) -> None:
         self.directory = directory
+        # Drafts and approved articles: never the shipped folder (see folders.py).
+        self.overlay = overlay or db.path.parent / folders.OVERLAY
         self.answer_while_loading = answer_while_loading
         self._loading: asyncio.Task[None] | None = None
         # What the background model load re-indexes (answer_while_loading only).
@@ -88,7 +92,9 @@ class KnowledgeBase:
         model = (
             None if self.answer_while_loading else loop.run_in_executor(None, self._load_embedder)
         )
-        articles, errors = await asyncio.to_thread(load_directory, self.directory)
+        articles, errors = await asyncio.to_thread(
+            folders.load_layers, self.directory, self.overlay
+        )
         tokens = await self._tokens(articles)
         if model is None:
             report = await self._install(articles, errors, tokens)
@@ -157,8 +163,11 @@ class KnowledgeBase:
             await self._batcher.close()
 
     async def reload(self) -> LoadReport:
-        """Re-read the directory; only new or changed articles are embedded."""
-        articles, errors = await asyncio.to_thread(load_directory, self.directory)
+        """Re-read the folders (shipped and overlay); only new or changed articles are
+        embedded."""
+        articles, errors = await asyncio.to_thread(
+            folders.load_layers, self.directory, self.overlay
+        )
         return await self._install(articles, errors, await self._tokens(articles))
 
     async def _install(
@@ -279,14 +288,13 @@ def from_settings(
     clock: Clock,
     embedder_loader: EmbedderLoader | None = None,
 ) -> KnowledgeBase:
-    """The knowledge base [retrieval] describes; a relative knowledge_dir is looked up beside
-    the package, like config/."""
-    configured = retrieval.knowledge_dir
-    directory = configured if configured.is_absolute() else project_dir(str(configured))
+    """The knowledge base [retrieval] describes: knowledge_dir (a relative one beside the
+    package, like config/; SettingsError if missing) with its overlay read over it."""
     return KnowledgeBase(
-        directory,
+        folders.shipped_dir(retrieval),
         db,
         clock,
         embedder_loader or (lambda: load_embedder(retrieval.model) if retrieval.dense else None),
+        overlay=folders.overlay_dir(retrieval, db.path),
         answer_while_loading=bool(retrieval.answer_while_loading),  # None: off (see settings)
     )

@@ -20,7 +20,8 @@ async def test_a_solved_thread_becomes_a_draft_then_an_article(console: ConsoleD
         "Draft “how-do-i-export-my-invoices-as-pdf” written from Q1 (in the knowledge base's"
         " drafts folder). Edit it, then /kb approve how-do-i-export-my-invoices-as-pdf."
     )
-    kb = console.app.knowledge.directory
+    kb = console.app.knowledge.overlay  # the data folder's knowledge/, beside the database
+    assert kb == console.app.db.path.parent / "knowledge"
     draft = kb / "drafts" / "en" / "how-do-i-export-my-invoices-as-pdf.md"
     text = draft.read_text(encoding="utf-8")
     assert 'title = "How do I export my invoices as PDF?"' in text

@@ -18,6 +18,18 @@ from tests.fakes import discord_forum
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_store import MessageStore
 
+LIMIT = 2000  # characters of a message's content
+TOO_LONG = {
+    "message": "Invalid Form Body",
+    "code": 50035,
+    "errors": {
+        "content": {
+            "_errors": [
+                {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 2000 or fewer in length."}
+            ]
+        }
+    },
+}
 RESUMABLE_CLOSE = 4000  # any close code discord.py can handle makes it RESUME
 Handler = Callable[["RestCall", re.Match[str]], tuple[int, Any]]
 
@@ -40,6 +52,15 @@ def _json(status: int, data: Any) -> web.Response:
     response = web.Response(status=status, text=json.dumps(data))
     response.headers["Content-Type"] = "application/json"  # exactly: no "; charset=utf-8"
     return response
+
+
+def _too_long(body: Any) -> bool:
+    """Content Discord refuses: past 2,000 characters (a message, a follow-up, or an
+    interaction's answer)."""
+    if not isinstance(body, dict):
+        return False
+    inner = body.get("data") if isinstance(body.get("data"), dict) else {}
+    return len(_text(body)) > LIMIT or len(_text(inner)) > LIMIT
 
 
 def _text(body: dict[str, Any] | None) -> str:
@@ -221,15 +242,10 @@ class FakeDiscord:
         call = RestCall(request.method, path, body, dict(request.query))
         if (pause := self.delay(call)) > 0:
             await asyncio.sleep(pause)
-        status, answer = 404, {"message": f"404: fake has no {request.method} {path}", "code": 0}
-        for method, pattern, handler in self._routes:
-            match = pattern.fullmatch(path)
-            if match and re.fullmatch(method, request.method):
-                try:
-                    status, answer = handler(call, match)
-                except Exception as exc:  # a 500 would make discord.py retry for ~16 s
-                    status, answer = 400, {"message": f"fake route crashed: {exc!r}", "code": 0}
-                break
+        if _too_long(body):  # Discord checks the form before anything else
+            status, answer = 400, TOO_LONG
+        else:
+            status, answer = self._answer(call, path, request.method)
         call.status = status
         self.store.observe_rest(call, answer)
         self.calls.append(call)
@@ -239,6 +255,17 @@ class FakeDiscord:
                 await self.dispatch(event, dict(data))
         await self._notify()
         return _json(status, answer)
+
+    def _answer(self, call: RestCall, path: str, verb: str) -> tuple[int, Any]:
+        """The first route matching the call answers it (404 JSON if none)."""
+        for method, pattern, handler in self._routes:
+            match = pattern.fullmatch(path)
+            if match and re.fullmatch(method, verb):
+                try:
+                    return handler(call, match)
+                except Exception as exc:  # a 500 would make discord.py retry for ~16 s
+                    return 400, {"message": f"fake route crashed: {exc!r}", "code": 0}
+        return 404, {"message": f"404: fake has no {verb} {path}", "code": 0}
 
     def echo(self, event: str, data: dict[str, Any]) -> None:
         """Send a dispatch to the client once the REST call being answered is recorded."""

@@ -59,6 +59,7 @@ from slack_sdk.http_retry import builtin_async_handlers
 from tests.fakes.slack_payloads import Payload
 from tests.fakes.slack_socket import SocketModeFake
 from tests.fakes.slack_web_api import WebApi
+from tests.fakes.slack_workspace import too_long
 
 JSON_ARGS = ("blocks", "attachments", "view", "metadata")
 RESPONSE_URL = "response_url"  # the `method` of recorded response_url POSTs
@@ -271,6 +272,8 @@ class FakeSlack(SocketModeFake):
         failure = self._injected(RESPONSE_URL)
         if failure is not None:
             call.status, call.answer = failure.status, {"ok": False, "error": failure.error}
+        elif too_long(body):
+            call.status, call.answer = 400, {"ok": False, "error": "msg_too_long"}
         await self._record(call)
         return web.Response(status=call.status, text=call.answer.get("error", "ok"))
 

@@ -25,6 +25,7 @@ from tests.fakes.slack_workspace import (
     id_list,
     need,
     page,
+    too_long,
 )
 
 
@@ -82,6 +83,8 @@ class WebApi(Workspace):
         channel = self._channel(need(args, "channel")[0])
         if not (args.get("text") or args.get("blocks") or args.get("attachments")):
             raise SlackError("no_text")
+        if too_long(args):
+            raise SlackError("msg_too_long")
         stored = self.add_message(channel, o.posted_message(args, next_ts()))
         return {"channel": channel, "ts": stored["ts"], "message": dict(stored)}
 
@@ -89,6 +92,8 @@ class WebApi(Workspace):
         """chat.postEphemeral: only recorded (ephemeral messages have no history)."""
         channel, user_id = need(args, "channel", "user")
         self._channel(channel)
+        if too_long(args):
+            raise SlackError("msg_too_long")
         if user_id not in self.users:
             raise SlackError("user_not_found")
         return {"message_ts": next_ts()}
@@ -105,6 +110,8 @@ class WebApi(Workspace):
     def update(self, args: dict[str, Any]) -> Answer:
         """chat.update of one of the bot's messages."""
         channel, found = self._own(args, "cant_update_message")
+        if too_long(args):
+            raise SlackError("msg_too_long")
         for key in ("text", "blocks", "attachments", "metadata"):
             if key in args:
                 found[key] = args[key]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -34,6 +35,20 @@ def need(args: dict[str, Any], *names: str) -> list[Any]:
     if missing:
         raise SlackError("invalid_arguments")
     return [args[n] for n in names]
+
+
+def too_long(args: dict[str, Any]) -> bool:
+    """What Slack refuses with `msg_too_long`: text past 40,000 characters, a section's text
+    past 3,000, more than 50 blocks."""
+    blocks = args.get("blocks") or []
+    if isinstance(blocks, str):  # form-encoded: the blocks are JSON
+        blocks = json.loads(blocks)
+    sections = [b.get("text", {}).get("text", "") for b in blocks if b.get("type") == "section"]
+    return (
+        len(str(args.get("text") or "")) > 40_000
+        or len(blocks) > 50
+        or any(len(text) > 3000 for text in sections)
+    )
 
 
 def page(items: list[Payload], args: dict[str, Any]) -> tuple[list[Payload], Answer]:

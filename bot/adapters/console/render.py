@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.core.limits import pieces
 from bot.core.replies import MENTION_RE, Attachment, Button
+
+LIMIT = 4000  # characters of one bot message: a screenful, like a chat platform's cap
 
 
 def render_text(text: str, *, markup: bool = True) -> str:
-    """Bot mentions as @name; continuation lines indented under the first.
+    """Bot mentions as @name, a bot message cut with "…" past 4,000 characters; continuation
+    lines indented under the first.
 
     Members' own text (`markup=False`) is shown exactly as typed.
     """
-    plain = MENTION_RE.sub(lambda m: "@" + m.group(1), text) if markup else text
+    plain = (
+        MENTION_RE.sub(lambda m: "@" + m.group(1), pieces(text, LIMIT, 1)[0]) if markup else text
+    )
     return "\n    ".join(plain.splitlines() or [""])
 
 

@@ -1,5 +1,6 @@
-"""Reply → what discord.py sends: content split under 2,000 characters, mentions that ping
-only the members a cog named, and buttons as persistent components."""
+"""Reply → what discord.py sends: content in at most 3 messages of 2,000 characters (a longer
+reply is cut with "…"), mentions that ping only the members a cog named, and buttons as
+persistent components."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import discord
 
 from bot.adapters.discord import dm
 from bot.core.identity import Conversation
-from bot.core.replies import Attachment, Button, Reply, split_text
+from bot.core.limits import markdown_pieces
+from bot.core.replies import Attachment, Button, Reply
 
 LIMIT = 2000  # characters in one Discord message
+MOST = 3  # messages one reply may take: past that a wall of text is no help
 JUMP = "https://discord.com/channels"
 STYLES = {
     "primary": discord.ButtonStyle.primary,
@@ -35,9 +38,10 @@ class Outgoing:
     guild_id: str | None = None
 
 
-def split(text: str, limit: int = LIMIT) -> list[str]:
-    """Pieces of at most `limit` characters (an empty piece is a zero-width space)."""
-    return [piece or "\u200b" for piece in split_text(text, limit)]
+def split(text: str, limit: int = LIMIT, most: int | None = MOST) -> list[str]:
+    """At most `most` pieces of at most `limit` characters, split at a paragraph, a line or
+    a word (an empty piece is a zero-width space: Discord refuses empty messages)."""
+    return [piece or "\u200b" for piece in markdown_pieces(text, limit, most)]
 
 
 def allowed(reply: Reply) -> discord.AllowedMentions:
@@ -80,7 +84,7 @@ def edit_kwargs(reply: Reply) -> dict[str, Any]:
     """What a message edit takes: the text (one message's worth), the new buttons, or none
     (view=None clears the components)."""
     return {
-        "content": split(reply.text)[0],
+        "content": split(reply.text, most=1)[0],
         "allowed_mentions": allowed(reply),
         "view": view(reply.buttons),
     }

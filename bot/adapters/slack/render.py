@@ -1,7 +1,8 @@
-"""Reply → Slack messages (pure): mrkdwn text in section blocks of 3,000 characters, buttons
-in actions blocks, and every `& < >` escaped so echoed member text can't form a mention
-(<!everyone>, <@U…>) or a link. Only the members a reply names are mentioned for real;
-anyone else the text names is shown as plain @name.
+"""Reply → a Slack message (pure): mrkdwn text in section blocks of 3,000 characters (at
+most 13, under Slack's 40,000 characters and 50 blocks a message; a longer reply is cut with
+"…"), buttons in actions blocks, and every `& < >` escaped so echoed member text can't form a
+mention (<!everyone>, <@U…>) or a link. Only the members a reply names are mentioned for
+real; anyone else the text names is shown as plain @name.
 """
 
 from __future__ import annotations
@@ -11,11 +12,15 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.replies import Button, Reply, split_text
+from bot.core.limits import markdown_pieces
+from bot.core.replies import Button, Reply
 
 LIMIT = 3000  # characters in one section block's text
 GROUP = "entraide"  # Slack's one slash command
 MAX_BUTTONS = 25  # elements in one actions block
+MAX_BLOCKS = 50  # blocks in one message
+MAX_ACTIONS = 5  # actions blocks in one message (125 buttons is already too many to read)
+MAX_TEXT = 40_000  # characters of text in one message
 STYLES = {"primary": "primary", "success": "primary", "danger": "danger"}
 # Neutral mentions (<@id>), Markdown links to the web, and **bold**: the only markup cogs use.
 TOKEN_RE = re.compile(
@@ -73,19 +78,19 @@ def slash_commands(text: str, words: Collection[str]) -> str:
 def messages(
     reply: Reply, names: Mapping[str, str], commands: Collection[str] = ()
 ) -> list[Outgoing]:
-    """The Slack messages of a reply; buttons go under the last one. `commands` are the
-    first words of the core commands, rewritten as /entraide subcommands."""
+    """The Slack message of a reply (one: a list, as adapters send them in turn), its text
+    in sections and its buttons under them. `commands` are the first words of the core
+    commands, rewritten as /entraide subcommands."""
     text = slash_commands(reply.text, commands)
-    pieces = split_text(mrkdwn(text, reply.mentions, names), LIMIT)
-    result = []
-    for n, piece in enumerate(pieces):
-        blocks: list[dict[str, Any]] = []
-        if piece.strip():
-            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": piece}})
-        if n == len(pieces) - 1:
-            blocks += actions(reply.buttons)
-        result.append(Outgoing(piece or " ", blocks))
-    return result
+    buttons = actions(reply.buttons)
+    most = min(MAX_TEXT // LIMIT, MAX_BLOCKS - len(buttons))
+    shown = markdown_pieces(mrkdwn(text, reply.mentions, names), LIMIT, most)
+    sections = [piece for piece in shown if piece.strip()]
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": piece}} for piece in sections
+    ]
+    # The top-level text is the notification's fallback: all of it, under 40,000 characters.
+    return [Outgoing("\n".join(sections) or " ", blocks + buttons)]
 
 
 def actions(buttons: tuple[Button, ...]) -> list[dict[str, Any]]:
@@ -93,7 +98,7 @@ def actions(buttons: tuple[Button, ...]) -> list[dict[str, Any]]:
     elements = [_button(b) for b in buttons]
     return [
         {"type": "actions", "elements": elements[i : i + MAX_BUTTONS]}
-        for i in range(0, len(elements), MAX_BUTTONS)
+        for i in range(0, min(len(elements), MAX_BUTTONS * MAX_ACTIONS), MAX_BUTTONS)
     ]
 
 

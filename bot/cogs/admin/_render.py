@@ -8,6 +8,7 @@ from bot.cogs.admin import _channels
 from bot.community_config import CHANNEL_KEYS, config_keys, format_value
 from bot.context import Context
 from bot.core.commands import CommandSpec
+from bot.core.limits import ECHO, excerpt
 
 
 async def settings_table(ctx: Context, overrides: dict[str, Any]) -> str:
@@ -22,11 +23,12 @@ async def settings_table(ctx: Context, overrides: dict[str, Any]) -> str:
 
 
 async def value(ctx: Context, key: str, setting: Any) -> str:
-    """A setting's value as admins type it; channels by name (#help), each once."""
+    """A setting's value as admins type it, cut at a word past 300 characters; channels by
+    name (#help), each once."""
     if key not in CHANNEL_KEYS:
-        return format_value(key, setting)
+        return excerpt(format_value(key, setting), ECHO)
     refs = setting if isinstance(setting, list) else [setting]
-    return _channels.labels(await _channels.distinct(ctx, refs))
+    return excerpt(_channels.labels(await _channels.distinct(ctx, refs)), ECHO)
 
 
 async def channels(ctx: Context) -> str:

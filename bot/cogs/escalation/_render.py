@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.core.identity import UNKNOWN_MEMBER
+from bot.core.limits import CARD, excerpt
 from bot.core.replies import Button, Reply
 from bot.storage.escalations import Escalation
 from bot.storage.questions import Question
@@ -53,7 +54,7 @@ def card(
             asked=asked,
             points=points,
         ),
-        "> " + " ".join(question.text.split())[:600],
+        "> " + excerpt(" ".join(question.text.split()), CARD),
     ]
     if hits:
         lines.append(t("escalation.card_hits", titles="; ".join(hits)))

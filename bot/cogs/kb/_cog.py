@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from pathlib import Path
 
 from bot.cogs._question_events import question_here
 from bot.cogs.kb import _drafts, _logic, _render
 from bot.context import Context
 from bot.core.cog import Cog
 from bot.core.commands import ArgumentError, Option, command
+from bot.core.limits import excerpt
 from bot.storage import knowledge
+
+log = logging.getLogger(__name__)
 
 MAX_GAP_TOPICS = 5
 
@@ -61,19 +66,32 @@ class KnowledgeCog(Cog):
             answer = await _logic.best_answer(conn, found.id)
         if found.status != "solved" or answer is None:
             raise ArgumentError("kb.draft_needs_solution", ref=found.ref)
-        title = found.text.strip().splitlines()[0][:120]
-        name = await asyncio.to_thread(
-            _drafts.write, ctx.app.knowledge.directory, ctx.language, title, answer, found.ref
-        )
+        title = excerpt(found.text.strip().splitlines()[0], 120)
+        kb = ctx.app.knowledge
+        taken = {a.slug for a in kb.articles if a.lang == ctx.language}
+        try:
+            name = await asyncio.to_thread(
+                _drafts.write, kb.overlay, ctx.language, title, answer, found.ref, taken
+            )
+        except OSError as exc:
+            raise _not_writable(kb.overlay, exc) from None
         await ctx.tell("kb.drafted", name=name, ref=found.ref)
 
     @command("kb approve", Option("name", "word"), staff_only=True)
     async def approve(self, ctx: Context, name: str) -> None:
         """Move a draft into the knowledge base and re-index (staff)."""
-        moved = await asyncio.to_thread(
-            _drafts.approve, ctx.app.knowledge.directory, name.strip().lower()
-        )
+        overlay = ctx.app.knowledge.overlay
+        try:
+            moved = await asyncio.to_thread(_drafts.approve, overlay, name.strip().lower())
+        except OSError as exc:
+            raise _not_writable(overlay, exc) from None
         if moved is None:
             raise ArgumentError("kb.no_draft", name=name)
         report = await ctx.app.knowledge.reload()
         await ctx.tell("kb.approved", name=name, articles=report.articles)
+
+
+def _not_writable(folder: Path, exc: OSError) -> ArgumentError:
+    """The member is told which folder the bot can't write; the operator gets the cause."""
+    log.warning("knowledge overlay %s is not writable: %s", folder, exc)
+    return ArgumentError("kb.not_writable", folder=str(folder))

@@ -1,9 +1,11 @@
-"""Article drafts from solved threads: written beside the knowledge base, approved by staff."""
+"""Article drafts from solved threads: written in the knowledge overlay (the data folder's
+knowledge/, never the shipped folder), approved by staff into the same overlay."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from bot.retrieval.articles import DRAFTS
@@ -18,13 +20,19 @@ def slugify(title: str) -> str:
     return "-".join(words)[:60].strip("-") or "article"
 
 
-def write(kb_dir: Path, language: str, title: str, body: str, source: str) -> str:
-    """Write a draft under drafts/<lang>/; returns its name (unique among drafts and articles)."""
+def write(
+    kb_dir: Path, language: str, title: str, body: str, source: str, taken: Collection[str] = ()
+) -> str:
+    """Write a draft under drafts/<lang>/; returns its name (unique among drafts, the
+    overlay's articles and the `taken` names of articles served). OSError if the folder
+    can't be written."""
     base = slugify(title)
     name, n = base, 1
-    while (kb_dir / DRAFTS / language / f"{name}.md").exists() or (
-        kb_dir / language / f"{name}.md"
-    ).exists():
+    while (
+        name in taken
+        or (kb_dir / DRAFTS / language / f"{name}.md").exists()
+        or (kb_dir / language / f"{name}.md").exists()
+    ):
         n += 1
         name = f"{base}-{n}"
     folder = kb_dir / DRAFTS / language
@@ -47,7 +55,8 @@ def write(kb_dir: Path, language: str, title: str, body: str, source: str) -> st
 
 
 def approve(kb_dir: Path, name: str) -> Path | None:
-    """Move a draft into the knowledge base; the new path, or None if there is no such draft."""
+    """Move a draft into the overlay's articles; the new path, or None if there is no such
+    draft. OSError if the folder can't be written."""
     if not SLUG_RE.match(name):
         return None
     for draft in sorted((kb_dir / DRAFTS).glob(f"*/{name}.md")):

@@ -6,26 +6,25 @@ from collections.abc import Sequence
 
 from bot.cogs.suggestions._render import numbered
 from bot.context import Context
+from bot.core.limits import excerpt
 from bot.retrieval.articles import Article
 from bot.retrieval.service import Hit, LoadReport
 
-MAX_ARTICLE_CHARS = 1800
+MAX_ARTICLE_CHARS = 5500  # Discord shows it in three messages, the console cuts it at 4,000
 MAX_ERRORS_SHOWN = 5
 
 
 def search_results(ctx: Context, text: str, hits: Sequence[Hit]) -> str:
     """Numbered results with excerpts, or a 'nothing found' line."""
     if not hits:
-        return ctx.t("kb.no_results", text=text[:100])
-    header = ctx.t("kb.results_header", text=text[:100])
+        return ctx.t("kb.no_results", text=excerpt(text, 100))
+    header = ctx.t("kb.results_header", text=excerpt(text, 100))
     return "\n".join([header, *numbered(ctx, [hit.article for hit in hits])])
 
 
 def article(ctx: Context, found: Article) -> str:
     """An article's title and body (shortened for chat), and its link."""
-    body = found.body
-    if len(body) > MAX_ARTICLE_CHARS:
-        body = body[:MAX_ARTICLE_CHARS].rsplit(" ", 1)[0] + " …"
+    body = excerpt(found.body, MAX_ARTICLE_CHARS)
     parts = [f"**{found.title}**", body]
     if found.url:
         parts.append(found.url)
@@ -51,7 +50,7 @@ def gaps(ctx: Context, gaps: Sequence[tuple[int, str]], groups: Sequence[list[in
     """One line per topic: how many questions, an example, and their numbers."""
     lines = [ctx.t("kb.gaps_header")]
     for group in groups:
-        example = " ".join(gaps[group[0]][1].split())[:120]
+        example = excerpt(" ".join(gaps[group[0]][1].split()), 120)
         refs = ", ".join(f"Q{gaps[i][0]}" for i in group)
         lines.append(ctx.t("kb.gap_item", count=len(group), example=example, refs=refs))
     return "\n".join(lines)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from bot.cogs.nudges._logic import Candidate
+from bot.core.limits import NUDGE, excerpt
 from bot.core.replies import Button, Reply
 from bot.storage.questions import Question
 
@@ -14,9 +15,8 @@ DECLINE_ACTION = "nudge.decline"
 Translate = Callable[..., str]
 
 
-def _excerpt(text: str, limit: int = 160) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+def _excerpt(text: str, limit: int = NUDGE) -> str:
+    return excerpt(" ".join(text.split()), limit)
 
 
 def _buttons(t: Translate, question: Question) -> tuple[Button, ...]:

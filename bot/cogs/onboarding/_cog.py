@@ -10,6 +10,7 @@ from bot.cogs.onboarding import _logic
 from bot.context import Context
 from bot.core.cog import Cog, listen
 from bot.core.events import AnswerMarkedHelpful
+from bot.core.limits import excerpt
 from bot.core.replies import Reply
 from bot.storage import reputation as rep
 
@@ -86,5 +87,4 @@ class OnboardingCog(Cog):
 
 
 def _excerpt(text: str, limit: int = 140) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+    return excerpt(" ".join(text.split()), limit)

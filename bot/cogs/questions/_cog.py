@@ -20,6 +20,7 @@ from bot.core.events import (
     ReplyPosted,
 )
 from bot.core.identity import Conversation
+from bot.core.limits import excerpt
 from bot.core.ports import DeliveryError
 from bot.storage import questions
 from bot.storage.questions import Question
@@ -110,7 +111,11 @@ class QuestionsCog(Cog):
         chat = ctx.app.chat(ctx.event.community)
         asker = question.asker_external_id or ctx.event.author.id
         if question.thread_id is None and question.root_message_id is not None:
-            title = question.text.splitlines()[0][:90] if question.text.strip() else question.ref
+            title = (
+                excerpt(question.text.splitlines()[0], 90)
+                if question.text.strip()
+                else question.ref
+            )
             thread_id = await chat.open_thread(
                 ctx.event.community,
                 question.channel_id,

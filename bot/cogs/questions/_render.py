@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.cogs._question_events import still_need_help
 from bot.context import Context
+from bot.core.limits import POST, excerpt
 from bot.core.replies import Button, Reply, mention
 from bot.storage.questions import Question
 
@@ -29,4 +30,6 @@ def solved(ctx: Context, question: Question, by_external_id: str) -> Reply:
 
 def asked(ctx: Context, asker_external_id: str, text: str) -> Reply:
     """The post /ask makes in the help channel; the user's text never pings anyone."""
-    return Reply(ctx.t("questions.asked", asker=mention(asker_external_id), text=text))
+    return Reply(
+        ctx.t("questions.asked", asker=mention(asker_external_id), text=excerpt(text, POST))
+    )

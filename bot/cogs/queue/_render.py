@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.core.limits import excerpt as shorten
 from bot.core.replies import linked
 from bot.storage.triage import Waiting
 
@@ -32,8 +33,7 @@ class Line:
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:
     """The question on one short line, inert (see _INERT)."""
-    line = " ".join(text.split())
-    line = line if len(line) <= limit else line[: limit - 1] + "…"
+    line = shorten(" ".join(text.split()), limit)
     return _BROADCAST.sub("@\u200b\\1", line.translate(_INERT))
 
 

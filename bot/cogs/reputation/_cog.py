@@ -22,6 +22,7 @@ from bot.context import Context
 from bot.core.cog import Cog, listen
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import AnswerMarkedHelpful, MessageDeleted, ReactionChanged
+from bot.core.limits import NOTE, excerpt
 from bot.core.periods import week_start
 from bot.core.replies import Reply
 from bot.core.unseen import Unseen
@@ -265,7 +266,8 @@ class ReputationCog(Cog):
         if amount == 0 or abs(amount) > MAX_ADJUST:
             raise ArgumentError("reputation.bad_amount", limit=MAX_ADJUST, value=amount)
         member_id = await self._member_row(ctx, member)
-        outcome = await _removals.adjust(ctx.app.db, _source(ctx), member_id, amount, reason[:200])
+        reason = excerpt(reason, NOTE)  # stored and echoed alike
+        outcome = await _removals.adjust(ctx.app.db, _source(ctx), member_id, amount, reason)
         async with ctx.app.db.read() as conn:
             total = await rep.total(conn, ctx.community_id, member_id)
         await ctx.tell(

@@ -16,12 +16,17 @@ AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 def test_long_replies_split_under_the_limit_at_line_ends() -> None:
-    """No piece passes 2,000 characters; lines stay whole when they fit."""
-    text = "\n".join(f"line {n:04d} " + "x" * 90 for n in range(60))
+    """No piece passes 2,000 characters; lines stay whole when they fit; past three
+    messages the reply is cut at a line with "…"."""
+    text = "\n".join(f"line {n:04d} " + "x" * 90 for n in range(55))
     pieces = render.split(text)
     assert all(len(p) <= render.LIMIT for p in pieces)
     assert "\n".join(pieces) == text
     assert render.split("y" * 4500) == ["y" * 2000, "y" * 2000, "y" * 500]
+    cut = render.split(text * 2)
+    assert len(cut) == render.MOST
+    assert all(len(p) <= render.LIMIT for p in cut)
+    assert cut[-1].endswith("x…")
 
 
 def test_only_named_members_can_be_pinged() -> None:

@@ -94,13 +94,15 @@ def test_markdown_the_bot_writes_becomes_mrkdwn() -> None:
 
 
 def test_long_replies_split_and_buttons_go_last() -> None:
-    """3,000 characters a block; buttons carry their stable id as action_id and value."""
+    """One message, 3,000 characters a block; buttons carry their stable id as action_id
+    and value."""
     buttons = (Button("Mark solved", "question.solve", "7", "success"),)
     pieces = render.messages(Reply("line\n" * 1000, buttons=buttons), {})
-    assert len(pieces) == 2
-    assert all(len(b["text"]["text"]) <= 3000 for p in pieces for b in p.blocks if "text" in b)
-    assert pieces[0].blocks[-1]["type"] == "section"
-    button = pieces[-1].blocks[-1]["elements"][0]
+    assert len(pieces) == 1
+    blocks = pieces[0].blocks
+    assert [b["type"] for b in blocks] == ["section", "section", "actions"]
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if "text" in b)
+    button = blocks[-1]["elements"][0]
     assert button["action_id"] == button["value"] == "entraide:question.solve:7"
     assert button["style"] == "primary"
 
