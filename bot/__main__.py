@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import logging
 import os
 import sqlite3
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import health, insights_cli, kb_cli
+from bot.adapters.console.lines import split_script
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage.db import backup
 from bot.storage.probe import DatabaseUnusable, probe
@@ -171,19 +173,29 @@ def _run_console(args: argparse.Namespace, settings: Settings, db_path: Path) ->
     from bot import console_runner
 
     _logging(settings, quiet=True)
+    _readable_output()
     if args.script is not None:
         try:
-            lines = args.script.read_text(encoding="utf-8").splitlines()
+            lines = split_script(args.script.read_bytes())
         except OSError as exc:
             print(f"entraide: cannot read script {args.script}: {exc.strerror}", file=sys.stderr)
             return 2
     elif not sys.stdin.isatty():
-        lines = sys.stdin.read().splitlines()
+        # Bytes, not text: a line that isn't UTF-8 gets its own error line, and only "\n"
+        # ends a line (str.splitlines would also cut at U+2028, form feeds, a lone "\r").
+        lines = split_script(sys.stdin.buffer.read())
     else:
         asyncio.run(console_runner.interactive(settings, db_path=db_path, stream=sys.stdout))
         return 0
     asyncio.run(console_runner.play_script(settings, lines, db_path=db_path, stream=sys.stdout))
     return 0
+
+
+def _readable_output() -> None:
+    """Whatever the terminal's encoding, a character it can't show is escaped, not fatal."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def entry() -> int:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.adapters.console.adapter import ConsoleAdapter, ConsoleOutput
+from bot.adapters.console.lines import ScriptLine
 from bot.app import App
 from bot.core.clock import Clock
 from bot.settings import Settings, project_dir
@@ -25,7 +26,7 @@ DEMO_START = datetime(2026, 1, 8, 10, 0, tzinfo=UTC)
 
 async def play_script(
     settings: Settings,
-    lines: Iterable[str],
+    lines: Iterable[ScriptLine],
     *,
     db_path: Path,
     stream: TextIO | None,

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
 from bot.adapters.console import render
+from bot.adapters.console.lines import ScriptLine
 from bot.adapters.console.player import COMMUNITY, ScriptPlayer
 from bot.adapters.console.state import BOT_NAME, ConsoleMessage, ConsoleState
 from bot.core.commands import CommandSpec
@@ -28,7 +29,8 @@ class ConsoleOutput:
         self.lines: list[str] = []
 
     def write(self, line: str) -> None:
-        """Print one transcript line."""
+        """Print one transcript line (escaping what would garble the terminal)."""
+        line = render.visible(line)
         self.lines.extend(line.split("\n"))
         if self.stream is not None:
             self.stream.write(line + "\n")
@@ -50,11 +52,11 @@ class ConsoleAdapter:
         """Console messages in the default community language."""
         return self.player.t(key, **params)
 
-    async def feed(self, line: str, number: int = 0) -> bool:
+    async def feed(self, line: ScriptLine, number: int = 0) -> bool:
         """Play one script line; False (after printing an error line) if it was bad."""
         return await self.player.feed(line, number)
 
-    async def play(self, lines: Iterable[str]) -> int:
+    async def play(self, lines: Iterable[ScriptLine]) -> int:
         """Play script lines in order; returns how many were errors."""
         errors = 0
         for number, line in enumerate(lines, start=1):

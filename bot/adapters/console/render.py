@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.core.replies import MENTION_RE, Attachment, Button
+
+# Characters that would move the cursor, clear the screen, colour or reorder the terminal:
+# control characters but for the line break and tab, line and paragraph separators,
+# U+0085, and the bidirectional overrides.
+_HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Text safe to print: each such character as an escape (\\x0c, \\u2028); line breaks
+    ("\\n") kept."""
+    return _HIDDEN.sub(_escape, text)
+
+
+def _escape(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def render_text(text: str, *, markup: bool = True) -> str:
     """Bot mentions as @name; continuation lines indented under the first.
 
-    Members' own text (`markup=False`) is shown exactly as typed.
+    Members' own text (`markup=False`) is shown exactly as typed, but for the characters
+    visible() escapes; only "\\n" starts a continuation line.
     """
     plain = MENTION_RE.sub(lambda m: "@" + m.group(1), text) if markup else text
-    return "\n    ".join(plain.splitlines() or [""])
+    return "\n    ".join(visible(plain.removesuffix("\n")).split("\n"))
 
 
 def render_buttons(buttons: Sequence[Button]) -> str:
