@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.context import Context
 from bot.core.commands import ArgumentError
-from bot.core.events import QuestionSolved
+from bot.core.events import CommandInvoked, QuestionSolved
 from bot.core.identity import Conversation
 from bot.core.ports import QuestionState
 from bot.core.replies import Button
@@ -72,8 +72,21 @@ async def question_here(ctx: Context, number: int | None) -> Question:
         else:
             found = await questions.by_number(conn, ctx.community_id, number)
     if found is None:
-        raise ArgumentError("questions.which_question")
+        raise ArgumentError("questions.which_question", usage=command_usage(ctx))
     return found
+
+
+def command_usage(ctx: Context) -> str:
+    """The syntax of the command being run, as its platform writes it (/bounty AMOUNT …)."""
+    event = ctx.event
+    spec = (
+        ctx.app.dispatcher.commands.specs.get(event.name)
+        if isinstance(event, CommandInvoked)
+        else None
+    )
+    if spec is None:
+        return "/solved Q3"
+    return ctx.app.chat(event.community).usage(spec)
 
 
 # The Still need help button: shown by the thread intro and the accept reminder, handled by

@@ -13,6 +13,8 @@ OptionKind = Literal["word", "text", "int", "member", "channel", "question", "ch
 F = TypeVar("F", bound=Callable[..., Any])
 
 QUESTION_REF_RE = re.compile(r"^[Qq]?(\d{1,9})$")
+# Words people type first for a command that lives in a group (`/help` is what most try).
+ALIASES = {"help": "entraide help"}
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,9 @@ class CommandTable:
             spec = self.specs.get(" ".join(lowered[:n]))
             if spec is not None:
                 return spec, n
+        alias = ALIASES.get(lowered[0]) if lowered else None
+        if alias is not None and alias in self.specs:
+            return self.specs[alias], 1
         return None, 0
 
     def suggestions(self, words: list[str]) -> list[str]:

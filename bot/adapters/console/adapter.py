@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from bot.adapters.console import render
 from bot.adapters.console.lines import ScriptLine
-from bot.adapters.console.player import COMMUNITY, ScriptPlayer
+from bot.adapters.console.player import ScriptPlayer
+from bot.adapters.console.resolver import COMMUNITY, recall_members
 from bot.adapters.console.state import BOT_NAME, ConsoleMessage, ConsoleState
 from bot.core.commands import CommandSpec
 from bot.core.identity import Community, Conversation
@@ -196,4 +197,5 @@ class ConsoleAdapter:
         name = ref.strip().removeprefix("<").removesuffix(">").removeprefix("@")
         if kind == "role":
             return ref.strip()
-        return name if self.state.known_member(name) else None
+        await recall_members(self.app, self.state, name)
+        return self.state.stored.get(name, name) if self.state.known_member(name) else None

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.adapters.console import render
 from bot.adapters.console.lines import ScriptLine, Undecodable, from_text
-from bot.adapters.console.resolver import ConsoleResolver
+from bot.adapters.console.resolver import COMMUNITY, ConsoleResolver, recall_members
 from bot.adapters.console.script_errors import ScriptError, wait_length
 from bot.adapters.console.state import BOT_NAME, ConsoleMessage
 from bot.adapters.console.translate import Action, is_blank_or_comment, parse_line
@@ -22,13 +22,12 @@ from bot.core.events import (
     ReactionChanged,
     ReplyPosted,
 )
-from bot.core.identity import Community, Conversation, Member
+from bot.core.identity import Conversation, Member
 from bot.core.replies import Reply
 
 if TYPE_CHECKING:
     from bot.adapters.console.adapter import ConsoleAdapter
 
-COMMUNITY = Community("console", "local", "Console community")
 MAX_TEXT = 4000
 
 
@@ -290,6 +289,7 @@ class ScriptPlayer:
             raise ScriptError("console.unknown_command", name=" ".join(words), hint=hint)
         self.output.write(self.t("console.ran", name=member.id, command=action.text[1:].strip()))
         rest = rest_after(action.text[1:], words[:used])
+        await recall_members(self.app, self.state, rest)
         try:
             options = parse_options(spec, rest, ConsoleResolver(self.state, member.id))
         except ArgumentError as exc:
