@@ -25,6 +25,7 @@ MISSING = {
     "slack": "ENTRAIDE_SLACK_BOT_TOKEN (the Bot User OAuth Token, xoxb-…, from"
     " api.slack.com/apps › your app › OAuth & Permissions)",
 }
+FILES_HELP = "console: folder for files from replies (default: files/ beside the database)"
 NOTHING_TO_RUN = (
     "no platform token set, and no terminal for the console:"
     " set ENTRAIDE_DISCORD_TOKEN or ENTRAIDE_SLACK_BOT_TOKEN"
@@ -44,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--console", action="store_true", help="run the local console community")
     run.add_argument("--script", type=Path, help="play this console script and exit")
     run.add_argument("--db", type=Path, help="database file (default from settings)")
-    sub.add_parser("demo", help="play examples/demo.txt on a fresh database")
+    run.add_argument("--files", type=Path, help=FILES_HELP)
+    demo = sub.add_parser("demo", help="play examples/demo.txt on a fresh database")
+    demo.add_argument("--files", type=Path, help=FILES_HELP)
     kb_cli.add_parser(sub)
     insights_cli.add_parser(sub)
     health.add_parser(sub)
@@ -109,7 +112,9 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
         from bot import console_runner
 
         _logging(settings, quiet=True)
-        console_runner.run_demo(settings, sys.stdout)
+        _readable_output()
+        files = args.files or settings.storage.db_path.parent / "files"
+        console_runner.run_demo(settings, sys.stdout, files_dir=files)
         return 0
     db_path = args.db or settings.storage.db_path
     platforms = _chosen_platforms(args, settings)
@@ -174,6 +179,7 @@ def _run_console(args: argparse.Namespace, settings: Settings, db_path: Path) ->
 
     _logging(settings, quiet=True)
     _readable_output()
+    files = args.files or db_path.parent / "files"
     if args.script is not None:
         try:
             lines = split_script(args.script.read_bytes())
@@ -185,9 +191,17 @@ def _run_console(args: argparse.Namespace, settings: Settings, db_path: Path) ->
         # ends a line (str.splitlines would also cut at U+2028, form feeds, a lone "\r").
         lines = split_script(sys.stdin.buffer.read())
     else:
-        asyncio.run(console_runner.interactive(settings, db_path=db_path, stream=sys.stdout))
+        asyncio.run(
+            console_runner.interactive(
+                settings, db_path=db_path, stream=sys.stdout, files_dir=files
+            )
+        )
         return 0
-    asyncio.run(console_runner.play_script(settings, lines, db_path=db_path, stream=sys.stdout))
+    asyncio.run(
+        console_runner.play_script(
+            settings, lines, db_path=db_path, stream=sys.stdout, files_dir=files
+        )
+    )
     return 0
 
 

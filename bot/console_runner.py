@@ -31,12 +31,13 @@ async def play_script(
     db_path: Path,
     stream: TextIO | None,
     start: datetime | None = None,
+    files_dir: Path | None = None,
 ) -> ConsoleAdapter:
     """Start the bot on the console, play every line, stop; returns the adapter (transcript).
 
     Time stands still but for `wait` lines; it starts now, or at `start`."""
     app = App(settings, clock=Clock(start, frozen=True), db_path=db_path)
-    adapter = ConsoleAdapter(app, ConsoleOutput(stream))
+    adapter = ConsoleAdapter(app, ConsoleOutput(stream), files_dir)
     app.add_adapter(adapter)
     await app.start()
     try:
@@ -46,10 +47,12 @@ async def play_script(
     return adapter
 
 
-async def interactive(settings: Settings, *, db_path: Path, stream: TextIO) -> None:
+async def interactive(
+    settings: Settings, *, db_path: Path, stream: TextIO, files_dir: Path | None = None
+) -> None:
     """A prompt where you type script lines; time runs, and `wait` jumps ahead."""
     app = App(settings, clock=Clock(), db_path=db_path)
-    adapter = ConsoleAdapter(app, ConsoleOutput(stream))
+    adapter = ConsoleAdapter(app, ConsoleOutput(stream), files_dir)
     app.add_adapter(adapter)
     await app.start()
     stream.write(adapter.t("console.started") + "\n")
@@ -71,7 +74,7 @@ async def interactive(settings: Settings, *, db_path: Path, stream: TextIO) -> N
         await app.stop()
 
 
-def run_demo(settings: Settings, stream: TextIO) -> None:
+def run_demo(settings: Settings, stream: TextIO, files_dir: Path | None = None) -> None:
     """Play examples/demo.txt on a fresh temporary database and a copy of the knowledge base
     (the demo drafts and approves an article: your checkout stays as it was)."""
     with tempfile.TemporaryDirectory(prefix="entraide-demo-") as tmp:
@@ -84,6 +87,11 @@ def run_demo(settings: Settings, stream: TextIO) -> None:
         lines = DEMO_SCRIPT.read_text(encoding="utf-8").splitlines()
         asyncio.run(
             play_script(
-                settings, lines, db_path=Path(tmp) / "demo.db", stream=stream, start=DEMO_START
+                settings,
+                lines,
+                db_path=Path(tmp) / "demo.db",
+                stream=stream,
+                start=DEMO_START,
+                files_dir=files_dir,
             )
         )

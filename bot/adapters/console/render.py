@@ -48,14 +48,16 @@ def message_line(
     buttons: Sequence[Button] = (),
     markup: bool = True,
     files: Sequence[Attachment] = (),
+    saved: Sequence[str] = (),
 ) -> str:
     """`M5 [#help › Q1] entraide: text  [Button]`; `place` is already bracketed; each file
-    a continuation line `    📎 name (12 KB)`."""
+    a continuation line `    📎 name (12 KB)`, or the `saved` lines when the files were
+    saved (`    📎 saved: /path/chart.png (12 KB)`)."""
     line = f"{message_id} {place} {author}: {render_text(text, markup=markup)}"
     if buttons:
         line += "  " + render_buttons(buttons)
-    for file in files:
-        line += f"\n    📎 {file.name} ({file_size(len(file.data))})"
+    for shown in saved or [f"📎 {f.name} ({file_size(len(f.data))})" for f in files]:
+        line += f"\n    {visible(shown)}"
     return line
 
 

@@ -26,6 +26,7 @@ class ConsoleMessage:
     reactions: dict[str, set[str]] = field(default_factory=dict)
     deleted: bool = False
     files: tuple[Attachment, ...] = ()
+    saved: tuple[str, ...] = ()  # how the saved files show ("📎 saved: PATH (12 KB)")
 
 
 @dataclass
