@@ -72,12 +72,13 @@ async def question_here(ctx: Context, number: int | None) -> Question:
         else:
             found = await questions.by_number(conn, ctx.community_id, number)
     if found is None:
-        raise ArgumentError("questions.which_question", usage=command_usage(ctx))
+        raise ArgumentError("questions.which_question", example=question_example(ctx))
     return found
 
 
-def command_usage(ctx: Context) -> str:
-    """The syntax of the command being run, as its platform writes it (/bounty AMOUNT …)."""
+def question_example(ctx: Context) -> str:
+    """The command being run, with Q3 for its question, as its platform writes it:
+    `/bounty AMOUNT Q3` (Slack: `/entraide bounty AMOUNT Q3`)."""
     event = ctx.event
     spec = (
         ctx.app.dispatcher.commands.specs.get(event.name)
@@ -86,7 +87,7 @@ def command_usage(ctx: Context) -> str:
     )
     if spec is None:
         return "/solved Q3"
-    return ctx.app.chat(event.community).usage(spec)
+    return ctx.app.chat(event.community).usage(spec).replace("[QUESTION]", "Q3")
 
 
 # The Still need help button: shown by the thread intro and the accept reminder, handled by

@@ -168,9 +168,9 @@ async def test_help_is_entraide_help(console: ConsoleDriver) -> None:
 @pytest.mark.parametrize(
     ("line", "usage"),
     [
-        ("alice /bounty 50", "/bounty AMOUNT [QUESTION]"),
-        ("alice /unaccept", "/unaccept [QUESTION]"),
-        ("alice /solved", "/solved [QUESTION]"),
+        ("alice /bounty 50", "/bounty AMOUNT Q3"),
+        ("alice /unaccept", "/unaccept Q3"),
+        ("alice /solved", "/solved Q3"),
     ],
 )
 async def test_a_thread_command_outside_a_thread_shows_its_own_usage(
