@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import logging
 import os
 import sqlite3
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import health, insights_cli, kb_cli
+from bot.adapters.console.lines import split_script
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage.db import backup
 from bot.storage.probe import DatabaseUnusable, probe
@@ -23,6 +25,7 @@ MISSING = {
     "slack": "ENTRAIDE_SLACK_BOT_TOKEN (the Bot User OAuth Token, xoxb-…, from"
     " api.slack.com/apps › your app › OAuth & Permissions)",
 }
+FILES_HELP = "console: folder for files from replies (default: files/ beside the database)"
 NOTHING_TO_RUN = (
     "no platform token set, and no terminal for the console:"
     " set ENTRAIDE_DISCORD_TOKEN or ENTRAIDE_SLACK_BOT_TOKEN"
@@ -42,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--console", action="store_true", help="run the local console community")
     run.add_argument("--script", type=Path, help="play this console script and exit")
     run.add_argument("--db", type=Path, help="database file (default from settings)")
-    sub.add_parser("demo", help="play examples/demo.txt on a fresh database")
+    run.add_argument("--files", type=Path, help=FILES_HELP)
+    demo = sub.add_parser("demo", help="play examples/demo.txt on a fresh database")
+    demo.add_argument("--files", type=Path, help=FILES_HELP)
     kb_cli.add_parser(sub)
     insights_cli.add_parser(sub)
     health.add_parser(sub)
@@ -110,7 +115,9 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
         from bot import console_runner
 
         _logging(settings, quiet=True)
-        console_runner.run_demo(settings, sys.stdout)
+        _readable_output()
+        files = args.files or settings.storage.db_path.parent / "files"
+        console_runner.run_demo(settings, sys.stdout, files_dir=files)
         return 0
     db_path = args.db or settings.storage.db_path
     platforms = _chosen_platforms(args, settings)
@@ -174,19 +181,38 @@ def _run_console(args: argparse.Namespace, settings: Settings, db_path: Path) ->
     from bot import console_runner
 
     _logging(settings, quiet=True)
+    _readable_output()
+    files = args.files or db_path.parent / "files"
     if args.script is not None:
         try:
-            lines = args.script.read_text(encoding="utf-8").splitlines()
+            lines = split_script(args.script.read_bytes())
         except OSError as exc:
             print(f"entraide: cannot read script {args.script}: {exc.strerror}", file=sys.stderr)
             return 2
     elif not sys.stdin.isatty():
-        lines = sys.stdin.read().splitlines()
+        # Bytes, not text: a line that isn't UTF-8 gets its own error line, and only "\n"
+        # ends a line (str.splitlines would also cut at U+2028, form feeds, a lone "\r").
+        lines = split_script(sys.stdin.buffer.read())
     else:
-        asyncio.run(console_runner.interactive(settings, db_path=db_path, stream=sys.stdout))
+        asyncio.run(
+            console_runner.interactive(
+                settings, db_path=db_path, stream=sys.stdout, files_dir=files
+            )
+        )
         return 0
-    asyncio.run(console_runner.play_script(settings, lines, db_path=db_path, stream=sys.stdout))
+    asyncio.run(
+        console_runner.play_script(
+            settings, lines, db_path=db_path, stream=sys.stdout, files_dir=files
+        )
+    )
     return 0
+
+
+def _readable_output() -> None:
+    """Whatever the terminal's encoding, a character it can't show is escaped, not fatal."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def entry() -> int:

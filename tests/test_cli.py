@@ -76,9 +76,10 @@ def test_bad_config_exits_2_with_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_demo_plays_the_example_script() -> None:
+def test_demo_plays_the_example_script(tmp_path: Path) -> None:
     """`demo` runs the whole example conversation, with the real model, and exits 0."""
-    result = run_bot("demo", extra_env={"ENTRAIDE_RETRIEVAL__DENSE": "true"})
+    files = tmp_path / "files"
+    result = run_bot("demo", "--files", str(files), extra_env={"ENTRAIDE_RETRIEVAL__DENSE": "true"})
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "M1 [#help] alice: How do I earn reputation points?" in lines
@@ -114,7 +115,8 @@ def test_demo_plays_the_example_script() -> None:
     assert queue[0].endswith("📋 3 unanswered questions, oldest first (page 1 of 1):")
     assert [line.split()[1] for line in queue[1:]] == ["Q6", "Q8", "Q9"]
     assert "[#staff] entraide: 📊 Community health" in out  # the demo ends with /insights
-    assert lines[-1].startswith("    📎 insights-")
+    assert lines[-1].startswith(f"    📎 saved: {files.resolve()}{os.sep}insights-")
+    assert {p.suffix for p in files.iterdir()} == {".html", ".png"}
     last = lines[lines.index("· erin ran /insights week") :]
     # The demo's own week, not an empty one (and the week before it had nothing).
     assert "    • Questions asked: 10 (▲ from 0)" in last

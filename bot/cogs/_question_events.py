@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.context import Context
 from bot.core.commands import ArgumentError
-from bot.core.events import QuestionSolved
+from bot.core.events import CommandInvoked, QuestionSolved
 from bot.core.identity import Conversation
 from bot.core.ports import QuestionState
 from bot.core.replies import Button
@@ -72,8 +72,22 @@ async def question_here(ctx: Context, number: int | None) -> Question:
         else:
             found = await questions.by_number(conn, ctx.community_id, number)
     if found is None:
-        raise ArgumentError("questions.which_question")
+        raise ArgumentError("questions.which_question", example=question_example(ctx))
     return found
+
+
+def question_example(ctx: Context) -> str:
+    """The command being run, with Q3 for its question, as its platform writes it:
+    `/bounty AMOUNT Q3` (Slack: `/entraide bounty AMOUNT Q3`)."""
+    event = ctx.event
+    spec = (
+        ctx.app.dispatcher.commands.specs.get(event.name)
+        if isinstance(event, CommandInvoked)
+        else None
+    )
+    if spec is None:
+        return "/solved Q3"
+    return ctx.app.chat(event.community).usage(spec).replace("[QUESTION]", "Q3")
 
 
 # The Still need help button: shown by the thread intro and the accept reminder, handled by

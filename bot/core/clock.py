@@ -76,21 +76,41 @@ class Clock:
         return now
 
 
-def parse_duration(text: str) -> timedelta:
-    """Parse '20m', '90s', '2h', '1d' (or a sum like '1h30m') into a timedelta."""
-    units = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
-    total = timedelta()
+# A `wait` (or any typed duration) moves the clock at most this far at once: past it, dates
+# would soon leave what datetime can hold (year 9999) and no script needs more.
+MAX_DURATION = timedelta(days=365)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class DurationError(ValueError):
+    """A duration that can't be used: `reason` is "format" (not like 20m) or "too_long"."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f"bad duration {text!r} ({reason})")
+        self.text = text
+        self.reason = reason
+
+
+def parse_duration(text: str, limit: timedelta = MAX_DURATION) -> timedelta:
+    """Parse '20m', '90s', '2h', '1d' (or a sum like '1h30m') into a timedelta of at most
+    `limit`; raises DurationError. Only ASCII digits count ('²' is no 2)."""
+    seconds = 0
     number = ""
     seen = False
     for ch in text.strip().lower():
-        if ch.isdigit():
+        if ch in "0123456789":
             number += ch
-        elif ch in units and number:
-            total += timedelta(**{units[ch]: int(number)})
+        elif ch in _UNITS and number:
+            # Checked before int(): a 5,000-digit number is too long, not a ValueError.
+            if len(number.lstrip("0")) > 12:
+                raise DurationError(text, "too_long")
+            seconds += int(number) * _UNITS[ch]
             number = ""
             seen = True
         else:
-            raise ValueError(f"bad duration {text!r}: use e.g. 90s, 20m, 2h, 1d")
+            raise DurationError(text, "format")
     if number or not seen:
-        raise ValueError(f"bad duration {text!r}: use e.g. 90s, 20m, 2h, 1d")
-    return total
+        raise DurationError(text, "format")
+    if seconds > limit.total_seconds():
+        raise DurationError(text, "too_long")
+    return timedelta(seconds=seconds)

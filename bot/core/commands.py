@@ -16,6 +16,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 QUESTION_REF_RE = re.compile(r"^[Qq]?(\d{1,9})$")
 OWN_PARAMS = frozenset({"usage", "reason", "choices"})  # written by the bot, not echoed member text
+# Words people type first for a command that lives in a group (`/help` is what most try).
+ALIASES = {"help": "entraide help"}
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,9 @@ class CommandTable:
             spec = self.specs.get(" ".join(lowered[:n]))
             if spec is not None:
                 return spec, n
+        alias = ALIASES.get(lowered[0]) if lowered else None
+        if alias is not None and alias in self.specs:
+            return self.specs[alias], 1
         return None, 0
 
     def suggestions(self, words: list[str]) -> list[str]:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 import aiosqlite
 
 from bot.core.identity import Community, Member
+from bot.storage.anonymise import is_forgotten
+
+# Names looked up at once: a command line names a few members, never hundreds.
+MAX_NAMES = 50
 
 
 async def ensure_community(tx: aiosqlite.Connection, community: Community, at: datetime) -> int:
@@ -103,3 +108,27 @@ async def every(conn: aiosqlite.Connection) -> list[tuple[int, Community]]:
     """Every community in the database, with its row id."""
     cur = await conn.execute("SELECT id, platform, external_id, name FROM communities ORDER BY id")
     return [(int(r[0]), Community(r[1], r[2], r[3])) for r in await cur.fetchall()]
+
+
+async def members_named(
+    conn: aiosqlite.Connection, community_id: int, names: Collection[str]
+) -> dict[str, str]:
+    """Which of `names` are stored members (by platform id or display name), each mapped to
+    the member's platform id; bots and forgotten members left out."""
+    wanted = sorted(set(names))[:MAX_NAMES]
+    if not wanted:
+        return {}
+    marks = ", ".join("?" * len(wanted))
+    cur = await conn.execute(
+        "SELECT external_id, display_name FROM members WHERE community_id = ? AND is_bot = 0"
+        f" AND (external_id IN ({marks}) OR display_name IN ({marks}))",
+        (community_id, *wanted, *wanted),
+    )
+    found: dict[str, str] = {}
+    for external, display in await cur.fetchall():
+        if is_forgotten(external):
+            continue
+        for name in (display, external):  # the platform id wins over another's display name
+            if name in wanted:
+                found[name] = external
+    return found

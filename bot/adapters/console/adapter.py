@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bot.adapters.console import render
-from bot.adapters.console.player import COMMUNITY, ScriptPlayer
+from bot.adapters.console import files, render
+from bot.adapters.console.lines import ScriptLine
+from bot.adapters.console.player import ScriptPlayer
+from bot.adapters.console.resolver import COMMUNITY, recall_members
 from bot.adapters.console.state import BOT_NAME, ConsoleMessage, ConsoleState
 from bot.core.commands import CommandSpec
 from bot.core.identity import Community, Conversation
@@ -28,7 +32,8 @@ class ConsoleOutput:
         self.lines: list[str] = []
 
     def write(self, line: str) -> None:
-        """Print one transcript line."""
+        """Print one transcript line (escaping what would garble the terminal)."""
+        line = render.visible(line)
         self.lines.extend(line.split("\n"))
         if self.stream is not None:
             self.stream.write(line + "\n")
@@ -40,9 +45,13 @@ class ConsoleAdapter:
 
     platform = "console"
 
-    def __init__(self, app: App, output: ConsoleOutput | None = None) -> None:
+    def __init__(
+        self, app: App, output: ConsoleOutput | None = None, files_dir: Path | None = None
+    ) -> None:
         self.app = app
         self.output = output or ConsoleOutput()
+        # Where files from replies are saved; None (tests) lists them without saving.
+        self.files_dir = files_dir
         self.state = ConsoleState(app.settings.console, session=secrets.token_hex(3))
         self.player = ScriptPlayer(self)
 
@@ -50,11 +59,11 @@ class ConsoleAdapter:
         """Console messages in the default community language."""
         return self.player.t(key, **params)
 
-    async def feed(self, line: str, number: int = 0) -> bool:
+    async def feed(self, line: ScriptLine, number: int = 0) -> bool:
         """Play one script line; False (after printing an error line) if it was bad."""
         return await self.player.feed(line, number)
 
-    async def play(self, lines: Iterable[str]) -> int:
+    async def play(self, lines: Iterable[ScriptLine]) -> int:
         """Play script lines in order; returns how many were errors."""
         errors = 0
         for number, line in enumerate(lines, start=1):
@@ -79,8 +88,28 @@ class ConsoleAdapter:
                 buttons=message.buttons,
                 markup=message.author == BOT_NAME,
                 files=message.files,
+                saved=message.saved,
             )
         )
+
+    async def _save_files(self, message: ConsoleMessage) -> ConsoleMessage:
+        """Save the message's files to the files folder; each shows with its path."""
+        if self.files_dir is None or not message.files:
+            return message
+        shown = []
+        for file in message.files:
+            size = render.file_size(len(file.data))
+            try:
+                path = await asyncio.to_thread(files.save, self.files_dir, file)
+            except OSError as exc:
+                reason = exc.strerror or str(exc)
+                shown.append(
+                    self.t("console.file_not_saved", name=file.name, size=size, reason=reason)
+                )
+            else:
+                shown.append(self.t("console.file_saved", path=str(path), size=size))
+        message.saved = tuple(shown)
+        return message
 
     # ---- Chat port ------------------------------------------------------------------------
 
@@ -98,7 +127,7 @@ class ConsoleAdapter:
             private_to=reply.ephemeral_to,
             files=reply.files,
         )
-        self.print_message(self.state.add(message))
+        self.print_message(self.state.add(await self._save_files(message)))
         return platform_id
 
     async def send_dm(self, community: Community, member_id: str, reply: Reply) -> str:
@@ -115,7 +144,7 @@ class ConsoleAdapter:
             dm_to=member_id,
             files=reply.files,
         )
-        self.print_message(self.state.add(message))
+        self.print_message(self.state.add(await self._save_files(message)))
         return platform_id
 
     async def edit(
@@ -130,7 +159,10 @@ class ConsoleAdapter:
                     message_id, message_id, where.channel_id, where.thread_id, BOT_NAME, ""
                 )
             )
-        message.text, message.buttons, message.files = reply.text, reply.buttons, reply.files
+        if reply.files != message.files:
+            message.files, message.saved = reply.files, ()
+            await self._save_files(message)
+        message.text, message.buttons = reply.text, reply.buttons
         self.output.write(self.t("console.edited", name=BOT_NAME, ref=message.id))
         self.print_message(message)
 
@@ -194,4 +226,5 @@ class ConsoleAdapter:
         name = ref.strip().removeprefix("<").removesuffix(">").removeprefix("@")
         if kind == "role":
             return ref.strip()
-        return name if self.state.known_member(name) else None
+        await recall_members(self.app, self.state, name)
+        return self.state.stored.get(name, name) if self.state.known_member(name) else None

@@ -6,10 +6,11 @@ from itertools import count
 from typing import TYPE_CHECKING
 
 from bot.adapters.console import render
-from bot.adapters.console.resolver import ConsoleResolver
+from bot.adapters.console.lines import ScriptLine, Undecodable, from_text
+from bot.adapters.console.resolver import COMMUNITY, ConsoleResolver, recall_members
+from bot.adapters.console.script_errors import ScriptError, wait_length
 from bot.adapters.console.state import BOT_NAME, ConsoleMessage
 from bot.adapters.console.translate import Action, is_blank_or_comment, parse_line
-from bot.core.clock import parse_duration
 from bot.core.commands import ArgumentError, parse_options, rest_after, split_words
 from bot.core.events import (
     ButtonPressed,
@@ -21,23 +22,13 @@ from bot.core.events import (
     ReactionChanged,
     ReplyPosted,
 )
-from bot.core.identity import Community, Conversation, Member
+from bot.core.identity import Conversation, Member
 from bot.core.replies import Reply
 
 if TYPE_CHECKING:
     from bot.adapters.console.adapter import ConsoleAdapter
 
-COMMUNITY = Community("console", "local", "Console community")
 MAX_TEXT = 4000
-
-
-class ScriptError(Exception):
-    """A script line that can't be played; `key` names the catalogue message."""
-
-    def __init__(self, key: str, /, **params: str) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
 
 
 class ScriptPlayer:
@@ -54,12 +45,17 @@ class ScriptPlayer:
         """Console messages in the default community language."""
         return self.app.messages.get(self.app.settings.community.language, key, **params)
 
-    async def feed(self, line: str, number: int = 0) -> bool:
+    async def feed(self, line: ScriptLine, number: int = 0) -> bool:
         """Play one line; on a bad line print one error line naming it and return False."""
-        line = line.rstrip("\n")
-        if is_blank_or_comment(line):
-            return True
+        if isinstance(line, str):
+            line = from_text(line.removesuffix("\n").removesuffix("\r"))
         try:
+            if isinstance(line, Undecodable):
+                raise ScriptError(
+                    "console.bad_bytes", byte=f"{line.byte:02x}", position=str(line.position)
+                )
+            if is_blank_or_comment(line):
+                return True
             action = parse_line(line)
             if action is None:
                 raise ScriptError("console.unknown_action", syntax=self.t("console.syntax"))
@@ -71,16 +67,16 @@ class ScriptPlayer:
 
     async def _play(self, action: Action) -> None:
         if action.kind == "wait":
-            try:
-                delta = parse_duration(action.duration)
-            except ValueError as exc:
-                raise ScriptError("console.bad_wait", reason=str(exc)) from None
-            self.output.write(self.t("console.waited", duration=action.duration, now=""))
-            await self.app.clock.advance(delta)
+            await self._wait(action.duration)
             return
         member = self._member(action.name)
         handler = getattr(self, f"_do_{action.kind}")
         await handler(member, action)
+
+    async def _wait(self, duration: str) -> None:
+        delta = wait_length(duration, self.app.clock.now())
+        self.output.write(self.t("console.waited", duration=duration, now=""))
+        await self.app.clock.advance(delta)
 
     def _member(self, name: str) -> Member:
         if name.lower() == BOT_NAME:
@@ -293,6 +289,7 @@ class ScriptPlayer:
             raise ScriptError("console.unknown_command", name=" ".join(words), hint=hint)
         self.output.write(self.t("console.ran", name=member.id, command=action.text[1:].strip()))
         rest = rest_after(action.text[1:], words[:used])
+        await recall_members(self.app, self.state, rest)
         try:
             options = parse_options(spec, rest, ConsoleResolver(self.state, member.id))
         except ArgumentError as exc:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.adapters.console.state import ConsoleState
+from bot.core.commands import split_words
+from bot.core.identity import Community
+from bot.storage import communities
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+COMMUNITY = Community("console", "local", "Console community")
 
 
 class ConsoleResolver:
@@ -17,6 +27,8 @@ class ConsoleResolver:
         name = token.removeprefix("@")
         if name.startswith("<@") and name.endswith(">"):
             name = name[2:-1]
+        if name in self.state.stored:
+            return self.state.stored[name]
         return name if self.state.known_member(name) else None
 
     def channel(self, token: str) -> str | None:
@@ -33,3 +45,15 @@ class ConsoleResolver:
             if found is not None and not self.state.visible_to(found, self.viewer):
                 found = None
         return found.platform_id if found else None
+
+
+async def recall_members(app: App, state: ConsoleState, text: str) -> None:
+    """Look up in the database the members a command line may name (`/rep uu2` on a
+    database from earlier sessions), so the resolver finds them."""
+    names = {w.removeprefix("@").strip("<>@") for w in split_words(text)}
+    names = {n for n in names if n and not state.known_member(n)}
+    if not names:
+        return
+    community_id = await app.community_id(COMMUNITY)
+    async with app.db.read() as conn:
+        state.stored.update(await communities.members_named(conn, community_id, names))

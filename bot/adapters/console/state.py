@@ -26,6 +26,7 @@ class ConsoleMessage:
     reactions: dict[str, set[str]] = field(default_factory=dict)
     deleted: bool = False
     files: tuple[Attachment, ...] = ()
+    saved: tuple[str, ...] = ()  # how the saved files show ("📎 saved: PATH (12 KB)")
 
 
 @dataclass
@@ -39,6 +40,8 @@ class ConsoleState:
     thread_labels: dict[str, str] = field(default_factory=dict)
     thread_by_label: dict[str, str] = field(default_factory=dict)
     speakers: set[str] = field(default_factory=set)
+    # Members the database knows from earlier sessions (name → id), looked up per command.
+    stored: dict[str, str] = field(default_factory=dict)
     counter: int = 0
 
     def next_ids(self) -> tuple[str, str]:
@@ -61,9 +64,15 @@ class ConsoleState:
         return name in self.settings.staff
 
     def known_member(self, name: str) -> bool:
-        """Configured members plus anyone who has spoken."""
+        """Configured members, anyone who has spoken, and members stored in the database."""
         s = self.settings
-        return name in s.members or name in s.staff or name in s.admins or name in self.speakers
+        return (
+            name in s.members
+            or name in s.staff
+            or name in s.admins
+            or name in self.speakers
+            or name in self.stored
+        )
 
     def can_see_channel(self, name: str, channel: str) -> bool:
         """Private channels are for staff and admins."""

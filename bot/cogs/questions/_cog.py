@@ -6,7 +6,7 @@ import logging
 
 import aiosqlite
 
-from bot.cogs._question_events import announce_solved, thread_of
+from bot.cogs._question_events import announce_solved, question_example, thread_of
 from bot.cogs.questions import _logic, _render
 from bot.context import Context
 from bot.core.cog import Cog, listen, on_button
@@ -223,7 +223,7 @@ class QuestionsCog(Cog):
             async with ctx.app.db.read() as conn:
                 found = await questions.by_thread(conn, ctx.community_id, thread_id or "")
             if found is None:
-                raise ArgumentError("questions.which_question")
+                raise ArgumentError("questions.which_question", example=question_example(ctx))
             question = found.number
         await self._solve(ctx, question)
 

@@ -118,7 +118,7 @@ async def test_wait_accepts_s_m_h_d_and_rejects_nonsense(console: ConsoleDriver)
     """Durations use s, m, h, d; anything else is an error line."""
     out = await console.feed("wait 30s", "wait 2h", "wait 1d", "wait soon")
     assert out[:3] == ["· 30s later", "· 2h later", "· 1d later"]
-    assert out[3].startswith("! line 4: bad duration 'soon'")
+    assert out[3].startswith('! line 4: "soon" is not a duration')
     assert console.app.clock.now().isoformat() == "2026-01-06T11:00:30+00:00"
 
 
