@@ -32,7 +32,7 @@ def run_bot(
         capture_output=True,
         text=True,
         encoding="utf-8",
-        timeout=60,
+        timeout=300,  # a safety net: the demo takes ~35 s, minutes on a loaded machine
     )
 
 
