@@ -12,6 +12,7 @@ from bot.core.cog import Cog
 from bot.core.commands import CommandSpec
 from bot.locales import LANGUAGES, Messages, load_catalogue, placeholders
 from bot.runtime.registry import cog_modules
+from bot.settings import project_dir
 from bot.storage.db import Database
 from tests.fakes.console import ConsoleDriver
 
@@ -136,3 +137,11 @@ def test_top_level_holds_only_the_entry_and_packages() -> None:
     assert files == ["__init__.py", "__main__.py", "py.typed"]
     folders = [p for p in BOT.iterdir() if p.is_dir() and p.name != "__pycache__"]
     assert [p.name for p in folders if not (p / "__init__.py").is_file()] == []
+
+
+def test_project_dir_is_the_checkout_root_whatever_the_package_depth(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """config/ and examples/ are found beside bot/, not in the working directory."""
+    monkeypatch.chdir(tmp_path)
+    assert project_dir("config") == BOT.parent / "config"
