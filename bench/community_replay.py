@@ -27,10 +27,10 @@ from bench import replay_data
 from bench.replay_records import BotRecords, read_records
 from bench.replay_table import render, table
 from bot.adapters.console.adapter import COMMUNITY, ConsoleAdapter, ConsoleOutput
-from bot.app import App
 from bot.core.clock import Clock
 from bot.insights.figures import compute
 from bot.insights.model import Insights, Period
+from bot.runtime.app import App
 from bot.settings import load_settings
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "semeval2016-dev"

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 from bot.adapters.console.adapter import ConsoleAdapter, ConsoleOutput
-from bot.app import App
 from bot.core.clock import Clock
+from bot.runtime.app import App
 from bot.settings import load_settings
 
 QUESTIONS = 300

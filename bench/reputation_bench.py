@@ -27,9 +27,9 @@ import numpy as np
 from tqdm import tqdm
 
 from bot.adapters.console.adapter import COMMUNITY, ConsoleAdapter, ConsoleOutput
-from bot.app import App
 from bot.cogs.leaderboard import _periods
 from bot.core.clock import Clock
+from bot.runtime.app import App
 from bot.settings import load_settings
 from bot.storage import helping
 from bot.storage.communities import ensure_community

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.clock import Clock, utcnow
-from bot.serve import serve
+from bot.runtime.serve import serve
 from bot.settings import load_settings
 from bot.storage.db import Database
 from tests.fakes import discord_payloads as p
@@ -103,13 +103,13 @@ async def test_an_escalation_due_while_down_is_sent_once_after_ready(
 
     # 2. A quick restart that never gets online (Discord unreachable): nothing fires.
     failed = LoginFailed()
-    logging.getLogger("bot.discord_runner").addHandler(failed)
+    logging.getLogger("bot.adapters.discord.runner").addHandler(failed)
     try:
         offline = run(ENTRAIDE_DISCORD_API_URL=DEAD_API)
         await asyncio.wait_for(failed.seen.wait(), TIMEOUT)
         await stop(offline)
     finally:
-        logging.getLogger("bot.discord_runner").removeHandler(failed)
+        logging.getLogger("bot.adapters.discord.runner").removeHandler(failed)
     assert await timer_states(db_path) == [("escalate", "pending", 0)]
     assert not fake.calls_to("POST", STAFF_POSTS)
 

@@ -14,11 +14,11 @@ from typing import Any
 import discord
 import pytest
 
-from bot import discord_runner
 from bot.adapters.discord import endpoints
-from bot.app import App
+from bot.adapters.discord import runner as discord_runner
+from bot.adapters.discord.runner import DiscordRunner, FatalDiscordError, backoff_delay
 from bot.core.clock import Clock
-from bot.discord_runner import DiscordRunner, FatalDiscordError, backoff_delay
+from bot.runtime.app import App
 from bot.settings import Settings, load_settings
 from tests.fakes import discord_payloads as p
 from tests.fakes.console import START

@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
-from bot.context import Context
 from bot.core.cog import Cog, listen
 from bot.core.events import MessagePosted
+from bot.runtime.context import Context
 from tests.fakes.console import ConsoleDriver
 from tests.fakes.events import message_posted
 

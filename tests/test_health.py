@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import heartbeat
-from bot.__main__ import main
-from bot.serve import serve
+from bot.cli.main import main
+from bot.runtime import heartbeat
+from bot.runtime.serve import serve
 from bot.settings import load_settings
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.slack_server import FakeSlack, fake_slack

@@ -10,8 +10,9 @@ import pytest
 
 from bot.core.cog import Cog
 from bot.core.commands import CommandSpec
-from bot.core.registry import cog_modules
 from bot.locales import LANGUAGES, Messages, load_catalogue, placeholders
+from bot.runtime.registry import cog_modules
+from bot.settings import project_dir
 from bot.storage.db import Database
 from tests.fakes.console import ConsoleDriver
 
@@ -60,7 +61,7 @@ def test_no_print_in_the_bot_package() -> None:
     """Output goes through logging or the console output object (command-line modules aside)."""
     offenders = []
     for path in python_files():
-        if path.name in ("__main__.py", "kb_cli.py"):
+        if path.relative_to(BOT).as_posix() in ("__main__.py", "cli/main.py", "cli/kb.py"):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
@@ -128,3 +129,19 @@ def test_modules_stay_small() -> None:
     """A file past ~300 lines should become a package."""
     sizes = {str(p): len(p.read_text(encoding="utf-8").splitlines()) for p in python_files()}
     assert {p: n for p, n in sizes.items() if n > 320} == {}
+
+
+def test_top_level_holds_only_the_entry_and_packages() -> None:
+    """bot/ itself: __init__.py, __main__.py, py.typed; everything else lives in a package."""
+    files = sorted(p.name for p in BOT.iterdir() if p.is_file())
+    assert files == ["__init__.py", "__main__.py", "py.typed"]
+    folders = [p for p in BOT.iterdir() if p.is_dir() and p.name != "__pycache__"]
+    assert [p.name for p in folders if not (p / "__init__.py").is_file()] == []
+
+
+def test_project_dir_is_the_checkout_root_whatever_the_package_depth(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """config/ and examples/ are found beside bot/, not in the working directory."""
+    monkeypatch.chdir(tmp_path)
+    assert project_dir("config") == BOT.parent / "config"

@@ -34,6 +34,9 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "usergroups.users.update": {"usergroups:write"},
     "views.publish": set(),
     "files.upload.v2": {"files:write"},  # files_upload_v2: charts, data exports
+    # checks.py, at start in Socket Mode: called with the app-level token (connections:write,
+    # granted on the token itself), so no bot scope.
+    "apps.connections.open": set(),
 }
 # Bolt event type → the manifest's bot events that deliver it.
 EVENT_SUBSCRIPTIONS = {"message": {"message.channels", "message.groups", "message.im"}}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.clock import Clock, utcnow
-from bot.serve import serve
+from bot.runtime.serve import serve
 from bot.settings import load_settings
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_server import FakeSlack, SlackCall, fake_slack

@@ -16,11 +16,11 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.app import App
+from bot.adapters.slack.runner import SlackRunner
 from bot.core.clock import Clock
-from bot.serve import PlatformRefused, serve
+from bot.runtime.app import App
+from bot.runtime.serve import PlatformRefused, serve
 from bot.settings import Settings, SettingsError, load_settings
-from bot.slack_runner import SlackRunner
 from tests.fakes import discord_payloads as dp
 from tests.fakes import slack_payloads as sp
 from tests.fakes.console import START
@@ -227,7 +227,7 @@ async def test_a_fatal_refusal_on_one_platform_stops_the_other(
     )
     await fake.wait_for_connection(within=TIMEOUT)
     await discord._wait(lambda: discord._ws is not None, TIMEOUT)  # READY was sent
-    with caplog.at_level(logging.ERROR, logger="bot.serve"):
+    with caplog.at_level(logging.ERROR, logger="bot.runtime.serve"):
         await discord.drop_connection(4014)
         with pytest.raises(PlatformRefused, match="Message Content Intent"):
             await asyncio.wait_for(task, TIMEOUT)
@@ -288,7 +288,7 @@ async def test_slack_unreachable_at_start_is_not_fatal(
     }
     settings = load_settings(environ=env)
     runner = SlackRunner(App(settings, db_path=tmp_path / "u.db"), settings)
-    with caplog.at_level(logging.WARNING, logger="bot.slack_checks"):
+    with caplog.at_level(logging.WARNING, logger="bot.adapters.slack.checks"):
         await runner.prepare()
     assert "Slack unreachable at start" in caplog.text
 

@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import TypeAlias
 
 from bot.core.events import Event
-from bot.dispatcher import Handled
+from bot.runtime.dispatcher import Handled
 
 log = logging.getLogger(__name__)
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.context import Context
 from bot.core.commands import ArgumentError
 from bot.core.events import CommandInvoked, QuestionSolved
 from bot.core.identity import Conversation
 from bot.core.ports import QuestionState
 from bot.core.replies import Button
+from bot.runtime.context import Context
 from bot.storage import communities, escalations, questions
 from bot.storage.questions import Question
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 
 def thread_of(question: Question) -> Conversation:

@@ -10,7 +10,7 @@ from bot.core.events import Event
 if TYPE_CHECKING:
     import aiosqlite
 
-    from bot.app import App
+    from bot.runtime.app import App
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,7 +39,7 @@ class Cog:
     """A feature: handlers for events, buttons and commands, plus its own data.
 
     Subclasses never import a chat platform library; they talk through `ctx` (see
-    bot.context.Context) in the neutral vocabulary of bot.core.
+    bot.runtime.context.Context) in the neutral vocabulary of bot.core.
     """
 
     name: ClassVar[str] = ""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.retrieval.articles import Article, ArticleError, load_directory
 from bot.settings import RetrievalSettings, project_dir
-from bot.settings_check import SettingsError
+from bot.settings.check import SettingsError
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.adapters.sequencer import Sequencer
-from bot.dispatcher import Handled
+from bot.runtime.dispatcher import Handled
 
 
 async def test_a_conversation_keeps_arrival_order_whatever_each_event_costs() -> None:

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.community_config import ConfigValueError, config_keys, parse_value
 from bot.locales import Messages
 from bot.settings import CommunityDefaults
+from bot.settings.community_config import ConfigValueError, config_keys, parse_value
 from tests.fakes.console import ConsoleDriver
 
 MESSAGES = Messages()

@@ -12,8 +12,8 @@ from bot.adapters.console import loading
 from bot.adapters.console.adapter import ConsoleAdapter, ConsoleOutput
 from bot.adapters.console.files import safe_name
 from bot.adapters.console.prompt import Prompt
-from bot.app import App
 from bot.core.clock import Clock
+from bot.runtime.app import App
 from tests.fakes.console import START, ConsoleDriver, default_settings
 from tests.test_cli import run_bot
 

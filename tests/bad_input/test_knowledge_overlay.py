@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.__main__ import main
+from bot.cli.main import main
 from bot.settings import project_dir
 from tests.fakes.console import console_community, default_settings
 

@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from bot.__main__ import main
-from bot.config_formats import CRON_FIELDS
+from bot.cli.main import main
 from bot.locales import load_catalogue
 from bot.settings import Settings, SettingsError, load_settings
+from bot.settings.config_formats import CRON_FIELDS
 
 ROOT = Path(__file__).resolve().parents[2]
 

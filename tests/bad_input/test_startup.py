@@ -13,8 +13,8 @@ from typing import IO
 
 import pytest
 
-from bot.__main__ import main
-from bot.serve import with_tokens
+from bot.cli.main import main
+from bot.runtime.serve import with_tokens
 from bot.settings import load_settings
 from bot.storage.db import Database
 from bot.storage.probe import DatabaseUnusable

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Literal
 
 from bot.adapters.console.adapter import ConsoleAdapter, ConsoleOutput
-from bot.app import App
 from bot.core.clock import Clock
 from bot.core.ports import Embedder
+from bot.runtime.app import App
 from bot.settings import Settings, load_settings
 from tests.fakes.embedder import FakeEmbedder
 

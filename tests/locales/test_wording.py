@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.config_formats import DEFAULT_RANKS, parse_ranks, rank_message_key
 from bot.locales import LANGUAGES, Messages, load_catalogue
+from bot.settings.config_formats import DEFAULT_RANKS, parse_ranks, rank_message_key
 
 MESSAGES = Messages()
 

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.adapters.console.adapter import COMMUNITY
-from bot.app import App
 from bot.core.clock import Clock
+from bot.runtime.app import App
 from bot.storage.timers import Timer
 from tests.fakes.console import START, console_community
 

@@ -19,7 +19,7 @@ from bot.core.ports import ChannelInfo, LookupKind, QuestionState
 from bot.core.replies import Reply
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 __all__ = ["COMMUNITY", "ConsoleAdapter", "ConsoleOutput"]
 

@@ -10,7 +10,7 @@ from bot.core.identity import Community
 from bot.storage import communities
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 COMMUNITY = Community("console", "local", "Console community")
 

@@ -29,7 +29,7 @@ from bot.core.ports import ChannelInfo, DeliveryError, LookupKind
 from bot.core.replies import Reply
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ import discord
 
 from bot.adapters.discord import cursors, translate
 from bot.adapters.sequencer import Key, key
-from bot.dispatcher import Handled
+from bot.runtime.dispatcher import Handled
 
 if TYPE_CHECKING:
     from bot.adapters.discord.adapter import DiscordAdapter

@@ -14,7 +14,7 @@ import discord
 
 from bot.adapters.discord import lookup, translate
 from bot.core.events import Event
-from bot.dispatcher import Handled
+from bot.runtime.dispatcher import Handled
 
 if TYPE_CHECKING:
     from bot.adapters.discord.adapter import DiscordAdapter

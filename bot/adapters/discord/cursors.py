@@ -14,7 +14,7 @@ from bot.adapters.discord import lookup, translate
 from bot.storage import reconcile
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 log = logging.getLogger(__name__)
 

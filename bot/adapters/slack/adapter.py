@@ -36,7 +36,7 @@ from bot.core.replies import Reply
 if TYPE_CHECKING:
     from aiohttp import web
 
-    from bot.app import App
+    from bot.runtime.app import App
 
 log = logging.getLogger(__name__)
 

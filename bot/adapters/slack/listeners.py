@@ -18,7 +18,7 @@ from bot.core.commands import ArgumentError
 from bot.core.events import ButtonPressed, CommandInvoked, Event
 from bot.core.identity import Community, Conversation
 from bot.core.replies import Reply, parse_custom_id
-from bot.dispatcher import Handled
+from bot.runtime.dispatcher import Handled
 
 if TYPE_CHECKING:
     from bot.adapters.slack.adapter import SlackAdapter

@@ -17,7 +17,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.adapters.sequencer import Sequencer, Turn, key
-from bot.dispatcher import Handled
+from bot.runtime.dispatcher import Handled
 
 TURN, TAKEN = "entraide_turn", "entraide_turn_taken"
 # app_mention too: the same post arrives as `message` and `app_mention`, one event id; in

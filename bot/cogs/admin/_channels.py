@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.context import Context
+from bot.runtime.context import Context
 
 
 @dataclass(frozen=True)

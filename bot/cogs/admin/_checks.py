@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.community_config import ConfigValueError
-from bot.config_formats import parse_rank_roles
-from bot.context import Context
-from bot.setting_reasons import Reason
+from bot.runtime.context import Context
+from bot.settings.community_config import ConfigValueError
+from bot.settings.config_formats import parse_rank_roles
+from bot.settings.reasons import Reason
 
 
 async def with_community(ctx: Context, key: str, value: Any) -> Any:

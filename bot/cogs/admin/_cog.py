@@ -7,13 +7,13 @@ from typing import Any
 
 import aiosqlite
 
-from bot import community_config
 from bot.cogs.admin import _channels, _checks, _render
-from bot.community_config import ConfigValueError, config_keys
-from bot.context import Context
 from bot.core.cog import Cog, listen
 from bot.core.commands import ArgumentError, CommandSpec, Option, command
 from bot.core.events import DirectMessage
+from bot.runtime.context import Context
+from bot.settings import community_config
+from bot.settings.community_config import ConfigValueError, config_keys
 from bot.storage import anonymise
 
 KEYS = tuple(config_keys())

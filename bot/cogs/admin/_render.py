@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.cogs.admin import _channels
-from bot.community_config import CHANNEL_KEYS, config_keys, format_value
-from bot.context import Context
 from bot.core.commands import CommandSpec
 from bot.core.limits import ECHO, excerpt
+from bot.runtime.context import Context
+from bot.settings.community_config import CHANNEL_KEYS, config_keys, format_value
 
 
 async def settings_table(ctx: Context, overrides: dict[str, Any]) -> str:

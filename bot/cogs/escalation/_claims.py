@@ -6,9 +6,9 @@ import logging
 
 from bot.cogs._question_events import thread_of
 from bot.cogs.escalation import card
-from bot.context import Context
 from bot.core.ports import DeliveryError
 from bot.core.replies import Reply
+from bot.runtime.context import Context
 from bot.storage import escalations, questions
 
 log = logging.getLogger(__name__)

@@ -11,12 +11,12 @@ import aiosqlite
 from bot.cogs._question_events import STILL_NEED_HELP, announce_solved, show_state, thread_of
 from bot.cogs.escalation import _claims, _logic, _render, card
 from bot.cogs.escalation._send import REPING, escalate
-from bot.context import Context
 from bot.core.cog import Cog, listen, on_button
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import ButtonPressed, MessageDeleted, QuestionOpened, QuestionSolved
 from bot.core.identity import Conversation
 from bot.core.replies import Reply
+from bot.runtime.context import Context
 from bot.storage import anonymise, communities, community_help, escalations, questions
 from bot.storage.timers import Timer
 

@@ -13,7 +13,7 @@ from bot.storage import communities, escalations, questions
 from bot.storage import reputation as rep
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 REPING = "escalation_reping"
 

@@ -16,7 +16,7 @@ from bot.core.identity import Conversation
 from bot.storage import communities, escalations, questions
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import aiosqlite
 
 from bot.cogs.nudges import _experts, _render
-from bot.context import Context
 from bot.core.cog import Cog
 from bot.core.commands import ArgumentError, Option, command
+from bot.runtime.context import Context
 from bot.storage import nudges
 
 MAX_TOPIC = 60

@@ -9,11 +9,11 @@ import aiosqlite
 
 from bot.cogs._question_events import still_need_help, thread_of
 from bot.cogs.escalation import card as escalation_card
-from bot.context import Context
 from bot.core.cog import Cog, listen
 from bot.core.events import AnswerMarkedHelpful, QuestionSolved, ReplyPosted
 from bot.core.ports import DeliveryError
 from bot.core.replies import Reply
+from bot.runtime.context import Context
 from bot.storage import awards, communities, questions
 from bot.storage import timers as timer_rows
 from bot.storage.timers import Timer

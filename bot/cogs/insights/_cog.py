@@ -7,7 +7,6 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.cogs.insights import _render
-from bot.context import Context
 from bot.core.cog import Cog
 from bot.core.commands import Option, command
 from bot.core.identity import Community, Conversation
@@ -16,6 +15,7 @@ from bot.core.replies import Reply
 from bot.insights.charts import render_png
 from bot.insights.figures import compute
 from bot.insights.model import Insights, Period
+from bot.runtime.context import Context
 from bot.settings import CommunityDefaults
 from bot.storage import scheduled_posts
 

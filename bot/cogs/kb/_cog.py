@@ -8,10 +8,10 @@ from pathlib import Path
 
 from bot.cogs._question_events import question_here
 from bot.cogs.kb import _drafts, _logic, _render
-from bot.context import Context
 from bot.core.cog import Cog
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.limits import excerpt
+from bot.runtime.context import Context
 from bot.storage import knowledge
 
 log = logging.getLogger(__name__)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.cogs.suggestions._render import numbered
-from bot.context import Context
 from bot.core.limits import excerpt
 from bot.retrieval.articles import Article
 from bot.retrieval.service import Hit, LoadReport
+from bot.runtime.context import Context
 
 MAX_ARTICLE_CHARS = 5500  # Discord shows it in three messages, the console cuts it at 4,000
 MAX_ERRORS_SHOWN = 5

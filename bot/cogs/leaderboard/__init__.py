@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from bot.cogs.leaderboard._cog import LeaderboardCog
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 
 def setup(app: App) -> LeaderboardCog:

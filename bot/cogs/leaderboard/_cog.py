@@ -10,17 +10,17 @@ import aiosqlite
 
 from bot.cogs.leaderboard import _periods, _render
 from bot.cogs.leaderboard._periods import Window
-from bot.context import Context
 from bot.core.cog import Cog
 from bot.core.commands import Option, command
 from bot.core.identity import Community, Conversation
 from bot.core.replies import Reply
+from bot.runtime.context import Context
 from bot.settings import CommunityDefaults
 from bot.storage import helping, scheduled_posts, standings
 from bot.storage.period_tallies import PeriodTallies
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 log = logging.getLogger(__name__)
 

@@ -10,17 +10,17 @@ import aiosqlite
 
 from bot.cogs._question_events import thread_of
 from bot.cogs.nudges import _experts, _logic, _render
-from bot.context import Context
 from bot.core.cog import Cog, listen, on_button
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import ButtonPressed, QuestionOpened, QuestionSolved, ReplyPosted
 from bot.core.identity import Community
 from bot.core.replies import Reply
+from bot.runtime.context import Context
 from bot.storage import communities, nudges, questions
 from bot.storage.timers import Timer
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 log = logging.getLogger(__name__)
 

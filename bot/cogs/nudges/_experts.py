@@ -18,7 +18,7 @@ from bot.settings import CommunityDefaults
 from bot.storage import nudges
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 HISTORY = 300  # latest helped questions profiles are learned from
 LEXICAL_DIM = 512

@@ -7,11 +7,11 @@ import logging
 import aiosqlite
 
 from bot.cogs.onboarding import _logic
-from bot.context import Context
 from bot.core.cog import Cog, listen
 from bot.core.events import AnswerMarkedHelpful
 from bot.core.limits import excerpt
 from bot.core.replies import Reply
+from bot.runtime.context import Context
 from bot.storage import reputation as rep
 
 log = logging.getLogger(__name__)

@@ -6,10 +6,10 @@ from datetime import datetime
 
 from bot.cogs.privacy import _export, _forget, _render, _retention
 from bot.cogs.privacy._render import Confirmation
-from bot.context import Context
 from bot.core.cog import Cog, on_button
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import ButtonPressed
+from bot.runtime.context import Context
 from bot.storage import anonymise, communities
 
 CONFIRM_MINUTES = 10

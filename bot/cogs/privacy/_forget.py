@@ -18,7 +18,7 @@ import aiosqlite
 from bot.storage import anonymise
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.context import Context
 from bot.core.replies import Attachment, Button
+from bot.runtime.context import Context
 
 FORGET_ACTION = "privacy.forget"
 SAFE_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -23,7 +23,7 @@ import aiosqlite
 from bot.storage import scheduled_posts
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,6 @@ import aiosqlite
 
 from bot.cogs._question_events import announce_solved, question_example, thread_of
 from bot.cogs.questions import _logic, _render
-from bot.context import Context
 from bot.core.cog import Cog, listen, on_button
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import (
@@ -22,6 +21,7 @@ from bot.core.events import (
 from bot.core.identity import Conversation
 from bot.core.limits import excerpt
 from bot.core.ports import DeliveryError
+from bot.runtime.context import Context
 from bot.storage import questions
 from bot.storage.questions import Question
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.cogs._question_events import still_need_help
-from bot.context import Context
 from bot.core.limits import POST, excerpt
 from bot.core.replies import Button, Reply, mention
+from bot.runtime.context import Context
 from bot.storage.questions import Question
 
 SOLVE_ACTION = "question.solve"

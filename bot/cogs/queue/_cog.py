@@ -6,10 +6,10 @@ from datetime import datetime
 
 from bot.cogs.queue import _render
 from bot.cogs.queue._render import PER_PAGE, Line
-from bot.context import Context
 from bot.core.cog import Cog
 from bot.core.commands import Option, command
 from bot.core.identity import Conversation
+from bot.runtime.context import Context
 from bot.storage import triage
 from bot.storage.triage import FILTERS, Filter
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from bot.cogs.reputation._cog import ReputationCog
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 
 def setup(app: App) -> ReputationCog:

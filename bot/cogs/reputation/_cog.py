@@ -18,7 +18,6 @@ from bot.cogs.reputation import (
     _rules,
 )
 from bot.cogs.reputation._outcome import Outcome, Source
-from bot.context import Context
 from bot.core.cog import Cog, listen
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import AnswerMarkedHelpful, MessageDeleted, ReactionChanged
@@ -26,6 +25,7 @@ from bot.core.limits import NOTE, excerpt
 from bot.core.periods import week_start
 from bot.core.replies import Reply
 from bot.core.unseen import Unseen
+from bot.runtime.context import Context
 from bot.storage import awards, questions
 from bot.storage import reputation as rep
 from bot.storage.communities import external_id, member_row

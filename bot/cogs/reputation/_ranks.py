@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 
 from bot.cogs.reputation import _render, _rules
-from bot.config_formats import parse_rank_roles
-from bot.context import Context
 from bot.core.identity import Conversation
 from bot.core.replies import Reply
+from bot.runtime.context import Context
+from bot.settings.config_formats import parse_rank_roles
 from bot.storage import reputation as rep
 from bot.storage import standings
 from bot.storage.communities import external_id

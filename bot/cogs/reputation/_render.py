@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.cogs.reputation import _rules
-from bot.config_formats import Rank, rank_message_key
-from bot.context import Context
+from bot.runtime.context import Context
+from bot.settings.config_formats import Rank, rank_message_key
 from bot.storage.reputation import LedgerRow
 
 

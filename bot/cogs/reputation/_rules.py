@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.config_formats import Rank, parse_ranks
 from bot.settings import CommunityDefaults
+from bot.settings.config_formats import Rank, parse_ranks
 from bot.storage.bounties import Bounty
 
 # Why a mark earned less than its full points (keys of the reputation.refused_* messages).

@@ -9,9 +9,9 @@ import numpy as np
 
 from bot.cogs._question_events import announce_solved, thread_of
 from bot.cogs.suggestions import _logic, _render
-from bot.context import Context
 from bot.core.cog import Cog, listen, on_button
 from bot.core.events import ButtonPressed, QuestionOpened, QuestionSolved
+from bot.runtime.context import Context
 from bot.storage import knowledge, questions
 from bot.storage.knowledge import Shown
 from bot.storage.questions import Question

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.context import Context
 from bot.core.replies import Button, Reply
 from bot.retrieval.articles import Article
+from bot.runtime.context import Context
 
 SOLVED_ACTION = "kb.solved"
 UNHELPFUL_ACTION = "kb.unhelpful"

@@ -16,9 +16,9 @@ from typing import Any, cast
 import pytest
 
 from bot.adapters.discord.adapter import DiscordAdapter
-from bot.app import App
 from bot.core.clock import Clock
-from bot.dispatcher import Handled
+from bot.runtime.app import App
+from bot.runtime.dispatcher import Handled
 from tests.fakes import discord_payloads as p
 from tests.fakes.console import START, default_settings
 from tests.fakes.discord_harness import Harness

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App
+from bot.runtime.app import App
 from tests.adapters.discord.conftest import TIMEOUT, adapter_of, running_bot, thread_opened, until
 from tests.adapters.discord.test_discord_commands import slash
 from tests.adapters.discord.test_discord_scenarios import STAFF, _with_staff_channel, posted_in

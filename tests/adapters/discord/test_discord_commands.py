@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.app import App
+from bot.runtime.app import App
 from tests.adapters.discord.conftest import TIMEOUT, thread_opened, until
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord, RestCall

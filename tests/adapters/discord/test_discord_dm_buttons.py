@@ -10,9 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.app import App
 from bot.cogs._question_events import STILL_NEED_HELP
 from bot.cogs.nudges._render import TAKE_ACTION
+from bot.runtime.app import App
 from tests.adapters.discord.conftest import TIMEOUT, running_bot, thread_opened, until
 from tests.adapters.discord.test_discord_scenarios import (
     STAFF,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.app import App
+from bot.runtime.app import App
 from tests.adapters.discord.conftest import TIMEOUT, until
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord

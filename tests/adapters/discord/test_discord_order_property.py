@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.adapters.discord.adapter import DiscordAdapter
-from bot.app import App
+from bot.runtime.app import App
 from tests.adapters.discord.conftest import TIMEOUT, adapter_of, running_bot, thread_opened
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord, RestCall

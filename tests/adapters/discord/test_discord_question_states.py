@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import App
+from bot.runtime.app import App
 from tests.adapters.discord.conftest import TIMEOUT, running_bot, thread_opened, until
 from tests.adapters.discord.test_discord_commands import slash
 from tests.adapters.discord.test_discord_scenarios import posted_in

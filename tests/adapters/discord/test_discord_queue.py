@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.adapters.discord import render
-from bot.app import App
 from bot.core.identity import Conversation
 from bot.core.replies import Reply, linked
+from bot.runtime.app import App
 from tests.adapters.discord.conftest import thread_opened, until
 from tests.adapters.discord.test_discord_commands import followup_to, slash
 from tests.fakes import discord_payloads as p

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import App
+from bot.runtime.app import App
 from tests.adapters.discord.conftest import TIMEOUT, adapter_of, running_bot, thread_opened, until
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord
@@ -119,7 +119,7 @@ async def test_a_channel_the_bot_cannot_post_in_is_logged_once(
     assert "#staff" in lines[0]
     assert "grant it Send Messages" in lines[0]
     # Neutral for the cogs, one line each and no traceback with discord.py's HTTP internals.
-    failures = [r for r in records if r.name == "bot.dispatcher"]
+    failures = [r for r in records if r.name == "bot.runtime.dispatcher"]
     assert len(failures) == 2
     assert all("could not deliver" in r.getMessage() and not r.exc_info for r in failures)
 

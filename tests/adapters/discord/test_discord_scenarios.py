@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from bot.app import App
 from bot.core.identity import Community, Member
+from bot.runtime.app import App
 from bot.storage import nudges
 from bot.storage.communities import ensure_community, ensure_member
 from tests.adapters.discord.conftest import TIMEOUT, running_bot, thread_opened, until

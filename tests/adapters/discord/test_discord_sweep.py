@@ -14,8 +14,8 @@ import pytest
 
 from bot.adapters.discord import sweep
 from bot.adapters.discord.adapter import DiscordAdapter
-from bot.app import App
 from bot.core.identity import Community
+from bot.runtime.app import App
 from bot.storage import reconcile
 from bot.storage.communities import ensure_community
 from bot.storage.db import Database

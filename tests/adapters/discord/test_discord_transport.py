@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.app import App
 from bot.core.identity import Community, Conversation
 from bot.core.replies import Attachment, Reply
+from bot.runtime.app import App
 from tests.adapters.discord.conftest import TIMEOUT, adapter_of, running_bot
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord

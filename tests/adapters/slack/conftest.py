@@ -19,8 +19,8 @@ import pytest
 from aiohttp import web
 
 from bot.adapters.slack.adapter import SlackAdapter
-from bot.app import App
 from bot.core.clock import Clock
+from bot.runtime.app import App
 from tests.fakes import slack_interactions as si
 from tests.fakes import slack_payloads as sp
 from tests.fakes.console import START, default_settings

@@ -11,7 +11,7 @@ from bot.core.replies import Attachment, Button, Reply
 from bot.settings import CommunityDefaults
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 
 @dataclass

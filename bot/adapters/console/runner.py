@@ -14,8 +14,8 @@ from bot.adapters.console import loading
 from bot.adapters.console.adapter import ConsoleAdapter, ConsoleOutput
 from bot.adapters.console.lines import ScriptLine
 from bot.adapters.console.prompt import HISTORY_FILE, Prompt
-from bot.app import App
 from bot.core.clock import Clock
+from bot.runtime.app import App
 from bot.settings import Settings, project_dir
 
 EXAMPLES = project_dir("examples")

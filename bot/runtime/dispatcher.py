@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-from bot.context import Context
 from bot.core.cog import Cog
 from bot.core.commands import ArgumentError, CommandSpec, CommandTable
 from bot.core.events import (
@@ -20,11 +19,12 @@ from bot.core.events import (
 )
 from bot.core.ports import DeliveryError
 from bot.core.unseen import Unseen
+from bot.runtime.context import Context
 from bot.storage import processed_events
 from bot.storage.communities import ensure_community, ensure_member
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 log = logging.getLogger(__name__)
 

@@ -6,20 +6,19 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot import community_config
 from bot.core.clock import Clock
 from bot.core.cog import Cog
 from bot.core.events import Event
 from bot.core.identity import Community
 from bot.core.ports import ChatAdapter
-from bot.core.registry import cog_modules
-from bot.dispatcher import Dispatcher, Handled
 from bot.locales import Messages
 from bot.retrieval.service import EmbedderLoader
 from bot.retrieval.service import from_settings as knowledge_from_settings
+from bot.runtime.dispatcher import Dispatcher, Handled
+from bot.runtime.registry import cog_modules
 from bot.scheduler.timers import Timers
 from bot.scheduler.wakeups import Wakeups
-from bot.settings import CommunityDefaults, Settings
+from bot.settings import CommunityDefaults, Settings, community_config
 from bot.storage import communities
 from bot.storage.communities import ensure_community
 from bot.storage.db import Database

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.community_config import effective, load_overrides
 from bot.insights.model import Insights, Period
 from bot.locales import LANGUAGES
 from bot.settings import Settings
+from bot.settings.community_config import effective, load_overrides
 from bot.storage.db import bundled_migrations
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import ClientError
 
 from bot.adapters.slack.adapter import SlackAdapter
-from bot.serve import PlatformRefused
+from bot.runtime.serve import PlatformRefused
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """`python -m bot health`: is the running bot well? For Docker's HEALTHCHECK.
 
 Healthy: the database opens and answers, the last heartbeat of the platforms' connections
-(bot.heartbeat) is recent and, in Slack's HTTP mode, GET /healthz answers. Exit 0 with one
-line saying so, else 1 with one line saying why.
+(bot.runtime.heartbeat) is recent and, in Slack's HTTP mode, GET /healthz answers. Exit 0 with
+one line saying so, else 1 with one line saying why.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bot import heartbeat
+from bot.runtime import heartbeat
 from bot.settings import Settings
 from bot.storage.probe import DatabaseUnusable, probe
 

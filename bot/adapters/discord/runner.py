@@ -15,8 +15,8 @@ from bot.adapters.discord import endpoints
 from bot.adapters.discord.adapter import DiscordAdapter
 from bot.adapters.discord.connection import gateway_open
 from bot.adapters.discord.refusals import fatal_message
-from bot.app import App
-from bot.serve import PlatformRefused, done_before, serve
+from bot.runtime.app import App
+from bot.runtime.serve import PlatformRefused, done_before, serve
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,14 @@ from pydantic_settings import (
 from pydantic_settings import SettingsError as PydanticSettingsError
 from pydantic_settings.sources.utils import parse_env_vars
 
-from bot.config_formats import (
+from bot.settings.check import (
+    SettingsError,
+    check_env,
+    config_from_env,
+    describe,
+    read_toml,
+)
+from bot.settings.config_formats import (
     DEFAULT_RANKS,
     check_cron,
     check_emoji,
@@ -35,22 +42,13 @@ from bot.config_formats import (
     check_roles_name_ranks,
     check_timezone,
 )
-from bot.platform_settings import PlatformSettings
-from bot.settings_check import (
-    ENV_PREFIX,
-    SettingsError,
-    check_env,
-    config_from_env,
-    describe,
-    read_toml,
-)
-
-__all__ = ["ENV_PREFIX", "SettingsError", "load_settings", "read_toml"]
+from bot.settings.platform_settings import PlatformSettings
 
 
 def project_dir(name: str) -> Path:
     """A folder beside the package (source checkout), else in the working directory."""
-    beside = Path(__file__).resolve().parent.parent / name
+    # bot/settings/model.py: three levels up is the checkout (or site-packages) root.
+    beside = Path(__file__).resolve().parents[2] / name
     return beside if beside.is_dir() else Path.cwd() / name
 
 
@@ -166,7 +164,7 @@ class ConsoleSettings(Section):
 
 
 class Settings(PlatformSettings):
-    """All settings of one bot process (platform settings: bot.platform_settings)."""
+    """All settings of one bot process (platform settings: bot.settings.platform_settings)."""
 
     model_config = SettingsConfigDict(
         env_prefix="ENTRAIDE_",

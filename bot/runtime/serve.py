@@ -1,9 +1,9 @@
 """One process, several platforms: one App (one database, one scheduler) serves every runner.
 
-Each platform module (bot.discord_runner, bot.slack_runner) has `attach(app, settings, scope,
-**options)`, which attaches its adapter to the app and returns its runner. The runners
-are checked, the app starts, they run side by side; the first to end (a refusal, a crash,
-or a signal) stops the others, then the app stops.
+Each platform module (bot.adapters.discord.runner, bot.adapters.slack.runner) has
+`attach(app, settings, scope, **options)`, which attaches its adapter to the app and returns
+its runner. The runners are checked, the app starts, they run side by side; the first to end
+(a refusal, a crash, or a signal) stops the others, then the app stops.
 
 Online first: the app starts without the embedding model (BM25 answers meanwhile) and without
 firing timers, so the platforms connect within a second or two of start. Once EVERY runner
@@ -22,15 +22,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot import heartbeat
-from bot.app import App
 from bot.core.clock import Clock
+from bot.runtime import heartbeat
+from bot.runtime.app import App
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 # Platform → the module that runs it (imported only when used: discord.py is slow to import).
-PLATFORMS = {"discord": "bot.discord_runner", "slack": "bot.slack_runner"}
+PLATFORMS = {"discord": "bot.adapters.discord.runner", "slack": "bot.adapters.slack.runner"}
 NAMES = {"discord": "Discord", "slack": "Slack"}
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 CATCH_UP_TIMEOUT = 10.0  # seconds the start-up catch-up gets to finish when stopping
@@ -147,7 +147,7 @@ async def _beat_once_ready(
     written: asyncio.Event | None,
 ) -> None:
     """From the first moment every platform is connected, the heartbeat file (see
-    bot.heartbeat), written while every connection is up."""
+    bot.runtime.heartbeat), written while every connection is up."""
     await all_ready.wait()
     await heartbeat.beat(
         path, lambda: all(r.alive() for r in runners.values()), list(runners), written

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import aiosqlite
 from pydantic import TypeAdapter, ValidationError
 
-from bot.setting_reasons import Reason, choice_reason, from_error
 from bot.settings import CommunityDefaults
+from bot.settings.reasons import Reason, choice_reason, from_error
 
 CHANNEL_TOKEN_RE = re.compile(r"^<#([A-Za-z0-9_.-]+)(?:\|[^>]*)?>$|^#?([A-Za-z0-9_.-]+)$")
 CHANNEL_KEYS = ("help_channels", "staff_channel")

@@ -11,10 +11,10 @@ import secrets
 from aiohttp import web
 
 from bot.adapters.slack.adapter import SlackAdapter
-from bot.app import App
-from bot.serve import PlatformRefused, done_before
+from bot.adapters.slack.checks import check_tokens
+from bot.runtime.app import App
+from bot.runtime.serve import PlatformRefused, done_before
 from bot.settings import Settings
-from bot.slack_checks import check_tokens
 
 log = logging.getLogger(__name__)
 

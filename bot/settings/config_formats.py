@@ -1,6 +1,6 @@
 """Setting values that are more than a type: ranks, rank roles, cron schedules, time zones.
 
-Each check returns the value or raises a Reason (bot.setting_reasons): why, with an example.
+Each check returns the value or raises a Reason (bot.settings.reasons): why, with an example.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import zoneinfo
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.setting_reasons import Reason, Term
+from bot.settings.reasons import Reason, Term
 
 RANK_RE = re.compile(r"^\s*(?P<name>[^\d,=]+?)\s+(?P<points>\d+)\s*$")
 EMOJI_RE = re.compile(r"^(:[a-z0-9_+-]+:|[^\s\w]{1,8})$", re.UNICODE)

@@ -1,0 +1,1 @@
+"""Command line: the parser and main() (main), and the kb, insights and health commands."""

@@ -1,0 +1,1 @@
+"""Runtime: the App, the dispatcher and Context, cog discovery, serving the platforms."""
