@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.cogs.suggestions._render import numbered
+from bot.cogs._articles import numbered
 from bot.context import Context
 from bot.core.limits import excerpt
 from bot.retrieval.articles import Article
