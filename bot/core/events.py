@@ -65,6 +65,28 @@ class ReactionChanged(Event):
     message_author_id: str | None = None
 
 
+@dataclass
+class MarkCounts:
+    """What listeners changed in answer to a MarksSeen (the platform logs the counts)."""
+
+    added: int = 0
+    removed: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarksSeen(Event):
+    """Who reacts with `emoji` on a message now, read back from the platform (a sweep after
+    time offline); `author` is the bot. Listeners compare it with what they stored and count
+    what they changed in `counts`. `event_id` is unique per reading, never replayed."""
+
+    conversation: Conversation
+    message_id: str
+    emoji: str
+    members: tuple[Member, ...]
+    message_author_id: str | None = None
+    counts: MarkCounts = field(default_factory=MarkCounts, compare=False)
+
+
 @dataclass(frozen=True, kw_only=True)
 class ButtonPressed(Event):
     """A button the bot rendered was pressed; `action` and `value` come from the Button."""

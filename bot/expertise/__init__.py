@@ -1,4 +1,4 @@
-"""Member expertise: who is most likely to answer a question (used by expert nudges)."""
+"""Member expertise: the model (profiles) and the ranking that nudges and /experts use."""
 
 from bot.expertise.profiles import (
     Contribution,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
@@ -68,3 +69,9 @@ def query_views(text: str) -> list[str]:
     if rest.strip() and head.strip():
         return [whole, head.strip(), rest.strip()]
     return [whole or " "]
+
+
+def overlap(a: Sequence[str], b: Sequence[str]) -> float:
+    """Jaccard overlap of two token lists."""
+    left, right = set(a), set(b)
+    return len(left & right) / len(left | right) if left | right else 0.0

@@ -148,3 +148,15 @@ async def respond(
         (response, at.isoformat(), question_id, member_id),
     )
     return cur.rowcount == 1
+
+
+async def human_ids(conn: aiosqlite.Connection, member_ids: list[int]) -> dict[int, str]:
+    """Platform ids of these member rows, bots left out (who may be ranked as experts)."""
+    if not member_ids:
+        return {}
+    marks = ",".join("?" * len(member_ids))
+    cur = await conn.execute(
+        f"SELECT id, external_id FROM members WHERE id IN ({marks}) AND is_bot = 0",
+        tuple(member_ids),
+    )
+    return {int(r[0]): str(r[1]) for r in await cur.fetchall()}

@@ -65,6 +65,15 @@ async def mark_givers(
     return [Giver(str(r[0]), str(r[1]), bool(r[2])) for r in await cur.fetchall()]
 
 
+async def is_answer(conn: aiosqlite.Connection, community_id: int, message_id: str) -> bool:
+    """Whether this message is a recorded answer, not deleted (only answers carry marks)."""
+    cur = await conn.execute(
+        "SELECT 1 FROM answers WHERE community_id = ? AND message_id = ? AND deleted_at IS NULL",
+        (community_id, message_id),
+    )
+    return await cur.fetchone() is not None
+
+
 async def is_question_thread(conn: aiosqlite.Connection, community_id: int, thread_id: str) -> bool:
     """Whether this thread is a question's (so every reply in it matters)."""
     cur = await conn.execute(

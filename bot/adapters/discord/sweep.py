@@ -4,9 +4,10 @@ discord.py fires `on_ready` after every new gateway session (IDENTIFY), never af
 (the gateway replays those events itself). What happened in between is read back over REST:
 top-level posts in help text channels after each channel's cursor (new questions), then the
 latest messages of help threads (the active ones and those of unsolved questions): replies
-after the thread's cursor are answers, and helpful reactions on known answers are compared
-with the stored marks (see sweep_marks). Idempotent: a message keeps its id, so the dispatcher
-skips replays. Bounded: one page of MAX_MESSAGES per channel or thread, MAX_THREADS threads.
+after the thread's cursor are answers, and who reacts on known answers is handed to the cogs,
+which compare it with their stored marks (see sweep_marks). Idempotent: a message keeps its id,
+so the dispatcher skips replays. Bounded: one page of MAX_MESSAGES per channel or thread,
+MAX_THREADS threads.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
-"""Helpful reactions against stored marks, for the READY sweep: only the difference is sent.
+"""Helpful reactions read back for the READY sweep: who reacts on each answer now.
 
 Reaction events carry no id of their own, so replaying them can't be deduplicated by the
 dispatcher. Instead the sweep reads who reacts with the helpful emoji on an answer now and
-who holds a mark on it in the database, and dispatches an add for each reaction without a
-mark and a removal for each mark without a reaction. A mark that earned nothing (own answer,
-daily cap) is still stored, so it is never sent twice either.
+emits one neutral MarksSeen; the reputation cog compares it with the marks it stored and
+gives or takes back only the difference (see reputation/_seen.py).
 """
 
 from __future__ import annotations
@@ -15,10 +14,10 @@ import discord
 
 from bot.adapters.discord import translate
 from bot.adapters.sequencer import key
-from bot.core.events import ReactionChanged
-from bot.core.identity import Member
+from bot.core.events import MarksSeen
+from bot.core.identity import UNKNOWN_MEMBER
 from bot.settings import CommunityDefaults
-from bot.storage import awards, reconcile
+from bot.storage import reconcile
 
 if TYPE_CHECKING:
     from bot.adapters.discord.adapter import DiscordAdapter
@@ -40,28 +39,33 @@ class Marks:
         self.added = self.removed = 0
 
     async def settle(self, thread: discord.Thread, message: discord.Message) -> None:
-        """Send the reactions on this message that the stored marks don't reflect."""
+        """Tell the cogs who reacts with the helpful emoji on this answer now."""
         async with self.app.db.read() as conn:
-            answer = await awards.answer_by_message(conn, self.community_id, str(message.id))
-        if answer is None:
+            answer = await reconcile.is_answer(conn, self.community_id, str(message.id))
+        if not answer:
             return  # only answers carry marks (a ✅ on a question or the bot's post is noise)
         # In one turn of the thread's line, reactions read from Discord then marks from the
-        # database: a live ✅ handled before the turn is in both; one queued behind it finds
-        # the sweep's change made (read before the turn, a live ✅ would be taken back).
+        # database (by the cog): a live ✅ handled before the turn is in both; one queued behind
+        # it finds the sweep's change made (read before the turn, a live ✅ would be taken back).
         line = key("discord", self.guild.id, thread.parent_id or thread.id)
         async with self.adapter.sequencer.turn(line):
             reacting = await self._reacting(message)
-            async with self.app.db.read() as conn:
-                givers = await reconcile.mark_givers(conn, self.community_id, str(message.id))
-            stored = {g.external_id for g in givers}
-            for user_id in sorted(reacting.keys() - stored):
-                if await self._send(thread, message, translate.member(reacting[user_id]), True):
-                    self.added += 1
-            for giver in givers:
-                if giver.external_id not in reacting:
-                    author = self._member(giver)
-                    if await self._send(thread, message, author, False):
-                        self.removed += 1
+            bot = self.adapter.client.user
+            event = MarksSeen(
+                # Unique per sweep; the changes it leads to are numbered under it.
+                event_id=f"discord:sweep:{self.run_id}:{message.id}",
+                community=translate.community(self.guild),
+                author=translate.member(bot) if bot else UNKNOWN_MEMBER,
+                at=self.app.clock.now(),
+                conversation=translate.conversation(thread),
+                message_id=str(message.id),
+                emoji=self.emoji,
+                members=tuple(translate.member(reacting[u]) for u in sorted(reacting)),
+                message_author_id=str(message.author.id),
+            )
+            await self.app.dispatch(event)  # the caller holds the thread's turn
+        self.added += event.counts.added
+        self.removed += event.counts.removed
 
     async def _reacting(self, message: discord.Message) -> dict[str, discord.Member | discord.User]:
         """Who reacts with the helpful emoji now (asked even if the history showed none)."""
@@ -73,28 +77,3 @@ class Marks:
             shown = emoji.name if emoji.is_unicode_emoji() else emoji
             found = discord.Reaction(message=message, data=data, emoji=shown)
         return {str(u.id): u async for u in found.users() if not u.bot}
-
-    def _member(self, giver: reconcile.Giver) -> Member:
-        """The giver as the guild knows them now; from the database if they left."""
-        found = giver.external_id.isdigit() and self.guild.get_member(int(giver.external_id))
-        if found:
-            return translate.member(found)
-        return Member(giver.external_id, giver.name, is_staff=giver.is_staff)
-
-    async def _send(
-        self, thread: discord.Thread, message: discord.Message, author: Member, added: bool
-    ) -> bool:
-        """Dispatch one reaction change (the caller holds the thread's turn)."""
-        event = ReactionChanged(
-            # Unique per sweep: a mark given, taken back and given again is three changes.
-            event_id=f"discord:sweep:{self.run_id}:{message.id}:{author.id}:{int(added)}",
-            community=translate.community(self.guild),
-            author=author,
-            at=self.app.clock.now(),
-            conversation=translate.conversation(thread),
-            message_id=str(message.id),
-            emoji=self.emoji,
-            added=added,
-            message_author_id=str(message.author.id),
-        )
-        return await self.app.dispatch(event)

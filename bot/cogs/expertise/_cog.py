@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot.cogs.nudges import _experts, _render
+from bot.cogs.expertise import _render
 from bot.core.cog import Cog
 from bot.core.commands import ArgumentError, Option, command
+from bot.expertise import ranking
 from bot.runtime.context import Context
 from bot.storage import nudges
 
@@ -58,7 +59,7 @@ class ExpertiseCog(Cog):
     @command("experts", Option("query", "text"), staff_only=True)
     async def experts(self, ctx: Context, query: str) -> None:
         """Who would be nudged for a question like QUERY, and why (staff)."""
-        ranked = await _experts.candidates(
+        ranked = await ranking.candidates(
             ctx.app, ctx.community_id, ctx.config, query, None, None, ctx.event.at
         )
         text = _render.experts(ctx.t, query, ranked, ctx.config.nudge_experts)

@@ -7,9 +7,8 @@ from collections.abc import Sequence
 import aiosqlite
 import numpy as np
 
-from bot.cogs.suggestions._logic import overlap
 from bot.retrieval.service import Hit
-from bot.retrieval.text import tokenize
+from bot.retrieval.text import overlap, tokenize
 
 SAME_TOPIC_COSINE = 0.6
 SAME_TOPIC_OVERLAP = 0.3

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.cogs.suggestions._render import numbered
+from bot.cogs._articles import numbered
 from bot.core.limits import excerpt
 from bot.retrieval.articles import Article
 from bot.retrieval.service import Hit, LoadReport

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 import aiosqlite
 
 from bot.cogs._question_events import thread_of
-from bot.cogs.nudges import _experts, _logic, _render
+from bot.cogs.nudges import _logic, _render
 from bot.core.cog import Cog, listen, on_button
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import ButtonPressed, QuestionOpened, QuestionSolved, ReplyPosted
 from bot.core.identity import Community
 from bot.core.replies import Reply
+from bot.expertise import ranking
 from bot.runtime.context import Context
 from bot.storage import communities, nudges, questions
 from bot.storage.timers import Timer
@@ -100,9 +101,9 @@ class NudgesCog(Cog):
             return  # answered, solved, escalated or gone meanwhile
         config = await app.community_config(timer.community_id)
         if already:
-            chosen = await _experts.members(app, sorted(already))
+            chosen = await ranking.members(app, sorted(already))
         else:
-            ranked = await _experts.candidates(
+            ranked = await ranking.candidates(
                 app, timer.community_id, config, question.text, question.asker_id, question.id, now
             )
             chosen = [c for c in ranked if c.skip is None][: config.nudge_experts]

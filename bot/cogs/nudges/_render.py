@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.cogs.nudges._logic import Candidate
 from bot.core.limits import NUDGE, excerpt
 from bot.core.replies import Button, Reply
 from bot.storage.questions import Question
@@ -39,23 +38,3 @@ def by_dm(t: Translate, question: Question, member: str, waited: timedelta) -> R
         "nudges.dm", member=member, ref=question.ref, waited=waited, text=_excerpt(question.text)
     )
     return Reply(text, buttons=_buttons(t, question))
-
-
-def experts(t: Translate, query: str, candidates: list[Candidate], limit: int) -> str:
-    """/experts: who would be nudged for a question like `query`, and why."""
-    if not candidates:
-        return t("nudges.no_experts", query=_excerpt(query, 80))
-    lines = [t("nudges.experts_header", query=_excerpt(query, 80), limit=limit)]
-    for place, c in enumerate(candidates, start=1):
-        why = t(f"nudges.skip_{c.skip}") if c.skip else t("nudges.would_nudge")
-        lines.append(
-            t(
-                "nudges.expert_item",
-                place=place,
-                member=c.external_id,
-                score=f"{c.score:.2f}",
-                evidence=c.evidence,
-                why=why,
-            )
-        )
-    return "\n".join(lines)

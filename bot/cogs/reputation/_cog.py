@@ -16,15 +16,15 @@ from bot.cogs.reputation import (
     _removals,
     _render,
     _rules,
+    _seen,
 )
 from bot.cogs.reputation._outcome import Outcome, Source
 from bot.core.cog import Cog, listen
 from bot.core.commands import ArgumentError, Option, command
-from bot.core.events import AnswerMarkedHelpful, MessageDeleted, ReactionChanged
+from bot.core.events import AnswerMarkedHelpful, MarksSeen, MessageDeleted, ReactionChanged
 from bot.core.limits import NOTE, excerpt
 from bot.core.periods import week_start
 from bot.core.replies import Reply
-from bot.core.unseen import Unseen
 from bot.runtime.context import Context
 from bot.storage import awards, questions
 from bot.storage import reputation as rep
@@ -63,8 +63,13 @@ class ReputationCog(Cog):
             return
         outcome = await _marks.unmark_helpful(ctx.app.db, _source(ctx), event.message_id)
         if outcome.status == "not_answer":
-            await _unless_known(ctx, event.message_id)
+            await _marks.unless_known(ctx, event.message_id)
         await _ranks.follow(ctx, outcome.changed)
+
+    @listen(MarksSeen)
+    async def on_marks_seen(self, ctx: Context, event: MarksSeen) -> None:
+        """Who reacts now, read back by the platform: the difference with the stored marks."""
+        await _seen.settle(ctx, event)
 
     @command("helpful", Option("message", "message"))
     async def helpful(self, ctx: Context, message: str) -> None:
@@ -76,7 +81,7 @@ class ReputationCog(Cog):
         if outcome.status == "not_answer":
             if not quiet_if_not_answer:
                 raise ArgumentError("reputation.not_an_answer")
-            await _unless_known(ctx, message_id)
+            await _marks.unless_known(ctx, message_id)
             return
         if outcome.status == "already":
             if not quiet_if_not_answer:
@@ -305,14 +310,3 @@ class ReputationCog(Cog):
 def _source(ctx: Context) -> Source:
     """The event behind an award: its ledger rows carry its id, time and member."""
     return Source(ctx.community_id, ctx.event.event_id, ctx.event.at, ctx.member_id)
-
-
-async def _unless_known(ctx: Context, message_id: str) -> None:
-    """A reaction on no answer: fine on a question or a deleted answer; on a message the bot
-    has never seen it may be an answer still on its way (Unseen: not marked processed)."""
-    async with ctx.app.db.read() as conn:
-        if await awards.answer_by_message(conn, ctx.community_id, message_id, deleted=True):
-            return
-        if await questions.by_root_message(conn, ctx.community_id, message_id):
-            return
-    raise Unseen(message_id)

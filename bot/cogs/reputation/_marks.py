@@ -7,8 +7,10 @@ from datetime import timedelta
 from bot.cogs.reputation import _rules
 from bot.cogs.reputation._outcome import Outcome, Source
 from bot.core.periods import day_start
+from bot.core.unseen import Unseen
+from bot.runtime.context import Context
 from bot.settings import CommunityDefaults
-from bot.storage import awards
+from bot.storage import awards, questions
 from bot.storage import reputation as rep
 from bot.storage.db import Database
 
@@ -75,3 +77,14 @@ async def unmark_helpful(db: Database, source: Source, message_id: str) -> Outco
             )
     changed = (receiver,) if found.points and receiver is not None else ()
     return Outcome("unmarked", answer, -found.points, None, receiver, changed)
+
+
+async def unless_known(ctx: Context, message_id: str) -> None:
+    """A reaction on no answer: fine on a question or a deleted answer; on a message the bot
+    has never seen it may be an answer still on its way (Unseen: not marked processed)."""
+    async with ctx.app.db.read() as conn:
+        if await awards.answer_by_message(conn, ctx.community_id, message_id, deleted=True):
+            return
+        if await questions.by_root_message(conn, ctx.community_id, message_id):
+            return
+    raise Unseen(message_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -93,3 +94,20 @@ def bounty_move(bounty: Bounty | None, author_id: int | None) -> BountyMove | No
     if holder == earner:
         return None
     return BountyMove(bounty.amount, holder, earner)
+
+
+@dataclass(frozen=True)
+class MarkDifference:
+    """How stored marks differ from who reacts now: marks to give, marks to take back."""
+
+    give: tuple[str, ...]
+    take_back: tuple[str, ...]
+
+
+def mark_difference(reacting: Iterable[str], stored: Sequence[str]) -> MarkDifference:
+    """Members reacting without a stored mark (in id order), and stored marks whose giver no
+    longer reacts (in the order they were given); everyone else is already right."""
+    now, held = set(reacting), set(stored)
+    return MarkDifference(
+        tuple(sorted(now - held)), tuple(giver for giver in stored if giver not in now)
+    )

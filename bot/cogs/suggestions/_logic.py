@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from bot.retrieval.service import Hit
-from bot.retrieval.text import tokenize
+from bot.retrieval.text import overlap, tokenize
 from bot.settings import CommunityDefaults
 from bot.storage.knowledge import Feedback
 
@@ -24,12 +24,6 @@ CLOSE_OVERLAP = 0.5
 CONFIRM_BONUS = 0.15
 REJECT_PENALTY = 0.3
 REJECTIONS_TO_DEMOTE = 2
-
-
-def overlap(a: Sequence[str], b: Sequence[str]) -> float:
-    """Jaccard overlap of two token lists."""
-    left, right = set(a), set(b)
-    return len(left & right) / len(left | right) if left | right else 0.0
 
 
 def is_close(vector: np.ndarray | None, tokens: Sequence[str], feedback: Feedback) -> bool:

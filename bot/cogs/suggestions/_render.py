@@ -4,31 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.cogs._articles import numbered
 from bot.core.replies import Button, Reply
 from bot.retrieval.articles import Article
 from bot.runtime.context import Context
 
 SOLVED_ACTION = "kb.solved"
 UNHELPFUL_ACTION = "kb.unhelpful"
-
-
-def reference(ctx: Context, article: Article) -> str:
-    """Where to read the whole article: its URL, else the /kb show command."""
-    return article.url or ctx.t("suggestions.show_hint", slug=article.slug)
-
-
-def numbered(ctx: Context, articles: Sequence[Article]) -> list[str]:
-    """One line per article: number, title, excerpt and where to read it."""
-    return [
-        ctx.t(
-            "suggestions.item",
-            number=number,
-            title=article.title,
-            excerpt=article.excerpt(),
-            where=reference(ctx, article),
-        )
-        for number, article in enumerate(articles, start=1)
-    ]
 
 
 def suggestions(ctx: Context, question_id: int, ref: str, articles: Sequence[Article]) -> Reply:

@@ -1,31 +1,68 @@
 """Ranking members for a question: profiles learned from helpful answers and declared topics,
-then the nudge rules (see _logic) applied to each."""
+then the nudge rules (see availability) applied to each. Nudges and /experts use it."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-import aiosqlite
 import numpy as np
 
-from bot.cogs.nudges._logic import Candidate, skip_reason
 from bot.core.periods import day_start
+from bot.expertise.availability import skip_reason
 from bot.expertise.profiles import Contribution, DeclaredTopic, Match, build_profiles
+from bot.locales import Messages
 from bot.retrieval.text import tokenize
 from bot.settings import CommunityDefaults
 from bot.storage import nudges
-
-if TYPE_CHECKING:
-    from bot.runtime.app import App
+from bot.storage.db import Database
 
 HISTORY = 300  # latest helped questions profiles are learned from
 LEXICAL_DIM = 512
 
 
+class Embeds(Protocol):
+    """Whole-text vectors, or None when the bot runs without the model."""
+
+    async def embed_many(self, texts: list[str]) -> np.ndarray | None:
+        """One row per text."""
+        ...
+
+
+class Sources(Protocol):
+    """What ranking reads: the database, the embedder and the catalogue (the App has them)."""
+
+    @property
+    def db(self) -> Database:
+        """The database."""
+        ...
+
+    @property
+    def knowledge(self) -> Embeds:
+        """The knowledge service, for its embedder."""
+        ...
+
+    @property
+    def messages(self) -> Messages:
+        """The message catalogue, for the evidence lines."""
+        ...
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A member the expertise model ranked for a question, and what the rules say."""
+
+    member_id: int
+    external_id: str
+    score: float
+    evidence: str
+    skip: str | None = None
+
+
 async def candidates(
-    app: App,
+    app: Sources,
     community_id: int,
     config: CommunityDefaults,
     text: str,
@@ -39,7 +76,7 @@ async def candidates(
     async with app.db.read() as conn:
         helped = await nudges.helped(conn, community_id, HISTORY)
         declared = await nudges.topics(conn, community_id)
-        names = await _names(conn, sorted({h.member_id for h in helped} | set(declared)))
+        names = await nudges.human_ids(conn, sorted({h.member_id for h in helped} | set(declared)))
     if not names:
         return []
     topic_list = [(member, topic) for member, topics in declared.items() for topic in topics]
@@ -82,7 +119,7 @@ async def candidates(
     ]
 
 
-def _evidence(app: App, language: str, match: Match) -> str:
+def _evidence(app: Sources, language: str, match: Match) -> str:
     """Why a member ranks: a declared topic, or their helpful answers and the closest one."""
     if match.declared_topic is not None:
         return app.messages.get(language, "nudges.evidence_topic", topic=match.declared_topic)
@@ -96,22 +133,11 @@ def _evidence(app: App, language: str, match: Match) -> str:
     )
 
 
-async def members(app: App, member_ids: list[int]) -> list[Candidate]:
+async def members(app: Sources, member_ids: list[int]) -> list[Candidate]:
     """Candidates for members already chosen (a nudge re-sent after a crash)."""
     async with app.db.read() as conn:
-        names = await _names(conn, member_ids)
+        names = await nudges.human_ids(conn, member_ids)
     return [Candidate(i, names[i], 0.0, "") for i in member_ids if i in names]
-
-
-async def _names(conn: aiosqlite.Connection, member_ids: list[int]) -> dict[int, str]:
-    if not member_ids:
-        return {}
-    marks = ",".join("?" * len(member_ids))
-    cur = await conn.execute(
-        f"SELECT id, external_id FROM members WHERE id IN ({marks}) AND is_bot = 0",
-        tuple(member_ids),
-    )
-    return {int(r[0]): str(r[1]) for r in await cur.fetchall()}
 
 
 def _hashed(texts: list[str], language: str) -> np.ndarray:
