@@ -9,7 +9,7 @@ import pytest
 
 from tests.fakes.console import ConsoleDriver, console_community
 
-FIXTURE_KB = Path(__file__).resolve().parent.parent / "fixtures" / "knowledge"
+FIXTURE_KB = Path(__file__).resolve().parents[2] / "fixtures" / "knowledge"
 
 
 @pytest.fixture

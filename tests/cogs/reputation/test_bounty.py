@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.cogs.reputation._rules import BountyMove, bounty_move
 from bot.storage.bounties import Bounty
-from tests.cogs.test_reputation import points
+from tests.cogs.reputation.test_reputation import points
 from tests.fakes.console import ConsoleDriver
 
 RICH_ALICE = ["admin /rep adjust alice 300 early supporter", "alice: How do I export?"]
