@@ -12,8 +12,9 @@ from bot.adapters.console.adapter import ConsoleAdapter, ConsoleOutput
 from bot.app import App
 from bot.core.clock import Clock
 from bot.core.ports import Embedder
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from tests.fakes.embedder import FakeEmbedder
+from tests.fakes.settings import make_settings
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday morning
 
@@ -45,11 +46,6 @@ class ConsoleDriver:
         return None if row is None else row[0]
 
 
-def default_settings() -> Settings:
-    """Defaults from config/default.toml, untouched by the environment."""
-    return load_settings(environ={})
-
-
 @asynccontextmanager
 async def console_community(
     db_path: Path,
@@ -67,13 +63,8 @@ async def console_community(
     `before_start(app)` runs before the bot starts (e.g. to register a timer handler).
     """
     chosen = FakeEmbedder() if embedder == "fake" else embedder
-    settings = settings or default_settings()
-    if knowledge_dir is None:
-        knowledge_dir = db_path.parent / "empty-knowledge"
-        knowledge_dir.mkdir(exist_ok=True)
-    retrieval = settings.retrieval.model_copy(update={"knowledge_dir": knowledge_dir})
     app = App(
-        settings.model_copy(update={"retrieval": retrieval}),
+        make_settings(db_path.parent, base=settings, knowledge_dir=knowledge_dir),
         clock=Clock(start, frozen=frozen),
         db_path=db_path,
         embedder_loader=lambda: chosen,
