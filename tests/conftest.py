@@ -1,10 +1,12 @@
-"""Shared fixtures: a console community on a fresh database file."""
+"""Shared fixtures: a console community on a fresh database file, the fake Discord and Slack
+servers, the real embedding model."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +15,10 @@ from bot.retrieval.embedder import DEFAULT_MODEL, SentenceEmbedder, load_embedde
 from bot.retrieval.service import KnowledgeBase
 from bot.settings import project_dir
 from bot.storage.db import Database, backup
+from tests.fakes import discord_payloads
 from tests.fakes.console import ConsoleDriver, console_community
+from tests.fakes.discord_server import FakeDiscord
+from tests.fakes.slack_server import FakeSlack, fake_slack
 
 
 @pytest.fixture
@@ -21,6 +26,33 @@ async def console(tmp_path: Path) -> AsyncIterator[ConsoleDriver]:
     """A running console community, fresh for each test."""
     async with console_community(tmp_path / "entraide.db") as driver:
         yield driver
+
+
+@pytest.fixture
+def discord_guild() -> dict[str, Any]:
+    """The guild `discord_server` serves (a test module overrides this fixture for another)."""
+    return discord_payloads.guild()
+
+
+@pytest.fixture
+async def discord_server(discord_guild: dict[str, Any]) -> AsyncIterator[FakeDiscord]:
+    """A fake Discord on 127.0.0.1 that discord.py is NOT pointed at: a runner's settings do it.
+
+    (Tests of the adapter itself use `fake_discord`, which points discord.py at the fake.)
+    """
+    server = FakeDiscord(discord_guild)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.close()
+
+
+@pytest.fixture
+async def slack_server() -> AsyncIterator[FakeSlack]:
+    """A fresh fake Slack Web API on 127.0.0.1: #help, #general and the private #staff."""
+    async with fake_slack() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,9 @@ import logging
 import os
 import signal
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,16 +28,11 @@ DEAD_API = "http://127.0.0.1:9/api/v10"  # nothing listens on the discard port: 
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    """A fake Discord whose guild has a private #staff channel."""
+def discord_guild() -> dict[str, Any]:
+    """The fake Discord's guild, with a private #staff channel."""
     guild = p.guild()
     guild["channels"].append(p.staff_channel())
-    server = FakeDiscord(guild)
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.close()
+    return guild
 
 
 class LoginFailed(logging.Handler):
@@ -72,14 +67,14 @@ async def timer_states(db_path: Path) -> list[tuple[str, str, int]]:
 
 
 async def test_an_escalation_due_while_down_is_sent_once_after_ready(
-    fake: FakeDiscord, tmp_path: Path
+    discord_server: FakeDiscord, tmp_path: Path
 ) -> None:
     """Asked 2 h ago (SLA 30 min), bot down since; a restart that never gets online fires
     nothing and counts no try; the next sends the card within 10 s of READY; one more restart
     sends nothing again."""
     db_path = tmp_path / "d.db"
     env = discord_env(
-        fake,
+        discord_server,
         tmp_path,
         ENTRAIDE_COMMUNITY__STAFF_CHANNEL=p.STAFF_CHANNEL_ID,
         ENTRAIDE_COMMUNITY__SLA_MINUTES="30",
@@ -95,9 +90,11 @@ async def test_an_escalation_due_while_down_is_sent_once_after_ready(
 
     # 1. Two hours ago: alice asks in #help; the bot opens her thread, then goes down.
     first = run(Clock(utcnow() - timedelta(hours=2)))
-    await fake.dispatch("MESSAGE_CREATE", p.message_create("Why does sync stop at night?"))
-    await fake.wait_for_call("POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT)
-    await fake.wait_for_identify(1, TIMEOUT)
+    await discord_server.dispatch(
+        "MESSAGE_CREATE", p.message_create("Why does sync stop at night?")
+    )
+    await discord_server.wait_for_call("POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT)
+    await discord_server.wait_for_identify(1, TIMEOUT)
     await stop(first)
     assert await timer_states(db_path) == [("escalate", "pending", 0)]
 
@@ -111,13 +108,13 @@ async def test_an_escalation_due_while_down_is_sent_once_after_ready(
     finally:
         logging.getLogger("bot.adapters.discord.runner").removeHandler(failed)
     assert await timer_states(db_path) == [("escalate", "pending", 0)]
-    assert not fake.calls_to("POST", STAFF_POSTS)
+    assert not discord_server.calls_to("POST", STAFF_POSTS)
 
     # 3. Online again: the staff card goes out within 10 s of READY.
     online = run()
-    await fake.wait_for_identify(2, TIMEOUT)
+    await discord_server.wait_for_identify(2, TIMEOUT)
     ready_at = time.monotonic()
-    card = await fake.wait_for_call("POST", STAFF_POSTS, TIMEOUT)
+    card = await discord_server.wait_for_call("POST", STAFF_POSTS, TIMEOUT)
     sent_after = time.monotonic() - ready_at
     await stop(online)  # at once: a second quick restart follows
     assert sent_after < 10.0
@@ -126,10 +123,10 @@ async def test_an_escalation_due_while_down_is_sent_once_after_ready(
 
     # 4. Restarted once more: online, a new question handled, and no second card.
     again = run()
-    await fake.wait_for_identify(3, TIMEOUT)
-    await fake.dispatch("MESSAGE_CREATE", p.message_create("How do I export my data?"))
-    await fake.wait_for_call(
+    await discord_server.wait_for_identify(3, TIMEOUT)
+    await discord_server.dispatch("MESSAGE_CREATE", p.message_create("How do I export my data?"))
+    await discord_server.wait_for_call(
         "POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT, lambda c: "Q2" in str(c.body)
     )
     await stop(again)
-    assert len(fake.calls_to("POST", STAFF_POSTS)) == 1
+    assert len(discord_server.calls_to("POST", STAFF_POSTS)) == 1

@@ -30,17 +30,6 @@ FAST = {"chunk_guilds_at_startup": False, "guild_ready_timeout": 0.1}
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    """A fake Discord that discord.py is NOT pointed at: the runner's settings must do it."""
-    server = FakeDiscord()
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.close()
-
-
-@pytest.fixture
 async def loop_errors() -> AsyncIterator[list[dict[str, Any]]]:
     """Exceptions nobody awaited during the test (a dead background task fails it)."""
     errors: list[dict[str, Any]] = []
@@ -51,14 +40,14 @@ async def loop_errors() -> AsyncIterator[list[dict[str, Any]]]:
     loop.set_exception_handler(old)
 
 
-def discord_env(fake: FakeDiscord, tmp_path: Path, **extra: str) -> dict[str, str]:
+def discord_env(discord_server: FakeDiscord, tmp_path: Path, **extra: str) -> dict[str, str]:
     """ENTRAIDE_* variables that run the bot on the fake, #help a help channel, no model."""
     knowledge = tmp_path / "kb"
     knowledge.mkdir(exist_ok=True)
     return {
         "ENTRAIDE_DISCORD_TOKEN": "fake-token",
-        "ENTRAIDE_DISCORD_API_URL": fake.rest_url,
-        "ENTRAIDE_DISCORD_GATEWAY_URL": fake.ws_url,
+        "ENTRAIDE_DISCORD_API_URL": discord_server.rest_url,
+        "ENTRAIDE_DISCORD_GATEWAY_URL": discord_server.ws_url,
         "ENTRAIDE_COMMUNITY__HELP_CHANNELS": f'["{p.HELP_CHANNEL_ID}"]',
         "ENTRAIDE_RETRIEVAL__DENSE": "false",
         "ENTRAIDE_RETRIEVAL__KNOWLEDGE_DIR": str(knowledge),
@@ -68,7 +57,7 @@ def discord_env(fake: FakeDiscord, tmp_path: Path, **extra: str) -> dict[str, st
 
 @pytest.mark.parametrize("shards", ["0", "1", "auto"])
 async def test_run_connects_answers_a_question_and_stops_on_a_signal(
-    fake: FakeDiscord,
+    discord_server: FakeDiscord,
     tmp_path: Path,
     loop_errors: list[dict[str, Any]],
     shards: str,
@@ -76,31 +65,35 @@ async def test_run_connects_answers_a_question_and_stops_on_a_signal(
 ) -> None:
     """The settings' URLs lead discord.py to the fake; a post in #help gets its thread;
     SIGINT closes the client and stops the app; discord.py's addresses come back."""
-    settings = load_settings(environ=discord_env(fake, tmp_path, ENTRAIDE_DISCORD_SHARDS=shards))
+    settings = load_settings(
+        environ=discord_env(discord_server, tmp_path, ENTRAIDE_DISCORD_SHARDS=shards)
+    )
     before = endpoints.current()
     task = asyncio.create_task(discord_runner.run(settings, db_path=tmp_path / "d.db", **FAST))
-    await fake.dispatch("MESSAGE_CREATE", p.message_create("How do I export my data?"))
-    thread = await fake.wait_for_call("POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT)
+    await discord_server.dispatch("MESSAGE_CREATE", p.message_create("How do I export my data?"))
+    thread = await discord_server.wait_for_call(
+        "POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT
+    )
     assert thread.body["name"].startswith("Q1 · How do I export my data?")
     # Only "auto" asks Discord for the shard count (and then the gateway URL).
-    assert bool(fake.calls_to("GET", "/gateway/bot")) == (shards == "auto")
+    assert bool(discord_server.calls_to("GET", "/gateway/bot")) == (shards == "auto")
     os.kill(os.getpid(), signal.SIGINT)
     await asyncio.wait_for(task, TIMEOUT)
     assert endpoints.current() == before
-    assert fake.identifies == 1
+    assert discord_server.identifies == 1
     assert not loop_errors, loop_errors
 
 
 async def test_python_m_bot_run_with_a_token_runs_on_discord_until_sigterm(
-    fake: FakeDiscord, tmp_path: Path
+    discord_server: FakeDiscord, tmp_path: Path
 ) -> None:
     """`python -m bot run` with ENTRAIDE_DISCORD_TOKEN picks Discord; SIGTERM exits 0."""
-    proc = await _start_bot(discord_env(fake, tmp_path), "run")
+    proc = await _start_bot(discord_env(discord_server, tmp_path), "run")
     try:
-        await fake.dispatch(
+        await discord_server.dispatch(
             "MESSAGE_CREATE", p.message_create("How do I change my avatar?"), TIMEOUT
         )
-        await fake.wait_for_call("POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT)
+        await discord_server.wait_for_call("POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT)
     finally:
         proc.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(proc.communicate(), TIMEOUT)
@@ -112,17 +105,19 @@ async def test_python_m_bot_run_with_a_token_runs_on_discord_until_sigterm(
 
 
 async def test_a_refused_token_exits_2_with_one_line_and_no_retry(
-    fake: FakeDiscord, tmp_path: Path
+    discord_server: FakeDiscord, tmp_path: Path
 ) -> None:
     """401 on GET /users/@me: exit code 2, the operator's message, a single login attempt."""
-    fake.route("GET", r"/users/@me", lambda call, m: (401, {"message": "401: Unauthorized"}))
-    proc = await _start_bot(discord_env(fake, tmp_path), "run", "--adapter", "discord")
+    discord_server.route(
+        "GET", r"/users/@me", lambda call, m: (401, {"message": "401: Unauthorized"})
+    )
+    proc = await _start_bot(discord_env(discord_server, tmp_path), "run", "--adapter", "discord")
     _, stderr = await asyncio.wait_for(proc.communicate(), TIMEOUT)
     lines = stderr.decode().strip().splitlines()
     assert proc.returncode == 2
     assert lines[-1].startswith("entraide: ENTRAIDE_DISCORD_TOKEN was refused by Discord")
-    assert len(fake.calls_to("GET", "/users/@me")) == 1
-    assert fake.identifies == 0
+    assert len(discord_server.calls_to("GET", "/users/@me")) == 1
+    assert discord_server.identifies == 0
 
 
 async def _start_bot(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
@@ -141,9 +136,9 @@ async def _start_bot(env: dict[str, str], *args: str) -> asyncio.subprocess.Proc
 
 
 async def _runner(
-    fake: FakeDiscord, tmp_path: Path, sleep: Callable[[float], Any]
+    discord_server: FakeDiscord, tmp_path: Path, sleep: Callable[[float], Any]
 ) -> tuple[App, DiscordRunner]:
-    settings = load_settings(environ=discord_env(fake, tmp_path))
+    settings = load_settings(environ=discord_env(discord_server, tmp_path))
     app = App(settings, clock=Clock(START, frozen=True), db_path=tmp_path / "r.db")
     runner = DiscordRunner(
         app,
@@ -157,7 +152,7 @@ async def _runner(
 
 
 async def test_a_transient_login_failure_is_retried_after_the_backoff(
-    fake: FakeDiscord, tmp_path: Path, loop_errors: list[dict[str, Any]]
+    discord_server: FakeDiscord, tmp_path: Path, loop_errors: list[dict[str, Any]]
 ) -> None:
     """A 400 on the first login: the runner waits 5 s (injected sleep), logs in again, connects."""
     answers = iter([(400, {"message": "try later", "code": 0})])
@@ -165,18 +160,22 @@ async def test_a_transient_login_failure_is_retried_after_the_backoff(
     def me(call: RestCall, m: Any) -> tuple[int, Any]:
         return next(answers, (200, p.bot_user()))
 
-    fake.route("GET", r"/users/@me", me)
+    discord_server.route("GET", r"/users/@me", me)
     delays: list[float] = []
 
     async def sleep(delay: float) -> None:
         delays.append(delay)
 
-    app, runner = await _runner(fake, tmp_path, sleep)
-    with endpoints.pointed_at(fake.rest_url, fake.ws_url):
+    app, runner = await _runner(discord_server, tmp_path, sleep)
+    with endpoints.pointed_at(discord_server.rest_url, discord_server.ws_url):
         task = asyncio.create_task(runner.run())
         try:
-            await fake.dispatch("MESSAGE_CREATE", p.message_create("Why is my export empty?"))
-            await fake.wait_for_call("POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT)
+            await discord_server.dispatch(
+                "MESSAGE_CREATE", p.message_create("Why is my export empty?")
+            )
+            await discord_server.wait_for_call(
+                "POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT
+            )
         finally:
             runner.stop()
             await asyncio.wait_for(task, TIMEOUT)
@@ -188,16 +187,18 @@ async def test_a_transient_login_failure_is_retried_after_the_backoff(
 
 
 async def test_missing_privileged_intents_are_fatal_and_named(
-    fake: FakeDiscord, tmp_path: Path
+    discord_server: FakeDiscord, tmp_path: Path
 ) -> None:
     """Close code 4014: no retry, and the message names both intents to enable."""
     sleeps: list[float] = []
-    app, runner = await _runner(fake, tmp_path, lambda d: sleeps.append(d))
-    with endpoints.pointed_at(fake.rest_url, fake.ws_url):
+    app, runner = await _runner(discord_server, tmp_path, lambda d: sleeps.append(d))
+    with endpoints.pointed_at(discord_server.rest_url, discord_server.ws_url):
         task = asyncio.create_task(runner.run())
         try:
-            await fake._wait(lambda: fake._ws is not None, TIMEOUT)  # READY was sent
-            await fake.drop_connection(4014)
+            await discord_server._wait(
+                lambda: discord_server._ws is not None, TIMEOUT
+            )  # READY was sent
+            await discord_server.drop_connection(4014)
             with pytest.raises(FatalDiscordError) as caught:
                 await asyncio.wait_for(task, TIMEOUT)
         finally:

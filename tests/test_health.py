@@ -12,7 +12,6 @@ import socket
 import sqlite3
 import sys
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from bot.runtime import heartbeat
 from bot.runtime.serve import serve
 from bot.settings import load_settings
 from tests.fakes.discord_server import FakeDiscord
-from tests.fakes.slack_server import FakeSlack, fake_slack
+from tests.fakes.slack_server import FakeSlack
 from tests.test_cli import ROOT
 from tests.test_discord_runner import FAST, discord_env
 from tests.test_slack_runner import slack_env
@@ -38,24 +37,6 @@ class Checked:
     code: int
     out: str
     err: str
-
-
-@pytest.fixture
-async def discord() -> AsyncIterator[FakeDiscord]:
-    """A fake Discord."""
-    server = FakeDiscord()
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.close()
-
-
-@pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    """A fake Slack."""
-    async with fake_slack() as server:
-        yield server
 
 
 async def health(db: Path, env: dict[str, str] | None = None) -> Checked:
@@ -86,13 +67,13 @@ async def stop(task: asyncio.Task[None]) -> None:
 
 
 async def test_healthy_while_connected_to_discord_unhealthy_once_the_beat_is_stale(
-    discord: FakeDiscord, tmp_path: Path
+    discord_server: FakeDiscord, tmp_path: Path
 ) -> None:
     """A real run on the fake Discord writes its heartbeat once connected: health exits 0
     naming Discord. A heartbeat 10 minutes old (a hung process, a lost gateway): exit 1 with
     one line saying so."""
     db = tmp_path / "entraide.db"
-    settings = load_settings(environ=discord_env(discord, tmp_path))
+    settings = load_settings(environ=discord_env(discord_server, tmp_path))
     written = asyncio.Event()
     task = asyncio.create_task(
         serve(
@@ -124,12 +105,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_slack_http_mode_is_checked_on_healthz(slack: FakeSlack, tmp_path: Path) -> None:
+async def test_slack_http_mode_is_checked_on_healthz(
+    slack_server: FakeSlack, tmp_path: Path
+) -> None:
     """Slack over HTTP: health also GETs /healthz on the configured port; with the server
     gone (and a fresh heartbeat), it is unhealthy and names the URL."""
     db = tmp_path / "entraide.db"
     port = str(free_port())
-    env = slack_env(slack, tmp_path, socket_mode=False, ENTRAIDE_SLACK_PORT=port)
+    env = slack_env(slack_server, tmp_path, socket_mode=False, ENTRAIDE_SLACK_PORT=port)
     written = asyncio.Event()
     task = asyncio.create_task(
         serve(load_settings(environ=env), db_path=db, platforms=("slack",), beat_written=written)

@@ -6,42 +6,33 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
-
-import pytest
 
 from bot.core.clock import Clock, utcnow
 from bot.runtime.serve import serve
 from bot.settings import load_settings
 from tests.fakes import slack_payloads as sp
-from tests.fakes.slack_server import FakeSlack, SlackCall, fake_slack
+from tests.fakes.slack_server import FakeSlack, SlackCall
 from tests.test_discord_restart import stop, timer_states
 from tests.test_slack_runner import INTRO, TIMEOUT, slack_env
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    """A fake Slack whose workspace has #help and the private #staff (the default staff
-    channel, found by name)."""
-    async with fake_slack() as server:
-        yield server
-
-
-def staff_cards(fake: FakeSlack) -> list[SlackCall]:
+def staff_cards(slack_server: FakeSlack) -> list[SlackCall]:
     """Every chat.postMessage the bot made in #staff."""
-    return [c for c in fake.calls_to("chat.postMessage") if c.args.get("channel") == sp.STAFF]
+    return [
+        c for c in slack_server.calls_to("chat.postMessage") if c.args.get("channel") == sp.STAFF
+    ]
 
 
 async def test_an_escalation_due_while_down_is_sent_once_after_connecting(
-    fake: FakeSlack, tmp_path: Path
+    slack_server: FakeSlack, tmp_path: Path
 ) -> None:
     """Asked 2 h ago (SLA 30 min), bot down since; a restart that never connects (Slack
     refuses the Socket Mode URL: slack_sdk retries) fires nothing and counts no try; the next
     posts the staff card within 10 s of connecting; one more restart posts nothing again."""
     db_path = tmp_path / "s.db"
-    env = slack_env(fake, tmp_path, socket_mode=True, ENTRAIDE_COMMUNITY__SLA_MINUTES="30")
+    env = slack_env(slack_server, tmp_path, socket_mode=True, ENTRAIDE_COMMUNITY__SLA_MINUTES="30")
     settings = load_settings(environ=env)
 
     def run(clock: Clock | None = None) -> asyncio.Task[None]:
@@ -51,30 +42,34 @@ async def test_an_escalation_due_while_down_is_sent_once_after_connecting(
 
     # 1. Two hours ago: alice asks in #help; the bot opens her thread, then goes down.
     first = run(Clock(utcnow() - timedelta(hours=2)))
-    await fake.wait_for_connection(1, TIMEOUT)
+    await slack_server.wait_for_connection(1, TIMEOUT)
     question = sp.message("Why does sync stop at night?")
-    await fake.push_event(sp.event_callback(question))
-    intro = await fake.wait_for_call("chat.postMessage", INTRO, TIMEOUT)
+    await slack_server.push_event(sp.event_callback(question))
+    intro = await slack_server.wait_for_call("chat.postMessage", INTRO, TIMEOUT)
     assert intro.args["thread_ts"] == question["ts"]
     await stop(first)
     assert await timer_states(db_path) == [("escalate", "pending", 0)]
 
     # 2. A quick restart that never connects: apps.connections.open fails (a Slack outage)
     # for the token check and for slack_sdk's first try, which then waits to retry.
-    opened = len(fake.calls_to("apps.connections.open"))
-    fake.fail("apps.connections.open", "internal_error", times=2)
+    opened = len(slack_server.calls_to("apps.connections.open"))
+    slack_server.fail("apps.connections.open", "internal_error", times=2)
     offline = run()
-    await fake.wait_until(lambda: len(fake.calls_to("apps.connections.open")) >= opened + 2)
+    await slack_server.wait_until(
+        lambda: len(slack_server.calls_to("apps.connections.open")) >= opened + 2
+    )
     await stop(offline)
-    assert fake.connections == 1  # never connected
+    assert slack_server.connections == 1  # never connected
     assert await timer_states(db_path) == [("escalate", "pending", 0)]
-    assert not staff_cards(fake)
+    assert not staff_cards(slack_server)
 
     # 3. Connected again: the staff card goes out within 10 s of the connection.
     online = run()
-    await fake.wait_for_connection(2, TIMEOUT)
+    await slack_server.wait_for_connection(2, TIMEOUT)
     connected_at = time.monotonic()
-    card = await fake.wait_until(lambda: next(iter(staff_cards(fake)), None), TIMEOUT)
+    card = await slack_server.wait_until(
+        lambda: next(iter(staff_cards(slack_server)), None), TIMEOUT
+    )
     sent_after = time.monotonic() - connected_at
     await stop(online)  # at once: a second quick restart follows
     assert sent_after < 10.0
@@ -83,8 +78,8 @@ async def test_an_escalation_due_while_down_is_sent_once_after_connecting(
 
     # 4. Restarted once more: connected, a new question handled, and no second card.
     again = run()
-    await fake.wait_for_connection(3, TIMEOUT)
-    await fake.push_event(sp.event_callback(sp.message("How do I export my data?")))
-    await fake.wait_for_call("chat.postMessage", r"Question Q2 is open", TIMEOUT)
+    await slack_server.wait_for_connection(3, TIMEOUT)
+    await slack_server.push_event(sp.event_callback(sp.message("How do I export my data?")))
+    await slack_server.wait_for_call("chat.postMessage", r"Question Q2 is open", TIMEOUT)
     await stop(again)
-    assert len(staff_cards(fake)) == 1
+    assert len(staff_cards(slack_server)) == 1

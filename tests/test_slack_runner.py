@@ -25,7 +25,7 @@ from tests.fakes import discord_payloads as dp
 from tests.fakes import slack_payloads as sp
 from tests.fakes.console import START
 from tests.fakes.discord_server import FakeDiscord
-from tests.fakes.slack_server import FakeSlack, fake_slack
+from tests.fakes.slack_server import FakeSlack
 from tests.fakes.slack_signing import post_event
 from tests.test_cli import run_bot
 from tests.test_discord_runner import FAST, _start_bot, discord_env, loop_errors
@@ -37,26 +37,8 @@ __all__ = ["loop_errors"]  # the fixture: exceptions nobody awaited fail a test
 THREAD = r"/channels/\d+/messages/\d+/threads"
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    """A fake Slack the runner is pointed at only through its settings."""
-    async with fake_slack() as server:
-        yield server
-
-
-@pytest.fixture
-async def discord() -> AsyncIterator[FakeDiscord]:
-    """A fake Discord, for the runs with both platforms."""
-    server = FakeDiscord()
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.close()
-
-
 def slack_env(
-    fake: FakeSlack, tmp_path: Path, *, socket_mode: bool, **extra: str
+    slack_server: FakeSlack, tmp_path: Path, *, socket_mode: bool, **extra: str
 ) -> dict[str, str]:
     """ENTRAIDE_* variables that run the bot on the fake Slack: its #help, no model."""
     knowledge = tmp_path / "kb"
@@ -68,7 +50,7 @@ def slack_env(
     )
     return {
         "ENTRAIDE_SLACK_BOT_TOKEN": sp.BOT_TOKEN,
-        "ENTRAIDE_SLACK_API_URL": fake.api_url,
+        "ENTRAIDE_SLACK_API_URL": slack_server.api_url,
         "ENTRAIDE_SLACK_HOST": "127.0.0.1",
         "ENTRAIDE_SLACK_PORT": "0",
         "ENTRAIDE_RETRIEVAL__DENSE": "false",
@@ -97,24 +79,24 @@ async def running(settings: Settings, tmp_path: Path) -> AsyncIterator[SlackRunn
 
 
 async def test_http_mode_answers_a_signed_question_serves_healthz_and_stops_cleanly(
-    fake: FakeSlack, tmp_path: Path, loop_errors: LoopErrors
+    slack_server: FakeSlack, tmp_path: Path, loop_errors: LoopErrors
 ) -> None:
     """Settings alone lead the runner to the fake; a signed post in #help gets its intro;
     /healthz answers 200; a forged delivery is refused; after stop the port is closed."""
-    settings = load_settings(environ=slack_env(fake, tmp_path, socket_mode=False))
+    settings = load_settings(environ=slack_env(slack_server, tmp_path, socket_mode=False))
     async with running(settings, tmp_path) as runner:
         base = f"http://127.0.0.1:{runner.port}"
         question = sp.message("How do I export my data?")
         delivered = await post_event(f"{base}/slack/events", sp.event_callback(question))
         assert delivered.status == 200
-        intro = await fake.wait_for_call("chat.postMessage", INTRO, TIMEOUT)
+        intro = await slack_server.wait_for_call("chat.postMessage", INTRO, TIMEOUT)
         assert intro.args["thread_ts"] == question["ts"]
         assert intro.token == sp.BOT_TOKEN
         async with aiohttp.ClientSession() as session, session.get(f"{base}/healthz") as health:
             assert (health.status, await health.text()) == (200, "ok")
         forged = sp.event_callback(sp.message("Forged?"))
         assert (await post_event(f"{base}/slack/events", forged, forged=True)).status == 401
-    assert [c.method for c in fake.calls[:1]] == ["auth.test"]  # checked before serving
+    assert [c.method for c in slack_server.calls[:1]] == ["auth.test"]  # checked before serving
     with pytest.raises(aiohttp.ClientConnectionError):
         async with aiohttp.ClientSession() as session:
             await session.get(f"{base}/healthz")
@@ -122,23 +104,23 @@ async def test_http_mode_answers_a_signed_question_serves_healthz_and_stops_clea
 
 
 async def test_socket_mode_connects_handles_an_envelope_and_acks_it(
-    fake: FakeSlack, tmp_path: Path, loop_errors: LoopErrors
+    slack_server: FakeSlack, tmp_path: Path, loop_errors: LoopErrors
 ) -> None:
     """With an app token (and no signing secret) the runner connects over Socket Mode; a
     pushed question is acked and answered; stop closes the connection."""
-    settings = load_settings(environ=slack_env(fake, tmp_path, socket_mode=True))
+    settings = load_settings(environ=slack_env(slack_server, tmp_path, socket_mode=True))
     assert settings.slack_signing_secret is None
     async with running(settings, tmp_path):
-        await fake.wait_for_connection(within=TIMEOUT)
+        await slack_server.wait_for_connection(within=TIMEOUT)
         question = sp.message("Why is my export empty?")
-        envelope_id = await fake.push_event(sp.event_callback(question))
-        assert await fake.wait_for_ack(envelope_id, TIMEOUT) == {"envelope_id": envelope_id}
-        intro = await fake.wait_for_call("chat.postMessage", INTRO, TIMEOUT)
+        envelope_id = await slack_server.push_event(sp.event_callback(question))
+        assert await slack_server.wait_for_ack(envelope_id, TIMEOUT) == {"envelope_id": envelope_id}
+        intro = await slack_server.wait_for_call("chat.postMessage", INTRO, TIMEOUT)
         assert intro.args["thread_ts"] == question["ts"]
-    opened = fake.calls_to("apps.connections.open")
+    opened = slack_server.calls_to("apps.connections.open")
     assert {c.token for c in opened} == {sp.APP_TOKEN}
-    assert fake.connections == 1
-    await fake.wait_until(lambda: fake._ws is None, TIMEOUT)  # closed by the runner
+    assert slack_server.connections == 1
+    await slack_server.wait_until(lambda: slack_server._ws is None, TIMEOUT)  # closed by the runner
     assert not loop_errors, loop_errors
 
 
@@ -150,24 +132,26 @@ async def test_socket_mode_connects_handles_an_envelope_and_acks_it(
     ],
 )
 async def test_a_refused_token_is_reported_before_the_app_starts(
-    fake: FakeSlack, tmp_path: Path, method: str, words: str
+    slack_server: FakeSlack, tmp_path: Path, method: str, words: str
 ) -> None:
     """invalid_auth from auth.test (bot token) or apps.connections.open (app token): one line
     naming the variable and where to find the right token; nothing is served."""
-    fake.fail(method, "invalid_auth")
-    settings = load_settings(environ=slack_env(fake, tmp_path, socket_mode=True))
+    slack_server.fail(method, "invalid_auth")
+    settings = load_settings(environ=slack_env(slack_server, tmp_path, socket_mode=True))
     with pytest.raises(PlatformRefused) as caught:
         await serve(settings, db_path=tmp_path / "r.db", platforms=["slack"])
     assert str(caught.value).startswith(words)
     assert "\n" not in str(caught.value)
-    assert fake.connections == 0
+    assert slack_server.connections == 0
     assert not (tmp_path / "r.db").exists()  # refused before the app opened its database
 
 
-async def test_a_refused_bot_token_exits_2_with_one_line(fake: FakeSlack, tmp_path: Path) -> None:
+async def test_a_refused_bot_token_exits_2_with_one_line(
+    slack_server: FakeSlack, tmp_path: Path
+) -> None:
     """`python -m bot run --adapter slack` with a bad token: exit 2, the operator's line last."""
-    fake.fail("auth.test", "invalid_auth")
-    env = slack_env(fake, tmp_path, socket_mode=False)
+    slack_server.fail("auth.test", "invalid_auth")
+    env = slack_env(slack_server, tmp_path, socket_mode=False)
     proc = await _start_bot(env, "run", "--adapter", "slack")
     _, stderr = await asyncio.wait_for(proc.communicate(), TIMEOUT)
     lines = stderr.decode().strip().splitlines()
@@ -175,25 +159,27 @@ async def test_a_refused_bot_token_exits_2_with_one_line(fake: FakeSlack, tmp_pa
     assert lines[-1].startswith("entraide: ENTRAIDE_SLACK_BOT_TOKEN was refused by Slack")
     assert "OAuth & Permissions" in lines[-1]
     assert "Traceback" not in stderr.decode()
-    assert [c.method for c in fake.calls] == ["auth.test"]
+    assert [c.method for c in slack_server.calls] == ["auth.test"]
 
 
 async def test_discord_and_slack_run_in_one_process_on_one_database(
-    fake: FakeSlack, discord: FakeDiscord, tmp_path: Path
+    slack_server: FakeSlack, discord_server: FakeDiscord, tmp_path: Path
 ) -> None:
     """`python -m bot run` with both tokens runs both on one App: a question on each is
     handled, both are stored in the same database as two communities; SIGTERM exits 0."""
     help_channels = f'["{dp.HELP_CHANNEL_ID}", "help"]'
-    env = discord_env(discord, tmp_path) | slack_env(
-        fake, tmp_path, socket_mode=True, ENTRAIDE_COMMUNITY__HELP_CHANNELS=help_channels
+    env = discord_env(discord_server, tmp_path) | slack_env(
+        slack_server, tmp_path, socket_mode=True, ENTRAIDE_COMMUNITY__HELP_CHANNELS=help_channels
     )
     proc = await _start_bot(env, "run")
     try:
-        await discord.dispatch("MESSAGE_CREATE", dp.message_create("How do I export?"), TIMEOUT)
-        await fake.wait_for_connection(within=TIMEOUT)
-        await fake.push_event(sp.event_callback(sp.message("How do I change my avatar?")))
-        await discord.wait_for_call("POST", THREAD, TIMEOUT)
-        await fake.wait_for_call("chat.postMessage", INTRO, TIMEOUT)
+        await discord_server.dispatch(
+            "MESSAGE_CREATE", dp.message_create("How do I export?"), TIMEOUT
+        )
+        await slack_server.wait_for_connection(within=TIMEOUT)
+        await slack_server.push_event(sp.event_callback(sp.message("How do I change my avatar?")))
+        await discord_server.wait_for_call("POST", THREAD, TIMEOUT)
+        await slack_server.wait_for_call("chat.postMessage", INTRO, TIMEOUT)
     finally:
         proc.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(proc.communicate(), TIMEOUT)
@@ -211,11 +197,16 @@ async def test_discord_and_slack_run_in_one_process_on_one_database(
 
 
 async def test_a_fatal_refusal_on_one_platform_stops_the_other(
-    fake: FakeSlack, discord: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    slack_server: FakeSlack,
+    discord_server: FakeDiscord,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Discord closes with 4014 (intents) while Slack is connected: Slack is stopped too and
     the refusal is raised, naming what to enable."""
-    env = discord_env(discord, tmp_path) | slack_env(fake, tmp_path, socket_mode=True)
+    env = discord_env(discord_server, tmp_path) | slack_env(
+        slack_server, tmp_path, socket_mode=True
+    )
     settings = load_settings(environ=env)
     task = asyncio.create_task(
         serve(
@@ -225,13 +216,13 @@ async def test_a_fatal_refusal_on_one_platform_stops_the_other(
             options={"discord": FAST},
         )
     )
-    await fake.wait_for_connection(within=TIMEOUT)
-    await discord._wait(lambda: discord._ws is not None, TIMEOUT)  # READY was sent
+    await slack_server.wait_for_connection(within=TIMEOUT)
+    await discord_server._wait(lambda: discord_server._ws is not None, TIMEOUT)  # READY was sent
     with caplog.at_level(logging.ERROR, logger="bot.runtime.serve"):
-        await discord.drop_connection(4014)
+        await discord_server.drop_connection(4014)
         with pytest.raises(PlatformRefused, match="Message Content Intent"):
             await asyncio.wait_for(task, TIMEOUT)
-    assert fake._ws is None  # the Slack connection was closed
+    assert slack_server._ws is None  # the Slack connection was closed
     assert "Discord stopped" in caplog.text
     assert "Slack was stopped too" in caplog.text
 
@@ -260,13 +251,13 @@ def test_an_app_token_without_a_bot_token_is_reported_not_ignored() -> None:
     assert line.startswith("entraide: Slack needs ENTRAIDE_SLACK_BOT_TOKEN")
 
 
-async def test_a_busy_port_is_refused_in_one_line(fake: FakeSlack, tmp_path: Path) -> None:
+async def test_a_busy_port_is_refused_in_one_line(slack_server: FakeSlack, tmp_path: Path) -> None:
     """HTTP mode on a port another process holds: PlatformRefused naming host, port, setting."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        env = slack_env(fake, tmp_path, socket_mode=False, ENTRAIDE_SLACK_PORT=str(port))
+        env = slack_env(slack_server, tmp_path, socket_mode=False, ENTRAIDE_SLACK_PORT=str(port))
         settings = load_settings(environ=env)
         app = App(settings, clock=Clock(START, frozen=True), db_path=tmp_path / "p.db")
         with pytest.raises(PlatformRefused, match=rf"cannot listen on 127\.0\.0\.1:{port}"):

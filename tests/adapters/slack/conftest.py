@@ -23,7 +23,8 @@ from bot.core.clock import Clock
 from bot.runtime.app import App
 from tests.fakes import slack_interactions as si
 from tests.fakes import slack_payloads as sp
-from tests.fakes.console import START, default_settings
+from tests.fakes.console import START
+from tests.fakes.settings import make_settings
 from tests.fakes.slack_server import FakeSlack, fake_slack
 from tests.fakes.slack_signing import Delivery, post_command, post_event, post_interactive
 
@@ -74,15 +75,9 @@ async def running_slack_bot(
     """Entraide with the Slack adapter on a fresh fake; BM25 only (no model). `staff` are
     staff members by user id; `socket` connects over Socket Mode (then `url` is empty);
     `acks_first` answers each delivery before handling it, as in production (see `quiet`)."""
-    settings = default_settings()
-    merged = settings.community.model_copy(update=community or {})
-    if knowledge_dir is None:
-        knowledge_dir = tmp_path / "kb"
-        knowledge_dir.mkdir()
-    retrieval = settings.retrieval.model_copy(
-        update={"knowledge_dir": knowledge_dir, "dense": False}
+    settings = make_settings(
+        tmp_path, community=community, knowledge_dir=knowledge_dir, dense=False
     )
-    settings = settings.model_copy(update={"community": merged, "retrieval": retrieval})
     async with fake_slack() as fake:
         app = App(settings, clock=Clock(START, frozen=True), db_path=tmp_path / "s.db")
         adapter = SlackAdapter(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from tests.fakes import slack_interactions as i
 from tests.fakes import slack_payloads as p
-from tests.fakes.slack_server import FakeSlack, fake_slack, instant_rate_limit_retries
+from tests.fakes.slack_server import FakeSlack, instant_rate_limit_retries
 from tests.fakes.slack_signing import (
     bolt_http_server,
     post_command,
@@ -29,22 +28,17 @@ TIMEOUT = 5.0
 Received = asyncio.Queue[dict[str, Any]]
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    """A fresh fake Slack on a free port."""
-    async with fake_slack() as server:
-        yield server
-
-
-def client_for(fake: FakeSlack, **options: Any) -> AsyncWebClient:
+def client_for(slack_server: FakeSlack, **options: Any) -> AsyncWebClient:
     """A real AsyncWebClient pointed at the fake."""
-    return AsyncWebClient(token=p.BOT_TOKEN, base_url=fake.api_url, **options)
+    return AsyncWebClient(token=p.BOT_TOKEN, base_url=slack_server.api_url, **options)
 
 
-def bolt_app(fake: FakeSlack, received: Received) -> AsyncApp:
+def bolt_app(slack_server: FakeSlack, received: Received) -> AsyncApp:
     """A minimal bolt app whose listeners put what they get on `received`."""
     app = AsyncApp(
-        signing_secret=p.SIGNING_SECRET, client=client_for(fake), process_before_response=True
+        signing_secret=p.SIGNING_SECRET,
+        client=client_for(slack_server),
+        process_before_response=True,
     )
 
     @app.event("message")
@@ -65,8 +59,8 @@ def bolt_app(fake: FakeSlack, received: Received) -> AsyncApp:
     return app
 
 
-async def test_web_client_calls_are_recorded_with_their_args(fake: FakeSlack) -> None:
-    client = client_for(fake)
+async def test_web_client_calls_are_recorded_with_their_args(slack_server: FakeSlack) -> None:
+    client = client_for(slack_server)
     identity = await client.auth_test()
     assert (identity["user_id"], identity["bot_id"], identity["team_id"]) == (
         p.BOT_USER_ID,
@@ -80,12 +74,14 @@ async def test_web_client_calls_are_recorded_with_their_args(fake: FakeSlack) ->
     assert reply["ts"] > first["ts"]
     assert (first["channel"], first["message"]["user"]) == (p.HELP_CHANNEL, p.BOT_USER_ID)
 
-    [auth] = fake.calls_to("auth.test")
-    posted = fake.calls_to("chat.postMessage")[0]
+    [auth] = slack_server.calls_to("auth.test")
+    posted = slack_server.calls_to("chat.postMessage")[0]
     assert auth.token == posted.token == p.BOT_TOKEN
     assert posted.args == {"channel": p.HELP_CHANNEL, "text": "hello", "blocks": blocks}
-    assert [m["text"] for m in fake.messages] == ["hello", "re"]
-    assert (await fake.wait_for_call("chat.postMessage", r"^re$")).args["thread_ts"] == first["ts"]
+    assert [m["text"] for m in slack_server.messages] == ["hello", "re"]
+    assert (await slack_server.wait_for_call("chat.postMessage", r"^re$")).args[
+        "thread_ts"
+    ] == first["ts"]
 
     thread = await client.conversations_replies(channel=p.HELP_CHANNEL, ts=first["ts"])
     assert [m["text"] for m in thread["messages"]] == ["hello", "re"]
@@ -98,41 +94,43 @@ async def test_web_client_calls_are_recorded_with_their_args(fake: FakeSlack) ->
     assert (await client.users_info(user=p.ADMIN))["user"]["is_admin"] is True
 
     await client.api_call("chat.postMessage", data={"channel": p.GENERAL, "text": "form"})
-    assert fake.messages[-1] == {"channel": p.GENERAL, "text": "form"}  # form-encoded too
+    assert slack_server.messages[-1] == {"channel": p.GENERAL, "text": "form"}  # form-encoded too
     with pytest.raises(SlackApiError) as unknown:
         await client.api_call("chat.scheduleMessage", json={"channel": p.GENERAL})
     assert unknown.value.response["error"] == "unknown_method"
 
 
 async def test_rate_limited_post_is_retried_at_once_with_the_handler(
-    fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+    slack_server: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     instant_rate_limit_retries(monkeypatch)
-    fake.fail("chat.postMessage", retry_after=0)
-    client = client_for(fake, retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=1)])
+    slack_server.fail("chat.postMessage", retry_after=0)
+    client = client_for(
+        slack_server, retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=1)]
+    )
     started = time.monotonic()
     answer = await client.chat_postMessage(channel=p.HELP_CHANNEL, text="hi")
     assert time.monotonic() - started < 0.5
     assert answer["ok"] is True
-    assert [c.status for c in fake.calls_to("chat.postMessage")] == [429, 200]
-    assert fake.messages == [{"channel": p.HELP_CHANNEL, "text": "hi"}]
+    assert [c.status for c in slack_server.calls_to("chat.postMessage")] == [429, 200]
+    assert slack_server.messages == [{"channel": p.HELP_CHANNEL, "text": "hi"}]
 
 
-async def test_rate_limit_raises_without_a_retry_handler(fake: FakeSlack) -> None:
-    fake.fail("chat.postMessage", retry_after=7)
+async def test_rate_limit_raises_without_a_retry_handler(slack_server: FakeSlack) -> None:
+    slack_server.fail("chat.postMessage", retry_after=7)
     with pytest.raises(SlackApiError) as error:
-        await client_for(fake).chat_postMessage(channel=p.HELP_CHANNEL, text="hi")
+        await client_for(slack_server).chat_postMessage(channel=p.HELP_CHANNEL, text="hi")
     assert error.value.response.status_code == 429
     assert error.value.response["error"] == "ratelimited"
     assert error.value.response.headers["Retry-After"] == "7"
-    assert len(fake.calls_to("chat.postMessage")) == 1
-    assert fake.messages == []
+    assert len(slack_server.calls_to("chat.postMessage")) == 1
+    assert slack_server.messages == []
 
 
-async def test_ok_false_failures_are_injected_and_natural(fake: FakeSlack) -> None:
-    client = client_for(fake)
-    fake.fail("chat.postMessage", error="not_in_channel", status=200)
-    fake.fail("conversations.open", error="cannot_dm_bot")
+async def test_ok_false_failures_are_injected_and_natural(slack_server: FakeSlack) -> None:
+    client = client_for(slack_server)
+    slack_server.fail("chat.postMessage", error="not_in_channel", status=200)
+    slack_server.fail("conversations.open", error="cannot_dm_bot")
     for call, error in [
         (client.chat_postMessage(channel=p.HELP_CHANNEL, text="x"), "not_in_channel"),
         (client.conversations_open(users=p.ALICE), "cannot_dm_bot"),
@@ -149,15 +147,15 @@ async def test_ok_false_failures_are_injected_and_natural(fake: FakeSlack) -> No
 
 
 async def test_bolt_over_http_gets_signed_deliveries_and_refuses_bad_signatures(
-    fake: FakeSlack,
+    slack_server: FakeSlack,
 ) -> None:
     received: Received = asyncio.Queue()
-    async with bolt_http_server(bolt_app(fake, received)) as url:
+    async with bolt_http_server(bolt_app(slack_server, received)) as url:
         event = p.message("how do I reset my password?")
         delivered = await post_event(url, p.event_callback(event), retry_num=1)
         assert delivered.status == 200
         assert (await asyncio.wait_for(received.get(), TIMEOUT))["text"] == event["text"]
-        assert len(fake.calls_to("auth.test")) == 1  # bolt's lazy authorization
+        assert len(slack_server.calls_to("auth.test")) == 1  # bolt's lazy authorization
 
         forged = await post_event(url, p.event_callback(p.message("forged")), forged=True)
         stale = await post_event(url, p.event_callback(p.message("stale")), stale=True)
@@ -168,10 +166,10 @@ async def test_bolt_over_http_gets_signed_deliveries_and_refuses_bad_signatures(
         challenge = await post_event(url, p.url_verification("abc"))
         assert challenge.json() == {"challenge": "abc"}
 
-        command = i.slash_command("hello", response_url=fake.response_url("cmd"))
+        command = i.slash_command("hello", response_url=slack_server.response_url("cmd"))
         assert (await post_command(url, command)).status == 200
         assert (await asyncio.wait_for(received.get(), TIMEOUT))["text"] == "hello"
-        [response] = fake.responses
+        [response] = slack_server.responses
         assert (response.target, response.args["text"]) == ("cmd", "you said hello")
 
         action = i.block_actions("mark_solved", "Q1", user_id=p.BOB, thread_ts=event["ts"])
@@ -180,44 +178,46 @@ async def test_bolt_over_http_gets_signed_deliveries_and_refuses_bad_signatures(
         assert (body["user"]["id"], body["actions"][0]["value"]) == (p.BOB, "Q1")
 
 
-async def test_socket_mode_connects_delivers_and_records_acks(fake: FakeSlack) -> None:
+async def test_socket_mode_connects_delivers_and_records_acks(slack_server: FakeSlack) -> None:
     received: Received = asyncio.Queue()
-    app = bolt_app(fake, received)
+    app = bolt_app(slack_server, received)
     handler = AsyncSocketModeHandler(app, app_token=p.APP_TOKEN)
     await handler.connect_async()
     try:
-        await fake.wait_for_connection()
-        [opened] = fake.calls_to("apps.connections.open")
+        await slack_server.wait_for_connection()
+        [opened] = slack_server.calls_to("apps.connections.open")
         assert opened.token == p.APP_TOKEN
 
         event = p.message("a question over the socket")
-        envelope_id = await fake.push_event(p.event_callback(event))
+        envelope_id = await slack_server.push_event(p.event_callback(event))
         assert (await asyncio.wait_for(received.get(), TIMEOUT))["text"] == event["text"]
-        assert await fake.wait_for_ack(envelope_id) == {"envelope_id": envelope_id}
-        stored = fake.workspace.find(p.HELP_CHANNEL, event["ts"])
+        assert await slack_server.wait_for_ack(envelope_id) == {"envelope_id": envelope_id}
+        stored = slack_server.workspace.find(p.HELP_CHANNEL, event["ts"])
         assert stored is not None
         assert stored["text"] == event["text"]
 
-        command = i.slash_command("hi", response_url=fake.response_url("sock"))
-        command_id = await fake.push_event(command, "slash_commands")
-        assert (await fake.wait_for_ack(command_id))["envelope_id"] == command_id
-        assert (await fake.wait_for_call("response_url", "you said hi")).target == "sock"
+        command = i.slash_command("hi", response_url=slack_server.response_url("sock"))
+        command_id = await slack_server.push_event(command, "slash_commands")
+        assert (await slack_server.wait_for_ack(command_id))["envelope_id"] == command_id
+        assert (await slack_server.wait_for_call("response_url", "you said hi")).target == "sock"
         assert (await asyncio.wait_for(received.get(), TIMEOUT))["command"] == "/entraide"
 
-        await fake.disconnect()  # Slack's refresh: the client opens a new connection
-        await fake.wait_for_connection(2)
-        again = await fake.push_event(i.block_actions("mark_solved", "Q2"), "interactive")
-        await fake.wait_for_ack(again)
+        await slack_server.disconnect()  # Slack's refresh: the client opens a new connection
+        await slack_server.wait_for_connection(2)
+        again = await slack_server.push_event(i.block_actions("mark_solved", "Q2"), "interactive")
+        await slack_server.wait_for_ack(again)
         body = await asyncio.wait_for(received.get(), TIMEOUT)
         assert (body["type"], body["actions"][0]["value"]) == ("block_actions", "Q2")
     finally:
         await handler.close_async()
 
 
-async def test_every_payload_factory_reaches_its_bolt_listener(fake: FakeSlack) -> None:
+async def test_every_payload_factory_reaches_its_bolt_listener(slack_server: FakeSlack) -> None:
     received: Received = asyncio.Queue()
     app = AsyncApp(
-        signing_secret=p.SIGNING_SECRET, client=client_for(fake), process_before_response=True
+        signing_secret=p.SIGNING_SECRET,
+        client=client_for(slack_server),
+        process_before_response=True,
     )
 
     async def on_event(event: dict[str, Any]) -> None:
@@ -257,8 +257,8 @@ async def test_every_payload_factory_reaches_its_bolt_listener(fake: FakeSlack) 
     assert received.empty()
 
 
-async def test_web_api_methods_answer_like_slack(fake: FakeSlack) -> None:
-    client, ws = client_for(fake), fake.workspace
+async def test_web_api_methods_answer_like_slack(slack_server: FakeSlack) -> None:
+    client, ws = client_for(slack_server), slack_server.workspace
     posted = await client.chat_postMessage(channel=p.HELP_CHANNEL, text="draft")
     await client.chat_update(channel=p.HELP_CHANNEL, ts=posted["ts"], text="final")
     assert ws.find(p.HELP_CHANNEL, posted["ts"])["text"] == "final"  # type: ignore[index]
@@ -275,14 +275,14 @@ async def test_web_api_methods_answer_like_slack(fake: FakeSlack) -> None:
         await client.chat_update(channel=p.HELP_CHANNEL, ts=member["ts"], text="hijack")
     ephemeral = await client.chat_postEphemeral(channel=p.HELP_CHANNEL, user=p.ALICE, text="psst")
     assert ephemeral["message_ts"]
-    assert fake.messages[-1] == {"channel": p.HELP_CHANNEL, "user": p.ALICE, "text": "psst"}
+    assert slack_server.messages[-1] == {"channel": p.HELP_CHANNEL, "user": p.ALICE, "text": "psst"}
     assert (await client.conversations_info(channel=p.STAFF))["channel"]["is_private"] is True
 
     ws.add_usergroup("S0HELPERS", "helpers", [p.ALICE])
     await client.usergroups_users_update(usergroup="S0HELPERS", users=[p.ALICE, p.BOB])
     groups = (await client.usergroups_list(include_users=True))["usergroups"]
     assert groups[0]["users"] == [p.ALICE, p.BOB]
-    assert fake.calls_to("usergroups.users.update")[0].args["users"] == f"{p.ALICE},{p.BOB}"
+    assert slack_server.calls_to("usergroups.users.update")[0].args["users"] == f"{p.ALICE},{p.BOB}"
 
     home = {
         "type": "home",

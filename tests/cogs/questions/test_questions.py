@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.identity import Member
-from tests.fakes.console import START, ConsoleDriver
+from tests.fakes.console import START, ConsoleDriver, Said
 from tests.fakes.events import message_posted, reply_posted
 
 
@@ -52,7 +52,7 @@ async def test_only_the_asker_or_a_moderator_can_solve(console: ConsoleDriver) -
     """Another member is refused privately; staff can close it."""
     await console.feed("alice: q?", "bob reply Q1: a.")
     out = await console.feed("carol press M2 Mark solved")
-    assert out[1] == "M4 (only carol) entraide: Only @alice or a moderator can mark Q1 solved."
+    assert console.said(out[1]) == Said("entraide", "only carol", ("alice",), ("Q1",))
     assert await console.scalar("SELECT status FROM questions") == "answered"
     out = await console.feed("erin /solved Q1")
     assert "Q1 is solved (marked by @erin)" in out[1]
@@ -63,8 +63,8 @@ async def test_solving_twice_and_unknown_questions(console: ConsoleDriver) -> No
     """A second solve is refused, and so is a question that doesn't exist."""
     await console.feed("alice: q?", "alice /solved Q1")
     out = await console.feed("alice /solved Q1", "alice /solved Q9", "alice /solved")
-    assert out[1].endswith("entraide: Q1 is already solved.")
-    assert out[3].endswith("entraide: There is no question Q9 here.")
+    assert console.said(out[1]) == Said("entraide", "only alice", questions=("Q1",))
+    assert console.said(out[3]) == Said("entraide", "only alice", questions=("Q9",))
     assert "Which question?" in out[5]
     assert await console.scalar("SELECT COUNT(*) FROM question_status_log") == 2
 
@@ -80,9 +80,11 @@ async def test_resolution_says_who_solved_it(console: ConsoleDriver) -> None:
 async def test_ask_posts_the_question_and_opens_its_thread(console: ConsoleDriver) -> None:
     """/ask posts in the help channel for the member and confirms privately."""
     out = await console.feed("bob /ask Can I export my data?")
-    assert out[1] == "M1 [#help] entraide: Question from @bob: Can I export my data?"
-    assert out[2].startswith("M2 [#help › Q1] entraide: Question Q1 is open.")
-    assert out[3] == "M3 (only bob) entraide: Your question is Q1; follow it in its thread."
+    assert console.said(out[1]) == Said("entraide", "#help", mentions=("bob",))
+    assert out[1].endswith("Can I export my data?")  # the member's words, posted for them
+    intro = Said("entraide", "#help › Q1", ("bob",), ("Q1",), ("Mark solved",))
+    assert console.said(out[2]) == intro  # the asker may solve it
+    assert console.said(out[3]) == Said("entraide", "only bob", questions=("Q1",))
     out = await console.feed("carol reply Q1: Yes, CSV.", "bob /solved Q1")
     assert await console.scalar("SELECT resolution FROM questions") == "community"
 

@@ -12,8 +12,8 @@ from bot.core.events import ButtonPressed
 from bot.core.identity import Community, Conversation, Member
 from bot.core.ports import DeliveryError
 from bot.core.replies import MENTION_RE, Reply
-from tests.cogs.test_escalation import card_of
-from tests.cogs.test_escalation_close import buttons_of
+from tests.cogs.escalation.test_escalation import card_of
+from tests.cogs.escalation.test_escalation_close import buttons_of
 from tests.fakes.console import ConsoleDriver
 
 ERIN = Member("erin", "erin", is_staff=True)

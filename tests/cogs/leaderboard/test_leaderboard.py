@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
 from bot.adapters.console.player import COMMUNITY
 from tests.fakes.console import START, ConsoleDriver, console_community
 
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 WEEK_OF_POINTS = [
     "alice: Q?",
     "bob reply Q1: from bob",
@@ -24,8 +26,13 @@ WEEK_OF_POINTS = [
 
 
 def _posts(lines: list[str]) -> list[str]:
-    """Leaderboard posts in #general, without their message numbers."""
-    return [line.split(" ", 1)[1] for line in lines if "[#general] entraide: 🏆" in line]
+    """Leaderboard posts in #general."""
+    return [line for line in lines if "[#general] entraide: 🏆" in line]
+
+
+def _periods(console: ConsoleDriver, lines: list[str]) -> list[tuple[str, ...]]:
+    """Where each posted board is and the dates of its period, not its wording."""
+    return [(console.said(line).where, *DATE.findall(line)) for line in _posts(lines)]
 
 
 async def test_on_demand_boards_hide_staff_and_opted_out_members(console: ConsoleDriver) -> None:
@@ -51,7 +58,7 @@ async def test_the_weekly_post_comes_on_monday_once(console: ConsoleDriver) -> N
     out = await console.feed("wait 6d")
     assert _posts(out) == []
     out = await console.feed("wait 1d")
-    assert _posts(out) == ["[#general] entraide: 🏆 Top helpers from 2026-01-05 to 2026-01-12:"]
+    assert _periods(console, out) == [("#general", "2026-01-05", "2026-01-12")]
     assert "@bob — 20 points" in "\n".join(out)
     assert _posts(await console.feed("wait 1h", "wait 1d")) == []
 
@@ -80,7 +87,7 @@ async def test_admins_can_move_the_schedule(console: ConsoleDriver) -> None:
     )
     assert _posts(await console.feed("wait 7h")) == []
     out = await console.feed("wait 1h")
-    assert _posts(out) == ["[#general] entraide: 🏆 Top helpers from 2026-01-04 to 2026-01-05:"]
+    assert _periods(console, out) == [("#general", "2026-01-04", "2026-01-05")]
 
 
 async def test_the_board_follows_new_marks_and_reversals(console: ConsoleDriver) -> None:
@@ -138,7 +145,7 @@ async def test_the_askers_bonus_and_adjustments_put_nobody_on_a_board(
     out = await console.feed("alice /rep")
     assert "@alice: 2 points" in out[1]
     out = await console.feed("wait 7d")
-    assert _posts(out) == ["[#general] entraide: 🏆 Top helpers from 2026-01-05 to 2026-01-12:"]
+    assert _periods(console, out) == [("#general", "2026-01-05", "2026-01-12")]
     post = out[out.index(next(line for line in out if "🏆" in line)) :]
     assert "    🥇 @bob — 15 points 🌱 new helper, welcome!" in post
     assert not [line for line in post if "@alice" in line or "@frank" in line]

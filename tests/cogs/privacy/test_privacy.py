@@ -16,7 +16,7 @@ from bot.core.events import ButtonPressed
 from bot.core.identity import Conversation, Member
 from tests.fakes.console import START, ConsoleDriver, console_community
 
-FIXTURE_KB = Path(__file__).resolve().parent.parent / "fixtures" / "knowledge"
+FIXTURE_KB = Path(__file__).resolve().parents[2] / "fixtures" / "knowledge"
 # bob asks (Q2 stays unsolved, Q3 is solved), answers Q1 (accepted), gives and receives
 # marks, rejects a suggestion, offers a bounty, declares expertise, sets quiet hours, opts
 # out of leaderboards, is nudged on Q4 and is the on-duty assignee of Q5's escalation; admins

@@ -6,7 +6,7 @@ from bot.adapters.console.resolver import COMMUNITY
 from bot.cogs.reputation._rules import MarkDifference, mark_difference
 from bot.core.events import MarksSeen
 from bot.core.identity import Conversation, Member
-from tests.cogs.test_reputation import points
+from tests.cogs.reputation.test_reputation import points
 from tests.fakes.console import ConsoleDriver
 
 BOT = Member("entraide", "entraide", is_bot=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.cogs.reputation._rules import BountyMove, bounty_move
 from bot.storage.bounties import Bounty
-from tests.cogs.test_reputation import points
-from tests.fakes.console import ConsoleDriver
+from tests.cogs.reputation.test_reputation import points
+from tests.fakes.console import ConsoleDriver, Said
 
 RICH_ALICE = ["admin /rep adjust alice 300 early supporter", "alice: How do I export?"]
 
@@ -16,7 +16,9 @@ async def test_the_accepted_answer_earns_the_bounty(console: ConsoleDriver) -> N
     assert out[-1].endswith("💰 @alice offers 100 points to the answer that solves Q1.")
     assert await points(console, "alice") == 200
     out = await console.feed("bob reply Q1: Settings › Export.", "alice /accept ^bob")
-    assert "M8 [#help › Q1] entraide: 💰 @bob earns the 100-point bounty." in out
+    [earned] = [line for line in out if "💰" in line]
+    assert console.said(earned) == Said("entraide", "#help › Q1", mentions=("bob",))
+    assert "100" in earned
     assert (await points(console, "alice"), await points(console, "bob")) == (202, 115)
     await console.feed("wait 8d")
     assert await points(console, "alice") == 202  # awarded: nothing comes back

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.locales import load_catalogue
 from bot.settings.config_formats import DEFAULT_RANKS, parse_ranks, rank_message_key
-from tests.cogs.test_nudges import CSV_QUESTION, HISTORY, nudges
+from tests.cogs.nudges.test_nudges import CSV_QUESTION, HISTORY, nudges
 from tests.fakes.console import START, ConsoleDriver, console_community
 
 FRENCH = load_catalogue("fr")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from tests.fakes.console import START, ConsoleDriver, console_community
+from tests.fakes.console import START, ConsoleDriver, Said, console_community
 
 HISTORY = [
     "admin /entraide config set nudge_experts 1",
@@ -17,6 +17,7 @@ HISTORY = [
     "erin react ^carol ✅",
 ]
 CSV_QUESTION = "dave: The CSV export of my data is empty"
+NUDGE_BUTTONS = ("I'll take it", "Not for me")
 
 
 def nudges(lines: list[str]) -> list[str]:
@@ -29,13 +30,14 @@ async def test_the_matching_expert_is_nudged_after_the_delay(console: ConsoleDri
     await console.feed(*HISTORY, CSV_QUESTION)
     assert nudges(await console.feed("wait 14m")) == []
     out = await console.feed("wait 1m")
-    assert nudges(out) == [
-        "M10 [#help › Q3] entraide: 👋 @bob: Q3 has had no answer for 15 min, and you helped"
-        " on questions like it. Can you take a look?  [I'll take it] [Not for me]"
-    ]
+    [nudge] = nudges(out)
+    assert console.said(nudge) == Said(
+        "entraide", "#help › Q3", mentions=("bob",), questions=("Q3",), buttons=NUDGE_BUTTONS
+    )
+    assert "15 min" in nudge  # the wait so far
     assert await console.scalar("SELECT status FROM questions WHERE number = 3") == "nudged"
     out = await console.feed("bob press ^entraide I'll take it")
-    assert out[-1] == "M11 [#help › Q3] entraide: 🙋 @bob is on Q3."
+    assert console.said(out[-1]) == Said("entraide", "#help › Q3", ("bob",), ("Q3",))
 
 
 async def test_an_answer_in_time_cancels_the_nudge(console: ConsoleDriver) -> None:
@@ -77,10 +79,12 @@ async def test_declining_is_remembered_and_dm_mode_sends_privately(console: Cons
     """'Not for me' is noted; with /nudges dm the nudge comes as a direct message."""
     await console.feed(*HISTORY, "bob /nudges dm", CSV_QUESTION)
     out = await console.feed("wait 15m")
-    assert len(nudges(out)) == 1
-    assert nudges(out)[0].startswith("M11 [DM → bob] entraide: 👋 Hi @bob, Q3 has had no answer")
+    [nudge] = nudges(out)
+    assert console.said(nudge) == Said(
+        "entraide", "DM → bob", mentions=("bob",), questions=("Q3",), buttons=NUDGE_BUTTONS
+    )
     out = await console.feed("bob press ^entraide Not for me")
-    assert out[-1].endswith("No problem, you won't be asked about this question again.")
+    assert console.said(out[-1]) == Said("entraide", "only bob")  # acknowledged privately
     assert await console.scalar("SELECT response FROM nudges") == "declined"
 
 

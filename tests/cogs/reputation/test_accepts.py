@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cogs.test_reputation import points
+from tests.cogs.reputation.test_reputation import points
 from tests.fakes.console import ConsoleDriver, console_community
 from tests.fakes.events import message_posted, reaction_changed, reply_posted
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.adapters.console.adapter import COMMUNITY
 from bot.core.events import ButtonPressed, MessageDeleted
 from bot.core.identity import Conversation, Member
-from tests.cogs.test_escalation import card_of, cards, staff
+from tests.cogs.escalation.test_escalation import card_of, cards, staff
 from tests.fakes.console import ConsoleDriver
 
 
