@@ -191,7 +191,6 @@ SQL_OUTSIDE_STORAGE = {
     "cogs/privacy/_export.py",
     "cogs/privacy/_forget.py",
     "cogs/privacy/_retention.py",
-    "cogs/questions/_cog.py",
     "cogs/reputation/_forget.py",
     "cogs/suggestions/_cog.py",
     "settings/community_config.py",
