@@ -192,7 +192,6 @@ SQL_OUTSIDE_STORAGE = {
     "cogs/privacy/_forget.py",
     "cogs/privacy/_retention.py",
     "cogs/reputation/_forget.py",
-    "cogs/suggestions/_cog.py",
     "settings/community_config.py",
     "cli/health.py",
     "insights/asked.py",
