@@ -191,7 +191,6 @@ SQL_OUTSIDE_STORAGE = {
     "cogs/privacy/_export.py",
     "cogs/privacy/_forget.py",
     "cogs/privacy/_retention.py",
-    "cogs/reputation/_forget.py",
     "settings/community_config.py",
     "cli/health.py",
     "insights/asked.py",
