@@ -189,7 +189,6 @@ SQL_OUTSIDE_STORAGE = {
     "cogs/nudges/_cog.py",
     "cogs/onboarding/_cog.py",
     "cogs/privacy/_export.py",
-    "cogs/privacy/_retention.py",
     "settings/community_config.py",
     "cli/health.py",
     "insights/asked.py",
