@@ -188,7 +188,6 @@ SQL_OUTSIDE_STORAGE = {
     "cogs/leaderboard/_cog.py",
     "cogs/nudges/_cog.py",
     "cogs/onboarding/_cog.py",
-    "cli/health.py",
     "insights/asked.py",
     "insights/members.py",
     "cli/insights.py",
