@@ -190,7 +190,6 @@ SQL_OUTSIDE_STORAGE = {
     "cogs/onboarding/_cog.py",
     "insights/asked.py",
     "insights/members.py",
-    "cli/insights.py",
 }
 
 
