@@ -188,8 +188,6 @@ SQL_OUTSIDE_STORAGE = {
     "cogs/leaderboard/_cog.py",
     "cogs/nudges/_cog.py",
     "cogs/onboarding/_cog.py",
-    "insights/asked.py",
-    "insights/members.py",
 }
 
 
