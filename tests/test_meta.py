@@ -188,17 +188,6 @@ SQL_OUTSIDE_STORAGE = {
     "cogs/leaderboard/_cog.py",
     "cogs/nudges/_cog.py",
     "cogs/onboarding/_cog.py",
-    "cogs/privacy/_export.py",
-    "cogs/privacy/_forget.py",
-    "cogs/privacy/_retention.py",
-    "cogs/questions/_cog.py",
-    "cogs/reputation/_forget.py",
-    "cogs/suggestions/_cog.py",
-    "settings/community_config.py",
-    "cli/health.py",
-    "insights/asked.py",
-    "insights/members.py",
-    "cli/insights.py",
 }
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.runtime import heartbeat
 from bot.settings import Settings
-from bot.storage.probe import DatabaseUnusable, probe
+from bot.storage.probe import DatabaseUnusable, probe, schema_version
 
 TIMEOUT = 5.0  # seconds the database and /healthz get to answer: a HEALTHCHECK waits on us
 
@@ -62,16 +62,11 @@ def check_database(db_path: Path) -> int:
         raise Unhealthy(f"no database at {db_path}")
     try:
         probe(db_path, read_only=True)
-        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=TIMEOUT)
-        try:
-            row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
-        finally:
-            conn.close()
+        return schema_version(db_path, TIMEOUT)
     except DatabaseUnusable as exc:
         raise Unhealthy(str(exc)) from None
     except sqlite3.Error as exc:
         raise Unhealthy(f"the database {db_path} does not answer: {exc}") from None
-    return int(row[0])
 
 
 def check_heartbeat(path: Path, max_age: float) -> heartbeat.Beat:

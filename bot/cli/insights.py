@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from bot.core.identity import Community
 from bot.insights.model import Insights, Period
 from bot.locales import LANGUAGES
 from bot.settings import Settings
 from bot.settings.community_config import effective, load_overrides
-from bot.storage.db import bundled_migrations
+from bot.storage import communities
+from bot.storage.db import bundled_migrations, stored_version
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -160,30 +162,29 @@ async def _figures(
         conn.row_factory = sqlite3.Row
         await conn.execute("PRAGMA busy_timeout = 5000")
         await _check_schema(conn, db_path)
-        row = await _community(conn, wanted)
-        config = effective(settings.community, await load_overrides(conn, int(row["id"])))
+        community_id, community = await _community(conn, wanted)
+        config = effective(settings.community, await load_overrides(conn, community_id))
         zone = ZoneInfo(config.timezone)
         # Midnight to midnight in the community's zone, --to included.
         start, end = (datetime.combine(d, time(), zone) for d in (first, last + timedelta(1)))
         insights = await compute(
             conn,
-            int(row["id"]),
+            community_id,
             Period(start.astimezone(UTC), end.astimezone(UTC)),
             claim_sla_minutes=config.claim_sla_minutes,
             timezone=config.timezone,
             table=table,
         )
-    name = str(row["name"]) or f"{row['platform']} {row['external_id']}"
+    name = str(community.name) or f"{community.platform} {community.id}"
     return Found(name, config.language, config.timezone, insights)
 
 
 async def _check_schema(conn: aiosqlite.Connection, db_path: Path) -> None:
     """An older database lacks tables the figures read: say so instead of a SQL error."""
-    cur = await conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'")
-    if await cur.fetchone() is None:
+    version = await stored_version(conn)
+    if version is None:
         raise Refused(f"{db_path} is not an Entraide database")
-    cur = await conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
-    version, latest = int((await cur.fetchone() or (0,))[0]), bundled_migrations()[-1].version
+    latest = bundled_migrations()[-1].version
     if version < latest:
         raise Refused(
             f"{db_path} is at schema {version}, this Entraide needs {latest}:"
@@ -191,22 +192,17 @@ async def _check_schema(conn: aiosqlite.Connection, db_path: Path) -> None:
         )
 
 
-async def _community(conn: aiosqlite.Connection, wanted: str | None) -> sqlite3.Row:
+async def _community(conn: aiosqlite.Connection, wanted: str | None) -> tuple[int, Community]:
     """The one community, or the one named by row id, platform id or 'platform:id'."""
-    cur = await conn.execute("SELECT id, platform, external_id, name FROM communities ORDER BY id")
-    rows: list[sqlite3.Row] = list(await cur.fetchall())
+    rows = await communities.every(conn)
     if not rows:
         raise Refused("the database holds no community yet")
     if wanted is None and len(rows) == 1:
         return rows[0]
-    keys = ("{id}", "{external_id}", "{platform}:{external_id}")
-    matches = [r for r in rows if wanted in {k.format(**dict(r)) for k in keys}]
+    matches = [(i, c) for i, c in rows if wanted in {f"{i}", f"{c.id}", f"{c.platform}:{c.id}"}]
     if len(matches) == 1:
         return matches[0]
-    listing = "".join(
-        "\n  " + _printable(f"{r['id']}  {r['platform']}  {r['external_id']}  {r['name']}")
-        for r in rows
-    )
+    listing = "".join("\n  " + _printable(f"{i}  {c.platform}  {c.id}  {c.name}") for i, c in rows)
     problem = "several communities" if wanted is None else f"no single community {wanted!r}"
     raise Refused(f"{problem}; pick one with --community ID:{listing}")
 

@@ -10,39 +10,7 @@ import aiosqlite
 
 from bot.insights.model import QuestionRow
 from bot.insights.stats import stamp
-from bot.storage.awards import HELPFUL_MARK
-
-# One pass over the period's questions (index questions_created); every other table is
-# reached by primary key or question_id, so the cost follows the period, not the history.
-# Rows come back to Python because medians and local days (zoneinfo) aren't SQL aggregates.
-# The first response is read from the answers themselves (deleted ones included: they were
-# a response), never from questions.first_answer_at, so an answer stored out of order can't
-# move it. Answers are replies by someone other than the asker, and the dispatcher drops
-# bots' messages: every answer row is a response from another member.
-_SQL = f"""
-SELECT q.number, q.channel_id, q.created_at, fa.created_at, fa.by_staff,
-       (SELECT MIN(a.created_at) FROM answers a
-         WHERE a.question_id = q.id
-           AND (a.id = acc.answer_id OR EXISTS (SELECT 1 FROM helpful_marks h
-                                                 WHERE h.answer_id = a.id AND {HELPFUL_MARK}))),
-       CASE WHEN q.status = 'solved' THEN q.resolution END, q.solved_at, q.closed_at,
-       q.status = 'solved' AND acc.answer_id IS NOT NULL,
-       acc.answer_id IS NOT NULL AND acc.answer_id = fa.id,
-       e.created_at, e.status, e.claimed_at, e.closed_at,
-       EXISTS (SELECT 1 FROM nudges n WHERE n.question_id = q.id),
-       EXISTS (SELECT 1 FROM nudges n JOIN answers a
-                 ON a.question_id = n.question_id AND a.author_id = n.member_id
-                AND a.created_at >= n.sent_at
-               WHERE n.question_id = q.id)
-FROM questions q
-LEFT JOIN members m ON m.id = q.asker_id
-LEFT JOIN answers fa ON fa.id = (SELECT a.id FROM answers a WHERE a.question_id = q.id
-                                 ORDER BY a.created_at, a.id LIMIT 1)
-LEFT JOIN accepted_answers acc ON acc.question_id = q.id
-LEFT JOIN escalations e ON e.question_id = q.id
-WHERE q.community_id = ? AND q.created_at >= ? AND q.created_at < ?
-  AND q.deleted_at IS NULL AND COALESCE(m.is_bot, 0) = 0
-"""
+from bot.storage import insight_reads
 
 
 @dataclass
@@ -131,8 +99,6 @@ async def fetch(
     conn: aiosqlite.Connection, community_id: int, start: datetime, end: datetime
 ) -> list[Asked]:
     """The counted questions asked in [start, end): not deleted, asker not a bot."""
-    cur = await conn.execute(_SQL, (community_id, stamp(start), stamp(end)))
-    cur.row_factory = None  # plain tuples: read by position, faster than sqlite3.Row
     return [
         Asked(
             number=int(row[0]),
@@ -153,5 +119,5 @@ async def fetch(
             nudged=bool(row[15]),
             nudge_answered=bool(row[16]),
         )
-        for row in await cur.fetchall()
+        for row in await insight_reads.asked_rows(conn, community_id, stamp(start), stamp(end))
     ]

@@ -12,6 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from bot.settings import CommunityDefaults
 from bot.settings.reasons import Reason, choice_reason, from_error
+from bot.storage import settings_overrides
 
 CHANNEL_TOKEN_RE = re.compile(r"^<#([A-Za-z0-9_.-]+)(?:\|[^>]*)?>$|^#?([A-Za-z0-9_.-]+)$")
 CHANNEL_KEYS = ("help_channels", "staff_channel")
@@ -97,12 +98,9 @@ def format_value(key: str, value: Any) -> str:
 
 async def load_overrides(conn: aiosqlite.Connection, community_id: int) -> dict[str, Any]:
     """Overrides stored for a community, skipping keys no longer known."""
-    cur = await conn.execute(
-        "SELECT key, value_json FROM community_settings WHERE community_id = ?",
-        (community_id,),
-    )
+    stored = await settings_overrides.stored(conn, community_id)
     known = set(config_keys())
-    return {row[0]: json.loads(row[1]) for row in await cur.fetchall() if row[0] in known}
+    return {key: json.loads(value) for key, value in stored.items() if key in known}
 
 
 def effective(defaults: CommunityDefaults, overrides: dict[str, Any]) -> CommunityDefaults:
@@ -136,19 +134,9 @@ async def store_override(
     at: datetime,
 ) -> None:
     """Save one override."""
-    await tx.execute(
-        "INSERT INTO community_settings (community_id, key, value_json, updated_at, updated_by)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (community_id, key) DO UPDATE SET"
-        " value_json = excluded.value_json, updated_at = excluded.updated_at,"
-        " updated_by = excluded.updated_by",
-        (community_id, key, json.dumps(value), at.isoformat(), by),
-    )
+    await settings_overrides.store(tx, community_id, key, value, by, at)
 
 
 async def delete_override(tx: aiosqlite.Connection, community_id: int, key: str) -> bool:
     """Remove one override; True if there was one."""
-    cur = await tx.execute(
-        "DELETE FROM community_settings WHERE community_id = ? AND key = ?",
-        (community_id, key),
-    )
-    return (cur.rowcount or 0) > 0
+    return await settings_overrides.delete(tx, community_id, key)

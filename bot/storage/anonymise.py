@@ -35,6 +35,24 @@ async def identity(
     return (str(row[0]), str(row[1])) if row else None
 
 
+async def open_guard(tx: aiosqlite.Connection, community_id: int) -> None:
+    """Let the ledger's id-bearing text be rewritten, until close_guard (same transaction)."""
+    await tx.execute(f"INSERT OR IGNORE INTO {GUARD} (community_id) VALUES (?)", (community_id,))
+
+
+async def close_guard(tx: aiosqlite.Connection, community_id: int) -> None:
+    """Guard the ledger again."""
+    await tx.execute(f"DELETE FROM {GUARD} WHERE community_id = ?", (community_id,))
+
+
+async def anonymise_member(tx: aiosqlite.Connection, member_id: int) -> None:
+    """The member row keeps its id but loses its name, its platform id becoming the token."""
+    await tx.execute(
+        "UPDATE members SET external_id = ?, display_name = '' WHERE id = ?",
+        (token(member_id), member_id),
+    )
+
+
 def replace_id(text: str, external_id: str, replacement: str) -> str:
     """`text` with every ':'-separated part equal to `external_id` replaced (event ids join
     their parts with ':'; a part is never matched inside a longer word)."""

@@ -214,3 +214,12 @@ def backup(source: Path, target: Path) -> None:
     finally:
         dst.close()
         src.close()
+
+
+async def stored_version(conn: aiosqlite.Connection) -> int | None:
+    """Highest applied migration of an open database, None if it has no schema_version."""
+    cur = await conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'")
+    if await cur.fetchone() is None:
+        return None
+    cur = await conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+    return int((await cur.fetchone() or (0,))[0])

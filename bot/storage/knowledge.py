@@ -34,6 +34,13 @@ async def set_outcome(tx: aiosqlite.Connection, question_id: int, outcome: str) 
     await tx.execute("UPDATE questions SET kb_outcome = ? WHERE id = ?", (outcome, question_id))
 
 
+async def outcome_of(tx: aiosqlite.Connection, question_id: int) -> str | None:
+    """What the knowledge base did for a question, or None (not recorded, or no such row)."""
+    cur = await tx.execute("SELECT kb_outcome FROM questions WHERE id = ?", (question_id,))
+    row = await cur.fetchone()
+    return None if row is None else row[0]
+
+
 async def record_shown(
     tx: aiosqlite.Connection,
     community_id: int,
@@ -146,3 +153,13 @@ async def gaps_of(conn: aiosqlite.Connection, community_id: int) -> list[tuple[i
         {"c": community_id},
     )
     return [(int(row[0]), str(row[1])) for row in await cur.fetchall()]
+
+
+async def blank_feedback_of(tx: aiosqlite.Connection, community_id: int, member_id: int) -> None:
+    """Blank feedback's copy of a member's unsolved questions (text and vector); verdicts stay."""
+    await tx.execute(
+        "UPDATE kb_feedback SET query_text = '', query_vector = NULL"
+        " WHERE community_id = ? AND question_id IN (SELECT id FROM questions"
+        " WHERE community_id = ? AND asker_id = ? AND status != 'solved')",
+        (community_id, community_id, member_id),
+    )

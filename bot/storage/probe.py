@@ -96,3 +96,13 @@ def describe(exc: BaseException, path: Path) -> str:
             return f"its folder {folder} is not writable"
         return "unable to open it (check its permissions and free space)"
     return str(exc)
+
+
+def schema_version(path: Path, timeout: float) -> int:
+    """The schema version of a database, read without writing (another process has it open)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+    try:
+        row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+    finally:
+        conn.close()
+    return int(row[0])

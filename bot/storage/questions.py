@@ -266,3 +266,16 @@ async def count_by_asker(conn: aiosqlite.Connection, community_id: int, asker_id
     )
     row = await cur.fetchone()
     return int(row[0]) if row else 0
+
+
+async def blank_texts_of(tx: aiosqlite.Connection, community_id: int, member_id: int) -> None:
+    """Blank a member's answers and their questions unless solved (forget, in its transaction)."""
+    await tx.execute(
+        "UPDATE questions SET text = '' WHERE community_id = ? AND asker_id = ?"
+        " AND status != 'solved'",
+        (community_id, member_id),
+    )
+    await tx.execute(
+        "UPDATE answers SET text = '' WHERE community_id = ? AND author_id = ?",
+        (community_id, member_id),
+    )

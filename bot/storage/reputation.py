@@ -180,3 +180,26 @@ async def helpful_answers_of(
         " WHERE community_id = ? AND receiver_id = ? AND giver_id != receiver_id LIMIT ?)",
         (community_id, member_id, enough),
     )
+
+
+@dataclass(frozen=True)
+class LedgerNote:
+    """An admin's free-text note on one ledger row."""
+
+    id: int
+    member_id: int
+    note: str
+
+
+async def notes(tx: aiosqlite.Connection, community_id: int) -> list[LedgerNote]:
+    """The community's ledger rows that carry a note."""
+    cur = await tx.execute(
+        "SELECT id, member_id, note FROM reputation_ledger WHERE community_id = ? AND note != ''",
+        (community_id,),
+    )
+    return [LedgerNote(int(r[0]), int(r[1]), str(r[2])) for r in await cur.fetchall()]
+
+
+async def blank_note(tx: aiosqlite.Connection, row_id: int) -> None:
+    """Erase one ledger row's note (inside the forget guard, migration 0014)."""
+    await tx.execute("UPDATE reputation_ledger SET note = '' WHERE id = ?", (row_id,))

@@ -130,3 +130,34 @@ async def ever_done(conn: aiosqlite.Connection, community_id: int, kind: str, ke
         (community_id, kind, key),
     )
     return await cur.fetchone() is not None
+
+
+@dataclass(frozen=True)
+class TimerText:
+    """A timer's free text: its payload (decoded JSON) and its last error."""
+
+    id: int
+    payload: Any
+    last_error: str | None
+
+
+async def texts_naming(
+    tx: aiosqlite.Connection, community_id: int, external_id: str
+) -> list[TimerText]:
+    """A community's timers whose payload holds the platform id, or that kept an error."""
+    cur = await tx.execute(
+        "SELECT id, payload_json, last_error FROM timers WHERE community_id = ?"
+        " AND (instr(payload_json, ?) > 0 OR last_error IS NOT NULL)",
+        (community_id, external_id),
+    )
+    return [TimerText(int(r[0]), json.loads(r[1]), r[2]) for r in await cur.fetchall()]
+
+
+async def rewrite_texts(
+    tx: aiosqlite.Connection, timer_id: int, payload: Any, last_error: str | None
+) -> None:
+    """Replace a timer's payload and last error (forgetting a member)."""
+    await tx.execute(
+        "UPDATE timers SET payload_json = ?, last_error = ? WHERE id = ?",
+        (json.dumps(payload), last_error, timer_id),
+    )

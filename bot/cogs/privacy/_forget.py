@@ -9,13 +9,12 @@ leaderboards and statistics don't move. Any failure rolls everything back.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
-from bot.storage import anonymise
+from bot.storage import anonymise, timers
 
 if TYPE_CHECKING:
     from bot.runtime.app import App
@@ -38,9 +37,7 @@ async def forget(app: App, community_id: int, member_id: int) -> bool:
         if found is None or anonymise.is_forgotten(found[0]):
             return False
         external_id, name = found
-        await tx.execute(
-            f"INSERT OR IGNORE INTO {anonymise.GUARD} (community_id) VALUES (?)", (community_id,)
-        )
+        await anonymise.open_guard(tx, community_id)
         try:
             for cog in app.cogs:
                 try:
@@ -49,16 +46,11 @@ async def forget(app: App, community_id: int, member_id: int) -> bool:
                     log.exception("cog %s failed to erase member %d", cog.name, member_id)
                     raise ForgetFailed(cog.name) from exc
             await _scrub_shared(tx, community_id, member_id, external_id, name)
-            await tx.execute(
-                "UPDATE members SET external_id = ?, display_name = '' WHERE id = ?",
-                (anonymise.token(member_id), member_id),
-            )
+            await anonymise.anonymise_member(tx, member_id)
         finally:
             # Never leave the ledger unguarded, whatever happened (the rollback would undo
             # the insert too, but a caller catching the error must not find it open).
-            await tx.execute(
-                f"DELETE FROM {anonymise.GUARD} WHERE community_id = ?", (community_id,)
-            )
+            await anonymise.close_guard(tx, community_id)
     # The erased rows' old versions still sit in the WAL (and, until copied back, the file
     # holds them too): a checkpoint that empties the WAL leaves only the zeroed pages.
     await app.db.checkpoint()
@@ -81,21 +73,13 @@ async def _scrub_shared(
         replacement,
         replace_conflicts=True,
     )
-    cur = await tx.execute(
-        "SELECT id, payload_json, last_error FROM timers WHERE community_id = ?"
-        " AND (instr(payload_json, ?) > 0 OR last_error IS NOT NULL)",
-        (community_id, external_id),
-    )
-    for timer_id, payload, last_error in await cur.fetchall():
-        old = json.loads(payload)
+    for timer in await timers.texts_naming(tx, community_id, external_id):
+        old, last_error = timer.payload, timer.last_error
         new = _swap(old, external_id, replacement)
         # An error message is for debugging; it isn't worth keeping a name for.
         names_them = last_error is not None and anonymise.names(last_error, (external_id, name))
         if new != old or names_them:
-            await tx.execute(
-                "UPDATE timers SET payload_json = ?, last_error = ? WHERE id = ?",
-                (json.dumps(new), None if names_them else last_error, timer_id),
-            )
+            await timers.rewrite_texts(tx, timer.id, new, None if names_them else last_error)
 
 
 def _swap(value: Any, external_id: str, replacement: str) -> Any:

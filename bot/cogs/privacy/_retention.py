@@ -18,9 +18,7 @@ import logging
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-import aiosqlite
-
-from bot.storage import scheduled_posts
+from bot.storage import communities, retention, scheduled_posts
 
 if TYPE_CHECKING:
     from bot.runtime.app import App
@@ -29,22 +27,11 @@ log = logging.getLogger(__name__)
 
 KIND = "retention"
 
-ERASE = (
-    # Feedback first: it is found through its question's age as well as its own.
-    "UPDATE kb_feedback SET query_text = '' WHERE community_id = :c AND query_text != ''"
-    " AND (created_at < :cutoff OR question_id IN"
-    " (SELECT id FROM questions WHERE community_id = :c AND created_at < :cutoff))",
-    "UPDATE questions SET text = '' WHERE community_id = :c AND created_at < :cutoff"
-    " AND text != ''",
-    "UPDATE answers SET text = '' WHERE community_id = :c AND created_at < :cutoff AND text != ''",
-)
-
 
 async def run_due(app: App, now: datetime) -> None:
     """Run today's retention in every community that hasn't had it yet."""
     async with app.db.read() as conn:
-        cur = await conn.execute("SELECT id FROM communities ORDER BY id")
-        community_ids = [int(row[0]) for row in await cur.fetchall()]
+        community_ids = [community_id for community_id, _ in await communities.every(conn)]
     for community_id in community_ids:
         try:
             await run_one(app, community_id, now)
@@ -61,16 +48,12 @@ async def run_one(app: App, community_id: int, now: datetime) -> int | None:
     day_end = datetime.combine(now.date(), time(), tzinfo=UTC) + timedelta(days=1)
     # A read first: the check runs every minute, the write only once a day.
     async with app.db.read() as conn:
-        cur = await conn.execute(
-            "SELECT 1 FROM scheduled_posts WHERE community_id = ? AND kind = ? AND period_end = ?",
-            (community_id, KIND, day_end.isoformat()),
-        )
-        if await cur.fetchone() is not None:
+        if await scheduled_posts.made(conn, community_id, KIND, day_end):
             return None
     async with app.db.transaction() as tx:
         if not await scheduled_posts.claim(tx, community_id, KIND, day_end, now):
             return None
-        erased = await erase_before(tx, community_id, now - timedelta(days=days))
+        erased = await retention.erase_before(tx, community_id, now - timedelta(days=days))
     if erased:
         # Old versions of the erased texts stay in the WAL until a checkpoint empties it.
         await app.db.checkpoint()
@@ -80,14 +63,4 @@ async def run_one(app: App, community_id: int, now: datetime) -> int | None:
             days,
             community_id,
         )
-    return erased
-
-
-async def erase_before(tx: aiosqlite.Connection, community_id: int, cutoff: datetime) -> int:
-    """Blank the message texts created before `cutoff`; how many were blanked."""
-    params = {"c": community_id, "cutoff": cutoff.isoformat()}
-    erased = 0
-    for sql in ERASE:
-        cur = await tx.execute(sql, params)
-        erased += max(cur.rowcount, 0)
     return erased

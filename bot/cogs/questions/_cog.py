@@ -205,15 +205,11 @@ class QuestionsCog(Cog):
     async def solve_button(self, ctx: Context, event: ButtonPressed) -> None:
         """The Solved button under a question's intro."""
         async with ctx.app.db.read() as conn:
-            cur = await conn.execute(
-                "SELECT number FROM questions WHERE id = ? AND community_id = ?",
-                (int(event.value or 0), ctx.community_id),
-            )
-            row = await cur.fetchone()
-        if row is None:
+            found = await questions.by_id(conn, ctx.community_id, int(event.value or 0))
+        if found is None:
             await ctx.tell("error.button_expired")
             return
-        await self._solve(ctx, int(row[0]))
+        await self._solve(ctx, found.number)
 
     @command("solved", Option("question", "question", required=False))
     async def solved(self, ctx: Context, question: int | None = None) -> None:
@@ -256,12 +252,4 @@ class QuestionsCog(Cog):
         """Blank the member's texts: their answers, and their questions unless solved (a
         solved question keeps its content for others, without its author). Rows keep pointing
         at the anonymous member row, so counts and statistics don't change."""
-        await tx.execute(
-            "UPDATE questions SET text = '' WHERE community_id = ? AND asker_id = ?"
-            " AND status != 'solved'",
-            (community_id, member_id),
-        )
-        await tx.execute(
-            "UPDATE answers SET text = '' WHERE community_id = ? AND author_id = ?",
-            (community_id, member_id),
-        )
+        await questions.blank_texts_of(tx, community_id, member_id)

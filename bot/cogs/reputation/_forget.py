@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot.storage import anonymise
+from bot.storage import anonymise, reputation
 
 
 async def anonymise_ledger(tx: aiosqlite.Connection, community_id: int, member_id: int) -> None:
@@ -26,10 +26,6 @@ async def anonymise_ledger(tx: aiosqlite.Connection, community_id: int, member_i
     # Notes are admins' free-text reasons: those on the member's own rows are about them,
     # and any other may name them. Matching by name is broad on purpose (a short name blanks
     # more notes than needed): a lost reason costs less than a kept name.
-    cur = await tx.execute(
-        "SELECT id, member_id, note FROM reputation_ledger WHERE community_id = ? AND note != ''",
-        (community_id,),
-    )
-    for row_id, owner, note in await cur.fetchall():
-        if owner == member_id or anonymise.names(str(note), (external_id, name)):
-            await tx.execute("UPDATE reputation_ledger SET note = '' WHERE id = ?", (row_id,))
+    for row in await reputation.notes(tx, community_id):
+        if row.member_id == member_id or anonymise.names(row.note, (external_id, name)):
+            await reputation.blank_note(tx, row.id)

@@ -142,11 +142,8 @@ class SuggestionsCog(Cog):
         if event.resolution not in ("community", "staff"):
             return
         async with ctx.app.db.transaction() as tx:
-            cur = await tx.execute(
-                "SELECT kb_outcome FROM questions WHERE id = ?", (event.question_id,)
-            )
-            row = await cur.fetchone()
-            if row is not None and row[0] in ("silent", "rejected"):
+            outcome = await knowledge.outcome_of(tx, event.question_id)
+            if outcome in ("silent", "rejected"):
                 await knowledge.add_gap(tx, ctx.community_id, event.question_id, event.at)
 
     async def delete_member_data(
@@ -155,9 +152,4 @@ class SuggestionsCog(Cog):
         """Feedback keeps a copy of its question's text: gone (with its vector) wherever the
         question's own text goes, i.e. the member's unsolved questions. Verdicts stay, tied to
         the anonymous member row, for ranking."""
-        await tx.execute(
-            "UPDATE kb_feedback SET query_text = '', query_vector = NULL"
-            " WHERE community_id = ? AND question_id IN (SELECT id FROM questions"
-            " WHERE community_id = ? AND asker_id = ? AND status != 'solved')",
-            (community_id, community_id, member_id),
-        )
+        await knowledge.blank_feedback_of(tx, community_id, member_id)
