@@ -266,3 +266,12 @@ async def count_by_asker(conn: aiosqlite.Connection, community_id: int, asker_id
     )
     row = await cur.fetchone()
     return int(row[0]) if row else 0
+
+
+async def ids_by_asker(conn: aiosqlite.Connection, community_id: int, asker_id: int) -> list[int]:
+    """Row ids of the questions a member has asked here."""
+    cur = await conn.execute(
+        "SELECT id FROM questions WHERE community_id = ? AND asker_id = ?",
+        (community_id, asker_id),
+    )
+    return [int(row[0]) for row in await cur.fetchall()]
