@@ -178,17 +178,6 @@ def test_no_cog_imports_another_cogs_private_module() -> None:
 
 
 SQL = re.compile(r"\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b")
-# Files outside bot/storage/ that still hold SQL today: point 3 of issue 16 empties this list.
-# Only ever remove entries; a new file with SQL puts its queries in bot/storage/ instead.
-SQL_OUTSIDE_STORAGE = {
-    "cogs/admin/_cog.py",
-    "cogs/expertise/_cog.py",
-    "cogs/followup/_cog.py",
-    "cogs/kb/_logic.py",
-    "cogs/leaderboard/_cog.py",
-    "cogs/nudges/_cog.py",
-    "cogs/onboarding/_cog.py",
-}
 
 
 def sql_literals(path: Path) -> list[str]:
@@ -213,11 +202,10 @@ def sql_literals(path: Path) -> list[str]:
 
 
 def test_sql_lives_in_storage() -> None:
-    """No new module outside bot/storage/ writes SQL; the listed ones are still to move."""
+    """SQL is written only in bot/storage/: cogs, insights and CLIs call its named functions."""
     with_sql = {
         str(path.relative_to(BOT).as_posix())
         for path in python_files()
         if path.relative_to(BOT).parts[0] != "storage" and sql_literals(path)
     }
-    assert with_sql - SQL_OUTSIDE_STORAGE == set()
-    assert SQL_OUTSIDE_STORAGE - with_sql == set(), "SQL moved out: drop it from the list"
+    assert with_sql == set()

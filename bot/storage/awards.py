@@ -172,3 +172,18 @@ async def set_accept(
 async def clear_accept(tx: aiosqlite.Connection, question_id: int) -> None:
     """Remove a question's accepted answer."""
     await tx.execute("DELETE FROM accepted_answers WHERE question_id = ?", (question_id,))
+
+
+async def best_answer(conn: aiosqlite.Connection, question_id: int) -> str | None:
+    """The accepted answer's text, else the most-marked (then staff, then first) answer's."""
+    cur = await conn.execute(
+        "SELECT a.text FROM answers a"
+        " LEFT JOIN accepted_answers aa ON aa.answer_id = a.id"
+        " LEFT JOIN helpful_marks h ON h.answer_id = a.id"
+        " WHERE a.question_id = ? AND a.deleted_at IS NULL AND a.text != ''"
+        " GROUP BY a.id ORDER BY aa.answer_id IS NULL, COUNT(h.id) DESC, a.by_staff DESC, a.id"
+        " LIMIT 1",
+        (question_id,),
+    )
+    row = await cur.fetchone()
+    return str(row[0]) if row else None

@@ -52,6 +52,47 @@ async def set_prefs(
     )
 
 
+async def drop_prefs(tx: aiosqlite.Connection, community_id: int, member_id: int) -> None:
+    """Forget a member's nudge preferences (back to the defaults)."""
+    await tx.execute(
+        "DELETE FROM member_prefs WHERE community_id = ? AND member_id = ?",
+        (community_id, member_id),
+    )
+
+
+async def channel_delay(
+    conn: aiosqlite.Connection, community_id: int, channel_id: str
+) -> int | None:
+    """Minutes before nudging set for one channel, or None when it follows the default."""
+    cur = await conn.execute(
+        "SELECT value_json FROM channel_settings WHERE community_id = ? AND channel_id = ?"
+        " AND key = 'nudge_delay_minutes'",
+        (community_id, channel_id),
+    )
+    row = await cur.fetchone()
+    return int(row[0]) if row else None
+
+
+async def set_channel_delay(
+    tx: aiosqlite.Connection, community_id: int, channel_id: str, minutes: int, at: datetime
+) -> None:
+    """Set one channel's minutes before nudging; 0 removes it (the default applies again)."""
+    if minutes == 0:
+        await tx.execute(
+            "DELETE FROM channel_settings WHERE community_id = ? AND channel_id = ?"
+            " AND key = 'nudge_delay_minutes'",
+            (community_id, channel_id),
+        )
+    else:
+        await tx.execute(
+            "INSERT INTO channel_settings (community_id, channel_id, key, value_json,"
+            " updated_at) VALUES (?, ?, 'nudge_delay_minutes', ?, ?)"
+            " ON CONFLICT DO UPDATE SET value_json = excluded.value_json,"
+            " updated_at = excluded.updated_at",
+            (community_id, channel_id, str(minutes), at.isoformat()),
+        )
+
+
 async def topics(conn: aiosqlite.Connection, community_id: int) -> dict[int, list[str]]:
     """Declared topics of every member who declared some."""
     cur = await conn.execute(
@@ -80,6 +121,14 @@ async def set_topic(
             (community_id, member_id, topic),
         )
     return cur.rowcount == 1
+
+
+async def drop_topics(tx: aiosqlite.Connection, community_id: int, member_id: int) -> None:
+    """Drop every topic a member declared."""
+    await tx.execute(
+        "DELETE FROM expertise_topics WHERE community_id = ? AND member_id = ?",
+        (community_id, member_id),
+    )
 
 
 async def helped(conn: aiosqlite.Connection, community_id: int, limit: int) -> list[Helped]:

@@ -279,3 +279,12 @@ async def blank_texts_of(tx: aiosqlite.Connection, community_id: int, member_id:
         "UPDATE answers SET text = '' WHERE community_id = ? AND author_id = ?",
         (community_id, member_id),
     )
+
+
+async def ids_by_asker(conn: aiosqlite.Connection, community_id: int, asker_id: int) -> list[int]:
+    """Row ids of the questions a member has asked here."""
+    cur = await conn.execute(
+        "SELECT id FROM questions WHERE community_id = ? AND asker_id = ?",
+        (community_id, asker_id),
+    )
+    return [int(row[0]) for row in await cur.fetchall()]

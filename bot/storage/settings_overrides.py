@@ -43,3 +43,11 @@ async def delete(tx: aiosqlite.Connection, community_id: int, key: str) -> bool:
         (community_id, key),
     )
     return (cur.rowcount or 0) > 0
+
+
+async def rewrite_value(tx: aiosqlite.Connection, community_id: int, key: str, value: Any) -> None:
+    """Replace a stored override's value, keeping who set it and when (a forget's edit)."""
+    await tx.execute(
+        "UPDATE community_settings SET value_json = ? WHERE community_id = ? AND key = ?",
+        (json.dumps(value), community_id, key),
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import aiosqlite
@@ -14,7 +13,7 @@ from bot.core.events import DirectMessage
 from bot.runtime.context import Context
 from bot.settings import community_config
 from bot.settings.community_config import ConfigValueError, config_keys
-from bot.storage import anonymise
+from bot.storage import anonymise, settings_overrides
 
 KEYS = tuple(config_keys())
 
@@ -147,11 +146,7 @@ class AdminCog(Cog):
         names = [n.strip() for n in duty.split(",") if n.strip()]
         kept = [n for n in names if n.strip("<@>") != found[0]]
         if kept != names:
-            await tx.execute(
-                "UPDATE community_settings SET value_json = ?"
-                " WHERE community_id = ? AND key = 'on_duty'",
-                (json.dumps(", ".join(kept)), community_id),
-            )
+            await settings_overrides.rewrite_value(tx, community_id, "on_duty", ", ".join(kept))
             self.app.forget_config(community_id)
 
 

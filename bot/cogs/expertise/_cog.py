@@ -69,7 +69,4 @@ class ExpertiseCog(Cog):
         self, tx: aiosqlite.Connection, community_id: int, member_id: int
     ) -> None:
         """Declared topics describe the member: gone."""
-        await tx.execute(
-            "DELETE FROM expertise_topics WHERE community_id = ? AND member_id = ?",
-            (community_id, member_id),
-        )
+        await nudges.drop_topics(tx, community_id, member_id)

@@ -134,11 +134,7 @@ class FollowupCog(Cog):
         self, tx: aiosqlite.Connection, community_id: int, member_id: int
     ) -> None:
         """No table of its own, but pending accept reminders would DM the forgotten asker."""
-        cur = await tx.execute(
-            "SELECT id FROM questions WHERE community_id = ? AND asker_id = ?",
-            (community_id, member_id),
-        )
-        for (question_id,) in await cur.fetchall():
+        for question_id in await questions.ids_by_asker(tx, community_id, member_id):
             await self.app.timers.cancel(tx, community_id, REMIND, f"question:{question_id}")
 
 

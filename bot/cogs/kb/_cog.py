@@ -12,7 +12,7 @@ from bot.core.cog import Cog
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.limits import excerpt
 from bot.runtime.context import Context
-from bot.storage import knowledge
+from bot.storage import awards, knowledge
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class KnowledgeCog(Cog):
         """Turn a solved question and its accepted answer into an article draft (staff)."""
         found = await question_here(ctx, question)
         async with ctx.app.db.read() as conn:
-            answer = await _logic.best_answer(conn, found.id)
+            answer = await awards.best_answer(conn, found.id)
         if found.status != "solved" or answer is None:
             raise ArgumentError("kb.draft_needs_solution", ref=found.ref)
         title = excerpt(found.text.strip().splitlines()[0], 120)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import aiosqlite
 import numpy as np
 
 from bot.retrieval.service import Hit
@@ -42,18 +41,3 @@ def cluster(texts: Sequence[str], vectors: np.ndarray | None) -> list[list[int]]
         else:
             groups.append([i])
     return sorted(groups, key=lambda g: (-len(g), g[0]))
-
-
-async def best_answer(conn: aiosqlite.Connection, question_id: int) -> str | None:
-    """The accepted answer's text, else the most-marked (then staff, then first) answer's."""
-    cur = await conn.execute(
-        "SELECT a.text FROM answers a"
-        " LEFT JOIN accepted_answers aa ON aa.answer_id = a.id"
-        " LEFT JOIN helpful_marks h ON h.answer_id = a.id"
-        " WHERE a.question_id = ? AND a.deleted_at IS NULL AND a.text != ''"
-        " GROUP BY a.id ORDER BY aa.answer_id IS NULL, COUNT(h.id) DESC, a.by_staff DESC, a.id"
-        " LIMIT 1",
-        (question_id,),
-    )
-    row = await cur.fetchone()
-    return str(row[0]) if row else None

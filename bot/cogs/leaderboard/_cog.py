@@ -142,8 +142,6 @@ class LeaderboardCog(Cog):
     ) -> None:
         """The member's opt-out (and when they chose it) goes; the anonymous row left behind is
         opted out afresh, so boards never list it as a mention of someone who isn't there."""
-        await tx.execute(
-            "DELETE FROM leaderboard_optouts WHERE community_id = ? AND member_id = ?",
-            (community_id, member_id),
-        )
-        await standings.set_optout(tx, community_id, member_id, True, self.app.clock.now())
+        now = self.app.clock.now()
+        await standings.set_optout(tx, community_id, member_id, False, now)
+        await standings.set_optout(tx, community_id, member_id, True, now)

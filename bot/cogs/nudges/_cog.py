@@ -62,12 +62,9 @@ class NudgesCog(Cog):
             )
 
     async def _delay(self, ctx: Context, channel_id: str) -> int:
-        row = await ctx.app.db.fetchone(
-            "SELECT value_json FROM channel_settings WHERE community_id = ? AND channel_id = ?"
-            " AND key = 'nudge_delay_minutes'",
-            (ctx.community_id, channel_id),
-        )
-        return int(row[0]) if row else ctx.config.nudge_delay_minutes
+        async with ctx.app.db.read() as conn:
+            minutes = await nudges.channel_delay(conn, ctx.community_id, channel_id)
+        return ctx.config.nudge_delay_minutes if minutes is None else minutes
 
     @listen(ReplyPosted)
     async def on_reply(self, ctx: Context, event: ReplyPosted) -> None:
@@ -217,20 +214,7 @@ class NudgesCog(Cog):
         if minutes < 0 or minutes > 10_080:
             raise ArgumentError("nudges.bad_delay", value=minutes)
         async with ctx.app.db.transaction() as tx:
-            if minutes == 0:
-                await tx.execute(
-                    "DELETE FROM channel_settings WHERE community_id = ? AND channel_id = ?"
-                    " AND key = 'nudge_delay_minutes'",
-                    (ctx.community_id, channel),
-                )
-            else:
-                await tx.execute(
-                    "INSERT INTO channel_settings (community_id, channel_id, key, value_json,"
-                    " updated_at) VALUES (?, ?, 'nudge_delay_minutes', ?, ?)"
-                    " ON CONFLICT DO UPDATE SET value_json = excluded.value_json,"
-                    " updated_at = excluded.updated_at",
-                    (ctx.community_id, channel, str(minutes), ctx.event.at.isoformat()),
-                )
+            await nudges.set_channel_delay(tx, ctx.community_id, channel, minutes, ctx.event.at)
         shown = minutes or ctx.config.nudge_delay_minutes
         await ctx.tell("nudges.delay_set", channel=channel, delay=timedelta(minutes=shown))
 
@@ -239,10 +223,7 @@ class NudgesCog(Cog):
     ) -> None:
         """Their settings (mode, quiet hours) go; the anonymous row gets nudges off, since its
         past answers would still rank it. Nudges sent stay (no text; nudge statistics)."""
-        await tx.execute(
-            "DELETE FROM member_prefs WHERE community_id = ? AND member_id = ?",
-            (community_id, member_id),
-        )
+        await nudges.drop_prefs(tx, community_id, member_id)
         await nudges.set_prefs(
             tx, community_id, member_id, nudges.Prefs("off", None, None), self.app.clock.now()
         )

@@ -12,6 +12,7 @@ from bot.core.events import AnswerMarkedHelpful
 from bot.core.limits import excerpt
 from bot.core.replies import Reply
 from bot.runtime.context import Context
+from bot.storage import onboarding
 from bot.storage import reputation as rep
 
 log = logging.getLogger(__name__)
@@ -36,40 +37,28 @@ class OnboardingCog(Cog):
             answers = await rep.helpful_answers_of(conn, ctx.community_id, member_id, INVITE_AFTER)
             if answers < INVITE_AFTER:
                 return
-            cur = await conn.execute(
-                "SELECT 1 FROM onboarding_invites WHERE community_id = ? AND member_id = ?",
-                (ctx.community_id, member_id),
-            )
-            if await cur.fetchone() is not None:
+            if await onboarding.invited(conn, ctx.community_id, member_id):
                 return
             helped = await rep.helped_questions(conn, ctx.community_id, member_id, 10)
-            cur = await conn.execute(
-                "SELECT q.id, q.number, q.text FROM questions q"
-                " WHERE q.community_id = ? AND q.status IN ('open', 'nudged')"
-                " AND q.deleted_at IS NULL AND q.thread_id IS NOT NULL"
-                " AND (q.asker_id IS NULL OR q.asker_id != ?)"
-                " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.question_id = q.id"
-                "  AND a.author_id = ?)"
-                " ORDER BY q.id DESC LIMIT ?",
-                (ctx.community_id, member_id, member_id, CANDIDATES),
+            open_questions = await onboarding.open_for(
+                conn, ctx.community_id, member_id, CANDIDATES
             )
-            open_questions = [tuple(row) for row in await cur.fetchall()]
-        texts = [str(q[2]) for q in open_questions]
+        texts = [q.text for q in open_questions]
         vectors = await ctx.app.knowledge.embed_many([*helped, *texts]) if texts else None
         chosen = _logic.best_match(helped, texts, vectors, ctx.language)
         if chosen is None:
             return  # nothing close enough: try again at their next helpful answer
-        question_id, number, text = open_questions[chosen]
+        question = open_questions[chosen]
         async with ctx.app.db.transaction() as tx:
-            cur = await tx.execute(
-                "INSERT INTO onboarding_invites (community_id, member_id, question_id, invited_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (ctx.community_id, member_id, question_id, event.at.isoformat()),
-            )
-            if cur.rowcount != 1:
+            if not await onboarding.record_invite(
+                tx, ctx.community_id, member_id, question.id, event.at
+            ):
                 return
         invite = ctx.t(
-            "onboarding.invite", member=event.receiver, ref=f"Q{number}", text=_excerpt(str(text))
+            "onboarding.invite",
+            member=event.receiver,
+            ref=f"Q{question.number}",
+            text=_excerpt(question.text),
         )
         chat = ctx.app.chat(ctx.event.community)
         await chat.send_dm(ctx.event.community, event.receiver, Reply(invite))
@@ -79,11 +68,7 @@ class OnboardingCog(Cog):
     ) -> None:
         """The invitation row stays, without its question: it holds no text, and it stops a
         second invitation to an anonymous row nobody can receive."""
-        await tx.execute(
-            "UPDATE onboarding_invites SET question_id = NULL"
-            " WHERE community_id = ? AND member_id = ?",
-            (community_id, member_id),
-        )
+        await onboarding.drop_question(tx, community_id, member_id)
 
 
 def _excerpt(text: str, limit: int = 140) -> str:
