@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
 from typing import Annotated, Any
 
 import aiosqlite
@@ -123,20 +122,3 @@ def effective(defaults: CommunityDefaults, overrides: dict[str, Any]) -> Communi
             del pending[key]
             progress = True
     return CommunityDefaults.model_validate(merged)
-
-
-async def store_override(
-    tx: aiosqlite.Connection,
-    community_id: int,
-    key: str,
-    value: Any,
-    by: int,
-    at: datetime,
-) -> None:
-    """Save one override."""
-    await settings_overrides.store(tx, community_id, key, value, by, at)
-
-
-async def delete_override(tx: aiosqlite.Connection, community_id: int, key: str) -> bool:
-    """Remove one override; True if there was one."""
-    return await settings_overrides.delete(tx, community_id, key)

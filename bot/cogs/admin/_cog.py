@@ -30,7 +30,7 @@ class AdminCog(Cog):
 
     async def _save(self, ctx: Context, key: str, value: Any) -> None:
         async with ctx.app.db.transaction() as tx:
-            await community_config.store_override(
+            await settings_overrides.store(
                 tx, ctx.community_id, key, value, ctx.member_id, ctx.event.at
             )
         await self._refresh(ctx)
@@ -79,7 +79,7 @@ class AdminCog(Cog):
     async def config_reset(self, ctx: Context, key: str) -> None:
         """Put a setting back to the default from the config file."""
         async with ctx.app.db.transaction() as tx:
-            removed = await community_config.delete_override(tx, ctx.community_id, key)
+            removed = await settings_overrides.delete(tx, ctx.community_id, key)
         await self._refresh(ctx)
         default = await _render.value(ctx, key, getattr(ctx.app.settings.community, key))
         name = "admin.reset_done" if removed else "admin.reset_nothing"
