@@ -1,1 +1,1 @@
-"""Feature packages; each exposes `setup(app) -> Cog` and is discovered at start."""
+"""Feature packages; each exposes `setup(services) -> Cog` and is discovered at start."""

@@ -15,7 +15,7 @@ from bot.storage import communities, escalations, questions
 from bot.storage.questions import Question
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 
 def thread_of(question: Question) -> Conversation:
@@ -23,11 +23,11 @@ def thread_of(question: Question) -> Conversation:
     return Conversation(question.channel_id, question.thread_id)
 
 
-async def show_state(app: App, community_id: int, question_id: int) -> None:
+async def show_state(services: Services, community_id: int, question_id: int) -> None:
     """Show a question's state on its platform (forum tags, ✅) as the database has it now:
     solved, with staff (an open or claimed escalation), or open. Call after the change is
     stored; showing it again changes nothing."""
-    async with app.db.read() as conn:
+    async with services.db.read() as conn:
         question = await questions.by_id(conn, community_id, question_id)
         record = await escalations.of(conn, question_id)
         community = await communities.by_id(conn, community_id)
@@ -38,9 +38,11 @@ async def show_state(app: App, community_id: int, question_id: int) -> None:
         state = "solved"
     elif record is not None and record.status in escalations.ACTIVE:
         state = "escalated"
-    close = state == "solved" and (await app.community_config(community_id)).forum_close_on_solve
+    close = (
+        state == "solved" and (await services.community_config(community_id)).forum_close_on_solve
+    )
     where = thread_of(question)
-    await app.chat(community).show_state(
+    await services.chat(community).show_state(
         community, where, question.root_message_id, state, close=close
     )
 
@@ -48,24 +50,20 @@ async def show_state(app: App, community_id: int, question_id: int) -> None:
 async def announce_solved(ctx: Context, question: Question, resolution: str) -> None:
     """Tell every feature a question was solved (its event id makes it happen once), then
     show it solved (forum tag, ✅): that runs again on a replay, where it changes nothing."""
-    await ctx.app.dispatch(
-        QuestionSolved(
-            event_id=f"question.{question.id}.solved",
-            community=ctx.event.community,
-            author=ctx.event.author,
-            at=ctx.event.at,
-            question_id=question.id,
-            number=question.number,
-            resolution=resolution,
-            conversation=thread_of(question),
-        )
+    await ctx.emit(
+        QuestionSolved,
+        event_id=f"question.{question.id}.solved",
+        question_id=question.id,
+        number=question.number,
+        resolution=resolution,
+        conversation=thread_of(question),
     )
-    await show_state(ctx.app, ctx.community_id, question.id)
+    await show_state(ctx.services, ctx.community_id, question.id)
 
 
 async def question_here(ctx: Context, number: int | None) -> Question:
     """The question a command means: Q<number> if given, else the thread it runs in."""
-    async with ctx.app.db.read() as conn:
+    async with ctx.services.db.read() as conn:
         if number is None:
             thread = ctx.conversation.thread_id if ctx.conversation else None
             found = await questions.by_thread(conn, ctx.community_id, thread or "")
@@ -81,13 +79,11 @@ def question_example(ctx: Context) -> str:
     `/bounty AMOUNT Q3` (Slack: `/entraide bounty AMOUNT Q3`)."""
     event = ctx.event
     spec = (
-        ctx.app.dispatcher.commands.specs.get(event.name)
-        if isinstance(event, CommandInvoked)
-        else None
+        ctx.services.commands.specs.get(event.name) if isinstance(event, CommandInvoked) else None
     )
     if spec is None:
         return "/solved Q3"
-    return ctx.app.chat(event.community).usage(spec).replace("[QUESTION]", "Q3")
+    return ctx.chat.usage(spec).replace("[QUESTION]", "Q3")
 
 
 # The Still need help button: shown by the thread intro and the accept reminder, handled by

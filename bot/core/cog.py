@@ -10,7 +10,7 @@ from bot.core.events import Event
 if TYPE_CHECKING:
     import aiosqlite
 
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,19 +35,32 @@ def on_button(action: str) -> Callable[[F], F]:
     return mark
 
 
+def on_timer(kind: str) -> Callable[[F], F]:
+    """Mark a method `async (self, ctx, timer)` as what runs when a timer of `kind` is due;
+    `ctx` is the timer's community (bot.runtime.context.CommunityContext)."""
+
+    def mark(func: F) -> F:
+        func.__entraide_timer__ = kind  # type: ignore[attr-defined]
+        return func
+
+    return mark
+
+
 class Cog:
     """A feature: handlers for events, buttons and commands, plus its own data.
 
     Subclasses never import a chat platform library; they talk through `ctx` (see
-    bot.runtime.context.Context) in the neutral vocabulary of bot.core.
+    bot.runtime.context.Context) in the neutral vocabulary of bot.core, and reach the
+    database, clock and knowledge base through `self.services` (bot.core.services), never
+    the App.
     """
 
     name: ClassVar[str] = ""
     # Tables (with a member column) this cog writes; the privacy meta-test reads it.
     member_tables: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, services: Services) -> None:
+        self.services = services
 
     async def load(self) -> None:
         """Called once at start, after the database is open."""

@@ -6,48 +6,22 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bot.core.periods import day_start
 from bot.expertise.availability import skip_reason
 from bot.expertise.profiles import Contribution, DeclaredTopic, Match, build_profiles
-from bot.locales import Messages
 from bot.retrieval.text import tokenize
 from bot.settings import CommunityDefaults
 from bot.storage import nudges
-from bot.storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.core.services import Services
 
 HISTORY = 300  # latest helped questions profiles are learned from
 LEXICAL_DIM = 512
-
-
-class Embeds(Protocol):
-    """Whole-text vectors, or None when the bot runs without the model."""
-
-    async def embed_many(self, texts: list[str]) -> np.ndarray | None:
-        """One row per text."""
-        ...
-
-
-class Sources(Protocol):
-    """What ranking reads: the database, the embedder and the catalogue (the App has them)."""
-
-    @property
-    def db(self) -> Database:
-        """The database."""
-        ...
-
-    @property
-    def knowledge(self) -> Embeds:
-        """The knowledge service, for its embedder."""
-        ...
-
-    @property
-    def messages(self) -> Messages:
-        """The message catalogue, for the evidence lines."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -62,7 +36,7 @@ class Candidate:
 
 
 async def candidates(
-    app: Sources,
+    services: Services,
     community_id: int,
     config: CommunityDefaults,
     text: str,
@@ -73,7 +47,7 @@ async def candidates(
     limit: int = 10,
 ) -> list[Candidate]:
     """Members ranked for `text`, each with the rule that rules them out (or None)."""
-    async with app.db.read() as conn:
+    async with services.db.read() as conn:
         helped = await nudges.helped(conn, community_id, HISTORY)
         declared = await nudges.topics(conn, community_id)
         names = await nudges.human_ids(conn, sorted({h.member_id for h in helped} | set(declared)))
@@ -81,7 +55,7 @@ async def candidates(
         return []
     topic_list = [(member, topic) for member, topics in declared.items() for topic in topics]
     texts = [h.text for h in helped] + [topic for _, topic in topic_list] + [text]
-    vectors = await app.knowledge.embed_many(texts)
+    vectors = await services.knowledge.embed_many(texts)
     if vectors is None:
         vectors = _hashed(texts, config.language)
     contributions = [
@@ -94,7 +68,7 @@ async def candidates(
     ]
     matches = build_profiles(contributions, now, declared=topics).rank(vectors[-1], limit=limit)
     ids = [int(m.member) for m in matches]
-    async with app.db.read() as conn:
+    async with services.db.read() as conn:
         sent = await nudges.sent_since(conn, community_id, ids, day_start(now, config.timezone))
         already = await nudges.nudged_for(conn, question_id) if question_id else set()
         prefs = {i: await nudges.prefs(conn, community_id, i) for i in ids}
@@ -103,7 +77,7 @@ async def candidates(
             int(m.member),
             names.get(int(m.member), m.member),
             m.score,
-            _evidence(app, config.language, m),
+            _evidence(services, config.language, m),
             skip_reason(
                 int(m.member),
                 asker_id=asker_id,
@@ -119,12 +93,12 @@ async def candidates(
     ]
 
 
-def _evidence(app: Sources, language: str, match: Match) -> str:
+def _evidence(services: Services, language: str, match: Match) -> str:
     """Why a member ranks: a declared topic, or their helpful answers and the closest one."""
     if match.declared_topic is not None:
-        return app.messages.get(language, "nudges.evidence_topic", topic=match.declared_topic)
+        return services.messages.get(language, "nudges.evidence_topic", topic=match.declared_topic)
     closest = match.closest.ref if match.closest else "?"
-    return app.messages.get(
+    return services.messages.get(
         language,
         "nudges.evidence_history",
         answers=match.helpful_answers,
@@ -133,9 +107,9 @@ def _evidence(app: Sources, language: str, match: Match) -> str:
     )
 
 
-async def members(app: Sources, member_ids: list[int]) -> list[Candidate]:
+async def members(services: Services, member_ids: list[int]) -> list[Candidate]:
     """Candidates for members already chosen (a nudge re-sent after a crash)."""
-    async with app.db.read() as conn:
+    async with services.db.read() as conn:
         names = await nudges.human_ids(conn, member_ids)
     return [Candidate(i, names[i], 0.0, "") for i in member_ids if i in names]
 

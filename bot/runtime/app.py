@@ -1,4 +1,5 @@
-"""App: owns settings, storage, clock, cogs and adapters; start and stop."""
+"""App: owns settings, storage, clock, cogs and adapters; start and stop. Cogs see it
+through the Services port (bot.core.services), never as the App."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from bot.core.clock import Clock
 from bot.core.cog import Cog
+from bot.core.commands import CommandTable
 from bot.core.events import Event
 from bot.core.identity import Community
 from bot.core.ports import ChatAdapter
@@ -54,6 +56,11 @@ class App:
         self.cogs: list[Cog] = []
         self.adapters: dict[str, ChatAdapter] = {}
         self._config_cache: dict[int, CommunityDefaults] = {}
+
+    @property
+    def commands(self) -> CommandTable:
+        """Every command the loaded cogs declared."""
+        return self.dispatcher.commands
 
     def add_adapter(self, adapter: ChatAdapter) -> None:
         """Attach a chat platform; replies to its communities go through it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from bot.core.cog import Cog
@@ -19,12 +20,13 @@ from bot.core.events import (
 )
 from bot.core.ports import DeliveryError
 from bot.core.unseen import Unseen
-from bot.runtime.context import Context
-from bot.storage import processed_events
+from bot.runtime.context import CommunityContext, Context
+from bot.storage import communities, processed_events
 from bot.storage.communities import ensure_community, ensure_member
+from bot.storage.timers import Timer
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +40,13 @@ MEMBER_CONTENT = (MessagePosted, ReplyPosted, MessageEdited)
 class Dispatcher:
     """Holds every handler the loaded cogs declared and calls them for each event."""
 
-    def __init__(self, app: App) -> None:
-        self.app = app
+    def __init__(self, services: Services) -> None:
+        self.services = services
         self.listeners: dict[type[Event], list[tuple[Cog, Handler]]] = defaultdict(list)
         self.buttons: dict[str, tuple[Cog, Handler]] = {}
         self.commands = CommandTable()
         self.command_handlers: dict[str, tuple[Cog, Handler]] = {}
+        self.timer_handlers: dict[str, Handler] = {}
 
     def register(self, cog: Cog) -> None:
         """Collect the cog's decorated methods."""
@@ -63,6 +66,12 @@ class Dispatcher:
             if spec is not None:
                 self.commands.add(spec)
                 self.command_handlers[spec.name] = (cog, bound)
+            kind = getattr(func, "__entraide_timer__", None)
+            if kind is not None:
+                if kind in self.timer_handlers:
+                    raise ValueError(f"timer kind {kind} is handled twice")
+                self.timer_handlers[kind] = bound
+                self.services.timers.handle(kind, partial(self.run_timer, bound))
 
     async def dispatch(self, event: Event) -> bool:
         """Handle one event; returns False if it was a replay or was ignored."""
@@ -72,15 +81,22 @@ class Dispatcher:
         """Handle one event and say how it went (adapters queue an unseen one again)."""
         if isinstance(event, MEMBER_CONTENT) and event.author.is_bot:
             return "skipped"  # bot and webhook posts are never questions or answers
-        app = self.app
-        async with app.db.transaction() as tx:
+        services = self.services
+        async with services.db.transaction() as tx:
             community_id = await ensure_community(tx, event.community, event.at)
             member_id = await ensure_member(tx, community_id, event.author, event.at)
             if await processed_events.was_processed(tx, community_id, event.event_id):
                 log.debug("skipping replayed event %s", event.event_id)
                 return "skipped"
-        config = await app.community_config(community_id)
-        ctx = Context(app, event, community_id, member_id, config)
+        config = await services.community_config(community_id)
+        ctx = Context(
+            services=services,
+            community=event.community,
+            community_id=community_id,
+            config=config,
+            event=event,
+            member_id=member_id,
+        )
         if isinstance(event, CommandInvoked):
             ok = await self._run_command(ctx, event)
         elif isinstance(event, ButtonPressed):
@@ -97,9 +113,26 @@ class Dispatcher:
                 return "unseen"
         if not ok:
             return "failed"
-        async with app.db.transaction() as tx:
+        async with services.db.transaction() as tx:
             await processed_events.mark_processed(tx, community_id, event.event_id, event.at)
         return "done"
+
+    async def run_timer(self, handler: Handler, timer: Timer) -> None:
+        """Run a due timer's handler with its community's context; a community gone since
+        (the bot was removed) has nothing left to do. Failures go back to the timers, which
+        retry or give up."""
+        services = self.services
+        async with services.db.read() as conn:
+            community = await communities.by_id(conn, timer.community_id)
+        if community is None:
+            return
+        ctx = CommunityContext(
+            services=services,
+            community=community,
+            community_id=timer.community_id,
+            config=await services.community_config(timer.community_id),
+        )
+        await handler(ctx, timer)
 
     async def _guarded(
         self, cog: Cog, handler: Handler, ctx: Context, *args: Any, **kwargs: Any

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from bot.cogs.admin._cog import AdminCog
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 
-def setup(app: App) -> AdminCog:
+def setup(services: Services) -> AdminCog:
     """Create the cog."""
-    return AdminCog(app)
+    return AdminCog(services)

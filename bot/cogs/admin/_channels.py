@@ -23,7 +23,7 @@ class Shown:
 async def shown(ctx: Context, ref: str) -> Shown:
     """The channel `ref` names, as #name; an unknown one as typed, marked not found."""
     community = ctx.event.community
-    found = await ctx.app.chat(community).channel_info(community, ref)
+    found = await ctx.services.chat(community).channel_info(community, ref)
     if found is None:
         return Shown(ref, ref, ctx.t("admin.channel_missing", channel=f"#{ref.lstrip('#')}"))
     return Shown(ref, found.id, f"#{found.name}")

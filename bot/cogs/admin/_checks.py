@@ -14,7 +14,7 @@ from bot.settings.reasons import Reason
 async def with_community(ctx: Context, key: str, value: Any) -> Any:
     """`value` as stored (on_duty: platform ids), or ConfigValueError naming what's unknown."""
     community = ctx.event.community
-    chat = ctx.app.chat(community)
+    chat = ctx.services.chat(community)
     if key == "on_duty":
         ids = []
         for name in (n.strip() for n in str(value).split(",")):

@@ -25,11 +25,11 @@ class AdminCog(Cog):
     member_tables = ("community_settings",)
 
     async def _overrides(self, ctx: Context) -> dict[str, Any]:
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             return await community_config.load_overrides(conn, ctx.community_id)
 
     async def _save(self, ctx: Context, key: str, value: Any) -> None:
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             await settings_overrides.store(
                 tx, ctx.community_id, key, value, ctx.member_id, ctx.event.at
             )
@@ -37,11 +37,11 @@ class AdminCog(Cog):
 
     async def _refresh(self, ctx: Context) -> None:
         """Reload settings so this very reply already follows the change."""
-        ctx.app.forget_config(ctx.community_id)
-        ctx.config = await ctx.app.community_config(ctx.community_id)
+        ctx.services.forget_config(ctx.community_id)
+        ctx.config = await ctx.services.community_config(ctx.community_id)
 
     async def _check_channels(self, ctx: Context, channel_ids: list[str]) -> None:
-        chat = ctx.app.chat(ctx.event.community)
+        chat = ctx.chat
         for channel_id in channel_ids:
             if not await chat.channel_exists(ctx.event.community, channel_id):
                 raise ArgumentError("error.unknown_channel", value=f"#{channel_id}")
@@ -78,10 +78,10 @@ class AdminCog(Cog):
     @command("entraide config reset", Option("key", "choice", choices=KEYS), admin_only=True)
     async def config_reset(self, ctx: Context, key: str) -> None:
         """Put a setting back to the default from the config file."""
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             removed = await settings_overrides.delete(tx, ctx.community_id, key)
         await self._refresh(ctx)
-        default = await _render.value(ctx, key, getattr(ctx.app.settings.community, key))
+        default = await _render.value(ctx, key, getattr(ctx.services.settings.community, key))
         name = "admin.reset_done" if removed else "admin.reset_nothing"
         await ctx.tell(name, key=key, value=default)
 
@@ -147,7 +147,7 @@ class AdminCog(Cog):
         kept = [n for n in names if n.strip("<@>") != found[0]]
         if kept != names:
             await settings_overrides.rewrite_value(tx, community_id, "on_duty", ", ".join(kept))
-            self.app.forget_config(community_id)
+            self.services.forget_config(community_id)
 
 
 def _usable(ctx: Context) -> list[CommandSpec]:
@@ -155,6 +155,6 @@ def _usable(ctx: Context) -> list[CommandSpec]:
     author = ctx.event.author
     return [
         spec
-        for spec in ctx.app.dispatcher.commands.specs.values()
+        for spec in ctx.services.commands.specs.values()
         if (not spec.admin_only or author.is_admin) and (not spec.staff_only or author.is_moderator)
     ]

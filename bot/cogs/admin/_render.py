@@ -52,7 +52,7 @@ async def direct_message(ctx: Context, specs: list[CommandSpec]) -> str:
 def command_list(ctx: Context, specs: list[CommandSpec]) -> str:
     """Usage and one-line help of each command the member may use."""
     lines = [ctx.t("admin.help_header")]
-    chat = ctx.app.chat(ctx.event.community)
+    chat = ctx.chat
     for spec in sorted(specs, key=lambda s: s.name):
         lines.append(f"• `{chat.usage(spec)}` — {ctx.t(spec.help_key)}")
     return "\n".join(lines)

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from bot.cogs.escalation._cog import EscalationCog
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 
-def setup(app: App) -> EscalationCog:
+def setup(services: Services) -> EscalationCog:
     """Create the cog."""
-    return EscalationCog(app)
+    return EscalationCog(services)

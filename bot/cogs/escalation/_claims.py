@@ -24,7 +24,7 @@ async def hold(ctx: Context, question_id: int, *, take_over: bool) -> None:
         await ctx.tell("escalation.staff_only")
         return
     me = ctx.event.author.id
-    async with ctx.app.db.transaction() as tx:
+    async with ctx.services.db.transaction() as tx:
         question = await questions.by_id(tx, ctx.community_id, question_id)
         record = await escalations.of(tx, question.id) if question else None
         if question is None or record is None:
@@ -45,7 +45,7 @@ async def hold(ctx: Context, question_id: int, *, take_over: bool) -> None:
     elif record.told_holds < record.holds:  # a new holder, or its line failed before
         key = "escalation.took_over" if record.taken_over else "escalation.claimed"
         await ctx.send(thread_of(question), Reply(ctx.t(key, member=me, ref=question.ref)))
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             await escalations.update(tx, question.id, told_holds=record.holds)
         mine = "escalation.took_over_private" if record.taken_over else "escalation.claimed_private"
         await ctx.tell(mine, ref=question.ref)
@@ -59,6 +59,6 @@ async def show_on_card(ctx: Context, question: questions.Question) -> None:
     edit is logged, not an error to them (the action is done, and the next state change
     edits the card again)."""
     try:
-        await card.refresh(ctx.app, ctx.community_id, question.id)
+        await card.refresh(ctx.services, ctx.community_id, question.id)
     except DeliveryError as exc:
         log.warning("staff card of %s not edited: %s", question.ref, exc)

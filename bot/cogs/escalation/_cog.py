@@ -11,13 +11,13 @@ import aiosqlite
 from bot.cogs._question_events import STILL_NEED_HELP, announce_solved, show_state, thread_of
 from bot.cogs.escalation import _claims, _logic, _render, card
 from bot.cogs.escalation._send import REPING, escalate
-from bot.core.cog import Cog, listen, on_button
+from bot.core.cog import Cog, listen, on_button, on_timer
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import ButtonPressed, MessageDeleted, QuestionOpened, QuestionSolved
 from bot.core.identity import Conversation
 from bot.core.replies import Reply
-from bot.runtime.context import Context
-from bot.storage import anonymise, communities, community_help, escalations, questions
+from bot.runtime.context import CommunityContext, Context
+from bot.storage import anonymise, community_help, escalations, questions
 from bot.storage.timers import Timer
 
 log = logging.getLogger(__name__)
@@ -31,21 +31,16 @@ class EscalationCog(Cog):
     name = "escalation"
     member_tables = ("escalations",)
 
-    async def load(self) -> None:
-        """Escalation timers come here."""
-        self.app.timers.handle(DUE, self.on_due)
-        self.app.timers.handle(REPING, self.on_reping)
-
     @listen(QuestionOpened)
     async def on_question(self, ctx: Context, event: QuestionOpened) -> None:
         """Sensitive words: to staff now. Otherwise, a look at the SLA (0: never)."""
         if _logic.sensitive(event.text, ctx.config.sensitive_keywords, ctx.language):
-            await escalate(ctx.app, ctx.community_id, event.question_id, "sensitive", event.at)
+            await escalate(ctx.services, ctx.community_id, event.question_id, "sensitive", event.at)
             return
         if not ctx.config.sla_minutes:
             return
-        async with ctx.app.db.transaction() as tx:
-            await ctx.app.timers.schedule(
+        async with ctx.services.db.transaction() as tx:
+            await ctx.services.timers.schedule(
                 tx,
                 ctx.community_id,
                 DUE,
@@ -57,53 +52,54 @@ class EscalationCog(Cog):
     @listen(QuestionSolved)
     async def on_solved(self, ctx: Context, event: QuestionSolved) -> None:
         """Solved: nothing to escalate, and an open escalation closes with it."""
-        async with ctx.app.db.transaction() as tx:
-            await ctx.app.timers.cancel(tx, ctx.community_id, DUE, f"question:{event.question_id}")
+        async with ctx.services.db.transaction() as tx:
+            await ctx.services.timers.cancel(
+                tx, ctx.community_id, DUE, f"question:{event.question_id}"
+            )
         await card.close(
-            ctx.app, ctx.community_id, event.question_id, "solved", ctx.member_id, event.at
+            ctx.services, ctx.community_id, event.question_id, "solved", ctx.member_id, event.at
         )
 
     @listen(MessageDeleted)
     async def on_deleted(self, ctx: Context, event: MessageDeleted) -> None:
         """A deleted question leaves staff nothing to do."""
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             question = await questions.by_root_message(conn, ctx.community_id, event.message_id)
         if question is None:
             return
-        async with ctx.app.db.transaction() as tx:
-            await ctx.app.timers.cancel(tx, ctx.community_id, DUE, f"question:{question.id}")
-        await card.close(ctx.app, ctx.community_id, question.id, "deleted", ctx.member_id, event.at)
+        async with ctx.services.db.transaction() as tx:
+            await ctx.services.timers.cancel(tx, ctx.community_id, DUE, f"question:{question.id}")
+        await card.close(
+            ctx.services, ctx.community_id, question.id, "deleted", ctx.member_id, event.at
+        )
 
-    async def on_due(self, timer: Timer) -> None:
+    @on_timer(DUE)
+    async def on_due(self, ctx: CommunityContext, timer: Timer) -> None:
         """The SLA passed: to staff only if the community hasn't helped, as the policy says."""
         question_id = int(timer.payload["question_id"])
-        policy = (await self.app.community_config(timer.community_id)).escalate_when
-        async with self.app.db.read() as conn:
+        policy = ctx.config.escalate_when
+        async with ctx.services.db.read() as conn:
             help = await community_help.of(conn, question_id)
         if help is None or not _logic.due_at_sla(policy, help):
             return
-        now = self.app.clock.now()
-        await escalate(self.app, timer.community_id, question_id, "sla", now, policy=policy)
+        now = ctx.services.clock.now()
+        await escalate(ctx.services, ctx.community_id, question_id, "sla", now, policy=policy)
 
-    async def on_reping(self, timer: Timer) -> None:
+    @on_timer(REPING)
+    async def on_reping(self, ctx: CommunityContext, timer: Timer) -> None:
         """Still unclaimed: ping the assignee again in the staff channel."""
-        community_id = timer.community_id
-        config = await self.app.community_config(community_id)
-        async with self.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             record = await escalations.of(conn, int(timer.payload["question_id"]))
-            community = await communities.by_id(conn, community_id)
-        if record is None or community is None or record.status != "open" or not record.assignee:
+        if record is None or record.status != "open" or not record.assignee:
             return
-        text = self.app.messages.get(
-            config.language, "escalation.reping", member=record.assignee, ref=record.ref
-        )
+        text = ctx.t("escalation.reping", member=record.assignee, ref=record.ref)
         reply = Reply(text, mentions=(record.assignee,))
-        await self.app.chat(community).send(community, Conversation(config.staff_channel), reply)
+        await ctx.send(Conversation(ctx.config.staff_channel), reply)
 
     @command("staff", Option("question", "question", required=False))
     async def call_staff(self, ctx: Context, question: int | None = None) -> None:
         """Ask staff to look at your question now (in its thread, or by number: /staff Q3)."""
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             if question is not None:
                 found = await questions.by_number(conn, ctx.community_id, question)
                 if found is None:
@@ -118,7 +114,7 @@ class EscalationCog(Cog):
     @on_button(STILL_NEED_HELP)
     async def still_need_help(self, ctx: Context, event: ButtonPressed) -> None:
         """The Still need help button (thread intro, accept reminder)."""
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             found = await questions.by_id(conn, ctx.community_id, int(event.value or 0))
         if found is None:
             await ctx.tell("error.button_expired")
@@ -135,7 +131,7 @@ class EscalationCog(Cog):
         if question.status == "solved":
             await ctx.tell("escalation.already_solved", ref=question.ref)
             return
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             record = await escalations.of(conn, question.id)
             help = await community_help.of(conn, question.id)
         if help is None or help.deleted:  # nothing left for staff to read
@@ -144,11 +140,11 @@ class EscalationCog(Cog):
         if record is not None and record.status in escalations.ACTIVE:
             await ctx.tell("escalation.already_with_staff", ref=question.ref)
             return
-        async with ctx.app.db.transaction() as tx:
-            await ctx.app.timers.cancel(tx, ctx.community_id, DUE, f"question:{question.id}")
+        async with ctx.services.db.transaction() as tx:
+            await ctx.services.timers.cancel(tx, ctx.community_id, DUE, f"question:{question.id}")
         requester = ctx.event.author.id
         await escalate(
-            ctx.app, ctx.community_id, question.id, "asker", ctx.event.at, requester=requester
+            ctx.services, ctx.community_id, question.id, "asker", ctx.event.at, requester=requester
         )
         await ctx.tell("escalation.requested", ref=question.ref)
 
@@ -182,7 +178,7 @@ class EscalationCog(Cog):
             return
         await ctx.send(thread_of(question), Reply(ctx.t("escalation.returned", ref=question.ref)))
         await _claims.show_on_card(ctx, question)
-        await show_state(ctx.app, ctx.community_id, question.id)  # no Staff tag any more
+        await show_state(ctx.services, ctx.community_id, question.id)  # no Staff tag any more
 
     async def _staff_action(
         self, ctx: Context, event: ButtonPressed, status: str
@@ -190,7 +186,7 @@ class EscalationCog(Cog):
         if not ctx.event.author.is_moderator:
             await ctx.tell("escalation.staff_only")
             return None
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             question = await questions.by_id(tx, ctx.community_id, int(event.value or 0))
             record = await escalations.of(tx, question.id) if question else None
             if question is None or record is None:
@@ -218,7 +214,7 @@ class EscalationCog(Cog):
         """Open and claimed escalations, oldest first, ten a page: /escalations 2 (staff)."""
         page = page or 1
         offset = (page - 1) * _render.PAGE_SIZE
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             total = await escalations.count_active(conn, ctx.community_id)
             items = (
                 await escalations.active(conn, ctx.community_id, offset, _render.PAGE_SIZE)

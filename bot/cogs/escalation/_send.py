@@ -13,13 +13,13 @@ from bot.storage import communities, escalations, questions
 from bot.storage import reputation as rep
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 REPING = "escalation_reping"
 
 
 async def escalate(
-    app: App,
+    services: Services,
     community_id: int,
     question_id: int,
     reason: str,
@@ -31,8 +31,8 @@ async def escalate(
     """Record once (the asker may open again what staff returned or what closed itself),
     then post the public line and the staff card; each step is recorded, so a replay
     resumes where it stopped."""
-    config = await app.community_config(community_id)
-    async with app.db.transaction() as tx:
+    config = await services.community_config(community_id)
+    async with services.db.transaction() as tx:
         question = await questions.by_id(tx, community_id, question_id)
         if question is None or question.status == "solved" or not question.thread_id:
             return
@@ -47,7 +47,7 @@ async def escalate(
             if question.status != "escalated":
                 await questions.change_status(tx, question, "escalated", at, None)
             if assignee:
-                await app.timers.schedule(
+                await services.timers.schedule(
                     tx,
                     community_id,
                     REPING,
@@ -62,18 +62,18 @@ async def escalate(
         community = await communities.by_id(tx, community_id)
     if record is None or community is None or record.status not in escalations.ACTIVE:
         return
-    chat = app.chat(community)
-    t = app.messages.translator(config.language)
+    chat = services.chat(community)
+    t = services.messages.translator(config.language)
     if record.notice_id is None:
         notice = await chat.send(
             community, thread_of(question), Reply(t("escalation.public_notice"))
         )
-        async with app.db.transaction() as tx:
+        async with services.db.transaction() as tx:
             await escalations.update(tx, question.id, notice_id=notice)
     if record.staff_message_id is None:
         hits = [
             h.article.title
-            for h in await app.knowledge.search(question.text, config.language, limit=3)
+            for h in await services.knowledge.search(question.text, config.language, limit=3)
         ]
         # The true wait: from the question to the moment it went to staff.
         waited = (at - datetime.fromisoformat(question.created_at)).total_seconds()
@@ -81,7 +81,7 @@ async def escalate(
         reply = _render.card(t, question, headline, asked, points, hits, record.assignee)
         channel = config.staff_channel
         message_id = await chat.send(community, Conversation(channel), reply)
-        async with app.db.transaction() as tx:
+        async with services.db.transaction() as tx:
             await escalations.update(
                 tx,
                 question.id,
@@ -90,4 +90,4 @@ async def escalate(
                 card_text=reply.text,
                 card_status="open",
             )
-    await show_state(app, community_id, question.id)  # the Staff tag of a forum post
+    await show_state(services, community_id, question.id)  # the Staff tag of a forum post

@@ -16,13 +16,13 @@ from bot.core.identity import Conversation
 from bot.storage import communities, escalations, questions
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 log = logging.getLogger(__name__)
 
 
 async def close(
-    app: App,
+    services: Services,
     community_id: int,
     question_id: int,
     outcome: str,
@@ -32,27 +32,27 @@ async def close(
     """Solved, closed as answered or deleted: an open or claimed escalation closes with that
     outcome (stored first), then its card shows it. Nothing happens twice: a closed
     escalation stays closed, and the card is edited once per state."""
-    async with app.db.transaction() as tx:
+    async with services.db.transaction() as tx:
         closed = await escalations.close_active(tx, question_id, outcome, by_member_id, at)
     if closed and outcome != "solved":  # solved: shown with the question (announce_solved)
-        await show_state(app, community_id, question_id)
-    await refresh(app, community_id, question_id)
+        await show_state(services, community_id, question_id)
+    await refresh(services, community_id, question_id)
 
 
-async def refresh(app: App, community_id: int, question_id: int) -> None:
+async def refresh(services: Services, community_id: int, question_id: int) -> None:
     """Edit the card to show the escalation's state (claimed by whom since when, resolved,
     returned, closed) and only the buttons that still make sense; recorded, so a replay
     doesn't edit it again (a take over is a new state: the holder changed). Read again after
     each edit: a state that changed meanwhile (a claim and a take over a moment apart, their
     edits crossing) gets its own edit, so the card ends on the latest one."""
     for _ in range(3):  # bounded: a card changing faster than it can be edited waits its turn
-        if not await _edit_once(app, community_id, question_id):
+        if not await _edit_once(services, community_id, question_id):
             return
 
 
-async def _edit_once(app: App, community_id: int, question_id: int) -> bool:
+async def _edit_once(services: Services, community_id: int, question_id: int) -> bool:
     """One edit if the card shows an older state than the stored one; False if none was due."""
-    async with app.db.read() as conn:
+    async with services.db.read() as conn:
         record = await escalations.of(conn, question_id)
         question = await questions.by_id(conn, community_id, question_id)
         community = await communities.by_id(conn, community_id)
@@ -61,12 +61,12 @@ async def _edit_once(app: App, community_id: int, question_id: int) -> bool:
     now_shows = _render.shown(record)
     if record.staff_message_id is None or now_shows in ("open", record.card_status):
         return False
-    config = await app.community_config(community_id)
-    t = app.messages.translator(config.language)
+    config = await services.community_config(community_id)
+    t = services.messages.translator(config.language)
     reply = _render.card_now(t, record, question.resolution)
     where = Conversation(record.staff_channel or config.staff_channel)
-    await app.chat(community).edit(community, where, record.staff_message_id, reply)
-    async with app.db.transaction() as tx:
+    await services.chat(community).edit(community, where, record.staff_message_id, reply)
+    async with services.db.transaction() as tx:
         await escalations.update(tx, question_id, card_status=now_shows)
     log.debug("staff card of %s now shows %s", record.ref, now_shows)
     return True

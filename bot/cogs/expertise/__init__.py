@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from bot.cogs.expertise._cog import ExpertiseCog
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 
-def setup(app: App) -> ExpertiseCog:
+def setup(services: Services) -> ExpertiseCog:
     """Create the cog."""
-    return ExpertiseCog(app)
+    return ExpertiseCog(services)

@@ -27,7 +27,7 @@ class ExpertiseCog(Cog):
         cleaned = " ".join(topic.split()).lower()
         if not cleaned or len(cleaned) > MAX_TOPIC:
             raise ArgumentError("expertise.bad_topic", limit=MAX_TOPIC)
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             mine = (await nudges.topics(tx, ctx.community_id)).get(ctx.member_id, [])
             if cleaned not in mine and len(mine) >= MAX_TOPICS:
                 raise ArgumentError("expertise.too_many", limit=MAX_TOPICS)
@@ -40,7 +40,7 @@ class ExpertiseCog(Cog):
     async def remove(self, ctx: Context, topic: str) -> None:
         """Stop declaring a topic."""
         cleaned = " ".join(topic.split()).lower()
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             removed = await nudges.set_topic(
                 tx, ctx.community_id, ctx.member_id, cleaned, False, ctx.event.at
             )
@@ -49,7 +49,7 @@ class ExpertiseCog(Cog):
     @command("expertise list")
     async def show(self, ctx: Context) -> None:
         """The topics you declared."""
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             mine = (await nudges.topics(conn, ctx.community_id)).get(ctx.member_id, [])
         if not mine:
             await ctx.tell("expertise.none")
@@ -60,7 +60,7 @@ class ExpertiseCog(Cog):
     async def experts(self, ctx: Context, query: str) -> None:
         """Who would be nudged for a question like QUERY, and why (staff)."""
         ranked = await ranking.candidates(
-            ctx.app, ctx.community_id, ctx.config, query, None, None, ctx.event.at
+            ctx.services, ctx.community_id, ctx.config, query, None, None, ctx.event.at
         )
         text = _render.experts(ctx.t, query, ranked, ctx.config.nudge_experts)
         await ctx.reply(text, ephemeral=True)

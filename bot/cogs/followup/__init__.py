@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from bot.cogs.followup._cog import FollowupCog
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 
-def setup(app: App) -> FollowupCog:
+def setup(services: Services) -> FollowupCog:
     """Create the cog."""
-    return FollowupCog(app)
+    return FollowupCog(services)

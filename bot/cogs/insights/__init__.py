@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from bot.cogs.insights._cog import InsightsCog
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 
-def setup(app: App) -> InsightsCog:
+def setup(services: Services) -> InsightsCog:
     """Create the cog."""
-    return InsightsCog(app)
+    return InsightsCog(services)

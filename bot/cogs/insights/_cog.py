@@ -32,7 +32,7 @@ class InsightsCog(Cog):
 
     async def load(self) -> None:
         """Register the weekly report with the wake-ups."""
-        self.app.wakeups.every_minute("insights", self.post_due)
+        self.services.wakeups.every_minute("insights", self.post_due)
 
     @command(
         "insights",
@@ -46,7 +46,7 @@ class InsightsCog(Cog):
             ctx.community_id, ctx.event.community, ctx.config, Period(end - WINDOWS[period], end)
         )
         staff = Conversation(ctx.config.staff_channel)
-        chat = ctx.app.chat(ctx.event.community)
+        chat = ctx.chat
         if not await chat.channel_exists(ctx.event.community, ctx.config.staff_channel):
             await ctx.tell("insights.no_staff_channel")
             return
@@ -58,14 +58,14 @@ class InsightsCog(Cog):
     async def _report(
         self, community_id: int, community: Community, config: CommunityDefaults, period: Period
     ) -> tuple[Insights, Reply]:
-        async with self.app.db.read() as conn:
+        async with self.services.db.read() as conn:
             figures = await compute(
                 conn,
                 community_id,
                 period,
                 claim_sla_minutes=config.claim_sla_minutes,
                 timezone=config.timezone,
-                now=self.app.clock.now(),
+                now=self.services.clock.now(),
             )
         png = await render_png(figures, language=config.language, timezone=config.timezone)
         reply = await asyncio.to_thread(  # the page inlines the chart: base64 of ~100 KB
@@ -80,20 +80,20 @@ class InsightsCog(Cog):
 
     async def post_due(self, now: datetime) -> None:
         """Each community's latest scheduled report, once (missed runs coalesce into one)."""
-        await self.app.for_each_community(
+        await self.services.for_each_community(
             "scheduled insights",
             lambda community_id, community: self._post_one(community_id, community, now),
         )
 
     async def _post_one(self, community_id: int, community: Community, now: datetime) -> None:
-        config = await self.app.community_config(community_id)
+        config = await self.services.community_config(community_id)
         period = latest_period(config.insights_cron, config.timezone, now)
         if period is None:
             return
-        chat = self.app.chat(community)
+        chat = self.services.chat(community)
         if not await chat.channel_exists(community, config.staff_channel):
             return  # nowhere to post; checked again at the next run
-        async with self.app.db.transaction() as tx:
+        async with self.services.db.transaction() as tx:
             if not await scheduled_posts.claim(tx, community_id, KIND, period[1], now):
                 return
         # At most once: a crash between the claim and the send loses this week's report
@@ -102,5 +102,5 @@ class InsightsCog(Cog):
         if figures.asked == 0 and figures.active_members == 0:
             return  # a quiet week (or one before the bot came): no empty report
         message_id = await chat.send(community, Conversation(config.staff_channel), reply)
-        async with self.app.db.transaction() as tx:
+        async with self.services.db.transaction() as tx:
             await scheduled_posts.set_message(tx, community_id, KIND, period[1], message_id)

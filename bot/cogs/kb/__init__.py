@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from bot.cogs.kb._cog import KnowledgeCog
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 
-def setup(app: App) -> KnowledgeCog:
+def setup(services: Services) -> KnowledgeCog:
     """Create the cog."""
-    return KnowledgeCog(app)
+    return KnowledgeCog(services)

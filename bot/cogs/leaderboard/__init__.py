@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from bot.cogs.leaderboard._cog import LeaderboardCog
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 
-def setup(app: App) -> LeaderboardCog:
+def setup(services: Services) -> LeaderboardCog:
     """Create the cog."""
-    return LeaderboardCog(app)
+    return LeaderboardCog(services)

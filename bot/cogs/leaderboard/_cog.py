@@ -20,7 +20,7 @@ from bot.storage import helping, scheduled_posts, standings
 from bot.storage.period_tallies import PeriodTallies
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +33,13 @@ class LeaderboardCog(Cog):
     name = "leaderboard"
     member_tables = ("leaderboard_optouts",)
 
-    def __init__(self, app: App) -> None:
-        super().__init__(app)
+    def __init__(self, services: Services) -> None:
+        super().__init__(services)
         self._tallies = PeriodTallies()
 
     async def load(self) -> None:
         """Register the scheduled post with the wake-ups."""
-        self.app.wakeups.every_minute("leaderboard", self.post_due)
+        self.services.wakeups.every_minute("leaderboard", self.post_due)
 
     async def forget_community(self, community_id: int) -> None:
         """Purged ledger rows break the tallies' append-only reading (and their row ids may
@@ -66,7 +66,7 @@ class LeaderboardCog(Cog):
         await self._set_optout(ctx, False)
 
     async def _set_optout(self, ctx: Context, out: bool) -> None:
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             changed = await standings.set_optout(
                 tx, ctx.community_id, ctx.member_id, out, ctx.event.at
             )
@@ -78,7 +78,7 @@ class LeaderboardCog(Cog):
     ) -> tuple[str, bool]:
         """The board's text, and whether anyone is on it: helping points only (the asker's
         bonus and admins' adjustments count in /rep, not here)."""
-        async with self.app.db.read() as conn:
+        async with self.services.db.read() as conn:
             if window.start is None or window.end is not None:
                 rows = await helping.top_helpers(
                     conn,
@@ -105,25 +105,25 @@ class LeaderboardCog(Cog):
 
     async def post_due(self, now: datetime) -> None:
         """Post each community's latest scheduled leaderboard unless it was posted already."""
-        await self.app.for_each_community(
+        await self.services.for_each_community(
             "scheduled leaderboard",
             lambda community_id, community: self._post_one(community_id, community, now),
         )
 
     async def _post_one(self, community_id: int, community: Community, now: datetime) -> None:
-        config = await self.app.community_config(community_id)
+        config = await self.services.community_config(community_id)
         window = _periods.scheduled(config.leaderboard_cron, config.timezone, now)
         if window is None or window.end is None:
             return
         end = window.end
-        async with self.app.db.read() as conn:
+        async with self.services.db.read() as conn:
             if await scheduled_posts.made(conn, community_id, KIND, end):
                 return
 
-        t = self.app.messages.translator(config.language)
+        t = self.services.messages.translator(config.language)
 
         text, has_rows = await self._board(community_id, config, window, t)
-        chat = self.app.chat(community)
+        chat = self.services.chat(community)
         message_id = None
         if has_rows:
             channel = config.leaderboard_channel
@@ -132,7 +132,7 @@ class LeaderboardCog(Cog):
                 return
             # At least once: a crash between this send and the record below repeats the post.
             message_id = await chat.send(community, Conversation(channel), Reply(text))
-        async with self.app.db.transaction() as tx:
+        async with self.services.db.transaction() as tx:
             await scheduled_posts.claim(tx, community_id, KIND, end, now)
             if message_id is not None:
                 await scheduled_posts.set_message(tx, community_id, KIND, end, message_id)
@@ -142,6 +142,6 @@ class LeaderboardCog(Cog):
     ) -> None:
         """The member's opt-out (and when they chose it) goes; the anonymous row left behind is
         opted out afresh, so boards never list it as a mention of someone who isn't there."""
-        now = self.app.clock.now()
+        now = self.services.clock.now()
         await standings.set_optout(tx, community_id, member_id, False, now)
         await standings.set_optout(tx, community_id, member_id, True, now)

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from bot.cogs.nudges._cog import NudgesCog
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 
-def setup(app: App) -> NudgesCog:
+def setup(services: Services) -> NudgesCog:
     """Create the cog."""
-    return NudgesCog(app)
+    return NudgesCog(services)

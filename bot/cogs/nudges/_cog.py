@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 import aiosqlite
 
 from bot.cogs._question_events import thread_of
 from bot.cogs.nudges import _logic, _render
-from bot.core.cog import Cog, listen, on_button
+from bot.core.cog import Cog, listen, on_button, on_timer
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import ButtonPressed, QuestionOpened, QuestionSolved, ReplyPosted
-from bot.core.identity import Community
 from bot.core.replies import Reply
 from bot.expertise import ranking
-from bot.runtime.context import Context
-from bot.storage import communities, nudges, questions
+from bot.runtime.context import CommunityContext, Context
+from bot.storage import nudges, questions
 from bot.storage.timers import Timer
-
-if TYPE_CHECKING:
-    from bot.runtime.app import App
-
-log = logging.getLogger(__name__)
 
 KIND = "nudge"
 
@@ -38,21 +30,14 @@ class NudgesCog(Cog):
     name = "nudges"
     member_tables = ("member_prefs", "nudges")  # expertise_topics: the expertise cog
 
-    def __init__(self, app: App) -> None:
-        super().__init__(app)
-
-    async def load(self) -> None:
-        """Timers of kind 'nudge' come here."""
-        self.app.timers.handle(KIND, self.on_due)
-
     @listen(QuestionOpened)
     async def on_question(self, ctx: Context, event: QuestionOpened) -> None:
         """Nudge experts if nobody has answered after the delay (per channel if set)."""
         if ctx.config.nudge_experts == 0:
             return
         minutes = await self._delay(ctx, event.conversation.channel_id)
-        async with ctx.app.db.transaction() as tx:
-            await ctx.app.timers.schedule(
+        async with ctx.services.db.transaction() as tx:
+            await ctx.services.timers.schedule(
                 tx,
                 ctx.community_id,
                 KIND,
@@ -62,87 +47,80 @@ class NudgesCog(Cog):
             )
 
     async def _delay(self, ctx: Context, channel_id: str) -> int:
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             minutes = await nudges.channel_delay(conn, ctx.community_id, channel_id)
         return ctx.config.nudge_delay_minutes if minutes is None else minutes
 
     @listen(ReplyPosted)
     async def on_reply(self, ctx: Context, event: ReplyPosted) -> None:
         """An answer arrived: the pending nudge is cancelled."""
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             question = await questions.by_thread(
                 tx, ctx.community_id, event.conversation.thread_id or ""
             )
             if question is not None and question.asker_id != ctx.member_id:
-                await ctx.app.timers.cancel(tx, ctx.community_id, KIND, _key(question.id))
+                await ctx.services.timers.cancel(tx, ctx.community_id, KIND, _key(question.id))
 
     @listen(QuestionSolved)
     async def on_solved(self, ctx: Context, event: QuestionSolved) -> None:
         """A solved question needs no nudge."""
-        async with ctx.app.db.transaction() as tx:
-            await ctx.app.timers.cancel(tx, ctx.community_id, KIND, _key(event.question_id))
+        async with ctx.services.db.transaction() as tx:
+            await ctx.services.timers.cancel(tx, ctx.community_id, KIND, _key(event.question_id))
 
-    async def on_due(self, timer: Timer) -> None:
+    @on_timer(KIND)
+    async def on_due(self, ctx: CommunityContext, timer: Timer) -> None:
         """Nudge the best available experts; a re-run after a crash re-sends, never adds."""
-        app = self.app
-        now = app.clock.now()
-        async with app.db.read() as conn:
+        services = ctx.services
+        now = services.clock.now()
+        async with services.db.read() as conn:
             question = await questions.by_id(
-                conn, timer.community_id, int(timer.payload["question_id"])
+                conn, ctx.community_id, int(timer.payload["question_id"])
             )
-            community = await communities.by_id(conn, timer.community_id)
             already = await nudges.nudged_for(conn, question.id) if question else set()
-        if question is None or community is None:
+        if question is None:
             return
         if question.status != "open" or not question.thread_id:
             return  # answered, solved, escalated or gone meanwhile
-        config = await app.community_config(timer.community_id)
+        config = ctx.config
         if already:
-            chosen = await ranking.members(app, sorted(already))
+            chosen = await ranking.members(services, sorted(already))
         else:
             ranked = await ranking.candidates(
-                app, timer.community_id, config, question.text, question.asker_id, question.id, now
+                services,
+                ctx.community_id,
+                config,
+                question.text,
+                question.asker_id,
+                question.id,
+                now,
             )
             chosen = [c for c in ranked if c.skip is None][: config.nudge_experts]
         if not chosen:
             return
         modes = {}
-        async with app.db.transaction() as tx:
+        async with services.db.transaction() as tx:
             for c in chosen:
-                prefs = await nudges.prefs(tx, timer.community_id, c.member_id)
+                prefs = await nudges.prefs(tx, ctx.community_id, c.member_id)
                 modes[c.external_id] = "dm" if prefs.mode == "dm" else "thread"
                 await nudges.record(
-                    tx, timer.community_id, question.id, c.member_id, modes[c.external_id], now
+                    tx, ctx.community_id, question.id, c.member_id, modes[c.external_id], now
                 )
             if question.status == "open":
                 await questions.change_status(tx, question, "nudged", now, None)
         # The true wait, not the configured delay: a nudge sent late (the bot was down, or a
         # per-channel delay) says how long the question has really waited.
         waited = now - datetime.fromisoformat(question.created_at)
-        await self._send(community, config.language, question, modes, waited)
-
-    async def _send(
-        self,
-        community: Community,
-        language: str,
-        question: questions.Question,
-        modes: dict[str, str],
-        waited: timedelta,
-    ) -> None:
-        t = self.app.messages.translator(language)
-
-        chat = self.app.chat(community)
-        in_thread = [m for m, via in modes.items() if via == "thread"]
-        for member in (m for m, via in modes.items() if via == "dm"):
-            try:
-                await chat.send_dm(community, member, _render.by_dm(t, question, member, waited))
-            except Exception:  # DMs closed: fall back to a mention in the thread
-                log.warning("nudge DM to %s failed; mentioning them in the thread instead", member)
-                in_thread.append(member)
-        if in_thread:
-            await chat.send(
-                community, thread_of(question), _render.in_thread(t, question, in_thread, waited)
-            )
+        t = ctx.translator
+        await ctx.dm_or_mention(
+            {
+                member: _render.by_dm(t, question, member, waited)
+                for member, via in modes.items()
+                if via == "dm"
+            },
+            thread_of(question),
+            lambda members: _render.in_thread(t, question, members, waited),
+            mention_anyway=[member for member, via in modes.items() if via == "thread"],
+        )
 
     @on_button(_render.TAKE_ACTION)
     async def take(self, ctx: Context, event: ButtonPressed) -> None:
@@ -161,7 +139,7 @@ class NudgesCog(Cog):
     async def _pressed(
         self, ctx: Context, event: ButtonPressed, response: str
     ) -> questions.Question | None:
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             question = await questions.by_id(tx, ctx.community_id, int(event.value or 0))
             if question is None:
                 await ctx.tell("error.button_expired")
@@ -174,7 +152,7 @@ class NudgesCog(Cog):
     @command("nudges", Option("mode", "choice", choices=("on", "off", "dm")))
     async def mode(self, ctx: Context, mode: str) -> None:
         """Turn nudges on or off, or get them by direct message."""
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             current = await nudges.prefs(tx, ctx.community_id, ctx.member_id)
             await nudges.set_prefs(
                 tx,
@@ -191,7 +169,7 @@ class NudgesCog(Cog):
         span = None if hours.lower() == "off" else _logic.parse_quiet(hours)
         if span is None and hours.lower() != "off":
             raise ArgumentError("nudges.bad_quiet", value=hours)
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             current = await nudges.prefs(tx, ctx.community_id, ctx.member_id)
             start, end = span if span else (None, None)
             await nudges.set_prefs(
@@ -213,7 +191,7 @@ class NudgesCog(Cog):
         """Minutes before nudging in one help channel (admins); 0 goes back to the default."""
         if minutes < 0 or minutes > 10_080:
             raise ArgumentError("nudges.bad_delay", value=minutes)
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             await nudges.set_channel_delay(tx, ctx.community_id, channel, minutes, ctx.event.at)
         shown = minutes or ctx.config.nudge_delay_minutes
         await ctx.tell("nudges.delay_set", channel=channel, delay=timedelta(minutes=shown))
@@ -225,5 +203,5 @@ class NudgesCog(Cog):
         past answers would still rank it. Nudges sent stay (no text; nudge statistics)."""
         await nudges.drop_prefs(tx, community_id, member_id)
         await nudges.set_prefs(
-            tx, community_id, member_id, nudges.Prefs("off", None, None), self.app.clock.now()
+            tx, community_id, member_id, nudges.Prefs("off", None, None), self.services.clock.now()
         )

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from bot.cogs.onboarding._cog import OnboardingCog
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 
-def setup(app: App) -> OnboardingCog:
+def setup(services: Services) -> OnboardingCog:
     """Create the cog."""
-    return OnboardingCog(app)
+    return OnboardingCog(services)

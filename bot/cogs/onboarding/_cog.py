@@ -33,7 +33,7 @@ class OnboardingCog(Cog):
         if not ctx.config.onboarding_invites:
             return
         member_id = event.receiver_id
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             answers = await rep.helpful_answers_of(conn, ctx.community_id, member_id, INVITE_AFTER)
             if answers < INVITE_AFTER:
                 return
@@ -44,12 +44,12 @@ class OnboardingCog(Cog):
                 conn, ctx.community_id, member_id, CANDIDATES
             )
         texts = [q.text for q in open_questions]
-        vectors = await ctx.app.knowledge.embed_many([*helped, *texts]) if texts else None
+        vectors = await ctx.services.knowledge.embed_many([*helped, *texts]) if texts else None
         chosen = _logic.best_match(helped, texts, vectors, ctx.language)
         if chosen is None:
             return  # nothing close enough: try again at their next helpful answer
         question = open_questions[chosen]
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             if not await onboarding.record_invite(
                 tx, ctx.community_id, member_id, question.id, event.at
             ):
@@ -60,7 +60,7 @@ class OnboardingCog(Cog):
             ref=f"Q{question.number}",
             text=_excerpt(question.text),
         )
-        chat = ctx.app.chat(ctx.event.community)
+        chat = ctx.chat
         await chat.send_dm(ctx.event.community, event.receiver, Reply(invite))
 
     async def delete_member_data(

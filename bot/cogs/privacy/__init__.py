@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from bot.cogs.privacy._cog import PrivacyCog
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 
-def setup(app: App) -> PrivacyCog:
+def setup(services: Services) -> PrivacyCog:
     """Create the cog."""
-    return PrivacyCog(app)
+    return PrivacyCog(services)

@@ -22,11 +22,11 @@ class PrivacyCog(Cog):
 
     async def load(self) -> None:
         """Retention runs from the wake-ups (at most once a day per community)."""
-        self.app.wakeups.every_minute("retention", self.retention_due)
+        self.services.wakeups.every_minute("retention", self.retention_due)
 
     async def retention_due(self, now: datetime) -> None:
         """Erase message texts past each community's retention_days."""
-        await _retention.run_due(self.app, now)
+        await _retention.run_due(self.services, now)
 
     @command("privacy export")
     async def export(self, ctx: Context) -> None:
@@ -50,14 +50,14 @@ class PrivacyCog(Cog):
 
     async def _known(self, ctx: Context, external_id: str) -> int:
         """The member's row; never created here (asking about someone stores nothing)."""
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             found = await communities.existing_member(conn, ctx.community_id, external_id)
         if found is None:
             raise ArgumentError("privacy.no_data", member=external_id)
         return found
 
     async def _export(self, ctx: Context, member_id: int, external_id: str, *, own: bool) -> None:
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             document = await _export.collect(conn, ctx.community_id, member_id, ctx.event.at)
         name = (document["member"] or {}).get("display_name") or external_id
         key = "privacy.export_own" if own else "privacy.export_member"
@@ -82,7 +82,7 @@ class PrivacyCog(Cog):
         confirmation = Confirmation.parse(event.value)
         found = None
         if confirmation is not None:
-            async with ctx.app.db.read() as conn:
+            async with ctx.services.db.read() as conn:
                 found = await anonymise.identity(conn, ctx.community_id, confirmation.target)
         if confirmation is None or found is None:
             await ctx.tell("error.button_expired")
@@ -101,7 +101,7 @@ class PrivacyCog(Cog):
             await ctx.tell("privacy.expired", valid=CONFIRM_MINUTES * 60)
             return
         try:
-            done = await _forget.forget(ctx.app, ctx.community_id, confirmation.target)
+            done = await _forget.forget(ctx.services, ctx.community_id, confirmation.target)
         except _forget.ForgetFailed:
             await ctx.tell("privacy.forget_failed")
             return

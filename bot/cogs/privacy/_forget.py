@@ -17,7 +17,7 @@ import aiosqlite
 from bot.storage import anonymise, timers
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -30,16 +30,16 @@ class ForgetFailed(Exception):
         self.cog = cog
 
 
-async def forget(app: App, community_id: int, member_id: int) -> bool:
+async def forget(services: Services, community_id: int, member_id: int) -> bool:
     """Erase one member's data; False if the row is unknown or already anonymous."""
-    async with app.db.transaction() as tx:
+    async with services.db.transaction() as tx:
         found = await anonymise.identity(tx, community_id, member_id)
         if found is None or anonymise.is_forgotten(found[0]):
             return False
         external_id, name = found
         await anonymise.open_guard(tx, community_id)
         try:
-            for cog in app.cogs:
+            for cog in services.cogs:
                 try:
                     await cog.delete_member_data(tx, community_id, member_id)
                 except Exception as exc:
@@ -53,7 +53,7 @@ async def forget(app: App, community_id: int, member_id: int) -> bool:
             await anonymise.close_guard(tx, community_id)
     # The erased rows' old versions still sit in the WAL (and, until copied back, the file
     # holds them too): a checkpoint that empties the WAL leaves only the zeroed pages.
-    await app.db.checkpoint()
+    await services.db.checkpoint()
     log.info("member %d of community %d forgotten", member_id, community_id)
     return True
 

@@ -21,42 +21,42 @@ from typing import TYPE_CHECKING
 from bot.storage import communities, retention, scheduled_posts
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 log = logging.getLogger(__name__)
 
 KIND = "retention"
 
 
-async def run_due(app: App, now: datetime) -> None:
+async def run_due(services: Services, now: datetime) -> None:
     """Run today's retention in every community that hasn't had it yet."""
-    async with app.db.read() as conn:
+    async with services.db.read() as conn:
         community_ids = [community_id for community_id, _ in await communities.every(conn)]
     for community_id in community_ids:
         try:
-            await run_one(app, community_id, now)
+            await run_one(services, community_id, now)
         except Exception:
             log.exception("retention failed for community %s", community_id)
 
 
-async def run_one(app: App, community_id: int, now: datetime) -> int | None:
+async def run_one(services: Services, community_id: int, now: datetime) -> int | None:
     """Texts erased in one community today, or None if it ran already or keeps texts."""
-    days = (await app.community_config(community_id)).retention_days
+    days = (await services.community_config(community_id)).retention_days
     if days == 0:
         return None
     now = now.astimezone(UTC)
     day_end = datetime.combine(now.date(), time(), tzinfo=UTC) + timedelta(days=1)
     # A read first: the check runs every minute, the write only once a day.
-    async with app.db.read() as conn:
+    async with services.db.read() as conn:
         if await scheduled_posts.made(conn, community_id, KIND, day_end):
             return None
-    async with app.db.transaction() as tx:
+    async with services.db.transaction() as tx:
         if not await scheduled_posts.claim(tx, community_id, KIND, day_end, now):
             return None
         erased = await retention.erase_before(tx, community_id, now - timedelta(days=days))
     if erased:
         # Old versions of the erased texts stay in the WAL until a checkpoint empties it.
-        await app.db.checkpoint()
+        await services.db.checkpoint()
         log.info(
             "retention: %d texts older than %d days erased (community %d)",
             erased,

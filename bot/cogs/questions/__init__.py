@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from bot.cogs.questions._cog import QuestionsCog
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 
-def setup(app: App) -> QuestionsCog:
+def setup(services: Services) -> QuestionsCog:
     """Create the cog."""
-    return QuestionsCog(app)
+    return QuestionsCog(services)

@@ -44,7 +44,7 @@ class QuestionsCog(Cog):
             # a stray Enter) asks nothing, and a reply in the help channel would be noise.
             # With no question, nothing follows it: no suggestion, nudge or escalation.
             return
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             question, _ = await questions.create(
                 tx,
                 community_id=ctx.community_id,
@@ -69,7 +69,7 @@ class QuestionsCog(Cog):
             raise ArgumentError("questions.no_help_channel")
         channel_id = ctx.config.help_channels[0]
         author = ctx.event.author
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             record, _ = await questions.create(
                 tx,
                 community_id=ctx.community_id,
@@ -82,7 +82,7 @@ class QuestionsCog(Cog):
             )
         if record.root_message_id is None:
             root = await ctx.send(Conversation(channel_id), _render.asked(ctx, author.id, question))
-            async with ctx.app.db.transaction() as tx:
+            async with ctx.services.db.transaction() as tx:
                 await questions.update(tx, record.id, root_message_id=root)
                 record = await questions.by_origin(tx, ctx.community_id, record.origin_id) or record
         record = await self._open_thread(ctx, record)
@@ -93,22 +93,18 @@ class QuestionsCog(Cog):
         """Let other features (suggestions, nudges) know; deduplicated by its event id."""
         if question.thread_id is None:
             return
-        await ctx.app.dispatch(
-            QuestionOpened(
-                event_id=f"question.{question.id}.opened",
-                community=ctx.event.community,
-                author=ctx.event.author,
-                at=ctx.event.at,
-                question_id=question.id,
-                number=question.number,
-                text=question.text,
-                conversation=thread_of(question),
-            )
+        await ctx.emit(
+            QuestionOpened,
+            event_id=f"question.{question.id}.opened",
+            question_id=question.id,
+            number=question.number,
+            text=question.text,
+            conversation=thread_of(question),
         )
 
     async def _open_thread(self, ctx: Context, question: Question) -> Question:
         """Open the thread and post the intro; each step is recorded, so a replay resumes."""
-        chat = ctx.app.chat(ctx.event.community)
+        chat = ctx.chat
         asker = question.asker_external_id or ctx.event.author.id
         if question.thread_id is None and question.root_message_id is not None:
             title = (
@@ -123,19 +119,19 @@ class QuestionsCog(Cog):
                 title,
                 question.ref,
             )
-            async with ctx.app.db.transaction() as tx:
+            async with ctx.services.db.transaction() as tx:
                 await questions.update(tx, question.id, thread_id=thread_id)
             question = await self._reload(ctx, question)
         if question.intro_message_id is None and question.thread_id and ctx.config.thread_intro:
             where = thread_of(question)
             intro_id = await ctx.send(where, _render.intro(ctx, question, asker))
-            async with ctx.app.db.transaction() as tx:
+            async with ctx.services.db.transaction() as tx:
                 await questions.update(tx, question.id, intro_message_id=intro_id)
             question = await self._reload(ctx, question)
         return question
 
     async def _reload(self, ctx: Context, question: Question) -> Question:
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             fresh = await questions.by_origin(conn, ctx.community_id, question.origin_id)
         return fresh or question
 
@@ -145,7 +141,7 @@ class QuestionsCog(Cog):
         thread_id = event.conversation.thread_id
         if thread_id is None:
             return
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             question = await questions.by_thread(tx, ctx.community_id, thread_id)
             if question is None or question.asker_id == ctx.member_id:
                 return
@@ -178,7 +174,7 @@ class QuestionsCog(Cog):
         if question.intro_message_id is None or question.asker_external_id is None:
             return
         reply = _render.intro(ctx, question, question.asker_external_id, answered=True)
-        chat = ctx.app.chat(ctx.event.community)
+        chat = ctx.chat
         try:
             await chat.edit(
                 ctx.event.community, thread_of(question), question.intro_message_id, reply
@@ -192,19 +188,19 @@ class QuestionsCog(Cog):
         last words: the post is still there, and its thread makes no sense without them)."""
         if _logic.is_blank(event.text):
             return
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             await questions.edit_text(tx, ctx.community_id, event.message_id, event.text, event.at)
 
     @listen(MessageDeleted)
     async def on_delete(self, ctx: Context, event: MessageDeleted) -> None:
         """A deleted answer or question stops counting but stays in the statistics."""
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             await questions.mark_deleted(tx, ctx.community_id, event.message_id, event.at)
 
     @on_button(_render.SOLVE_ACTION)
     async def solve_button(self, ctx: Context, event: ButtonPressed) -> None:
         """The Solved button under a question's intro."""
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             found = await questions.by_id(conn, ctx.community_id, int(event.value or 0))
         if found is None:
             await ctx.tell("error.button_expired")
@@ -216,7 +212,7 @@ class QuestionsCog(Cog):
         """Mark a question solved (in its thread, or give its number: /solved Q3)."""
         if question is None:
             thread_id = ctx.conversation.thread_id if ctx.conversation else None
-            async with ctx.app.db.read() as conn:
+            async with ctx.services.db.read() as conn:
                 found = await questions.by_thread(conn, ctx.community_id, thread_id or "")
             if found is None:
                 raise ArgumentError("questions.which_question", example=question_example(ctx))
@@ -225,7 +221,7 @@ class QuestionsCog(Cog):
 
     async def _solve(self, ctx: Context, number: int) -> None:
         member = ctx.event.author
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             question = await questions.by_number(tx, ctx.community_id, number)
             if question is None:
                 raise ArgumentError("questions.not_found", ref=f"Q{number}")

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from bot.cogs.queue._cog import QueueCog
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 
-def setup(app: App) -> QueueCog:
+def setup(services: Services) -> QueueCog:
     """Create the cog."""
-    return QueueCog(app)
+    return QueueCog(services)

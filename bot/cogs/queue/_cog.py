@@ -37,7 +37,7 @@ class QueueCog(Cog):
         if page < 1:
             await ctx.tell("queue.bad_page", page=page)
             return
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             total, items = await triage.page(
                 conn,
                 ctx.community_id,
@@ -47,7 +47,7 @@ class QueueCog(Cog):
                 offset=(page - 1) * PER_PAGE,
                 limit=PER_PAGE,
             )
-        chat = ctx.app.chat(ctx.event.community)
+        chat = ctx.chat
         community = ctx.event.community
         place = await chat.link(community, Conversation(channel)) if channel else None
         lines = [

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from bot.cogs.reputation._cog import ReputationCog
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 
-def setup(app: App) -> ReputationCog:
+def setup(services: Services) -> ReputationCog:
     """Create the cog."""
-    return ReputationCog(app)
+    return ReputationCog(services)

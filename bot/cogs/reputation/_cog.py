@@ -19,13 +19,13 @@ from bot.cogs.reputation import (
     _seen,
 )
 from bot.cogs.reputation._outcome import Outcome, Source
-from bot.core.cog import Cog, listen
+from bot.core.cog import Cog, listen, on_timer
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import AnswerMarkedHelpful, MarksSeen, MessageDeleted, ReactionChanged
 from bot.core.limits import NOTE, excerpt
 from bot.core.periods import week_start
 from bot.core.replies import Reply
-from bot.runtime.context import Context
+from bot.runtime.context import CommunityContext, Context
 from bot.storage import awards, questions
 from bot.storage import reputation as rep
 from bot.storage.communities import external_id, member_row
@@ -61,7 +61,7 @@ class ReputationCog(Cog):
         if event.added:
             await self._mark(ctx, event.message_id, quiet_if_not_answer=True)
             return
-        outcome = await _marks.unmark_helpful(ctx.app.db, _source(ctx), event.message_id)
+        outcome = await _marks.unmark_helpful(ctx.services.db, _source(ctx), event.message_id)
         if outcome.status == "not_answer":
             await _marks.unless_known(ctx, event.message_id)
         await _ranks.follow(ctx, outcome.changed)
@@ -77,7 +77,7 @@ class ReputationCog(Cog):
         await self._mark(ctx, message, quiet_if_not_answer=False)
 
     async def _mark(self, ctx: Context, message_id: str, *, quiet_if_not_answer: bool) -> None:
-        outcome = await _marks.mark_helpful(ctx.app.db, _source(ctx), ctx.config, message_id)
+        outcome = await _marks.mark_helpful(ctx.services.db, _source(ctx), ctx.config, message_id)
         if outcome.status == "not_answer":
             if not quiet_if_not_answer:
                 raise ArgumentError("reputation.not_an_answer")
@@ -102,23 +102,19 @@ class ReputationCog(Cog):
         """Let the onboarding feature know (deduplicated by the mark's identity)."""
         assert outcome.answer is not None
         assert outcome.receiver_id is not None
-        await ctx.app.dispatch(
-            AnswerMarkedHelpful(
-                event_id=f"answer.{outcome.answer.id}.helpful.{ctx.member_id}",
-                community=ctx.event.community,
-                author=ctx.event.author,
-                at=ctx.event.at,
-                answer_id=outcome.answer.id,
-                question_id=outcome.answer.question_id,
-                receiver_id=outcome.receiver_id,
-                receiver=receiver,
-            )
+        await ctx.emit(
+            AnswerMarkedHelpful,
+            event_id=f"answer.{outcome.answer.id}.helpful.{ctx.member_id}",
+            answer_id=outcome.answer.id,
+            question_id=outcome.answer.question_id,
+            receiver_id=outcome.receiver_id,
+            receiver=receiver,
         )
 
     @command("accept", Option("message", "message"))
     async def accept(self, ctx: Context, message: str) -> None:
         """Accept an answer as the solution of your question (askers and moderators)."""
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             answer = await awards.answer_by_message(conn, ctx.community_id, message)
             question = (
                 await questions.by_id(conn, ctx.community_id, answer.question_id)
@@ -132,7 +128,7 @@ class ReputationCog(Cog):
                 "reputation.accept_not_yours", ref=question.ref, asker=question.asker_external_id
             )
         outcome = await _accepts.accept(
-            ctx.app.db, _source(ctx), ctx.config, ctx.app.timers, answer
+            ctx.services.db, _source(ctx), ctx.config, ctx.services.timers, answer
         )
         if outcome.status == "already":
             raise ArgumentError("reputation.already_accepted", ref=question.ref)
@@ -174,10 +170,10 @@ class ReputationCog(Cog):
             raise ArgumentError("reputation.bounty_not_yours", ref=found.ref)
         if found.status == "solved":
             raise ArgumentError("questions.already_solved", ref=found.ref)
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             result = await _bounty.offer(tx, _source(ctx), found, amount, staff)
             if result == "offered":
-                await ctx.app.timers.schedule(
+                await ctx.services.timers.schedule(
                     tx,
                     ctx.community_id,
                     _bounty.TIMER,
@@ -193,15 +189,13 @@ class ReputationCog(Cog):
         await ctx.send(thread_of(found), Reply(text))
         await _ranks.follow(ctx, (ctx.member_id,))
 
-    async def on_bounty_due(self, timer: Timer) -> None:
+    @on_timer(_bounty.TIMER)
+    async def on_bounty_due(self, ctx: CommunityContext, timer: Timer) -> None:
         """Seven days without an accepted answer: the bounty ends, half goes back."""
+        question_id = int(timer.payload["question_id"])
         await _bounty.expire(
-            self.app.db, timer.community_id, int(timer.payload["question_id"]), self.app.clock.now()
+            ctx.services.db, ctx.community_id, question_id, ctx.services.clock.now()
         )
-
-    async def load(self) -> None:
-        """Bounty timers come here."""
-        self.app.timers.handle(_bounty.TIMER, self.on_bounty_due)
 
     @command("unaccept", Option("question", "question", required=False))
     async def unaccept(self, ctx: Context, question: int | None = None) -> None:
@@ -211,7 +205,9 @@ class ReputationCog(Cog):
             raise ArgumentError(
                 "reputation.accept_not_yours", ref=found.ref, asker=found.asker_external_id
             )
-        outcome = await _accepts.unaccept(ctx.app.db, _source(ctx), ctx.app.timers, found.id)
+        outcome = await _accepts.unaccept(
+            ctx.services.db, _source(ctx), ctx.services.timers, found.id
+        )
         if outcome.status == "not_accepted":
             raise ArgumentError("reputation.not_accepted", ref=found.ref)
         await ctx.send(thread_of(found), Reply(ctx.t("reputation.unaccepted", ref=found.ref)))
@@ -222,10 +218,10 @@ class ReputationCog(Cog):
     async def on_delete(self, ctx: Context, event: MessageDeleted) -> None:
         """A deleted answer gives its points back (and the bounty it held, to escrow)."""
         outcome = await _removals.answer_deleted(
-            ctx.app.db, _source(ctx), ctx.app.timers, event.message_id
+            ctx.services.db, _source(ctx), ctx.services.timers, event.message_id
         )
         if outcome.bounty is not None and outcome.answer is not None:
-            async with ctx.app.db.read() as conn:
+            async with ctx.services.db.read() as conn:
                 question = await questions.by_id(conn, ctx.community_id, outcome.answer.question_id)
             if question is not None:
                 await self._tell_bounty(ctx, question, outcome.bounty)
@@ -237,7 +233,7 @@ class ReputationCog(Cog):
         who = member or ctx.event.author.id
         member_id = await self._member_row(ctx, who)
         config = ctx.config
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             total = await rep.total(conn, ctx.community_id, member_id)
             givers = await rep.distinct_givers(
                 conn, ctx.community_id, member_id, config.rank_min_givers
@@ -253,7 +249,7 @@ class ReputationCog(Cog):
         """Tags of the articles closest to the questions a member helped on (BM25: cheap)."""
         counts: dict[str, int] = {}
         for text in texts:
-            hits = await ctx.app.knowledge.search(text, ctx.language, limit=1, mode="bm25")
+            hits = await ctx.services.knowledge.search(text, ctx.language, limit=1, mode="bm25")
             if hits and hits[0].coverage >= ctx.config.suggest_min_coverage:
                 for tag in hits[0].article.tags:
                     counts[tag] = counts.get(tag, 0) + 1
@@ -272,8 +268,8 @@ class ReputationCog(Cog):
             raise ArgumentError("reputation.bad_amount", limit=MAX_ADJUST, value=amount)
         member_id = await self._member_row(ctx, member)
         reason = excerpt(reason, NOTE)  # stored and echoed alike
-        outcome = await _removals.adjust(ctx.app.db, _source(ctx), member_id, amount, reason)
-        async with ctx.app.db.read() as conn:
+        outcome = await _removals.adjust(ctx.services.db, _source(ctx), member_id, amount, reason)
+        async with ctx.services.db.read() as conn:
             total = await rep.total(conn, ctx.community_id, member_id)
         await ctx.tell(
             "reputation.adjusted", member=member, amount=amount, note=reason, total=total
@@ -284,18 +280,18 @@ class ReputationCog(Cog):
     async def history(self, ctx: Context, member: str) -> None:
         """A member's latest point changes, with who and why (admins)."""
         member_id = await self._member_row(ctx, member)
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             rows = await rep.history(conn, ctx.community_id, member_id)
         await ctx.reply(_render.history(ctx, member, rows), ephemeral=True)
 
     async def _member_row(self, ctx: Context, external_id: str) -> int:
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             return await member_row(tx, ctx.community_id, external_id, ctx.event.at)
 
     async def _external(self, ctx: Context, member_id: int | None) -> str | None:
         if member_id is None:
             return None
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             return await external_id(conn, member_id)
 
     async def delete_member_data(

@@ -82,7 +82,7 @@ async def unmark_helpful(db: Database, source: Source, message_id: str) -> Outco
 async def unless_known(ctx: Context, message_id: str) -> None:
     """A reaction on no answer: fine on a question or a deleted answer; on a message the bot
     has never seen it may be an answer still on its way (Unseen: not marked processed)."""
-    async with ctx.app.db.read() as conn:
+    async with ctx.services.db.read() as conn:
         if await awards.answer_by_message(conn, ctx.community_id, message_id, deleted=True):
             return
         if await questions.by_root_message(conn, ctx.community_id, message_id):

@@ -28,7 +28,7 @@ async def follow(ctx: Context, member_ids: tuple[int, ...] | list[int]) -> None:
 
 async def _follow_one(ctx: Context, member_id: int) -> None:
     config = ctx.config
-    async with ctx.app.db.transaction() as tx:
+    async with ctx.services.db.transaction() as tx:
         total = await rep.total(tx, ctx.community_id, member_id)
         givers = await rep.distinct_givers(tx, ctx.community_id, member_id, config.rank_min_givers)
         new = _rules.rank_for(total, givers, config)
@@ -46,7 +46,7 @@ async def _follow_one(ctx: Context, member_id: int) -> None:
     if external is None:
         return
     community = ctx.event.community
-    chat = ctx.app.chat(community)
+    chat = ctx.services.chat(community)
     roles = parse_rank_roles(config.rank_roles)
     for name, granted in ((old, False), (new.name, True)):
         role = roles.get((name or "").lower())

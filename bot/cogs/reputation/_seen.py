@@ -18,7 +18,7 @@ async def settle(ctx: Context, seen: MarksSeen) -> None:
     """Dispatch an add for each reaction without a mark, a removal for each mark without one."""
     if seen.emoji != ctx.config.helpful_emoji:
         return
-    async with ctx.app.db.read() as conn:
+    async with ctx.services.db.read() as conn:
         if await awards.answer_by_message(conn, ctx.community_id, seen.message_id) is None:
             return  # only answers carry marks
         givers = await reconcile.mark_givers(conn, ctx.community_id, seen.message_id)
@@ -37,16 +37,15 @@ async def settle(ctx: Context, seen: MarksSeen) -> None:
 
 async def _send(ctx: Context, seen: MarksSeen, author: Member, *, added: bool) -> bool:
     """One reaction change; True if it was handled (not a replay, nothing failed)."""
-    event = ReactionChanged(
+    return await ctx.emit(
+        ReactionChanged,
         # Unique per reading: a mark given, taken back and given again is three changes.
         event_id=f"{seen.event_id}:{author.id}:{int(added)}",
-        community=seen.community,
         author=author,
-        at=ctx.app.clock.now(),
+        at=ctx.services.clock.now(),
         conversation=seen.conversation,
         message_id=seen.message_id,
         emoji=seen.emoji,
         added=added,
         message_author_id=seen.message_author_id,
     )
-    return await ctx.app.dispatch(event)

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from bot.cogs.suggestions._cog import SuggestionsCog
 
 if TYPE_CHECKING:
-    from bot.runtime.app import App
+    from bot.core.services import Services
 
 
-def setup(app: App) -> SuggestionsCog:
+def setup(services: Services) -> SuggestionsCog:
     """Create the cog."""
-    return SuggestionsCog(app)
+    return SuggestionsCog(services)

@@ -28,8 +28,8 @@ class SuggestionsCog(Cog):
         """Offer up to three confident articles in the question's thread."""
         if not ctx.config.suggestions:
             return
-        kb = ctx.app.knowledge
-        async with ctx.app.db.read() as conn:
+        kb = ctx.services.knowledge
+        async with ctx.services.db.read() as conn:
             shown = await knowledge.shown_for(conn, event.question_id)
             feedback = await knowledge.feedback_of(conn, ctx.community_id)
         if shown is not None and shown.message_id is not None:
@@ -41,7 +41,7 @@ class SuggestionsCog(Cog):
                 adjust=lambda vector: _logic.adjustments(feedback, vector, event.text),
             )
             chosen = _logic.confident(hits, ctx.config)
-            async with ctx.app.db.transaction() as tx:
+            async with ctx.services.db.transaction() as tx:
                 if not chosen:
                     await knowledge.set_outcome(tx, event.question_id, "silent")
                     return
@@ -58,11 +58,11 @@ class SuggestionsCog(Cog):
             return
         reply = _render.suggestions(ctx, event.question_id, f"Q{event.number}", articles)
         message_id = await ctx.send(event.conversation, reply)
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             await knowledge.set_shown_message(tx, event.question_id, message_id)
 
     async def _load(self, ctx: Context, question_id: int) -> tuple[Question, Shown] | None:
-        async with ctx.app.db.read() as conn:
+        async with ctx.services.db.read() as conn:
             question = await questions.by_id(conn, ctx.community_id, question_id)
             shown = await knowledge.shown_for(conn, question_id)
         if question is None or shown is None:
@@ -83,10 +83,10 @@ class SuggestionsCog(Cog):
             await ctx.tell("error.button_expired")
             return
         article_key = shown.articles[index]
-        vectors = await ctx.app.knowledge.embed(question.text)
+        vectors = await ctx.services.knowledge.embed(question.text)
         is_asker = question.asker_external_id == ctx.event.author.id
         solve_now = is_asker and question.status != "solved"
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             await self._vote(tx, ctx, question, [article_key], 1, vectors)
             if solve_now:
                 await questions.mark_solved(tx, question, event.at, ctx.member_id, "kb")
@@ -94,7 +94,7 @@ class SuggestionsCog(Cog):
         if not solve_now:
             await ctx.tell("suggestions.thanks_helpful")
             return
-        article = ctx.app.knowledge.by_key(article_key)
+        article = ctx.services.knowledge.by_key(article_key)
         title = article.title if article else article_key
         await ctx.send(thread_of(question), _render.solved_by_kb(ctx, question.ref, title))
         await announce_solved(ctx, question, "kb")
@@ -106,8 +106,8 @@ class SuggestionsCog(Cog):
         if loaded is None:
             return
         question, shown = loaded
-        vectors = await ctx.app.knowledge.embed(question.text)
-        async with ctx.app.db.transaction() as tx:
+        vectors = await ctx.services.knowledge.embed(question.text)
+        async with ctx.services.db.transaction() as tx:
             await self._vote(tx, ctx, question, shown.articles, -1, vectors)
             if question.asker_external_id == event.author.id and question.status != "solved":
                 await knowledge.set_outcome(tx, question.id, "rejected")
@@ -141,7 +141,7 @@ class SuggestionsCog(Cog):
         """A question people solved after the knowledge base failed is a knowledge gap."""
         if event.resolution not in ("community", "staff"):
             return
-        async with ctx.app.db.transaction() as tx:
+        async with ctx.services.db.transaction() as tx:
             outcome = await knowledge.outcome_of(tx, event.question_id)
             if outcome in ("silent", "rejected"):
                 await knowledge.add_gap(tx, ctx.community_id, event.question_id, event.at)
