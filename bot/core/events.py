@@ -20,30 +20,28 @@ class Event:
 
 
 @dataclass(frozen=True, kw_only=True)
-class MessagePosted(Event):
+class MemberText(Event):
+    """What a member wrote, and where: the body of the three events below (handlers listen
+    to those, never to this one)."""
+
+    conversation: Conversation
+    message_id: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessagePosted(MemberText):
     """A top-level message in a channel (or the opening post of a forum thread)."""
 
-    conversation: Conversation
-    message_id: str
-    text: str
-
 
 @dataclass(frozen=True, kw_only=True)
-class ReplyPosted(Event):
+class ReplyPosted(MemberText):
     """A message inside a thread."""
 
-    conversation: Conversation
-    message_id: str
-    text: str
-
 
 @dataclass(frozen=True, kw_only=True)
-class MessageEdited(Event):
+class MessageEdited(MemberText):
     """A member changed the text of one of their messages."""
-
-    conversation: Conversation
-    message_id: str
-    text: str
 
 
 @dataclass(frozen=True, kw_only=True)

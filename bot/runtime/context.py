@@ -73,6 +73,8 @@ class CommunityContext:
         instead, in one `mention(members)` message with `mention_anyway` first. Returns who
         was mentioned."""
         refused = [member for member, reply in dms.items() if not await self.dm(member, reply)]
+        if refused:
+            log.warning("DM to %s refused; mentioning them instead", ", ".join(refused))
         mentioned = [*mention_anyway, *refused]
         if mentioned:
             await self.send(where, mention(mentioned))

@@ -14,9 +14,7 @@ from bot.core.events import (
     ButtonPressed,
     CommandInvoked,
     Event,
-    MessageEdited,
-    MessagePosted,
-    ReplyPosted,
+    MemberText,
 )
 from bot.core.ports import DeliveryError
 from bot.core.unseen import Unseen
@@ -34,7 +32,6 @@ Handler = Callable[..., Awaitable[Any]]
 # done: handled and marked processed; skipped: a replay or a bot's post; failed: a handler
 # failed (retried on redelivery); unseen: about a message not seen yet (not marked either).
 Handled: TypeAlias = Literal["done", "skipped", "failed", "unseen"]
-MEMBER_CONTENT = (MessagePosted, ReplyPosted, MessageEdited)
 
 
 class Dispatcher:
@@ -79,7 +76,7 @@ class Dispatcher:
 
     async def handle(self, event: Event) -> Handled:
         """Handle one event and say how it went (adapters queue an unseen one again)."""
-        if isinstance(event, MEMBER_CONTENT) and event.author.is_bot:
+        if isinstance(event, MemberText) and event.author.is_bot:
             return "skipped"  # bot and webhook posts are never questions or answers
         services = self.services
         async with services.db.transaction() as tx:
