@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.console.lines import Undecodable, from_text, split_script
+from tests.cli.test_main import ROOT, run_bot
 from tests.fakes.console import ConsoleDriver, console_community
-from tests.test_cli import ROOT, run_bot
 
 
 def errors(out: list[str]) -> list[str]:

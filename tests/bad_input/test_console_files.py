@@ -14,9 +14,9 @@ from bot.adapters.console.files import safe_name
 from bot.adapters.console.prompt import Prompt
 from bot.core.clock import Clock
 from bot.runtime.app import App
+from tests.cli.test_main import run_bot
 from tests.fakes.console import START, ConsoleDriver
 from tests.fakes.settings import make_settings
-from tests.test_cli import run_bot
 
 
 def file_lines(out: list[str]) -> list[str]:

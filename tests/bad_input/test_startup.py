@@ -18,7 +18,7 @@ from bot.runtime.serve import with_tokens
 from bot.settings import load_settings
 from bot.storage.db import Database
 from bot.storage.probe import DatabaseUnusable
-from tests.test_cli import ROOT, run_bot
+from tests.cli.test_main import ROOT, run_bot
 
 
 def a_folder(tmp_path: Path) -> Path:

@@ -1,6 +1,6 @@
 """Slash commands, context menus and autocomplete on Discord, end to end against the fake.
 
-How core commands are built into Discord's and parsed back is in `test_commands.py`.
+How core commands are built into Discord's and parsed back is in `test_command_shapes.py`.
 """
 
 from __future__ import annotations

@@ -21,11 +21,11 @@ from bot.cli.main import main
 from bot.runtime import heartbeat
 from bot.runtime.serve import serve
 from bot.settings import load_settings
+from tests.adapters.discord.test_runner import FAST, discord_env
+from tests.adapters.slack.test_runner import slack_env
+from tests.cli.test_main import ROOT
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.slack_server import FakeSlack
-from tests.test_cli import ROOT
-from tests.test_discord_runner import FAST, discord_env
-from tests.test_slack_runner import slack_env
 
 TIMEOUT = 10.0
 

@@ -20,10 +20,10 @@ from bot.adapters.discord.runner import DiscordRunner, FatalDiscordError, backof
 from bot.core.clock import Clock
 from bot.runtime.app import App
 from bot.settings import Settings, load_settings
+from tests.cli.test_main import ROOT, run_bot
 from tests.fakes import discord_payloads as p
 from tests.fakes.console import START
 from tests.fakes.discord_server import FakeDiscord, RestCall
-from tests.test_cli import ROOT, run_bot
 
 TIMEOUT = 10.0
 FAST = {"chunk_guilds_at_startup": False, "guild_ready_timeout": 0.1}

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.test_main import run_bot
 from tests.fakes.console import console_community
-from tests.test_cli import run_bot
 
 # Started 5 January 2026 09:00 UTC: 22:00 in Auckland (UTC+13), where the community lives.
 # Q1 and Q2 are asked on the 5th there; Q3, two hours later, on the 6th (still the 5th in UTC).

@@ -21,14 +21,14 @@ from bot.core.clock import Clock
 from bot.runtime.app import App
 from bot.runtime.serve import PlatformRefused, serve
 from bot.settings import Settings, SettingsError, load_settings
+from tests.adapters.discord.test_runner import FAST, _start_bot, discord_env, loop_errors
+from tests.cli.test_main import run_bot
 from tests.fakes import discord_payloads as dp
 from tests.fakes import slack_payloads as sp
 from tests.fakes.console import START
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.slack_signing import post_event
-from tests.test_cli import run_bot
-from tests.test_discord_runner import FAST, _start_bot, discord_env, loop_errors
 
 TIMEOUT = 10.0
 INTRO = r"Question Q1 is open"

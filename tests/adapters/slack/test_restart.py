@@ -12,10 +12,10 @@ from pathlib import Path
 from bot.core.clock import Clock, utcnow
 from bot.runtime.serve import serve
 from bot.settings import load_settings
+from tests.adapters.discord.test_restart import stop, timer_states
+from tests.adapters.slack.test_runner import INTRO, TIMEOUT, slack_env
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_server import FakeSlack, SlackCall
-from tests.test_discord_restart import stop, timer_states
-from tests.test_slack_runner import INTRO, TIMEOUT, slack_env
 
 
 def staff_cards(slack_server: FakeSlack) -> list[SlackCall]:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.adapters.discord.test_runner import _start_bot
+from tests.adapters.slack.test_runner import slack_env
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.slack_signing import post_event
-from tests.test_discord_runner import _start_bot
-from tests.test_slack_runner import slack_env
 
 ONLINE_WITHIN = 120.0  # a safety net on a loaded machine; the order below is what's checked
 MODEL_WITHIN = 300.0  # the model's load on a busy 2-core machine (measured 8-40 s)

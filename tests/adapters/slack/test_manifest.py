@@ -12,7 +12,7 @@ import yaml
 
 from bot.adapters.slack import commands
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 MANIFEST = ROOT / "config" / "slack-manifest.yml"
 ADAPTER = ROOT / "bot" / "adapters" / "slack"
 # Web API method → the bot scopes it needs (one of them per channel type, all listed here).

@@ -19,9 +19,9 @@ from bot.core.clock import Clock, utcnow
 from bot.runtime.serve import serve
 from bot.settings import load_settings
 from bot.storage.db import Database
+from tests.adapters.discord.test_runner import FAST, TIMEOUT, discord_env
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord
-from tests.test_discord_runner import FAST, TIMEOUT, discord_env
 
 STAFF_POSTS = rf"/channels/{p.STAFF_CHANNEL_ID}/messages"
 DEAD_API = "http://127.0.0.1:9/api/v10"  # nothing listens on the discard port: login fails
