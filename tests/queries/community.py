@@ -76,12 +76,3 @@ async def verdict(db: Database) -> str | None:
 async def communities(db: Database) -> list[tuple[int, str, str]]:
     """(row id, platform, platform id) of every community, in the order met."""
     return await rows(db, "SELECT id, platform, external_id FROM communities ORDER BY id")
-
-
-async def questions_by_platform(db: Database) -> list[tuple[str, str, int]]:
-    """(platform, community platform id, question number) of every question, by platform."""
-    sql = (
-        "SELECT c.platform, c.external_id, q.number FROM questions q"
-        " JOIN communities c ON c.id = q.community_id ORDER BY c.platform"
-    )
-    return await rows(db, sql)

@@ -68,7 +68,21 @@ async def timers_of_kind(db: Database, kind: str | None = None) -> list[tuple[st
     return await rows(db, sql, (kind, kind))
 
 
-async def nudge(db: Database) -> dict[str, Any]:
-    """The first nudge sent, by column name (via, response …)."""
-    row = await db.fetchone("SELECT * FROM nudges ORDER BY id LIMIT 1")
-    return {} if row is None else dict(row)
+async def nudge_response(db: Database) -> str | None:
+    """How the first nudged member answered the nudge (None before they do)."""
+    return await value(db, "SELECT response FROM nudges ORDER BY id LIMIT 1")
+
+
+async def nudge_via(db: Database) -> str | None:
+    """Where the first nudge was sent: thread or dm."""
+    return await value(db, "SELECT via FROM nudges ORDER BY id LIMIT 1")
+
+
+async def nudge_mode(db: Database) -> str | None:
+    """How the first member who set a preference wants to be nudged (dm, thread, off …)."""
+    return await value(db, "SELECT nudges FROM member_prefs ORDER BY rowid LIMIT 1")
+
+
+async def declared_topics(db: Database) -> list[str]:
+    """Expertise topics members declared, in the order declared."""
+    return [str(r[0]) for r in await rows(db, "SELECT topic FROM expertise_topics ORDER BY rowid")]

@@ -52,6 +52,11 @@ async def question_text(db: Database, number: int | None = None) -> str | None:
     return await value(db, f"SELECT text FROM questions WHERE {_WHICH}", (number, number))
 
 
+async def question_thread(db: Database, number: int | None = None) -> str | None:
+    """The platform id of a question's thread (None without one)."""
+    return await value(db, f"SELECT thread_id FROM questions WHERE {_WHICH}", (number, number))
+
+
 async def question_id(db: Database, number: int | None = None) -> int:
     """A question's row id."""
     return int(await value(db, f"SELECT id FROM questions WHERE {_WHICH}", (number, number)))
@@ -134,13 +139,10 @@ async def answer_messages(db: Database) -> list[tuple[int, str]]:
     return await rows(db, "SELECT id, message_id FROM answers ORDER BY id")
 
 
-async def answer_thread(db: Database) -> str | None:
-    """Thread id of the question the first answer answers."""
-    sql = (
-        "SELECT q.thread_id FROM answers a JOIN questions q ON q.id = a.question_id"
-        " ORDER BY a.id LIMIT 1"
-    )
-    return await value(db, sql)
+async def answer_threads(db: Database) -> list[str | None]:
+    """Thread id of the question each answer answers, in the order recorded."""
+    sql = "SELECT q.thread_id FROM answers a JOIN questions q ON q.id = a.question_id ORDER BY a.id"
+    return [r[0] for r in await rows(db, sql)]
 
 
 async def unmarked_answer_messages(db: Database) -> list[str]:

@@ -26,13 +26,15 @@ async def member_points(db: Database, name: str) -> int:
     return int(await value(db, sql, (name,)))
 
 
-async def stored_total(db: Database, name: str) -> int:
-    """A member's total as the reputation_totals table keeps it (0 without a row)."""
+async def stored_total(db: Database, name: str) -> int | None:
+    """A member's total as the reputation_totals table keeps it (0 without a row; None if
+    the member was never seen)."""
     sql = (
         "SELECT COALESCE(t.total, 0) FROM members m LEFT JOIN reputation_totals t"
         " ON t.member_id = m.id WHERE m.external_id = ?"
     )
-    return int(await value(db, sql, (name,)))
+    total = await value(db, sql, (name,))
+    return None if total is None else int(total)
 
 
 async def points_by_member(db: Database) -> dict[str, int]:
@@ -82,7 +84,7 @@ async def bounty_state(db: Database) -> tuple[str, str | None] | None:
     """(status, platform id of the winner or None) of the first bounty."""
     sql = (
         "SELECT b.status, m.external_id FROM bounties b LEFT JOIN members m"
-        " ON m.id = b.awarded_to ORDER BY b.id LIMIT 1"
+        " ON m.id = b.awarded_to ORDER BY b.rowid LIMIT 1"
     )
     found = await rows(db, sql)
     return found[0] if found else None

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.storage.db import Database
-from tests.queries._db import count, rows
+from tests.queries._db import count, rows, value
 
 Rows = dict[str, list[tuple[Any, ...]]]
 # Figures forgetting a member must not move: totals, boards' sums, counts insights use.
@@ -101,10 +101,10 @@ async def set_solved_at(db: Database, when_by_question: dict[int, str | None]) -
         )
 
 
-def file_rows(path: Path, table: str, columns: str) -> list[tuple[Any, ...]]:
-    """Rows of a table in a database file no bot holds open (a backup, a stopped bot)."""
+def file_questions(path: Path) -> list[tuple[int, str, str]]:
+    """(number, text, status) of every question in a database file no bot holds open."""
     with closing(sqlite3.connect(path)) as conn:
-        return conn.execute(f"SELECT {columns} FROM {table} ORDER BY rowid").fetchall()
+        return conn.execute("SELECT number, text, status FROM questions ORDER BY rowid").fetchall()
 
 
 def file_questions_by_platform(path: Path) -> list[tuple[str, str, int]]:
@@ -145,3 +145,8 @@ async def leave_platform_traces(
             " last_error, created_at) VALUES (1, 'dm', 'x', ?, ?, 'failed', ?, ?)",
             (at, dm[0], dm[1], at),
         )
+
+
+async def secure_delete(db: Database) -> bool:
+    """Whether SQLite overwrites deleted content with zeros on this connection."""
+    return bool(await value(db, "PRAGMA secure_delete"))
