@@ -1,6 +1,8 @@
 """Named reads (and the few writes that set up a scenario) tests use instead of raw SQL.
 
 The SQL lives in these modules; test files call the helpers, named for the fact they return.
+They read the tables directly rather than through bot/storage/: a test then checks what was
+stored, not what the code under test reads back (a storage bug cannot hide behind itself).
 """
 
 from __future__ import annotations
