@@ -351,8 +351,7 @@ async def test_claim_second_claim_and_take_over_on_the_card(tmp_path: Path) -> N
         assert f"Claimed by <@{ERIN['id']}>" in claimed.body["content"]
         assert claimed.body["allowed_mentions"] == {"parse": [], "users": []}
         await posted_in(fake, thread_id, "from staff is on Q1")
-        holder = q.claimer
-        await until(app, holder, ERIN["id"])
+        await until(app, q.claimer, ERIN["id"])
 
         second = staff_click(claim, stale, FRANK)
         await fake.dispatch("INTERACTION_CREATE", second)
@@ -365,7 +364,7 @@ async def test_claim_second_claim_and_take_over_on_the_card(tmp_path: Path) -> N
         assert refusal.body["allowed_mentions"] == {"parse": [], "users": []}
         assert len(fake.calls_to("PATCH", on_card)) == 1
         assert len(posted_in_thread(fake, thread_id, "from staff")) == 1
-        await until(app, holder, ERIN["id"])
+        await until(app, q.claimer, ERIN["id"])
 
         now = stale | {"content": claimed.body["content"], "components": claimed.body["components"]}
         take = staff_click(f"entraide:escalation.take_over:{qid}", now, FRANK)
@@ -378,7 +377,7 @@ async def test_claim_second_claim_and_take_over_on_the_card(tmp_path: Path) -> N
         told = await posted_in(fake, thread_id, "took over Q1")
         assert f"<@{FRANK['id']}>" in told.body["content"]
         assert told.body["allowed_mentions"] == {"parse": [], "users": []}  # named, not pinged
-        await until(app, holder, FRANK["id"])
+        await until(app, q.claimer, FRANK["id"])
 
         await _handled(app, fake, take)  # the same interaction, delivered again
         assert len(fake.calls_to("PATCH", on_card)) == 2

@@ -257,7 +257,7 @@ async def test_the_card_shows_the_claim_then_closes_when_the_question_is_deleted
         assert "Claimed by @bob" in str(claimed.args["blocks"])
 
         await bot.event(sp.message_deleted(question))
-        assert await q.escalation_outcome(bot.app.db) == ("closed:deleted")
+        assert await q.escalation_outcome(bot.app.db) == "closed:deleted"
         closed = bot.fake.calls_to("chat.update")[-1]
         assert closed.ok
         assert closed.args["ts"] == card_ts

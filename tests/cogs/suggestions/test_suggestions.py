@@ -155,7 +155,7 @@ async def test_answered_helpfully_without_an_article_is_a_gap(community: Console
         "bob reply Q3: Check your spam folder.",
         "dave react ^bob ✅",  # helpful, but an article was shown
     )
-    assert await q.kb_outcome(community.app.db, 3) == ("suggested")
+    assert await q.kb_outcome(community.app.db, 3) == "suggested"
     assert await q.rows_in(community.app.db, "kb_gaps") == 0
     out = await community.feed("erin /kb gaps")
     gaps = "\n".join(out)
