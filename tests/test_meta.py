@@ -14,6 +14,7 @@ from bot.locales import LANGUAGES, Messages, load_catalogue, placeholders
 from bot.runtime.registry import cog_modules
 from bot.settings import project_dir
 from bot.storage.db import Database
+from tests import queries as q
 from tests.fakes.console import ConsoleDriver
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
@@ -95,11 +96,7 @@ async def test_every_table_of_member_data_has_a_cog_that_erases_it(tmp_path: Pat
     db = Database(tmp_path / "schema.db")
     await db.open()
     try:
-        with_member = set()
-        for (table,) in await db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'"):
-            keys = await db.fetchall(f"PRAGMA foreign_key_list({table})")
-            if any(key[2] == "members" for key in keys):
-                with_member.add(str(table))
+        with_member = {t for t in await q.tables(db) if await q.member_columns(db, t)}
     finally:
         await db.close()
     listed = {table for cog in cogs for table in cog.member_tables}
@@ -191,13 +188,23 @@ def sql_literals(path: Path) -> list[str]:
         and isinstance(node.body[0], ast.Expr)
         and isinstance(node.body[0].value, ast.Constant)
     }
-    return [
+    found = [
         node.value
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and id(node) not in docstrings
         and SQL.search(node.value)
+    ]
+    # An f-string whose statement only shows once its pieces are put together.
+    return found + [
+        text
+        for node in ast.walk(tree)
+        if isinstance(node, ast.JoinedStr)
+        and SQL.search(text := ast.unparse(node))
+        and not any(
+            isinstance(part, ast.Constant) and SQL.search(str(part.value)) for part in node.values
+        )
     ]
 
 
@@ -209,3 +216,16 @@ def test_sql_lives_in_storage() -> None:
         if path.relative_to(BOT).parts[0] != "storage" and sql_literals(path)
     }
     assert with_sql == set()
+
+
+def test_tests_use_named_queries() -> None:
+    """Tests read the database through named helpers (tests/queries/, or bot/storage/), so a
+    schema change is fixed in one place; storage's own tests may write SQL."""
+    tests = Path(__file__).resolve().parent
+    counts = {
+        path.relative_to(tests).as_posix(): len(sql_literals(path))
+        for path in sorted(tests.rglob("*.py"))
+        if path.relative_to(tests).parts[0] not in ("storage", "queries")
+    }
+    with_sql = {path: n for path, n in counts.items() if n}
+    assert sum(with_sql.values()) < 20, with_sql

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from bot.locales import Messages
 from bot.settings import CommunityDefaults
 from bot.settings.community_config import ConfigValueError, config_keys, parse_value
+from tests import queries as q
 from tests.fakes.console import ConsoleDriver
 
 MESSAGES = Messages()
@@ -17,9 +18,9 @@ MESSAGES = Messages()
 
 async def refusal(console: ConsoleDriver, line: str) -> str:
     """The admin's private answer to one config set, checking nothing was stored."""
-    before = await console.scalar("SELECT COUNT(*) FROM community_settings")
+    before = await q.override_count(console.app.db)
     out = await console.feed(line)
-    assert await console.scalar("SELECT COUNT(*) FROM community_settings") == before
+    assert await q.override_count(console.app.db) == before
     answer = [text for text in out if "(only admin) entraide:" in text]
     assert len(answer) == 1, out
     return answer[0]
@@ -71,7 +72,7 @@ async def test_on_duty_must_name_members(console: ConsoleDriver) -> None:
     answer = await refusal(console, "admin /entraide config set on_duty @erin, ghost")
     assert '"ghost"' in answer
     await console.feed("admin /entraide config set on_duty @erin, admin, erin")
-    stored = await console.scalar("SELECT value_json FROM community_settings WHERE key = 'on_duty'")
+    stored = await q.override(console.app.db, "on_duty")
     assert stored == '"erin, admin"'
 
 
@@ -81,7 +82,7 @@ async def test_rank_roles_must_name_configured_ranks(console: ConsoleDriver) -> 
     assert '"Nonexistent" is not one of the ranks' in answer
     assert "Newcomer, Helper, Contributor, Expert, Superfan" in answer
     await console.feed("admin /entraide config set rank_roles helper=@helpers")
-    assert await console.scalar("SELECT COUNT(*) FROM community_settings") == 1
+    assert await q.override_count(console.app.db) == 1
 
 
 async def test_new_ranks_cannot_orphan_a_rank_role(console: ConsoleDriver) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.identity import Community
+from tests import queries as q
 from tests.adapters.discord.conftest import adapter_of, running_bot
 from tests.adapters.slack.conftest import SlackBot, running_slack_bot
 from tests.fakes import discord_payloads as p
@@ -26,9 +27,9 @@ async def test_slack_on_duty_takes_members_and_refuses_strangers(tmp_path: Path)
     async with running_slack_bot(tmp_path) as bot:
         await bot.command("config set on_duty <@U0NOBODY|nobody>", user_id=sp.ADMIN)
         await bot.command("config set on_duty nobody", user_id=sp.ADMIN)
-        assert await bot.value("SELECT COUNT(*) FROM community_settings") == 0
+        assert await q.override_count(bot.app.db) == 0
         await bot.command(f"config set on_duty <@{sp.BOB}|bob>", user_id=sp.ADMIN)
-        stored = await bot.value("SELECT value_json FROM community_settings")
+        stored = await q.override(bot.app.db)
     first, second, third = answers(bot)
     assert "U0NOBODY" in first
     assert "can't find the member" in first
@@ -41,10 +42,10 @@ async def test_slack_rank_roles_need_an_existing_user_group(tmp_path: Path) -> N
     """Helper=@helpers is refused until the workspace has that user group."""
     async with running_slack_bot(tmp_path) as bot:
         await bot.command("config set rank_roles Helper=@helpers", user_id=sp.ADMIN)
-        assert await bot.value("SELECT COUNT(*) FROM community_settings") == 0
+        assert await q.override_count(bot.app.db) == 0
         bot.fake.workspace.add_usergroup("S0HELPERS", "helpers", [sp.ADMIN])
         await bot.command("config set rank_roles Helper=@helpers", user_id=sp.ADMIN)
-        assert await bot.value("SELECT COUNT(*) FROM community_settings") == 1
+        assert await q.override_count(bot.app.db) == 1
     refused, accepted = answers(bot)
     assert 'there is no role "@helpers"' in refused
     assert "rank_roles is now Helper=@helpers" in accepted

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.console.lines import Undecodable, from_text, split_script
+from tests import queries as q
 from tests.cli.test_main import ROOT, run_bot
 from tests.fakes.console import ConsoleDriver, console_community
 
@@ -89,7 +90,7 @@ async def test_an_undecodable_line_is_one_error_line_naming_it(console: ConsoleD
     assert "UTF-8" in error
     assert "0xff" in error
     assert "M1 [#help] bob: how do I export?" in out
-    assert await console.scalar("SELECT COUNT(*) FROM questions") == 1
+    assert await q.question_count(console.app.db) == 1
 
 
 @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085", "\x0c", "\r", "\x0b"])
@@ -105,7 +106,7 @@ async def test_a_message_with_a_line_separator_is_one_message_shown_escaped(
     assert post.startswith("M1 [#help] alice: first part\\")
     assert post.endswith("second part")
     assert separator not in "\n".join(out)
-    assert await console.scalar("SELECT text FROM questions") == text
+    assert await q.question_text(console.app.db) == text
 
 
 async def test_terminal_escapes_in_a_message_are_shown_not_run(console: ConsoleDriver) -> None:

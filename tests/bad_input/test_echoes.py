@@ -11,6 +11,7 @@ import pytest
 
 from bot.core.identity import Community, Conversation
 from bot.core.replies import Button, Reply
+from tests import queries as q
 from tests.adapters.discord.conftest import TIMEOUT, thread_opened, until
 from tests.adapters.discord.conftest import running_bot as running_discord_bot
 from tests.adapters.discord.test_discord_commands import followup_to, slash
@@ -40,7 +41,7 @@ async def test_console_ask_with_100_kb_posts_an_excerpt_and_stores_the_question(
     assert posted[0].endswith("…")
     assert len(posted[0]) < 2000
     assert all(len(line) <= 4100 for line in said(out))
-    stored = await console.scalar("SELECT text FROM questions")
+    stored = await q.question_text(console.app.db)
     assert isinstance(stored, str)
     assert stored.startswith(START)
     assert len(stored) >= 1500
@@ -56,8 +57,8 @@ async def test_console_rep_adjust_echoes_a_short_reason(console: ConsoleDriver) 
     assert "bob" in told[0]
     assert "…" in told[0]
     assert len(told[0]) < 600
-    assert await console.scalar("SELECT SUM(delta) FROM reputation_ledger") == 5
-    note = await console.scalar("SELECT note FROM reputation_ledger")
+    assert await q.points_given(console.app.db) == 5
+    note = (await q.ledger_rows(console.app.db))[0]["note"]
     assert isinstance(note, str)
     assert len(note) <= 200
 
@@ -91,7 +92,7 @@ async def test_discord_ask_with_100_kb(tmp_path: Path) -> None:
         await thread_opened(fake)
         confirmation = await followup_to(fake, ask)
         assert "Q1" in confirmation.body["content"]
-        await until(app, "SELECT COUNT(*) FROM questions", 1)
+        await until(app, q.question_count, 1)
     posted = [b for b in fake.sent_messages if START in str(b.get("content"))]
     assert len(posted) == 1
     assert str(posted[0]["content"]).endswith("…")
@@ -132,7 +133,7 @@ async def test_slack_ask_with_100_kb(tmp_path: Path) -> None:
     """On Slack the /ask post is one message within Slack's limits; the question is stored."""
     async with running_slack_bot(tmp_path) as bot:
         await bot.command(f"ask {HUGE}")
-        assert await bot.value("SELECT COUNT(*) FROM questions") == 1
+        assert await q.question_count(bot.app.db) == 1
     assert [c for c in bot.fake.calls if not c.ok] == []
     posts = [c for c in bot.fake.calls_to("chat.postMessage") if START in str(c.args)]
     assert len(posts) == 1

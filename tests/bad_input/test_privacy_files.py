@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests import queries as q
 from tests.fakes.console import ConsoleDriver, console_community
 
 # Distinctive enough that no page of an unrelated row could hold it by chance.
@@ -41,8 +42,8 @@ async def test_a_forgotten_members_texts_are_in_no_database_file(tmp_path: Path)
 
         assert on_disk(db_path, QUESTION) == []
         assert on_disk(db_path, ANSWER) == []
-        assert await bot.scalar("PRAGMA secure_delete") == 1
-        assert await bot.scalar("SELECT COUNT(*) FROM questions") == 2  # the rows stay
+        assert await q.secure_delete(bot.app.db)
+        assert await q.question_count(bot.app.db) == 2  # the rows stay
 
 
 async def test_texts_erased_by_retention_are_in_no_database_file(tmp_path: Path) -> None:
@@ -57,6 +58,6 @@ async def test_texts_erased_by_retention_are_in_no_database_file(tmp_path: Path)
         assert on_disk(db_path, QUESTION)
         await bot.feed("wait 31d", "wait 1d")
 
-        assert await bot.scalar("SELECT text FROM questions WHERE number = 1") == ""
+        assert await q.question_text(bot.app.db, 1) == ""
         assert on_disk(db_path, QUESTION) == []
         assert on_disk(db_path, ANSWER) == []

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.cogs.questions._logic import is_blank
+from tests import queries as q
 from tests.fakes.console import ConsoleDriver
 
 BLANKS = [
@@ -24,7 +25,7 @@ BLANKS = [
 
 async def questions(console: ConsoleDriver) -> object:
     """How many questions the community has."""
-    return await console.scalar("SELECT COUNT(*) FROM questions")
+    return await q.question_count(console.app.db)
 
 
 @pytest.mark.parametrize("text", BLANKS)
@@ -38,7 +39,7 @@ async def test_a_blank_post_is_not_a_question_and_nothing_follows(
     out = await console.feed("wait 1h")
     assert [line for line in out if "entraide:" in line] == []
     assert await questions(console) == 0
-    assert await console.scalar("SELECT COUNT(*) FROM escalations") == 0
+    assert await q.escalation_count(console.app.db) == 0
 
 
 async def test_a_question_with_invisible_characters_around_words_is_a_question(

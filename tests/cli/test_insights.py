@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import queries as q
 from tests.cli.test_main import run_bot
 from tests.fakes.console import console_community
 
@@ -137,12 +138,7 @@ def test_text_figures_follow_the_community_time_zone(db: Path) -> None:
 
 def test_several_communities_are_listed(db: Path) -> None:
     """With two communities the command lists them and exits 2; --community picks one."""
-    with sqlite3.connect(db) as conn:
-        conn.execute(
-            "INSERT INTO communities (platform, external_id, name, created_at)"
-            " VALUES ('slack', 'T0ACME', 'Acme', '2026-01-01T00:00:00+00:00')"
-        )
-    conn.close()
+    q.add_community_to_file(db, "slack", "T0ACME", "Acme", "2026-01-01T00:00:00+00:00")
     result = insights(db, "--from", "2026-01-05", "--to", "2026-01-05")
     assert result.returncode == 2
     assert result.stdout == ""

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tests import queries as q
+
 ROOT = Path(__file__).resolve().parents[2]
+
 SCRIPT = "alice: hello there\n"
 
 
@@ -177,9 +180,9 @@ def test_backup_copies_questions(tmp_path: Path) -> None:
     result = run_bot("backup", str(target), "--db", str(db))
     assert result.returncode == 0, result.stderr
     assert str(target) in result.stdout
+    rows = q.file_questions(target)
     conn = sqlite3.connect(target)
     try:
-        rows = conn.execute("SELECT number, text, status FROM questions").fetchall()
         (check,) = conn.execute("PRAGMA integrity_check").fetchone()
     finally:
         conn.close()

@@ -75,11 +75,6 @@ class ConsoleDriver:
             buttons=tuple(b.label for b in message.buttons),
         )
 
-    async def scalar(self, sql: str, params: tuple[object, ...] = ()) -> object:
-        """First column of the first row of a query on the bot's database."""
-        row = await self.app.db.fetchone(sql, params)
-        return None if row is None else row[0]
-
 
 @asynccontextmanager
 async def console_community(

@@ -23,6 +23,7 @@ from bot.insights.model import (
 )
 from bot.insights.stats import quantile
 from bot.storage.db import Database
+from tests.queries import insert_rows, set_solved_at
 
 CID = 1
 START = datetime(2026, 3, 2, tzinfo=UTC)  # Monday; the period is three UTC days
@@ -112,22 +113,15 @@ def at(when: str | None) -> str | None:
     return datetime(2026, 3, int(day), int(hour), int(minute), tzinfo=UTC).isoformat()
 
 
-async def insert(db: Database, table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:
-    """Plain INSERTs, one transaction."""
-    async with db.transaction() as tx:
-        marks = ", ".join("?" * len(rows[0]))
-        await tx.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-
-
 async def community(db: Database, members: list[tuple[int, str, int, int]]) -> None:
     """The community and its members."""
-    await insert(
+    await insert_rows(
         db,
         "communities",
         "id, platform, external_id, created_at",
         [(CID, "console", "local", "2026-01-01T00:00:00+00:00")],
     )
-    await insert(
+    await insert_rows(
         db,
         "members",
         "id, community_id, external_id, display_name, is_bot, is_staff, first_seen",
@@ -150,7 +144,7 @@ async def questions(
         "id, community_id, number, origin_id, channel_id, asker_id, text, status, resolution,"
         " created_at, first_answer_at, deleted_at"
     )
-    await insert(db, "questions", columns, stored)
+    await insert_rows(db, "questions", columns, stored)
 
 
 async def escalations(db: Database, rows: list[tuple[Any, ...]]) -> None:
@@ -159,7 +153,7 @@ async def escalations(db: Database, rows: list[tuple[Any, ...]]) -> None:
     another part of issue 13; until then the CHECK constraint is lifted for the insert."""
     await db.conn.execute("PRAGMA ignore_check_constraints = ON")
     try:
-        await insert(
+        await insert_rows(
             db,
             "escalations",
             "question_id, community_id, reason, status, created_at, claimed_at, closed_at",
@@ -176,7 +170,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.open()
     await community(database, MEMBERS)
     await questions(database, QUESTIONS)
-    await insert(
+    await insert_rows(
         database,
         "answers",
         "id, community_id, question_id, message_id, author_id,"
@@ -186,14 +180,14 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
             for a, q, who, staff, posted, gone in ANSWERS
         ],
     )
-    await insert(
+    await insert_rows(
         database,
         "accepted_answers",
         "question_id, community_id, answer_id,"
         " accepter_id, author_points, asker_points, accepted_at",
         [(q, CID, a, who, 15, 2, at(when)) for q, a, who, when in ACCEPTS],
     )
-    await insert(
+    await insert_rows(
         database,
         "helpful_marks",
         "community_id, answer_id, giver_id, receiver_id, points, refusal, marked_at",
@@ -202,18 +196,14 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await escalations(
         database, [(q, CID, why, st, at(e), at(c), at(x)) for q, why, st, e, c, x in ESCALATIONS]
     )
-    async with database.transaction() as tx:
-        await tx.executemany(
-            "UPDATE questions SET solved_at = ? WHERE id = ?",
-            [(at(when), q) for q, when in SOLVED_AT.items()],
-        )
-    await insert(
+    await set_solved_at(database, {question: at(when) for question, when in SOLVED_AT.items()})
+    await insert_rows(
         database,
         "nudges",
         "community_id, question_id, member_id, via, sent_at",
         [(CID, q, m, "thread", at(when)) for q, m, when in NUDGES],
     )
-    await insert(
+    await insert_rows(
         database,
         "reputation_ledger",
         "community_id, member_id, delta, reason, kind, created_at",
@@ -426,7 +416,7 @@ async def test_period_bounds(tmp_path: Path) -> None:
     ]
     try:
         await community(database, MEMBERS)
-        await insert(
+        await insert_rows(
             database,
             "questions",
             "community_id, number, origin_id, channel_id, asker_id, text, created_at",

@@ -26,9 +26,9 @@ from tests.insights.test_figures import (
     community,
     escalations,
     figures,
-    insert,
     outcomes,
 )
+from tests.queries import insert_rows
 
 # id, asker, channel, asked, status, resolution, solved, closed (PERIOD: the 2nd to the 4th)
 QUESTIONS = [
@@ -84,27 +84,27 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
         (q, CID, q, f"o{q}", ch, who, "?", st, res, at(t), at(first.get(q)), at(sv), at(cl))
         for q, who, ch, t, st, res, sv, cl in QUESTIONS
     ]
-    await insert(
+    await insert_rows(
         database,
         "questions",
         "id, community_id, number, origin_id, channel_id, asker_id, text, status, resolution,"
         " created_at, first_answer_at, solved_at, closed_at",
         rows,
     )
-    await insert(
+    await insert_rows(
         database,
         "answers",
         "id, community_id, question_id, message_id, author_id, by_staff, text, created_at",
         [(a, CID, q, f"m{a}", who, staff, "!", at(p)) for a, q, who, staff, p in ANSWERS],
     )
-    await insert(
+    await insert_rows(
         database,
         "accepted_answers",
         "question_id, community_id, answer_id, accepter_id, author_points, asker_points,"
         " accepted_at",
         [(22, CID, 21, EVE, 15, 2, at("2 11:30"))],
     )
-    await insert(
+    await insert_rows(
         database,
         "helpful_marks",
         "community_id, answer_id, giver_id, receiver_id, points, refusal, marked_at",
@@ -125,7 +125,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
             (29, CID, "sla", "open", at("4 09:30"), None, None),
         ],
     )
-    await insert(
+    await insert_rows(
         database,
         "reputation_ledger",
         "community_id, member_id, delta, kind, reason, created_at",
@@ -245,7 +245,7 @@ async def test_response_rate_and_first_response_come_from_the_answers(tmp_path: 
     await database.open()
     try:
         await community(database, MEMBERS)
-        await insert(
+        await insert_rows(
             database,
             "questions",
             "id, community_id, number, origin_id, channel_id, asker_id, text, status,"
@@ -258,7 +258,7 @@ async def test_response_rate_and_first_response_come_from_the_answers(tmp_path: 
                 (3, CID, 3, "o3", "help", ANN, "?", "open", at("2 12:00"), None),
             ],
         )
-        await insert(
+        await insert_rows(
             database,
             "answers",
             "id, community_id, question_id, message_id, author_id, text, created_at, deleted_at",

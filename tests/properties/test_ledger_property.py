@@ -12,6 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests import queries as q
 from tests.fakes.console import ConsoleDriver, console_community
 from tests.fakes.settings import make_settings
 
@@ -38,22 +39,13 @@ def _line(kind: str, who: str, answer: str) -> str:
 
 
 async def _totals(console: ConsoleDriver) -> tuple[dict[str, int], dict[str, int]]:
-    totals = await console.app.db.fetchall(
-        "SELECT m.external_id, t.total FROM reputation_totals t JOIN members m"
-        " ON m.id = t.member_id"
-    )
-    ledger = await console.app.db.fetchall(
-        "SELECT m.external_id, SUM(l.delta) FROM reputation_ledger l JOIN members m"
-        " ON m.id = l.member_id GROUP BY m.external_id"
-    )
-    return {r[0]: r[1] for r in totals if r[1]}, {r[0]: r[1] for r in ledger if r[1]}
+    totals = await q.totals_by_member(console.app.db)
+    ledger = await q.points_by_member(console.app.db)
+    return {k: v for k, v in totals.items() if v}, {k: v for k, v in ledger.items() if v}
 
 
 async def _helping(console: ConsoleDriver) -> dict[str, int]:
-    rows = await console.app.db.fetchall(
-        "SELECT m.external_id, t.total FROM helping_totals t JOIN members m ON m.id = t.member_id"
-    )
-    return {r[0]: r[1] for r in rows if r[1]}
+    return {k: v for k, v in (await q.helping_by_member(console.app.db)).items() if v}
 
 
 @dataclass

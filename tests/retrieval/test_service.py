@@ -15,6 +15,7 @@ from bot.core.clock import Clock
 from bot.retrieval.embedder import load_embedder
 from bot.retrieval.service import KnowledgeBase, LoadReport
 from bot.storage.db import Database
+from tests import queries as q
 from tests.fakes.embedder import FakeEmbedder
 
 FIXTURE_KB = Path(__file__).resolve().parent.parent / "fixtures" / "knowledge"
@@ -47,9 +48,7 @@ async def test_a_restart_reuses_cached_vectors_and_reembeds_only_changes(
     kb, db, report = await start_kb(kb_dir, tmp_path / "kb.db", second_model)
     assert (report.embedded, report.reused) == (0, 5)
     assert second_model.texts_encoded == 0
-    tokens = await db.fetchone("SELECT COUNT(*) FROM article_tokens")
-    assert tokens is not None
-    assert tokens[0] == 5  # BM25 tokens were cached too, not computed again
+    assert await q.rows_in(db, "article_tokens") == 5  # BM25 tokens were cached too
     await kb.close()
     await db.close()
 
@@ -62,9 +61,7 @@ async def test_a_restart_reuses_cached_vectors_and_reembeds_only_changes(
     assert third_model.texts_encoded == 4
     # The edited article's old vectors and tokens are gone from the cache.
     for table in ("article_vectors", "article_tokens"):
-        row = await db.fetchone(f"SELECT COUNT(*) FROM {table}")
-        assert row is not None
-        assert row[0] == 5
+        assert await q.rows_in(db, table) == 5
     await kb.close()
     await db.close()
 

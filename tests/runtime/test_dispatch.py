@@ -9,6 +9,7 @@ import pytest
 from bot.core.cog import Cog, listen
 from bot.core.events import MessagePosted
 from bot.runtime.context import Context
+from tests import queries as q
 from tests.fakes.console import ConsoleDriver
 from tests.fakes.events import message_posted
 
@@ -37,7 +38,7 @@ async def test_a_cog_exception_does_not_stop_dispatch(
     with caplog.at_level(logging.ERROR):
         await console.app.dispatch(message_posted("evt-9", "m-9"))
     assert broken.calls == 1
-    assert await console.scalar("SELECT COUNT(*) FROM questions") == 1
+    assert await q.question_count(console.app.db) == 1
     assert any("Question Q1 is open" in line for line in console.transcript)
     record = next(r for r in caplog.records if "exploding" in r.getMessage())
     assert "evt-9" in record.getMessage()
@@ -54,10 +55,8 @@ async def test_a_failed_event_is_retried_on_redelivery_without_duplicates(
     await console.app.dispatch(message_posted("evt-1", "m-1"))
     await console.app.dispatch(message_posted("evt-1", "m-1"))
     assert broken.calls == 2
-    assert (
-        await console.scalar("SELECT COUNT(*) FROM processed_events WHERE event_id = 'evt-1'") == 0
-    )
-    assert await console.scalar("SELECT COUNT(*) FROM questions") == 1
+    assert await q.processed_of(console.app.db, "evt-1") == 0
+    assert await q.question_count(console.app.db) == 1
     assert sum("Question Q1 is open" in line for line in console.transcript) == 1
 
 

@@ -12,6 +12,7 @@ from bot.adapters.console.adapter import COMMUNITY
 from bot.core.clock import Clock
 from bot.runtime.app import App
 from bot.storage.timers import Timer
+from tests import queries as q
 from tests.fakes.console import START, console_community
 
 
@@ -58,8 +59,7 @@ async def schedule(app: App, key: str, delay: timedelta, **payload: object) -> N
 
 async def status(app: App) -> list[tuple[str, str, int]]:
     """(key, status, attempts) of every timer."""
-    rows = await app.db.fetchall("SELECT key, status, attempts FROM timers ORDER BY id")
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+    return await q.timers_of_kind(app.db)
 
 
 async def test_a_timer_fires_when_due_with_its_payload(tmp_path: Path) -> None:

@@ -62,7 +62,9 @@ class Two:
 async def play(driver: ConsoleDriver) -> int:
     """Run the script and return the community's row id (the console never writes a cursor)."""
     await driver.feed(*SCRIPT)
-    community_id = int(str(await driver.scalar("SELECT MAX(id) FROM communities")))
+    row = await driver.app.db.fetchone("SELECT MAX(id) FROM communities")
+    assert row is not None
+    community_id = int(row[0])
     async with driver.app.db.transaction() as tx:
         await reconcile.advance(tx, community_id, "help", 42, START)
     return community_id

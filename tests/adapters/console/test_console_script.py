@@ -8,6 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests import queries as q
 from tests.fakes.console import ConsoleDriver, console_community
 
 
@@ -23,7 +24,7 @@ async def test_posts_elsewhere_are_not_questions(console: ConsoleDriver) -> None
     """`NAME in #general: TEXT` posts in #general and the bot stays quiet."""
     out = await console.feed("bob in #general: hello all")
     assert out == ["M1 [#general] bob: hello all"]
-    assert await console.scalar("SELECT COUNT(*) FROM questions") == 0
+    assert await q.question_count(console.app.db) == 0
 
 
 async def test_reply_by_question_ref_and_by_message_ref(console: ConsoleDriver) -> None:
@@ -32,7 +33,7 @@ async def test_reply_by_question_ref_and_by_message_ref(console: ConsoleDriver) 
     out = await console.feed("bob reply Q1: In /var/log.", "carol reply ^alice: Or journalctl.")
     said = [line for line in out if not line.startswith(("· entraide edited", "M2 "))]
     assert said == ["M3 [#help › Q1] bob: In /var/log.", "M4 [#help › Q1] carol: Or journalctl."]
-    assert await console.scalar("SELECT COUNT(*) FROM answers") == 2
+    assert await q.answer_count(console.app.db) == 2
 
 
 async def test_react_and_unreact_are_echoed_and_checked(console: ConsoleDriver) -> None:
@@ -96,8 +97,8 @@ async def test_edit_and_delete_own_messages(console: ConsoleDriver) -> None:
         "· bob deleted M3",
         "! line 5: carol can only edit or delete their own messages.",
     ]
-    assert await console.scalar("SELECT text FROM questions") == "New question text"
-    assert await console.scalar("SELECT deleted_at IS NOT NULL FROM answers") == 1
+    assert await q.question_text(console.app.db) == "New question text"
+    assert (await q.answer(console.app.db))["deleted_at"] is not None
     assert await console.feed("carol react M3 ✅") == ["! line 6: there is no message M3."]
 
 
@@ -106,8 +107,8 @@ async def test_wait_moves_the_clock_that_timestamps_use(console: ConsoleDriver) 
     await console.feed("alice: q?")
     out = await console.feed("wait 20m", "bob reply Q1: a.")
     assert out[0] == "· 20m later"
-    created = await console.scalar("SELECT created_at FROM questions")
-    answered = await console.scalar("SELECT first_answer_at FROM questions")
+    row = await q.question(console.app.db)
+    created, answered = row["created_at"], row["first_answer_at"]
     assert (str(created), str(answered)) == (
         "2026-01-05T09:00:00+00:00",
         "2026-01-05T09:20:00+00:00",
@@ -139,7 +140,7 @@ async def test_error_lines_name_the_line_and_change_nothing(console: ConsoleDriv
     assert out[3] == "! line 5: there is no channel #nowhere (channels: #help, #general, #staff)."
     assert out[4] == "! line 6: entraide is the bot's name; pick another member."
     assert out[5] == "M1 [#help] alice: still works"
-    assert await console.scalar("SELECT COUNT(*) FROM questions") == 1
+    assert await q.question_count(console.app.db) == 1
 
 
 async def test_private_staff_channel(console: ConsoleDriver) -> None:
@@ -164,7 +165,7 @@ async def test_huge_and_hostile_messages(console: ConsoleDriver) -> None:
     out = await console.feed("alice: " + "x" * 5000, "alice: @everyone <@bob> help")
     assert out[0] == "! line 1: the message is longer than 4000 characters."
     assert out[1] == "M1 [#help] alice: @everyone <@bob> help"
-    assert await console.scalar("SELECT COUNT(*) FROM questions") == 1
+    assert await q.question_count(console.app.db) == 1
 
 
 async def test_message_numbering_restarts_but_questions_persist(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ database, re-checking after each event the bot handles (never a sleep).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -19,6 +19,7 @@ from bot.adapters.discord.adapter import DiscordAdapter
 from bot.core.clock import Clock
 from bot.runtime.app import App
 from bot.runtime.dispatcher import Handled
+from bot.storage.db import Database
 from tests.fakes import discord_payloads as p
 from tests.fakes.console import START
 from tests.fakes.discord_harness import Harness
@@ -26,6 +27,7 @@ from tests.fakes.discord_server import FakeDiscord, fake_discord
 from tests.fakes.settings import make_settings
 
 TIMEOUT = 5.0
+Query = Callable[[Database], Awaitable[object]]  # a read of tests.queries
 
 
 @asynccontextmanager
@@ -96,13 +98,13 @@ def _signal_handled_events(app: App) -> None:
     app.handled = handled  # type: ignore[attr-defined]
 
 
-async def until(app: App, sql: str, expected: object) -> None:
-    """Wait until a query returns `expected`, re-checking after each event the bot handles."""
+async def until(app: App, query: Query, expected: object) -> None:
+    """Wait until a query of tests.queries returns `expected`, re-checking after each event
+    the bot handles."""
     handled: asyncio.Condition = app.handled  # type: ignore[attr-defined]
 
     async def check() -> bool:
-        row = await app.db.fetchone(sql)
-        return row is not None and row[0] == expected
+        return bool(await query(app.db) == expected)
 
     async def wait() -> None:
         # Checked under the lock: an event handled between the check and the wait still wakes us.

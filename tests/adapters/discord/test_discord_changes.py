@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.runtime.app import App
+from tests import queries as q
 from tests.adapters.discord.conftest import TIMEOUT, adapter_of, running_bot, thread_opened, until
 from tests.adapters.discord.test_discord_commands import slash
 from tests.adapters.discord.test_discord_scenarios import STAFF, _with_staff_channel, posted_in
@@ -23,13 +24,7 @@ BOB = p.user(p.BOB_ID, "bob")
 
 async def points_of(app: App, external_id: str) -> int:
     """A member's points, from the ledger."""
-    row = await app.db.fetchone(
-        "SELECT COALESCE(SUM(l.delta), 0) FROM reputation_ledger l"
-        " JOIN members m ON m.id = l.member_id WHERE m.external_id = ?",
-        (external_id,),
-    )
-    assert row is not None
-    return int(row[0])
+    return await q.member_points(app.db, external_id)
 
 
 @pytest.mark.parametrize("cached", [True, False])
@@ -44,23 +39,21 @@ async def test_a_deleted_question_closes_its_escalation_and_edits_the_card(
         await fake.dispatch("MESSAGE_CREATE", question)
         await thread_opened(fake)
         card = await posted_in(fake, p.STAFF_CHANNEL_ID, "refund")
-        await until(app, "SELECT status FROM escalations", "open")
+        await until(app, q.escalation_status, "open")
         if not cached:
             adapter_of(app).client._connection._messages.clear()  # type: ignore[union-attr]
         await fake.dispatch("MESSAGE_DELETE", p.message_delete(question))
-        await until(app, "SELECT status || ':' || outcome FROM escalations", "closed:deleted")
-        row = await app.db.fetchone("SELECT staff_message_id FROM escalations")
-        assert row is not None
+        await until(app, q.escalation_outcome, "closed:deleted")
+        staff_card = await q.staff_card(app.db)
+        assert staff_card is not None
         edit = await fake.wait_for_call(
-            "PATCH", rf"/channels/{p.STAFF_CHANNEL_ID}/messages/{row[0]}", TIMEOUT
+            "PATCH", rf"/channels/{p.STAFF_CHANNEL_ID}/messages/{staff_card}", TIMEOUT
         )
         assert edit.body["components"] == []
         said = "Q1 was deleted by <@" + p.ALICE_ID + ">" if cached else "Q1 was deleted, "
         assert said in edit.body["content"]
         assert edit.body["content"].startswith(card.body["content"].split("\n")[0])
-        deleted = await app.db.fetchone("SELECT deleted_at IS NOT NULL FROM questions")
-        assert deleted is not None
-        assert deleted[0] == 1
+        assert (await q.question(app.db))["deleted_at"] is not None
         # Redelivered (a RESUME replays it): nothing happens twice.
         await fake.dispatch("MESSAGE_DELETE", p.message_delete(question))
         await fake.dispatch("MESSAGE_CREATE", p.message_create("unrelated"))
@@ -76,21 +69,19 @@ async def test_a_deleted_accepted_answer_gives_its_points_back(tmp_path: Path) -
         thread_id = await thread_opened(fake)
         answer = p.message_create("Settings › Export.", author=BOB, channel_id=thread_id)
         await fake.dispatch("MESSAGE_CREATE", answer)
-        await until(app, "SELECT COUNT(*) FROM answers", 1)
+        await until(app, q.answer_count, 1)
         accept = slash("accept", message=answer["id"])
         accept["channel_id"] = thread_id
         accept["channel"] = p.thread_channel(thread_id, "Q1", parent_id=p.HELP_CHANNEL_ID)
         await fake.dispatch("INTERACTION_CREATE", accept)
-        await until(app, "SELECT COUNT(*) FROM accepted_answers", 1)
+        await until(app, q.accept_count, 1)
         assert await points_of(app, p.BOB_ID) > 0
         adapter_of(app).client._connection._messages.clear()  # type: ignore[union-attr]
         await fake.dispatch("MESSAGE_DELETE", p.message_delete(answer))
-        await until(app, "SELECT COUNT(*) FROM answers WHERE deleted_at IS NOT NULL", 1)
+        await until(app, lambda db: q.answer_count(db, deleted=True), 1)
         assert await points_of(app, p.BOB_ID) == 0
         # Out of the cache nobody is known as its author: a neutral "unknown" took the action.
-        unknown = await app.db.fetchone("SELECT is_bot FROM members WHERE external_id = 'unknown'")
-        assert unknown is not None
-        assert unknown[0] == 1
+        assert (await q.member(app.db, "unknown"))["is_bot"] == 1
 
 
 async def test_a_bulk_delete_of_a_helpful_answer_takes_its_points_back(tmp_path: Path) -> None:
@@ -104,9 +95,9 @@ async def test_a_bulk_delete_of_a_helpful_answer_takes_its_points_back(tmp_path:
             await fake.dispatch("MESSAGE_CREATE", message)
         mark = p.reaction(answer["id"], "✅", user_id="900000000000000302", channel_id=thread_id)
         await fake.dispatch("MESSAGE_REACTION_ADD", mark | {"message_author_id": p.BOB_ID})
-        await until(app, "SELECT COALESCE(SUM(delta), 0) FROM reputation_ledger", 10)
+        await until(app, q.points_given, 10)
         await fake.dispatch("MESSAGE_DELETE_BULK", p.message_delete_bulk([answer, chatter]))
-        await until(app, "SELECT COUNT(*) FROM answers WHERE deleted_at IS NOT NULL", 1)
+        await until(app, lambda db: q.answer_count(db, deleted=True), 1)
         assert await points_of(app, p.BOB_ID) == 0
 
 
@@ -120,17 +111,13 @@ async def test_an_edited_question_is_stored_with_its_new_text(tmp_path: Path) ->
         when = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
         edit = p.message_update(question, "How do I export my data to CSV?", edited=when)
         await fake.dispatch("MESSAGE_UPDATE", edit)
-        await until(app, "SELECT text FROM questions", "How do I export my data to CSV?")
+        await until(app, q.question_text, "How do I export my data to CSV?")
         await fake.dispatch("MESSAGE_UPDATE", edit)
         unfurled = p.message_update(question, question["content"]) | {"edited_timestamp": None}
         await fake.dispatch("MESSAGE_UPDATE", unfurled)
         edited_id = f"discord:edited:{question['id']}:{when.timestamp():.6f}"
-        await until(app, f"SELECT COUNT(*) FROM processed_events WHERE event_id = '{edited_id}'", 1)
-        rows = await app.db.fetchone(
-            "SELECT COUNT(*) FROM processed_events WHERE event_id LIKE 'discord:edited:%'"
-        )
-        assert rows is not None
-        assert rows[0] == 1
+        await until(app, lambda db: q.processed_of(db, edited_id), 1)
+        assert await q.processed_count(app.db, "discord:edited:%") == 1
 
 
 async def test_changes_outside_help_channels_and_to_bot_messages_are_ignored(
@@ -149,9 +136,5 @@ async def test_changes_outside_help_channels_and_to_bot_messages_are_ignored(
             await fake.dispatch("MESSAGE_DELETE", p.message_delete(gone))
         marker = p.message_create("a later question", author=BOB)
         await fake.dispatch("MESSAGE_CREATE", marker)
-        await until(app, "SELECT COUNT(*) FROM questions", 2)
-        row = await app.db.fetchone(
-            "SELECT COUNT(*) FROM processed_events WHERE event_id LIKE 'discord:deleted:%'"
-        )
-        assert row is not None
-        assert row[0] == 0
+        await until(app, q.question_count, 2)
+        assert await q.processed_count(app.db, "discord:deleted:%") == 0

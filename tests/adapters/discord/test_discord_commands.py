@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from bot.runtime.app import App
+from tests import queries as q
 from tests.adapters.discord.conftest import TIMEOUT, thread_opened, until
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord, RestCall
@@ -32,12 +33,6 @@ def as_member(payload: dict[str, Any], permissions: str = SEND_MESSAGES) -> dict
     """The same interaction, from someone Discord resolved to only these permissions."""
     payload["member"]["permissions"] = permissions
     return payload
-
-
-async def value(app: App, sql: str) -> object:
-    """The first column of the first row."""
-    row = await app.db.fetchone(sql)
-    return None if row is None else row[0]
 
 
 async def followup_to(fake: FakeDiscord, interaction: dict[str, Any]) -> RestCall:
@@ -67,7 +62,7 @@ async def test_a_member_is_refused_an_admin_command_and_nothing_changes(
     refusal = await followup_to(fake, attempt)
     assert "only community admins" in refusal.body["content"]
     assert refusal.body["flags"] & p.EPHEMERAL
-    assert await value(app, "SELECT COUNT(*) FROM community_settings") == 0
+    assert await q.override_count(app.db) == 0
 
     allowed = as_member(slash("entraide", "config", "set", key="sla_minutes", value="45"))
     allowed["member"]["permissions"] = MANAGE_SERVER
@@ -115,14 +110,14 @@ async def test_mark_helpful_from_the_message_menu_awards_points(
     thread_id = await thread_opened(fake)
     answer = p.message_create("Settings › Export.", author=BOB, channel_id=thread_id)
     await fake.dispatch("MESSAGE_CREATE", answer)
-    await until(app, "SELECT COUNT(*) FROM answers", 1)
+    await until(app, q.answer_count, 1)
     menu = p.slash_command("Mark helpful")
     menu["data"] |= {"type": 3, "target_id": answer["id"]}
     menu["channel_id"], menu["channel"] = thread_id, p.thread_channel(thread_id, "Q1")
     await fake.dispatch("INTERACTION_CREATE", menu)
     confirmation = await followup_to(fake, menu)
     assert confirmation.body["flags"] & p.EPHEMERAL
-    await until(app, "SELECT COALESCE(SUM(delta), 0) FROM reputation_ledger", 10)
+    await until(app, q.points_given, 10)
 
 
 async def test_ask_posts_publicly_and_confirms_privately(
@@ -139,7 +134,7 @@ async def test_ask_posts_publicly_and_confirms_privately(
     posted = [b for b in fake.sent_messages if "Can I pay by invoice" in str(b.get("content"))]
     assert posted
     assert all(b["allowed_mentions"].get("parse") == [] for b in posted)
-    assert await value(app, "SELECT COUNT(*) FROM questions") == 1
+    assert await q.question_count(app.db) == 1
 
 
 async def test_a_public_only_answer_removes_the_thinking_placeholder(
@@ -156,7 +151,7 @@ async def test_a_public_only_answer_removes_the_thinking_placeholder(
     await fake.wait_for_call("DELETE", original, TIMEOUT)
     assert any("Q1 is solved" in str(b.get("content")) for b in fake.sent_messages)
     assert not fake.calls_to("POST", rf"/webhooks/{p.APPLICATION_ID}/{solved['token']}")
-    assert await value(app, "SELECT status FROM questions") == "solved"
+    assert await q.question_status(app.db) == "solved"
 
 
 async def test_privacy_export_arrives_as_a_private_file(

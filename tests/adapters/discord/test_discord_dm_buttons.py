@@ -13,6 +13,7 @@ from typing import Any
 from bot.cogs._question_events import STILL_NEED_HELP
 from bot.cogs.nudges._render import TAKE_ACTION
 from bot.runtime.app import App
+from tests import queries as q
 from tests.adapters.discord.conftest import TIMEOUT, running_bot, thread_opened, until
 from tests.adapters.discord.test_discord_scenarios import (
     STAFF,
@@ -76,7 +77,7 @@ async def _helped_question(app: App, fake: FakeDiscord) -> str:
     carol = "900000000000000302"
     mark = p.reaction(answer["id"], "✅", user_id=carol, channel_id=thread_id)
     await fake.dispatch("MESSAGE_REACTION_ADD", mark | {"message_author_id": p.BOB_ID})
-    await until(app, "SELECT COALESCE(SUM(delta), 0) FROM reputation_ledger", 10)
+    await until(app, q.points_given, 10)
     await app.clock.advance(timedelta(hours=25))
     return thread_id
 
@@ -95,7 +96,8 @@ async def test_still_need_help_in_the_reminder_dm_calls_staff(tmp_path: Path) ->
         await fake.dispatch("INTERACTION_CREATE", click)
         card = await posted_in(fake, p.STAFF_CHANNEL_ID, "Q1")
         assert "sync stop at night" in card.body["content"]
-        await until(app, "SELECT reason || ':' || status FROM escalations", "asker:open")
+        await until(app, q.escalation_status, "open")
+        assert (await q.escalation_of(app.db))["reason"] == "asker"
         told = await fake.wait_for_call("POST", rf"/webhooks/{p.APPLICATION_ID}/{click['token']}")
         assert "Q1" in told.body["content"]
         assert told.body["flags"] & p.EPHEMERAL
@@ -112,7 +114,7 @@ async def test_ill_take_it_in_a_nudge_dm_tells_the_thread(tmp_path: Path) -> Non
         take = next(i for i in buttons(nudge) if f":{TAKE_ACTION}:" in i)
         assert take.startswith(f"entraide@{p.GUILD_ID}:")
         await fake.dispatch("INTERACTION_CREATE", p.dm_button_click(take, shown(nudge), author=BOB))
-        await until(app, "SELECT response FROM nudges", "taken")
+        await until(app, q.nudge_response, "taken")
         await posted_in(fake, thread_id, p.BOB_ID)
 
 
@@ -128,7 +130,7 @@ async def test_an_old_dm_button_says_what_to_do_instead(tmp_path: Path) -> None:
         await fake.dispatch("INTERACTION_CREATE", click)
         line = await ephemeral_answer(fake, click)
         assert "/staff" in line
-        assert await app.db.fetchone("SELECT 1 FROM escalations") is None
+        assert await q.escalation_count(app.db) == 0
 
 
 async def test_a_forged_server_or_a_member_who_left_changes_nothing(tmp_path: Path) -> None:
@@ -149,14 +151,9 @@ async def test_a_forged_server_or_a_member_who_left_changes_nothing(tmp_path: Pa
         for click in clicks:
             await fake.dispatch("INTERACTION_CREATE", click)
             assert "no longer share" in await ephemeral_answer(fake, click)
-        assert await app.db.fetchone("SELECT 1 FROM escalations") is None
-        ids = [c["id"] for c in clicks]
-        row = await app.db.fetchone(
-            "SELECT COUNT(*) FROM processed_events WHERE event_id IN (?, ?)",
-            tuple(f"discord:interaction:{i}" for i in ids),
-        )
-        assert row is not None
-        assert row[0] == 0
+        assert await q.escalation_count(app.db) == 0
+        ids = [f"discord:interaction:{c['id']}" for c in clicks]
+        assert await q.processed_of(app.db, *ids) == 0
 
 
 async def test_rights_in_a_dm_are_the_servers(tmp_path: Path) -> None:
@@ -172,9 +169,5 @@ async def test_rights_in_a_dm_are_the_servers(tmp_path: Path) -> None:
         told = await fake.wait_for_call("POST", rf"/webhooks/{p.APPLICATION_ID}/{by_bob['token']}")
         assert f"<@{p.ALICE_ID}>" in told.body["content"]  # "only the asker, alice, …"
         await fake.wait_for_call("GET", rf"/guilds/{p.GUILD_ID}/members/{p.BOB_ID}", TIMEOUT)
-        assert await app.db.fetchone("SELECT 1 FROM escalations") is None
-        row = await app.db.fetchone(
-            "SELECT is_staff FROM members WHERE external_id = ?", (p.BOB_ID,)
-        )
-        assert row is not None
-        assert row[0] == 0
+        assert await q.escalation_count(app.db) == 0
+        assert (await q.member(app.db, p.BOB_ID))["is_staff"] == 0

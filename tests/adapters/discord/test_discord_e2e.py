@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.runtime.app import App
+from tests import queries as q
 from tests.adapters.discord.conftest import TIMEOUT, until
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord
@@ -24,7 +25,7 @@ async def test_a_question_gets_a_thread_and_an_intro(
     )
     button = intro.body["components"][0]["components"][0]
     assert button["custom_id"].startswith("entraide:question.solve:")
-    assert await app.db.fetchone("SELECT number FROM questions") is not None
+    assert await q.question_numbers(app.db) != []
 
 
 async def test_bot_messages_are_never_questions(discord_bot: tuple[App, FakeDiscord]) -> None:
@@ -34,9 +35,7 @@ async def test_bot_messages_are_never_questions(discord_bot: tuple[App, FakeDisc
     await fake.dispatch("MESSAGE_CREATE", p.message_create("I am a bot", author=other_bot))
     await fake.dispatch("MESSAGE_CREATE", p.message_create("A real question?"))
     await fake.wait_for_call("POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT)
-    row = await app.db.fetchone("SELECT COUNT(*) FROM questions")
-    assert row is not None
-    assert row[0] == 1
+    assert await q.question_count(app.db) == 1
 
 
 async def test_an_answer_marked_helpful_earns_points_and_unmarking_reverses(
@@ -56,10 +55,8 @@ async def test_an_answer_marked_helpful_earns_points_and_unmarking_reverses(
     mark = p.reaction(answer["id"], "✅", channel_id=thread_id)
     mark["message_author_id"] = p.BOB_ID
     await fake.dispatch("MESSAGE_REACTION_ADD", mark)  # right behind: handled in order
-    await until(app, "SELECT COALESCE(SUM(delta), 0) FROM reputation_ledger", 10)
+    await until(app, q.points_given, 10)
     unmark = p.reaction(answer["id"], "✅", channel_id=thread_id, add=False)
     await fake.dispatch("MESSAGE_REACTION_REMOVE", unmark)
-    await until(app, "SELECT COUNT(*) FROM reputation_ledger", 2)
-    row = await app.db.fetchone("SELECT SUM(delta) FROM reputation_ledger")
-    assert row is not None
-    assert row[0] == 0
+    await until(app, q.ledger_count, 2)
+    assert await q.points_given(app.db) == 0

@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from bot.core.identity import Community
+from tests import queries as q
 from tests.adapters.discord.conftest import TIMEOUT, adapter_of, running_bot, until
 from tests.fakes import discord_payloads as p
 
@@ -37,11 +38,8 @@ async def test_a_forum_post_becomes_a_question_answered_inside_it(tmp_path: Path
         await fake.wait_for_call(
             "POST", rf"/channels/{post}/messages", TIMEOUT, lambda c: "Q1 is open" in str(c.body)
         )
-        row = await app.db.fetchone(
-            "SELECT channel_id, thread_id, root_message_id, text FROM questions"
-        )
-        assert row is not None
-        assert tuple(row) == (
+        row = await q.question(app.db)
+        assert (row["channel_id"], row["thread_id"], row["root_message_id"], row["text"]) == (
             p.FORUM_CHANNEL_ID,
             post,
             post,
@@ -54,9 +52,9 @@ async def test_a_forum_post_becomes_a_question_answered_inside_it(tmp_path: Path
             "Clear the cache.", author=p.user(p.BOB_ID, "bob"), channel_id=post
         )
         await fake.dispatch("MESSAGE_CREATE", answer)
-        await until(app, "SELECT status FROM questions", "answered")
-        answers = await app.db.fetchone("SELECT COUNT(*), MIN(message_id) FROM answers")
-        assert tuple(answers or ()) == (1, answer["id"])
+        await until(app, q.question_status, "answered")
+        assert await q.answer_count(app.db) == 1
+        assert (await q.answer(app.db))["message_id"] == answer["id"]
 
 
 async def test_opening_the_thread_of_a_forum_post_reuses_the_post(tmp_path: Path) -> None:

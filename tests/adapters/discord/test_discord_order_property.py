@@ -17,16 +17,13 @@ from hypothesis import strategies as st
 
 from bot.adapters.discord.adapter import DiscordAdapter
 from bot.runtime.app import App
+from tests import queries as q
 from tests.adapters.discord.conftest import TIMEOUT, adapter_of, running_bot, thread_opened
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord, RestCall
 
 CAROL_ID = "900000000000000302"
 MEMBERS = (p.ALICE_ID, p.BOB_ID, CAROL_ID)
-POINTS = (
-    "SELECT m.external_id, SUM(l.delta) FROM reputation_ledger l"
-    " JOIN members m ON m.id = l.member_id GROUP BY m.external_id"
-)
 
 who = st.sampled_from(MEMBERS)
 post = st.tuples(st.just("post"), who, st.just(0), st.just(True), st.just(True))
@@ -58,7 +55,7 @@ def slowed(pauses: dict[str, float]) -> Any:
 
 async def points(app: App) -> dict[str, int]:
     """Points per member (from the ledger)."""
-    return {str(r[0]): int(r[1]) for r in await app.db.fetchall(POINTS) if r[1]}
+    return {name: n for name, n in (await q.points_by_member(app.db)).items() if n}
 
 
 async def quiet(adapter: DiscordAdapter, seq: int) -> None:
@@ -213,6 +210,4 @@ async def test_a_burst_replayed_on_resume_keeps_its_order(tmp_path: Path) -> Non
         await fake.wait_for_resume(within=TIMEOUT)
         await quiet(adapter_of(app), seq)
         assert await points(app) == {CAROL_ID: 10}
-        row = await app.db.fetchone("SELECT COUNT(*) FROM helpful_marks")
-        assert row is not None
-        assert row[0] == 2
+        assert await q.mark_count(app.db) == 2

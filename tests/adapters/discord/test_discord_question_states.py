@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bot.runtime.app import App
+from tests import queries as q
 from tests.adapters.discord.conftest import TIMEOUT, running_bot, thread_opened, until
 from tests.adapters.discord.test_discord_commands import slash
 from tests.adapters.discord.test_discord_scenarios import posted_in
@@ -109,7 +110,7 @@ async def test_staff_tag_while_escalated_replaced_by_solved(tmp_path: Path) -> N
         await _tags_become(fake, post, ["Staff", "how-to"])
         await _solved_in(fake, post)
         await _tags_become(fake, post, ["Solved", "how-to"])
-        await until(app, "SELECT status || ':' || outcome FROM escalations", "closed:solved")
+        await until(app, q.escalation_outcome, "closed:solved")
         names = [
             t["name"]
             for t in fake.calls_to("PATCH", rf"/channels/{FORUM}")[-1].body["available_tags"]
@@ -124,13 +125,13 @@ async def test_the_staff_tag_goes_when_staff_return_the_question(tmp_path: Path)
         post = await _post(fake, "I was charged twice, refund please")
         card = await posted_in(fake, p.STAFF_CHANNEL_ID, "refund")
         await _tags_become(fake, post, ["how-to", "staff"])
-        qid = (await app.db.fetchone("SELECT id FROM questions"))[0]  # type: ignore[index]
+        qid = await q.question_id(app.db)
         shown = p.message("card", message_id=p.snowflake(), channel_id=p.STAFF_CHANNEL_ID)
         shown["components"] = card.body["components"]
         click = p.button_click(f"entraide:escalation.return:{qid}", shown, author=BOB)
         click["member"]["permissions"] = STAFF_MEMBER
         await fake.dispatch("INTERACTION_CREATE", click)
-        await until(app, "SELECT status FROM escalations", "returned")
+        await until(app, q.escalation_status, "returned")
         await _tags_become(fake, post, ["how-to"])
         assert not fake.calls_to("PATCH", rf"/channels/{FORUM}")
 
@@ -145,7 +146,7 @@ async def test_a_missing_permission_is_logged_once_naming_it(
     async with forum_bot(tmp_path_factory.mktemp("a"), _guild(manage=False)) as (app, fake):
         for n, text in enumerate(("Export fails", "Import fails"), start=1):
             await _solved_in(fake, await _post(fake, text))
-            await until(app, "SELECT COUNT(*) FROM questions WHERE status = 'solved'", n)
+            await until(app, lambda db: q.question_count(db, status="solved"), n)
         assert not fake.calls_to("PATCH", r"/channels/\d+")
     lines = [r.getMessage() for r in caplog.records if "Manage Channels" in r.getMessage()]
     assert len(lines) == 1
@@ -162,7 +163,7 @@ async def test_a_missing_permission_is_logged_once_naming_it(
             post = await _post(fake, text)
             await _solved_in(fake, post)
             await fake.wait_for_call("PATCH", rf"/channels/{post}", TIMEOUT)
-        await until(app, "SELECT COUNT(*) FROM questions WHERE status = 'solved'", 2)
+        await until(app, lambda db: q.question_count(db, status="solved"), 2)
     lines = [r.getMessage() for r in caplog.records if "Manage Threads" in r.getMessage()]
     assert len(lines) == 1
     assert FORUM in lines[0]
@@ -180,10 +181,8 @@ async def test_close_on_solve_archives_and_a_reply_reopens_for_good(tmp_path: Pa
         await fake.dispatch("THREAD_UPDATE", unarchive_on_reply(fake, post))
         reply = p.message_create("Also check the proxy.", author=BOB, channel_id=post)
         await fake.dispatch("MESSAGE_CREATE", reply)
-        await until(app, "SELECT COUNT(*) FROM answers", 1)
-        answer = await app.db.fetchone("SELECT message_id FROM answers")
-        assert answer is not None
-        assert answer[0] == reply["id"]
+        await until(app, q.answer_count, 1)
+        assert (await q.answer(app.db))["message_id"] == reply["id"]
         assert len(fake.calls_to("PATCH", rf"/channels/{post}")) == 1
         assert not fake.store.threads[post]["thread_metadata"]["archived"]
 
@@ -210,7 +209,7 @@ async def test_a_post_closed_by_discord_is_retagged_and_closed_again(tmp_path: P
         post = await _post(fake, "Export fails with error 500")
         fake.store.threads[post]["thread_metadata"]["archived"] = True
         await fake.dispatch("THREAD_UPDATE", dict(fake.store.threads[post]))
-        await until(app, "SELECT COUNT(*) FROM questions", 1)
+        await until(app, q.question_count, 1)
         await fake.dispatch("INTERACTION_CREATE", slash("solved", question="Q1"))
         closed_again = await fake.wait_for_call(
             "PATCH", rf"/channels/{post}", TIMEOUT, lambda c: c.body == {"archived": True}
@@ -230,7 +229,7 @@ async def test_the_staff_tag_goes_when_the_question_closes_as_answered(tmp_path:
         await _tags_become(fake, post, ["Staff", "how-to"])
         reply = p.message_create("Support can refund it.", author=BOB, channel_id=post)
         await fake.dispatch("MESSAGE_CREATE", reply)
-        await until(app, "SELECT COUNT(*) FROM answers", 1)
+        await until(app, q.answer_count, 1)
         await app.clock.advance(timedelta(hours=2))
-        await until(app, "SELECT status || ':' || outcome FROM escalations", "closed:closed")
+        await until(app, q.escalation_outcome, "closed:closed")
         await _tags_become(fake, post, ["how-to"])

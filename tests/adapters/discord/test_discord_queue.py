@@ -6,6 +6,7 @@ from bot.adapters.discord import render
 from bot.core.identity import Conversation
 from bot.core.replies import Reply, linked
 from bot.runtime.app import App
+from tests import queries as q
 from tests.adapters.discord.conftest import thread_opened, until
 from tests.adapters.discord.test_discord_commands import followup_to, slash
 from tests.fakes import discord_payloads as p
@@ -40,7 +41,7 @@ async def test_questions_links_each_thread_and_pings_nobody(
     text = f"@everyone <@&{p.HELPER_ROLE_ID}> <@{p.BOB_ID}> how do I export my data?"
     await fake.dispatch("MESSAGE_CREATE", p.message_create(text))
     thread_id = await thread_opened(fake)
-    await until(app, "SELECT COUNT(*) FROM questions WHERE thread_id IS NOT NULL", 1)
+    await until(app, q.threaded_question_count, 1)
     ask = slash("questions", filter="open", page=1)
     await fake.dispatch("INTERACTION_CREATE", ask)
     listing = await followup_to(fake, ask)

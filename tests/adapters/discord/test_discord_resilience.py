@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from bot.runtime.app import App
+from tests import queries as q
 from tests.adapters.discord.conftest import TIMEOUT, adapter_of, running_bot, thread_opened, until
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord
 
-LEDGER_SUM = "SELECT COALESCE(SUM(delta), 0) FROM reputation_ledger"
 BOB = p.user(p.BOB_ID, "bob")
 ADAPTER_LOG = "bot.adapters.discord.adapter"
 
@@ -33,7 +33,7 @@ async def _answered(fake: FakeDiscord) -> tuple[str, dict[str, Any], dict[str, A
 async def _settled(app: App, fake: FakeDiscord, questions: int) -> None:
     """Events are handled in gateway order: once a later question is in, earlier ones are done."""
     await fake.dispatch("MESSAGE_CREATE", p.message_create(f"Unrelated question {questions}?"))
-    await until(app, "SELECT COUNT(*) FROM questions", questions)
+    await until(app, q.question_count, questions)
 
 
 async def test_a_mark_sent_while_the_gateway_was_down_counts_once(
@@ -45,9 +45,9 @@ async def test_a_mark_sent_while_the_gateway_was_down_counts_once(
     fake.miss("MESSAGE_REACTION_ADD", mark)  # Discord sent it while the client was away
     await fake.drop_connection()
     await fake.wait_for_resume(within=TIMEOUT)
-    await until(app, LEDGER_SUM, 10)
+    await until(app, q.points_given, 10)
     await _settled(app, fake, 2)
-    assert tuple(await app.db.fetchone("SELECT COUNT(*) FROM reputation_ledger") or ()) == (1,)
+    assert await q.ledger_count(app.db) == 1
     assert (fake.identifies, len(fake.resumes)) == (1, 1)
 
 
@@ -65,7 +65,7 @@ async def test_a_mark_delivered_again_after_a_new_session_counts_once(
     client.before_identify_hook = identify_now  # type: ignore[method-assign]
     thread_id, _, mark = await _answered(fake)
     await fake.dispatch("MESSAGE_REACTION_ADD", mark)
-    await until(app, LEDGER_SUM, 10)
+    await until(app, q.points_given, 10)
     # GUILD_CREATE lists the active threads: the new session knows the question's thread.
     fake.guild["threads"] = [p.thread_channel(thread_id, "Q1", owner_id=p.BOT_USER_ID)]
     ready_again = client.wait_for("ready", timeout=TIMEOUT)
@@ -75,10 +75,8 @@ async def test_a_mark_delivered_again_after_a_new_session_counts_once(
     assert (fake.identifies, fake.resumes) == (2, [])
     await app.clock.advance(timedelta(minutes=1))
     await fake.dispatch("MESSAGE_REACTION_ADD", mark)
-    reactions = "SELECT COUNT(*) FROM processed_events WHERE event_id LIKE 'discord:reaction:%'"
-    await until(app, reactions, 2)
-    ledger = await app.db.fetchone("SELECT COUNT(*), SUM(delta) FROM reputation_ledger")
-    assert tuple(ledger or ()) == (1, 10)
+    await until(app, lambda db: q.processed_count(db, "discord:reaction:%"), 2)
+    assert (await q.ledger_count(app.db), await q.points_given(app.db)) == (1, 10)
 
 
 def _guild_with_staff() -> dict[str, Any]:
@@ -130,7 +128,7 @@ async def test_a_mark_in_an_archived_thread_still_counts(
     """discord.py forgets archived threads; a ✅ there is fetched, not dropped: +10."""
     app, fake = discord_bot
     thread_id, _, mark = await _answered(fake)
-    await until(app, "SELECT COUNT(*) FROM answers", 1)
+    await until(app, q.answer_count, 1)
     archived = p.thread_channel(thread_id, "Q1")
     archived["thread_metadata"]["archived"] = True
     await fake.dispatch("THREAD_UPDATE", archived)
@@ -138,4 +136,4 @@ async def test_a_mark_in_an_archived_thread_still_counts(
     await _settled(app, fake, 2)
     assert client.get_channel(int(thread_id)) is None  # forgotten, as on Discord
     await fake.dispatch("MESSAGE_REACTION_ADD", mark)
-    await until(app, LEDGER_SUM, 10)
+    await until(app, q.points_given, 10)

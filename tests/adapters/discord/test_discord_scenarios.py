@@ -18,6 +18,7 @@ from bot.core.identity import Community, Member
 from bot.runtime.app import App
 from bot.storage import nudges
 from bot.storage.communities import ensure_community, ensure_member
+from tests import queries as q
 from tests.adapters.discord.conftest import TIMEOUT, running_bot, thread_opened, until
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord, RestCall
@@ -63,9 +64,7 @@ def posted_in(fake: FakeDiscord, channel_id: str, has: str) -> Any:
 
 async def question_id(app: App, number: int = 1) -> int:
     """Row id of question Q<number>."""
-    row = await app.db.fetchone("SELECT id FROM questions WHERE number = ?", (number,))
-    assert row is not None
-    return int(row[0])
+    return await q.question_id(app.db, number)
 
 
 async def test_the_asker_solves_a_question_with_a_suggested_article(tmp_path: Path) -> None:
@@ -78,13 +77,13 @@ async def test_the_asker_solves_a_question_with_a_suggested_article(tmp_path: Pa
         qid = await question_id(app)
         assert buttons(offer) == [f"entraide:kb.solved:{qid}:0", f"entraide:kb.unhelpful:{qid}"]
         assert "reset" not in str(offer.body).lower()  # only the confident article
-        row = await app.db.fetchone("SELECT message_id FROM kb_suggestions")
-        assert row is not None
-        shown = p.message(offer.body["content"], message_id=row[0], channel_id=thread_id)
+        suggestion = await q.suggestion_message(app.db)
+        assert suggestion is not None
+        shown = p.message(offer.body["content"], message_id=suggestion, channel_id=thread_id)
         shown |= {"author": p.bot_user(), "components": offer.body["components"]}
         click = p.button_click(f"entraide:kb.solved:{qid}:0", shown)
         await fake.dispatch("INTERACTION_CREATE", click)
-        await until(app, "SELECT status || ':' || resolution FROM questions", "solved:kb")
+        await until(app, q.question_outcome, "solved:kb")
         await fake.wait_for_call("POST", rf"/interactions/{click['id']}/[^/]+/callback", TIMEOUT)
         await posted_in(fake, thread_id, "solved")
 
@@ -132,9 +131,7 @@ async def test_an_expert_who_chose_dms_is_nudged_by_dm(
         for c in fake.calls_to("POST", rf"/channels/{thread_id}/messages")
         if "<@" + p.BOB_ID in str(c.body)
     ]
-    row = await app.db.fetchone("SELECT via FROM nudges")
-    assert row is not None
-    assert row[0] == "dm"
+    assert await q.nudge_via(app.db) == "dm"
 
 
 async def test_closed_dms_fall_back_to_one_mention_in_the_thread(
@@ -198,7 +195,7 @@ async def test_a_sensitive_question_goes_to_staff_at_once(tmp_path: Path) -> Non
         card = await posted_in(fake, p.STAFF_CHANNEL_ID, "refund")
         assert len(buttons(card)) == 3
         await posted_in(fake, thread_id, app.messages.get("en", "escalation.public_notice"))
-        await until(app, "SELECT status FROM questions", "escalated")
+        await until(app, q.question_status, "escalated")
 
 
 async def test_channels_named_in_settings_are_found_by_name(tmp_path: Path) -> None:
@@ -209,7 +206,7 @@ async def test_channels_named_in_settings_are_found_by_name(tmp_path: Path) -> N
         await fake.dispatch("MESSAGE_CREATE", p.message_create("How do I get a refund?"))
         await thread_opened(fake)
         await posted_in(fake, p.STAFF_CHANNEL_ID, "refund")
-        await until(app, "SELECT status FROM questions", "escalated")
+        await until(app, q.question_status, "escalated")
 
 
 async def test_a_missing_named_channel_is_logged_once(
@@ -221,7 +218,7 @@ async def test_a_missing_named_channel_is_logged_once(
         for text in ("How do I get a refund?", "Refund for my invoice please"):
             await fake.dispatch("MESSAGE_CREATE", p.message_create(text))
         await thread_opened(fake, 2)
-        await until(app, "SELECT COUNT(*) FROM questions", 2)
+        await until(app, q.question_count, 2)
     missing = [r for r in caplog.records if "no channel 'staff'" in r.getMessage()]
     assert len([r for r in missing if r.name == "bot.adapters.discord.adapter"]) == 1
 
@@ -267,9 +264,9 @@ async def test_a_reminder_to_closed_dms_is_not_retried(
     carol = "900000000000000302"
     mark = p.reaction(answer["id"], "✅", user_id=carol, channel_id=thread_id)
     await fake.dispatch("MESSAGE_REACTION_ADD", mark | {"message_author_id": p.BOB_ID})
-    await until(app, "SELECT COALESCE(SUM(delta), 0) FROM reputation_ledger", 10)
+    await until(app, q.points_given, 10)
     await app.clock.advance(timedelta(hours=25))
-    await until(app, "SELECT status FROM timers WHERE kind = 'accept_reminder'", "done")
+    await until(app, lambda db: q.timer_status(db, "accept_reminder"), "done")
     await app.clock.advance(timedelta(hours=2))  # past every retry delay
     tries = fake.calls_to("POST", rf"/channels/{DM_CHANNEL_ID}/messages")
     assert [c.status for c in tries] == [403]
@@ -286,24 +283,23 @@ async def test_a_solved_question_closes_its_escalation_and_edits_the_card(
         card = await posted_in(fake, p.STAFF_CHANNEL_ID, "refund")
         intro = await posted_in(fake, thread_id, "is open")
         qid = await question_id(app)
-        row = await app.db.fetchone(
-            "SELECT intro_message_id, staff_message_id FROM questions q"
-            " JOIN escalations e ON e.question_id = q.id"
-        )
-        assert row is not None
-        shown = p.message(intro.body["content"], message_id=row[0], channel_id=thread_id)
+        intro_id = (await q.question(app.db))["intro_message_id"]
+        staff_card = await q.staff_card(app.db)
+        assert intro_id is not None
+        assert staff_card is not None
+        shown = p.message(intro.body["content"], message_id=intro_id, channel_id=thread_id)
         shown |= {"author": p.bot_user(), "components": intro.body["components"]}
         await fake.dispatch(
             "INTERACTION_CREATE", p.button_click(f"entraide:question.solve:{qid}", shown)
         )
         edit = await fake.wait_for_call(
-            "PATCH", rf"/channels/{p.STAFF_CHANNEL_ID}/messages/{row[1]}", TIMEOUT
+            "PATCH", rf"/channels/{p.STAFF_CHANNEL_ID}/messages/{staff_card}", TIMEOUT
         )
         assert edit.body["components"] == []
         assert "Closed: Q1 was solved" in edit.body["content"]
         assert edit.body["content"].startswith(card.body["content"].split("\n")[0])
         assert edit.body["allowed_mentions"] == {"parse": [], "users": []}
-        await until(app, "SELECT status || ':' || outcome FROM escalations", "closed:solved")
+        await until(app, q.escalation_outcome, "closed:solved")
 
 
 ERIN = p.user("900000000000000310", "erin")
@@ -339,10 +335,12 @@ async def test_claim_second_claim_and_take_over_on_the_card(tmp_path: Path) -> N
         thread_id = await thread_opened(fake)
         card = await posted_in(fake, p.STAFF_CHANNEL_ID, "refund")
         qid = await question_id(app)
-        row = await app.db.fetchone("SELECT staff_message_id FROM escalations")
-        assert row is not None
-        on_card = rf"/channels/{p.STAFF_CHANNEL_ID}/messages/{row[0]}"
-        stale = p.message(card.body["content"], message_id=row[0], channel_id=p.STAFF_CHANNEL_ID)
+        staff_card = await q.staff_card(app.db)
+        assert staff_card is not None
+        on_card = rf"/channels/{p.STAFF_CHANNEL_ID}/messages/{staff_card}"
+        stale = p.message(
+            card.body["content"], message_id=staff_card, channel_id=p.STAFF_CHANNEL_ID
+        )
         stale |= {"author": p.bot_user(), "components": card.body["components"]}
         claim = f"entraide:escalation.claim:{qid}"
 
@@ -354,8 +352,7 @@ async def test_claim_second_claim_and_take_over_on_the_card(tmp_path: Path) -> N
         assert f"Claimed by <@{ERIN['id']}>" in claimed.body["content"]
         assert claimed.body["allowed_mentions"] == {"parse": [], "users": []}
         await posted_in(fake, thread_id, "from staff is on Q1")
-        holder = "SELECT m.external_id FROM escalations e JOIN members m ON m.id = e.claimed_by"
-        await until(app, holder, ERIN["id"])
+        await until(app, q.claimer, ERIN["id"])
 
         second = staff_click(claim, stale, FRANK)
         await fake.dispatch("INTERACTION_CREATE", second)
@@ -368,7 +365,7 @@ async def test_claim_second_claim_and_take_over_on_the_card(tmp_path: Path) -> N
         assert refusal.body["allowed_mentions"] == {"parse": [], "users": []}
         assert len(fake.calls_to("PATCH", on_card)) == 1
         assert len(posted_in_thread(fake, thread_id, "from staff")) == 1
-        await until(app, holder, ERIN["id"])
+        await until(app, q.claimer, ERIN["id"])
 
         now = stale | {"content": claimed.body["content"], "components": claimed.body["components"]}
         take = staff_click(f"entraide:escalation.take_over:{qid}", now, FRANK)
@@ -381,7 +378,7 @@ async def test_claim_second_claim_and_take_over_on_the_card(tmp_path: Path) -> N
         told = await posted_in(fake, thread_id, "took over Q1")
         assert f"<@{FRANK['id']}>" in told.body["content"]
         assert told.body["allowed_mentions"] == {"parse": [], "users": []}  # named, not pinged
-        await until(app, holder, FRANK["id"])
+        await until(app, q.claimer, FRANK["id"])
 
         await _handled(app, fake, take)  # the same interaction, delivered again
         assert len(fake.calls_to("PATCH", on_card)) == 2

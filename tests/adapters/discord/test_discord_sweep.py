@@ -19,13 +19,13 @@ from bot.runtime.app import App
 from bot.storage import reconcile
 from bot.storage.communities import ensure_community
 from bot.storage.db import Database
+from tests import queries as q
 from tests.adapters.discord.conftest import TIMEOUT, adapter_of, running_bot, thread_opened, until
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord
 
 BOB = p.user(p.BOB_ID, "bob")
 ALICE = p.user()
-LEDGER = "SELECT COUNT(*), COALESCE(SUM(delta), 0) FROM reputation_ledger"
 THREADS = r"/channels/\d+/messages/\d+/threads"
 POSTS = r"/channels/\d+/messages"
 
@@ -89,10 +89,9 @@ async def _asked(app: App, fake: FakeDiscord, text: str, count: int = 1) -> str:
     return thread_id
 
 
-async def _rows(app: App, sql: str) -> tuple[Any, ...]:
-    row = await app.db.fetchone(sql)
-    assert row is not None
-    return tuple(row)
+async def _ledger(app: App) -> tuple[int, int]:
+    """(rows, sum of points) of the reputation ledger."""
+    return await q.ledger_count(app.db), await q.points_given(app.db)
 
 
 async def _missed_while_away(app: App, fake: FakeDiscord) -> dict[str, Any]:
@@ -113,15 +112,13 @@ async def test_a_new_session_catches_up_question_answer_and_mark(
         await _ready(app, sweeps)
         answer = await _missed_while_away(app, fake)
         summary = await _new_session(fake, sweeps, 2)
-        rows = await app.db.fetchall("SELECT number, thread_id FROM questions ORDER BY number")
-        assert [r["number"] for r in rows] == [1, 2]
-        assert all(r["thread_id"] for r in rows)
+        threads = await q.threads_by_number(app.db)
+        assert [number for number, _ in threads] == [1, 2]
+        assert all(thread for _, thread in threads)
         assert len(fake.calls_to("POST", THREADS)) == 2
-        answers = await app.db.fetchall("SELECT message_id FROM answers")
-        assert [r["message_id"] for r in answers] == [answer["id"]]
-        assert await _rows(app, LEDGER) == (1, 10)
-        bob = "SELECT m.external_id FROM reputation_ledger l JOIN members m ON m.id = l.member_id"
-        assert await _rows(app, bob) == (p.BOB_ID,)
+        assert [m for _, m in await q.answer_messages(app.db)] == [answer["id"]]
+        assert await _ledger(app) == (1, 10)
+        assert [r["member"] for r in await q.ledger_rows(app.db)] == [p.BOB_ID]
         assert (summary.posts, summary.replies, summary.marked, summary.unmarked) == (1, 1, 1, 0)
     lines = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
     assert len(lines) == 2  # one line per sweep
@@ -134,27 +131,24 @@ async def test_a_second_ready_changes_nothing(tmp_path: Path, sweeps: Sweeps) ->
         await _ready(app, sweeps)
         await _missed_while_away(app, fake)
         await _new_session(fake, sweeps, 2)
-        assert await _rows(app, LEDGER) == (1, 10)  # caught up: there is something to repeat
+        assert await _ledger(app) == (1, 10)  # caught up: there is something to repeat
         before = (
-            await app.db.fetchall("SELECT * FROM reputation_ledger ORDER BY id"),
-            await app.db.fetchall("SELECT id, status, thread_id FROM questions ORDER BY id"),
-            await app.db.fetchall("SELECT id, message_id FROM answers ORDER BY id"),
+            await q.ledger_snapshot(app.db),
+            await q.question_states(app.db),
+            await q.answer_messages(app.db),
             len(fake.calls_to("POST", THREADS)),
             len(fake.calls_to("POST", POSTS)),
         )
         summary = await _new_session(fake, sweeps, 3)
         assert (summary.posts, summary.replies, summary.marked, summary.unmarked) == (0, 0, 0, 0)
         after = (
-            await app.db.fetchall("SELECT * FROM reputation_ledger ORDER BY id"),
-            await app.db.fetchall("SELECT id, status, thread_id FROM questions ORDER BY id"),
-            await app.db.fetchall("SELECT id, message_id FROM answers ORDER BY id"),
+            await q.ledger_snapshot(app.db),
+            await q.question_states(app.db),
+            await q.answer_messages(app.db),
             len(fake.calls_to("POST", THREADS)),
             len(fake.calls_to("POST", POSTS)),
         )
-        assert [tuple(r) for r in after[0]] == [tuple(r) for r in before[0]]
-        assert [tuple(r) for r in after[1]] == [tuple(r) for r in before[1]]
-        assert [tuple(r) for r in after[2]] == [tuple(r) for r in before[2]]
-        assert after[3:] == before[3:]
+        assert after == before
 
 
 async def test_a_mark_removed_while_away_is_reversed_once(tmp_path: Path, sweeps: Sweeps) -> None:
@@ -168,14 +162,14 @@ async def test_a_mark_removed_while_away_is_reversed_once(tmp_path: Path, sweeps
             "message_author_id": p.BOB_ID
         }
         await fake.dispatch("MESSAGE_REACTION_ADD", mark)
-        await until(app, "SELECT COALESCE(SUM(delta), 0) FROM reputation_ledger", 10)
+        await until(app, q.points_given, 10)
         fake.react_while_away(answer, "✅", ALICE, add=False)
         summary = await _new_session(fake, sweeps, 2)
-        assert await _rows(app, LEDGER) == (2, 0)
+        assert await _ledger(app) == (2, 0)
         assert (summary.marked, summary.unmarked) == (0, 1)
         await _new_session(fake, sweeps, 3)
-        assert await _rows(app, LEDGER) == (2, 0)
-        assert await _rows(app, "SELECT COUNT(*) FROM helpful_marks") == (0,)
+        assert await _ledger(app) == (2, 0)
+        assert await q.mark_count(app.db) == 0
 
 
 async def test_a_refused_thread_is_logged_and_the_sweep_goes_on(
@@ -192,8 +186,7 @@ async def test_a_refused_thread_is_logged_and_the_sweep_goes_on(
         refused = p.error(50001, "Missing Access")
         fake.route("GET", rf"/channels/{hidden}/messages", lambda c, m: (403, refused))
         summary = await _new_session(fake, sweeps, 2)
-        found = "SELECT q.thread_id FROM answers a JOIN questions q ON q.id = a.question_id"
-        assert [tuple(r) for r in await app.db.fetchall(found)] == [(shown,)]
+        assert await q.answer_threads(app.db) == [shown]
         assert summary.failed == [hidden]
         assert summary.replies == 1
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
@@ -230,7 +223,6 @@ async def test_a_sharded_bot_sweeps_when_one_shard_identifies_anew(
         await _ready(app, sweeps)
         answer = await _missed_while_away(app, fake)
         await _new_session(fake, sweeps, 2)
-        answers = await app.db.fetchall("SELECT message_id FROM answers")
-        assert [r["message_id"] for r in answers] == [answer["id"]]
-        assert await _rows(app, LEDGER) == (1, 10)
+        assert [m for _, m in await q.answer_messages(app.db)] == [answer["id"]]
+        assert await _ledger(app) == (1, 10)
         assert len(sweeps.summaries) == 2  # the first session swept once, not per event

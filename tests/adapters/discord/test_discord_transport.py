@@ -11,6 +11,7 @@ import pytest
 from bot.core.identity import Community, Conversation
 from bot.core.replies import Attachment, Reply
 from bot.runtime.app import App
+from tests import queries as q
 from tests.adapters.discord.conftest import TIMEOUT, adapter_of, running_bot
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord
@@ -37,9 +38,7 @@ async def test_a_thread_already_opened_for_the_message_is_reused(
         TIMEOUT,
         lambda c: "Q1 is open" in str(c.body),
     )
-    row = await app.db.fetchone("SELECT thread_id FROM questions")
-    assert row is not None
-    assert row[0] == question["id"]
+    assert await q.question_thread(app.db) == question["id"]
 
 
 async def test_a_help_channel_without_create_threads_is_logged_once(

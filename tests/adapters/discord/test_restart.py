@@ -19,6 +19,7 @@ from bot.core.clock import Clock, utcnow
 from bot.runtime.serve import serve
 from bot.settings import load_settings
 from bot.storage.db import Database
+from tests import queries as q
 from tests.adapters.discord.test_runner import FAST, TIMEOUT, discord_env
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord
@@ -58,12 +59,10 @@ async def timer_states(db_path: Path) -> list[tuple[str, str, int]]:
     db = Database(db_path)
     await db.open()
     try:
-        rows = await db.fetchall(
-            "SELECT kind, status, attempts FROM timers WHERE kind = 'escalate' ORDER BY id"
-        )
+        rows = await q.timers_of_kind(db, "escalate")
     finally:
         await db.close()
-    return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+    return [("escalate", str(status), int(attempts)) for _, status, attempts in rows]
 
 
 async def test_an_escalation_due_while_down_is_sent_once_after_ready(

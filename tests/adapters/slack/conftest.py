@@ -55,11 +55,6 @@ class SlackBot:
         payload["response_url"] = self.fake.response_url()
         return await post_interactive(self.url, payload, **options)
 
-    async def value(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
-        """The first column of the first row."""
-        row = await self.app.db.fetchone(sql, params)
-        return None if row is None else row[0]
-
 
 @asynccontextmanager
 async def running_slack_bot(

@@ -8,7 +8,6 @@ import contextlib
 import logging
 import signal
 import socket
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from bot.core.clock import Clock
 from bot.runtime.app import App
 from bot.runtime.serve import PlatformRefused, serve
 from bot.settings import Settings, SettingsError, load_settings
+from tests import queries as q
 from tests.adapters.discord.test_runner import FAST, _start_bot, discord_env, loop_errors
 from tests.cli.test_main import run_bot
 from tests.fakes import discord_payloads as dp
@@ -188,11 +188,7 @@ async def test_discord_and_slack_run_in_one_process_on_one_database(
     assert "Entraide is starting on Discord and Slack" in log
     assert "SIGTERM received: stopping Discord and Slack" in log
     assert "Traceback" not in log, log
-    with contextlib.closing(sqlite3.connect(tmp_path / "entraide.db")) as db:
-        rows = db.execute(
-            "SELECT c.platform, c.external_id, q.number FROM questions q"
-            " JOIN communities c ON c.id = q.community_id ORDER BY c.platform"
-        ).fetchall()
+    rows = q.file_questions_by_platform(tmp_path / "entraide.db")
     assert rows == [("discord", dp.GUILD_ID, 1), ("slack", sp.TEAM_ID, 1)]
 
 

@@ -13,6 +13,7 @@ from bot.adapters.slack import translate
 from bot.core.identity import Conversation
 from bot.core.ports import DeliveryError
 from bot.core.replies import Reply
+from tests import queries as q
 from tests.adapters.slack.conftest import SlackBot, posted, running_slack_bot
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_server import instant_rate_limit_retries
@@ -64,7 +65,7 @@ async def test_adding_the_help_channel_by_mention_is_already_done(slack_bot: Sla
     await slack_bot.command(f"channels add-help <#{sp.HELP_CHANNEL}|help>", user_id=sp.ADMIN)
     [text] = answers(slack_bot)
     assert "#help is already a help channel" in text
-    assert await slack_bot.value("SELECT COUNT(*) FROM community_settings") == 0
+    assert await q.override_count(slack_bot.app.db) == 0
 
 
 async def test_removing_a_help_channel_removes_it_by_name_and_by_id(tmp_path: Path) -> None:
@@ -72,9 +73,7 @@ async def test_removing_a_help_channel_removes_it_by_name_and_by_id(tmp_path: Pa
     settings = {"help_channels": ["help", sp.HELP_CHANNEL, "general"]}
     async with running_slack_bot(tmp_path, community=settings) as bot:
         await bot.command(f"channels remove-help <#{sp.HELP_CHANNEL}|help>", user_id=sp.ADMIN)
-        stored = await bot.value(
-            "SELECT value_json FROM community_settings WHERE key = 'help_channels'"
-        )
+        stored = await q.override(bot.app.db, "help_channels")
         assert stored == '["general"]'
         [text] = answers(bot)
         assert "#general" in text
@@ -93,8 +92,8 @@ async def test_mentioning_the_app_in_a_help_channel_asks_once(
     question = sp.message(f"<@{sp.BOT_USER_ID}> how do I export my data?")
     for kind in delivered:
         await slack_bot.event(question if kind == "message" else sp.app_mention(question))
-    assert await slack_bot.value("SELECT COUNT(*) FROM questions") == 1
-    assert await slack_bot.value("SELECT root_message_id FROM questions") == question["ts"]
+    assert await q.question_count(slack_bot.app.db) == 1
+    assert (await q.question(slack_bot.app.db))["root_message_id"] == question["ts"]
     intro = posted(slack_bot.fake, sp.HELP_CHANNEL, "Q1 is open")
     assert len(intro) == 1
     assert intro[0]["thread_ts"] == question["ts"]
@@ -105,7 +104,7 @@ async def test_a_mention_and_its_message_at_the_same_time_ask_once(slack_bot: Sl
     question, one intro."""
     question = sp.message(f"<@{sp.BOT_USER_ID}> how do I export my data?")
     await asyncio.gather(slack_bot.event(question), slack_bot.event(sp.app_mention(question)))
-    assert await slack_bot.value("SELECT COUNT(*) FROM questions") == 1
+    assert await q.question_count(slack_bot.app.db) == 1
     assert len(posted(slack_bot.fake, sp.HELP_CHANNEL, "Q1 is open")) == 1
 
 
@@ -113,7 +112,7 @@ async def test_a_mention_outside_help_channels_is_no_question(slack_bot: SlackBo
     """@Entraide in #general: not a help channel, nothing asked, nothing posted."""
     chat = sp.message(f"<@{sp.BOT_USER_ID}> hi", channel_id=sp.GENERAL)
     await slack_bot.event(sp.app_mention(chat))
-    assert await slack_bot.value("SELECT COUNT(*) FROM questions") == 0
+    assert await q.question_count(slack_bot.app.db) == 0
     assert slack_bot.fake.calls_to("chat.postMessage") == []
 
 
@@ -131,7 +130,7 @@ async def test_a_direct_message_gets_help_and_the_help_channels(tmp_path: Path) 
         assert "/entraide config set" not in reply["text"]  # alice isn't an admin
         assert reply["text"].count("#help") == 1
         assert sp.HELP_CHANNEL not in reply["text"]
-        assert await bot.value("SELECT COUNT(*) FROM questions") == 0
+        assert await q.question_count(bot.app.db) == 0
         assert bot.fake.calls_to("chat.postEphemeral") == []
 
 

@@ -8,10 +8,9 @@ import asyncio
 from bot.adapters.slack import translate
 from bot.core.identity import Conversation
 from bot.core.replies import Attachment, Reply
+from tests import queries as q
 from tests.adapters.slack.conftest import SlackBot, posted
 from tests.fakes import slack_payloads as sp
-
-LEDGER_SUM = "SELECT COALESCE(SUM(delta), 0) FROM reputation_ledger"
 
 
 async def test_a_question_in_the_help_channel_opens_its_thread(slack_bot: SlackBot) -> None:
@@ -24,7 +23,7 @@ async def test_a_question_in_the_help_channel_opens_its_thread(slack_bot: SlackB
     assert intro[0]["thread_ts"] == question["ts"]
     button = intro[0]["blocks"][-1]["elements"][0]
     assert button["action_id"].startswith("entraide:question.solve:")
-    assert await slack_bot.value("SELECT thread_id FROM questions") == question["ts"]
+    assert await q.question_thread(slack_bot.app.db) == question["ts"]
 
 
 async def test_bot_messages_and_joins_are_not_questions(slack_bot: SlackBot) -> None:
@@ -32,7 +31,7 @@ async def test_bot_messages_and_joins_are_not_questions(slack_bot: SlackBot) -> 
     await slack_bot.event(sp.bot_message("I am a bot"))
     await slack_bot.event(sp.message("From me", user_id=sp.BOT_USER_ID) | {"bot_id": sp.BOT_ID})
     await slack_bot.event(sp.channel_join())
-    assert await slack_bot.value("SELECT COUNT(*) FROM questions") == 0
+    assert await q.question_count(slack_bot.app.db) == 0
     assert posted(slack_bot.fake, sp.HELP_CHANNEL) == []
 
 
@@ -43,10 +42,10 @@ async def test_a_marked_answer_earns_points_and_unmarking_reverses(slack_bot: Sl
     answer = sp.message("Settings › Export.", user_id=sp.BOB, thread_ts=question["ts"])
     await slack_bot.event(answer)
     await slack_bot.event(sp.reaction(answer, user_id=sp.ALICE))
-    assert await slack_bot.value(LEDGER_SUM) == 10
+    assert await q.points_given(slack_bot.app.db) == 10
     await slack_bot.event(sp.reaction(answer, user_id=sp.ALICE, added=False))
-    assert await slack_bot.value(LEDGER_SUM) == 0
-    assert await slack_bot.value("SELECT COUNT(*) FROM reputation_ledger") == 2
+    assert await q.points_given(slack_bot.app.db) == 0
+    assert await q.ledger_count(slack_bot.app.db) == 2
 
 
 async def test_a_retried_delivery_counts_once(slack_bot: SlackBot) -> None:
@@ -59,8 +58,8 @@ async def test_a_retried_delivery_counts_once(slack_bot: SlackBot) -> None:
     await slack_bot.event(mark, event_id="Ev0MARK")
     again = await slack_bot.event(mark, event_id="Ev0MARK", retry_num=1)
     assert again.status == 200
-    assert await slack_bot.value(LEDGER_SUM) == 10
-    assert await slack_bot.value("SELECT COUNT(*) FROM reputation_ledger") == 1
+    assert await q.points_given(slack_bot.app.db) == 10
+    assert await q.ledger_count(slack_bot.app.db) == 1
 
 
 async def test_forged_or_stale_deliveries_are_refused_and_change_nothing(
@@ -70,7 +69,7 @@ async def test_forged_or_stale_deliveries_are_refused_and_change_nothing(
     forged = await slack_bot.event(sp.message("Forged?"), forged=True)
     stale = await slack_bot.event(sp.message("Stale?"), stale=True)
     assert (forged.status, stale.status) == (401, 401)
-    assert await slack_bot.value("SELECT COUNT(*) FROM questions") == 0
+    assert await q.question_count(slack_bot.app.db) == 0
     assert slack_bot.fake.calls_to("chat.postMessage") == []
 
 

@@ -5,19 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests import queries as q
 from tests.adapters.slack.conftest import SlackBot, quiet, running_slack_bot
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_server import SlackCall
 
-POINTS = (
-    "SELECT m.external_id, SUM(l.delta) FROM reputation_ledger l"
-    " JOIN members m ON m.id = l.member_id GROUP BY m.external_id"
-)
-
 
 async def points(bot: SlackBot) -> dict[str, int]:
     """Points per member (from the ledger)."""
-    return {str(r[0]): int(r[1]) for r in await bot.app.db.fetchall(POINTS) if r[1]}
+    return {name: n for name, n in (await q.points_by_member(bot.app.db)).items() if n}
 
 
 def slow_users(*users: str, seconds: float = 0.3) -> object:
@@ -43,9 +39,8 @@ async def test_a_reaction_right_after_its_answer_counts(tmp_path: Path) -> None:
         await bot.event(sp.reaction(answer, user_id=sp.ALICE), event_id="Ev0MARK")
         await quiet(bot.adapter)
         assert await points(bot) == {sp.BOB: 10}
-        assert await bot.value("SELECT COUNT(*) FROM answers") == 1
-        marked = "SELECT COUNT(*) FROM processed_events WHERE event_id LIKE '%Ev0MARK%'"
-        assert await bot.value(marked) == 1
+        assert await q.answer_count(bot.app.db) == 1
+        assert await q.processed_count(bot.app.db, "%Ev0MARK%") == 1
 
 
 async def test_a_reaction_before_its_answer_is_not_lost(tmp_path: Path) -> None:
@@ -69,7 +64,7 @@ async def test_a_reaction_before_its_answer_is_not_lost(tmp_path: Path) -> None:
             await bot.event(event, event_id=event_id, retry_num=1)
         await quiet(bot.adapter)
         assert await points(bot) == {sp.BOB: 20}
-        assert await bot.value("SELECT COUNT(*) FROM helpful_marks") == 2
+        assert await q.mark_count(bot.app.db) == 2
 
 
 async def test_a_reaction_on_a_message_never_seen_stays_unprocessed(tmp_path: Path) -> None:
@@ -82,8 +77,7 @@ async def test_a_reaction_on_a_message_never_seen_stays_unprocessed(tmp_path: Pa
         answer = sp.message("Settings › Export.", user_id=sp.BOB, thread_ts=question["ts"])
         mark = sp.reaction(answer, user_id=sp.ALICE)
         await bot.event(mark, event_id="Ev0MARK")
-        marked = "SELECT COUNT(*) FROM processed_events WHERE event_id LIKE '%Ev0MARK%'"
-        assert await bot.value(marked) == 0
+        assert await q.processed_count(bot.app.db, "%Ev0MARK%") == 0
         await bot.event(answer)
         await bot.event(mark, event_id="Ev0MARK", retry_num=1)
         assert await points(bot) == {sp.BOB: 10}
@@ -97,6 +91,5 @@ async def test_a_reaction_on_a_question_is_done_at_once(slack_bot: SlackBot) -> 
     question = sp.message("How do I export my data?")
     await slack_bot.event(question)
     await slack_bot.event(sp.reaction(question, user_id=sp.BOB), event_id="Ev0NOISE")
-    noise = "SELECT COUNT(*) FROM processed_events WHERE event_id LIKE '%Ev0NOISE%'"
-    assert await slack_bot.value(noise) == 1
+    assert await q.processed_count(slack_bot.app.db, "%Ev0NOISE%") == 1
     assert await points(slack_bot) == {}

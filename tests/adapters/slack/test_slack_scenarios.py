@@ -12,13 +12,12 @@ from typing import Any
 
 import pytest
 
+from tests import queries as q
 from tests.adapters.discord.test_discord_scenarios import knowledge
 from tests.adapters.slack.conftest import TIMEOUT, SlackBot, posted, running_slack_bot
 from tests.fakes import slack_interactions as si
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_server import FakeSlack, SlackCall, instant_rate_limit_retries
-
-LEDGER_SUM = "SELECT COALESCE(SUM(delta), 0) FROM reputation_ledger"
 
 
 def action_ids(args: dict[str, Any]) -> list[str]:
@@ -38,9 +37,7 @@ def answered(fake: FakeSlack, since: int = 0) -> list[dict[str, Any]]:
 
 async def question_id(bot: SlackBot, number: int = 1) -> int:
     """Row id of question Q<number>."""
-    found = await bot.value("SELECT id FROM questions WHERE number = ?", (number,))
-    assert found is not None
-    return int(found)
+    return await q.question_id(bot.app.db, number)
 
 
 async def test_the_asker_solves_a_question_with_a_suggested_article(tmp_path: Path) -> None:
@@ -59,15 +56,14 @@ async def test_the_asker_solves_a_question_with_a_suggested_article(tmp_path: Pa
         qid = await question_id(bot)
         solved = f"entraide:kb.solved:{qid}:0"
         assert action_ids(offer) == [solved, f"entraide:kb.unhelpful:{qid}"]
-        offer_ts = await bot.value("SELECT message_id FROM kb_suggestions")
+        offer_ts = await q.suggestion_message(bot.app.db)
         assert offer_ts == next(
             c.answer["ts"] for c in bot.fake.calls_to("chat.postMessage") if c.args is offer
         )
 
         click = si.block_actions(solved, solved, message_ts=offer_ts, thread_ts=question["ts"])
         assert (await bot.click(click)).status == 200
-        status = "SELECT status || ':' || resolution FROM questions"
-        assert await bot.value(status) == "solved:kb"
+        assert await q.question_outcome(bot.app.db) == "solved:kb"
         line = posted(bot.fake, sp.HELP_CHANNEL, "is solved by the article")
         assert len(line) == 1
         assert line[0]["thread_ts"] == question["ts"]
@@ -81,7 +77,7 @@ async def test_admin_commands_are_refused_to_members_and_nothing_changes(tmp_pat
         [refusal] = answered(bot.fake)
         assert refusal["response_type"] == "ephemeral"
         assert "only community admins" in refusal["text"]
-        assert await bot.value("SELECT COUNT(*) FROM community_settings") == 0
+        assert await q.override_count(bot.app.db) == 0
         assert bot.fake.calls_to(r"chat\.post.*") == []  # nothing public, no postEphemeral
 
         await bot.command("config set sla_minutes 45", user_id=sp.ADMIN)
@@ -92,7 +88,7 @@ async def test_admin_commands_are_refused_to_members_and_nothing_changes(tmp_pat
         await bot.command("config set sla_minutes 50", user_id=sp.BOB)
         [again] = answered(bot.fake, 2)
         assert "sla_minutes is now 50 (was 45)" in again["text"]
-        assert await bot.value("SELECT value_json FROM community_settings") == "50"
+        assert await q.override(bot.app.db) == "50"
 
 
 @pytest.mark.parametrize(
@@ -168,22 +164,21 @@ async def test_a_sensitive_question_reaches_the_staff_channel_found_by_name(
         in_thread = posted(bot.fake, sp.HELP_CHANNEL)
         assert [m["text"] for m in in_thread[1:]] == [notice]  # after the intro: one line
         assert all(m["thread_ts"] == question["ts"] for m in in_thread)
-        assert await bot.value("SELECT status FROM questions") == "escalated"
+        assert await q.question_status(bot.app.db) == "escalated"
 
         card_ts = str(card.answer["ts"])
         await bot.click(si.block_actions(claim, claim, channel_id=sp.STAFF, message_ts=card_ts))
         [refusal] = answered(bot.fake)
         assert refusal["response_type"] == "ephemeral"
         assert "Only staff" in refusal["text"]
-        assert await bot.value("SELECT status FROM escalations") == "open"
+        assert await q.escalation_status(bot.app.db) == "open"
 
         bob = si.block_actions(
             claim, claim, user_id=sp.BOB, channel_id=sp.STAFF, message_ts=card_ts
         )
         await bot.click(bob)
-        assert await bot.value("SELECT status FROM escalations") == "claimed"
-        claimer = "SELECT m.external_id FROM escalations e JOIN members m ON m.id = e.claimed_by"
-        assert await bot.value(claimer) == sp.BOB
+        assert await q.escalation_status(bot.app.db) == "claimed"
+        assert await q.claimer(bot.app.db) == sp.BOB
         assert posted(bot.fake, sp.HELP_CHANNEL, "@bob from staff is on Q1")  # named, no ping
         assert "Q1 is yours" in answered(bot.fake, 1)[0]["text"]
 
@@ -201,7 +196,7 @@ async def test_a_question_over_socket_mode_is_handled_and_acked(tmp_path: Path) 
         ack = await bot.fake.wait_for_ack(envelope_id, TIMEOUT)
         assert ack == {"envelope_id": envelope_id}
         assert bot.fake.calls_to("apps.connections.open")[0].token == sp.APP_TOKEN
-        assert await bot.value("SELECT thread_id FROM questions") == question["ts"]
+        assert await q.question_thread(bot.app.db) == question["ts"]
 
         fields = si.slash_command("rep", response_url=bot.fake.response_url())
         command_id = await bot.fake.push_event(fields, "slash_commands")
@@ -224,19 +219,14 @@ async def test_mark_helpful_and_accept_from_the_message_menu(slack_bot: SlackBot
     solution' by the asker: +15 to bob, +2 to her, and the question is solved."""
     answer = await _answered_question(slack_bot)
     await slack_bot.click(si.message_shortcut("entraide_helpful", answer, user_id=sp.ALICE))
-    assert await slack_bot.value(LEDGER_SUM) == 10
+    assert await q.points_given(slack_bot.app.db) == 10
     [marked] = answered(slack_bot.fake)
     assert marked["response_type"] == "ephemeral"
     assert "Marked helpful: +10" in marked["text"]
 
     await slack_bot.click(si.message_shortcut("entraide_accept", answer, user_id=sp.ALICE))
-    points = (
-        "SELECT m.external_id, SUM(l.delta) FROM reputation_ledger l"
-        " JOIN members m ON m.id = l.member_id GROUP BY m.external_id ORDER BY m.external_id"
-    )
-    rows = await slack_bot.app.db.fetchall(points)
-    assert [tuple(r) for r in rows] == [(sp.ALICE, 2), (sp.BOB, 25)]
-    assert await slack_bot.value("SELECT status FROM questions") == "solved"
+    assert await q.points_by_member(slack_bot.app.db) == {sp.ALICE: 2, sp.BOB: 25}
+    assert await q.question_status(slack_bot.app.db) == "solved"
     assert posted(slack_bot.fake, sp.HELP_CHANNEL, "is accepted as the solution of Q1")
 
 
@@ -267,9 +257,7 @@ async def test_the_card_shows_the_claim_then_closes_when_the_question_is_deleted
         assert "Claimed by @bob" in str(claimed.args["blocks"])
 
         await bot.event(sp.message_deleted(question))
-        assert await bot.value("SELECT status || ':' || outcome FROM escalations") == (
-            "closed:deleted"
-        )
+        assert await q.escalation_outcome(bot.app.db) == "closed:deleted"
         closed = bot.fake.calls_to("chat.update")[-1]
         assert closed.ok
         assert closed.args["ts"] == card_ts
@@ -292,7 +280,6 @@ async def test_claim_second_claim_and_take_over_on_the_card(tmp_path: Path) -> N
         qid = await question_id(bot)
         claim = f"entraide:escalation.claim:{qid}"
         take = f"entraide:escalation.take_over:{qid}"
-        holder = "SELECT m.external_id FROM escalations e JOIN members m ON m.id = e.claimed_by"
 
         def click(action: str, user: str) -> dict[str, Any]:
             return si.block_actions(
@@ -314,7 +301,7 @@ async def test_claim_second_claim_and_take_over_on_the_card(tmp_path: Path) -> N
         assert "Take over" in refusal["text"]
         assert len(bot.fake.calls_to("chat.update")) == 1
         assert len(posted(bot.fake, sp.HELP_CHANNEL, "from staff")) == 1
-        assert await bot.value(holder) == sp.BOB
+        assert await q.claimer(bot.app.db) == sp.BOB
 
         taking = click(take, sp.ADMIN)
         await bot.click(taking)
@@ -326,7 +313,7 @@ async def test_claim_second_claim_and_take_over_on_the_card(tmp_path: Path) -> N
         assert action_ids(taken.args) == action_ids(claimed.args)
         assert len(posted(bot.fake, sp.HELP_CHANNEL, "@admin from staff took over Q1")) == 1
         assert "Q1 is yours now" in answered(bot.fake)[-1]["text"]
-        assert await bot.value(holder) == sp.ADMIN
+        assert await q.claimer(bot.app.db) == sp.ADMIN
         stored = bot.fake.workspace.find(sp.STAFF, card_ts)
         assert stored is not None
         assert "Taken over by" in str(stored["blocks"])
@@ -334,4 +321,4 @@ async def test_claim_second_claim_and_take_over_on_the_card(tmp_path: Path) -> N
         await bot.click(taking)  # Slack delivers the same click again
         assert len(bot.fake.calls_to("chat.update")) == 2
         assert len(posted(bot.fake, sp.HELP_CHANNEL, "took over")) == 1
-        assert await bot.value(holder) == sp.ADMIN
+        assert await q.claimer(bot.app.db) == sp.ADMIN

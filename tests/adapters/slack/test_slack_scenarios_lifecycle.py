@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.adapters.slack.throttle import Throttle
+from tests import queries as q
 from tests.adapters.discord.test_discord_scenarios import knowledge
 from tests.adapters.slack.conftest import TIMEOUT, SlackBot, posted, running_slack_bot
 from tests.adapters.slack.test_slack_scenarios import action_ids
 from tests.fakes import slack_interactions as si
 from tests.fakes import slack_payloads as sp
 
-LEDGER_SUM = "SELECT COALESCE(SUM(delta), 0) FROM reputation_ledger"
 BOB_DM = "D0BOB"  # the fake's IM with bob (im_channel)
 
 
@@ -31,8 +31,8 @@ async def bob_wants_nudges(bot: SlackBot, mode: str, topic: str = "data export")
     """bob chooses how he is nudged and declares a topic, with the commands."""
     await bot.command(f"nudges {mode}", user_id=sp.BOB)
     await bot.command(f"expertise add {topic}", user_id=sp.BOB)
-    assert await bot.value("SELECT nudges FROM member_prefs") == mode
-    assert await bot.value("SELECT topic FROM expertise_topics") == topic
+    assert await q.nudge_mode(bot.app.db) == mode
+    assert (await q.declared_topics(bot.app.db))[0] == topic
 
 
 async def nobody_answers(bot: SlackBot) -> None:
@@ -99,14 +99,14 @@ async def test_an_expert_who_chose_dms_is_nudged_by_dm(slack_bot: SlackBot) -> N
     assert [a.split(":")[1] for a in action_ids(dm.args)] == ["nudge.take", "nudge.decline"]
     mention = in_thread_mentioning(sp.BOB, question["ts"])
     assert not [c for c in slack_bot.fake.calls_to("chat.postMessage") if mention(c)]
-    assert await slack_bot.value("SELECT via FROM nudges") == "dm"
+    assert await q.nudge_via(slack_bot.app.db) == "dm"
 
     take = action_ids(dm.args)[0]
     click = si.block_actions(
         take, take, user_id=sp.BOB, channel_id=BOB_DM, message_ts=dm.answer["ts"]
     )
     await slack_bot.click(click)
-    assert await slack_bot.value("SELECT response FROM nudges") == "taken"
+    assert await q.nudge_response(slack_bot.app.db) == "taken"
     [taken] = posted(slack_bot.fake, sp.HELP_CHANNEL, "@bob is on Q1")
     assert taken["thread_ts"] == question["ts"]
 
@@ -136,16 +136,16 @@ async def test_an_edited_question_and_a_deleted_answer(slack_bot: SlackBot) -> N
     question = sp.message("How do I export?")
     await slack_bot.event(question)
     await slack_bot.event(sp.message_changed(question, "How do I export my invoices as CSV?"))
-    text = await slack_bot.value("SELECT text FROM questions")
+    text = await q.question_text(slack_bot.app.db)
     assert text == "How do I export my invoices as CSV?"
 
     answer = sp.message("Billing › Invoices › CSV.", user_id=sp.BOB, thread_ts=question["ts"])
     await slack_bot.event(answer)
     await slack_bot.event(sp.reaction(answer, user_id=sp.ALICE))
-    assert await slack_bot.value(LEDGER_SUM) == 10
+    assert await q.points_given(slack_bot.app.db) == 10
     await slack_bot.event(sp.message_deleted(answer))
-    assert await slack_bot.value(LEDGER_SUM) == 0
-    assert await slack_bot.value("SELECT COUNT(*) FROM reputation_ledger") == 2
+    assert await q.points_given(slack_bot.app.db) == 0
+    assert await q.ledger_count(slack_bot.app.db) == 2
 
 
 async def test_a_question_deleted_after_answers_is_deleted_not_renamed(
@@ -158,8 +158,8 @@ async def test_a_question_deleted_after_answers_is_deleted_not_renamed(
     answer = sp.message("Settings › Export.", user_id=sp.BOB, thread_ts=question["ts"])
     await slack_bot.event(answer)
     await slack_bot.event(sp.thread_parent_deleted(question))
-    assert await slack_bot.value("SELECT text FROM questions") == "How do I export my data?"
-    assert await slack_bot.value("SELECT deleted_at FROM questions") is not None
+    assert await q.question_text(slack_bot.app.db) == "How do I export my data?"
+    assert (await q.question(slack_bot.app.db))["deleted_at"] is not None
 
 
 async def test_a_rank_puts_the_member_in_its_user_group(tmp_path: Path) -> None:
@@ -185,16 +185,9 @@ async def test_a_rank_puts_the_member_in_its_user_group(tmp_path: Path) -> None:
         assert bot.fake.workspace.usergroups["S0HELPERS"]["users"] == [sp.ADMIN]
 
 
-def _counts_sql(table: str) -> str:
-    return (
-        f"SELECT COUNT(*) FROM {table} WHERE community_id ="
-        " (SELECT id FROM communities WHERE platform = 'slack' AND external_id = ?)"
-    )
-
-
 async def _counts(bot: SlackBot) -> dict[str, int]:
     tables = ("questions", "answers", "reputation_ledger", "members", "timers")
-    return {t: int(await bot.value(_counts_sql(t), (sp.TEAM_ID,))) for t in tables}
+    return {t: await q.rows_of_community(bot.app.db, t, "slack", sp.TEAM_ID) for t in tables}
 
 
 async def test_uninstalling_removes_the_workspace_and_user_tokens_change_nothing(
@@ -216,10 +209,10 @@ async def test_uninstalling_removes_the_workspace_and_user_tokens_change_nothing
     assert await _counts(slack_bot) == before
 
     assert (await slack_bot.event(sp.app_uninstalled())).status == 200
-    assert await slack_bot.value("SELECT COUNT(*) FROM communities") == 0
-    assert await slack_bot.value("SELECT COUNT(*) FROM members") == 0
-    assert await slack_bot.value("SELECT COUNT(*) FROM questions") == 0
-    assert await slack_bot.value("SELECT COUNT(*) FROM reputation_ledger") == 0
+    assert await q.rows_in(slack_bot.app.db, "communities") == 0
+    assert await q.member_count(slack_bot.app.db) == 0
+    assert await q.question_count(slack_bot.app.db) == 0
+    assert await q.ledger_count(slack_bot.app.db) == 0
     calls = len(slack_bot.fake.calls)
     await slack_bot.app.clock.advance(timedelta(hours=25))  # nudge, SLA, reminder: all gone
     assert [c.method for c in slack_bot.fake.calls[calls:]] == []
@@ -228,10 +221,10 @@ async def test_uninstalling_removes_the_workspace_and_user_tokens_change_nothing
 async def test_a_revoked_bot_token_removes_the_workspace(slack_bot: SlackBot) -> None:
     """tokens_revoked naming the bot's token is an uninstall too."""
     await slack_bot.event(sp.message("How do I export my data?"))
-    assert await slack_bot.value("SELECT COUNT(*) FROM questions") == 1
+    assert await q.question_count(slack_bot.app.db) == 1
     await slack_bot.event(sp.tokens_revoked(bot=[sp.BOT_USER_ID]))
-    assert await slack_bot.value("SELECT COUNT(*) FROM communities") == 0
-    assert await slack_bot.value("SELECT COUNT(*) FROM questions") == 0
+    assert await q.rows_in(slack_bot.app.db, "communities") == 0
+    assert await q.question_count(slack_bot.app.db) == 0
 
 
 async def test_a_member_named_in_command_text_is_shown_by_name(slack_bot: SlackBot) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests import queries as q
 from tests.fakes.console import ConsoleDriver, Said, console_community
 
 
@@ -14,7 +15,7 @@ async def test_non_admin_is_refused_politely_and_nothing_changes(console: Consol
         "M1 (only bob) entraide: Sorry, only community admins can use /entraide config set."
         " Nothing was changed."
     )
-    assert await console.scalar("SELECT COUNT(*) FROM community_settings") == 0
+    assert await q.override_count(console.app.db) == 0
     out = await console.feed("erin /entraide channels add-help #general")
     assert "only community admins" in out[1]
 
@@ -56,7 +57,7 @@ async def test_bad_keys_and_values_list_the_valid_choices(console: ConsoleDriver
     assert out[3].endswith("language: expected one of: en, fr. Nothing was changed.")
     assert out[5].endswith("expected one of: true, false. Nothing was changed.")
     assert out[7].endswith("Missing value. Usage: /entraide config set KEY VALUE")
-    assert await console.scalar("SELECT COUNT(*) FROM community_settings") == 0
+    assert await q.override_count(console.app.db) == 0
 
 
 async def test_misconfigured_channels_are_refused(console: ConsoleDriver) -> None:
@@ -71,7 +72,7 @@ async def test_misconfigured_channels_are_refused(console: ConsoleDriver) -> Non
     assert out[3].endswith("I can't find the channel #ghost, or I can't post there.")
     assert out[5].endswith("#help is already a help channel.")
     assert out[7].endswith("#general isn't a help channel.")
-    assert await console.scalar("SELECT COUNT(*) FROM community_settings") == 0
+    assert await q.override_count(console.app.db) == 0
 
 
 async def test_help_channels_take_effect_at_once(console: ConsoleDriver) -> None:

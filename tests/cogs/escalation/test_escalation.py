@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from tests import queries as q
 from tests.fakes.console import START, ConsoleDriver, console_community
 
 
@@ -49,10 +50,9 @@ async def test_unanswered_after_the_sla_goes_to_staff(console: ConsoleDriver) ->
     assert public == [
         "M4 [#help › Q1] entraide: 🛎️ Staff has been alerted and will look at this question."
     ]
-    assert await console.scalar("SELECT status FROM questions") == "escalated"
-    assert (
-        await console.scalar("SELECT reason || ':' || policy FROM escalations") == "sla:unanswered"
-    )
+    assert await q.question_status(console.app.db) == "escalated"
+    escalation = await q.escalation_of(console.app.db)
+    assert (escalation["reason"], escalation["policy"]) == ("sla", "unanswered")
 
 
 async def test_an_answered_question_stays_with_the_community(console: ConsoleDriver) -> None:
@@ -88,7 +88,7 @@ async def test_unhelped_sends_answered_questions_without_a_helpful_answer(
     assert [line.split(" entraide: ")[1] for line in staff(out)] == [
         "🛎️ Q1 has no helpful answer after 30 min."
     ]
-    assert await console.scalar("SELECT COUNT(*) FROM escalations") == 2
+    assert await q.escalation_count(console.app.db) == 2
 
 
 async def test_unsolved_sends_every_question_not_solved(console: ConsoleDriver) -> None:
@@ -112,14 +112,14 @@ async def test_bad_policy_lists_the_choices(console: ConsoleDriver) -> None:
     """A mistyped policy changes nothing and says what would fit."""
     out = await console.feed("admin /entraide config set escalate_when never")
     assert out[-1].endswith("one of: unanswered, unhelped, unsolved. Nothing was changed.")
-    assert await console.scalar("SELECT COUNT(*) FROM community_settings") == 0
+    assert await q.override_count(console.app.db) == 0
 
 
 async def test_sla_minutes_0_switches_sla_escalation_off(console: ConsoleDriver) -> None:
     """sla_minutes 0: nothing goes to staff on time; sensitive words and the asker still can."""
     await console.feed("admin /entraide config set sla_minutes 0", "dave: Why is it blank?")
     assert staff(await console.feed("wait 3d")) == []
-    assert await console.scalar("SELECT COUNT(*) FROM timers WHERE kind = 'escalate'") == 0
+    assert await q.timer_count(console.app.db, "escalate") == 0
     out = await console.feed("carol: I need a refund")
     assert len(staff(out)) == 1
 
@@ -137,7 +137,7 @@ async def test_closed_or_deleted_questions_are_not_escalated(console: ConsoleDri
     out = await console.feed("wait 7d")
     assert "Q1 has answers and no activity for 3 days" in "\n".join(out)
     assert [line for line in staff(out) if "🛎️" in line] == []
-    assert await console.scalar("SELECT COUNT(*) FROM escalations") == 0
+    assert await q.escalation_count(console.app.db) == 0
 
 
 async def test_a_solved_question_is_not_escalated(console: ConsoleDriver) -> None:
@@ -175,9 +175,7 @@ async def test_only_staff_can_claim_resolve_or_return(console: ConsoleDriver) ->
     assert "[#help › Q2] entraide: 👤 @erin from staff is on Q2." in "\n".join(out)
     out = await console.feed(f"erin press {card} Resolve")
     assert "✅ Q2 is solved by staff (@erin)." in "\n".join(out)
-    row = await console.app.db.fetchone("SELECT status, resolution FROM questions WHERE number = 2")
-    assert row is not None
-    assert tuple(row) == ("solved", "staff")
+    assert await q.question_outcome(console.app.db, 2) == "solved:staff"
     out = await console.feed(f"erin press {card} Return to community")
     assert out[-1].endswith('no button "Return to community" (buttons: -).')
 
@@ -191,7 +189,7 @@ async def test_return_to_community_reopens(console: ConsoleDriver) -> None:
     out = await console.feed(f"erin press {card} Return to community", "erin /escalations")
     assert "Q1 is back with the community" in "\n".join(out)
     assert out[-1].endswith("No open escalations. 🎉")
-    assert await console.scalar("SELECT status FROM questions") == "open"
+    assert await q.question_status(console.app.db) == "open"
 
 
 async def test_on_duty_staff_are_assigned_in_turn_and_repinged(console: ConsoleDriver) -> None:

@@ -12,6 +12,7 @@ from bot.core.events import ButtonPressed
 from bot.core.identity import Community, Conversation, Member
 from bot.core.ports import DeliveryError
 from bot.core.replies import MENTION_RE, Reply
+from tests import queries as q
 from tests.cogs.escalation.test_escalation import card_of
 from tests.cogs.escalation.test_escalation_close import buttons_of
 from tests.fakes.console import ConsoleDriver
@@ -26,7 +27,7 @@ async def press(
     """A press on the card as a stale copy of it would send it (a button the card no longer
     shows, or a race with the edit): straight to the bot, with its own event id."""
     message = console.adapter.state.messages[card]
-    qid = await console.scalar("SELECT id FROM questions WHERE number = 1")
+    qid = await q.question_id(console.app.db, 1)
     return await console.app.dispatch(
         ButtonPressed(
             event_id=event_id,
@@ -43,12 +44,8 @@ async def press(
 
 async def holder(console: ConsoleDriver) -> tuple[object, ...]:
     """(status, who holds it, first claim, held since) of Q1's escalation."""
-    row = await console.app.db.fetchone(
-        "SELECT e.status, m.external_id, e.claimed_at, e.held_since FROM escalations e"
-        " LEFT JOIN members m ON m.id = e.claimed_by"
-    )
-    assert row is not None
-    return tuple(row)
+    row = await q.escalation_of(console.app.db)
+    return row["status"], row["claimer"], row["claimed_at"], row["held_since"]
 
 
 def in_thread(console: ConsoleDriver, has: str) -> int:

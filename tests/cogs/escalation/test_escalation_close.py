@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.adapters.console.adapter import COMMUNITY
 from bot.core.events import ButtonPressed, MessageDeleted
 from bot.core.identity import Conversation, Member
+from tests import queries as q
 from tests.cogs.escalation.test_escalation import card_of, cards, staff
 from tests.fakes.console import ConsoleDriver
 
@@ -26,14 +27,9 @@ def intro_of(console: ConsoleDriver, ref: str) -> str:
 
 async def escalation(console: ConsoleDriver, number: int = 1) -> tuple[object, ...]:
     """(status, outcome, who closed it, claimed_at) of Q<number>'s escalation."""
-    row = await console.app.db.fetchone(
-        "SELECT e.status, e.outcome, m.external_id, e.claimed_at FROM escalations e"
-        " JOIN questions q ON q.id = e.question_id LEFT JOIN members m ON m.id = e.closed_by"
-        " WHERE q.number = ?",
-        (number,),
-    )
-    assert row is not None
-    return tuple(row)
+    row = await q.escalation_of(console.app.db, number)
+    assert row
+    return row["status"], row["outcome"], row["closer"], row["claimed_at"]
 
 
 async def test_still_need_help_comes_with_the_first_answer(console: ConsoleDriver) -> None:
@@ -53,12 +49,12 @@ async def test_still_need_help_comes_with_the_first_answer(console: ConsoleDrive
         "(only bob) entraide: Sorry, only @dave, who asked Q1, or a moderator can call staff"
         " for it."
     )
-    assert await console.scalar("SELECT COUNT(*) FROM escalations") == 0
+    assert await q.escalation_count(console.app.db) == 0
 
     out = await console.feed(f"dave press {intro} Still need help")
     assert cards(out) == ["🛎️ @dave asked for staff on Q1 after 2 h 5 min."]
     assert out[-1].endswith("(only dave) entraide: Done: staff will look at Q1.")
-    assert await console.scalar("SELECT reason FROM escalations") == "asker"
+    assert (await q.escalation_of(console.app.db))["reason"] == "asker"
     out = await console.feed(f"dave press {intro} Still need help")
     assert out[-1].endswith("Q1 is already with staff; they'll answer in its thread.")
     assert len(cards(console.transcript)) == 1
@@ -99,7 +95,7 @@ async def test_staff_command_in_the_thread_or_by_number(console: ConsoleDriver) 
     assert out[5].endswith(
         "Which question? Run /staff in the question's thread, or give its number: /staff Q3."
     )
-    assert await console.scalar("SELECT COUNT(*) FROM escalations") == 2
+    assert await q.escalation_count(console.app.db) == 2
 
 
 async def test_an_accepted_answer_closes_the_escalation(console: ConsoleDriver) -> None:
@@ -206,7 +202,7 @@ async def test_a_replayed_event_changes_nothing_twice(console: ConsoleDriver) ->
     closing, one edit."""
     await console.feed("dave: Why is my dashboard blank?", "bob reply Q1: Try a refresh.")
     intro = console.adapter.state.messages[intro_of(console, "Q1")]
-    qid = await console.scalar("SELECT id FROM questions")
+    qid = await q.question_id(console.app.db)
     dave = Member("dave", "dave")
     press = ButtonPressed(
         event_id="replay.press",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests import queries as q
 from tests.fakes.console import ConsoleDriver
 
 
@@ -46,14 +47,13 @@ async def test_a_quiet_answered_question_is_closed_and_reopened_by_talk(
         "bob reply Q1: Settings › Export.",
     )
     await console.feed("wait 71h")
-    assert await console.scalar("SELECT closed_at FROM questions") is None
+    assert (await q.question(console.app.db))["closed_at"] is None
     out = await console.feed("wait 1h")
     assert out[-1].endswith(
         "Q1 has answers and no activity for 3 days, so it is closed as answered."
         " Reply in the thread to reopen the discussion."
     )
-    row = await console.app.db.fetchone("SELECT status, closed_at IS NOT NULL FROM questions")
-    assert row is not None
-    assert tuple(row) == ("answered", 1)
+    row = await q.question(console.app.db)
+    assert (row["status"], row["closed_at"] is not None) == ("answered", True)
     await console.feed("alice reply Q1: Thanks, one more thing…")
-    assert await console.scalar("SELECT closed_at FROM questions") is None
+    assert (await q.question(console.app.db))["closed_at"] is None

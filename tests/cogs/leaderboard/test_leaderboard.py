@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.adapters.console.player import COMMUNITY
+from tests import queries as q
 from tests.fakes.console import START, ConsoleDriver, console_community
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -103,11 +104,8 @@ async def test_the_board_follows_new_marks_and_reversals(console: ConsoleDriver)
         "    🥇 @carol — 30 points 🌱 new helper, welcome!",
         "    🥈 @bob — 10 points 🌱 new helper, welcome!",
     ]
-    tallied = await console.app.db.fetchall(
-        "SELECT m.external_id, SUM(l.delta) FROM reputation_ledger l JOIN members m"
-        " ON m.id = l.member_id GROUP BY m.external_id ORDER BY m.external_id"
-    )
-    assert [tuple(r) for r in tallied] == [("bob", 10), ("carol", 30), ("dave", 10), ("erin", 10)]
+    tallied = await q.points_by_member(console.app.db)
+    assert tallied == {"bob": 10, "carol": 30, "dave": 10, "erin": 10}
 
 
 async def test_a_purged_community_that_comes_back_starts_from_zero(console: ConsoleDriver) -> None:
@@ -116,7 +114,7 @@ async def test_a_purged_community_that_comes_back_starts_from_zero(console: Cons
     await console.feed(*WEEK_OF_POINTS)
     await console.feed("carol /leaderboard week")  # the week's tally is now in memory
     assert await console.app.purge_community(COMMUNITY) is not None
-    assert await console.scalar("SELECT COUNT(*) FROM reputation_ledger") == 0
+    assert await q.ledger_count(console.app.db) == 0
     await console.feed("alice: Back again?", "carol reply Q1: from carol", "alice react ^carol ✅")
     out = await console.feed("carol /leaderboard week")
     assert out[2:] == ["    🥇 @carol — 10 points 🌱 new helper, welcome!"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from tests import queries as q
 from tests.fakes.console import START, ConsoleDriver, Said, console_community
 
 HISTORY = [
@@ -35,7 +36,7 @@ async def test_the_matching_expert_is_nudged_after_the_delay(console: ConsoleDri
         "entraide", "#help › Q3", mentions=("bob",), questions=("Q3",), buttons=NUDGE_BUTTONS
     )
     assert "15 min" in nudge  # the wait so far
-    assert await console.scalar("SELECT status FROM questions WHERE number = 3") == "nudged"
+    assert await q.question_status(console.app.db, 3) == "nudged"
     out = await console.feed("bob press ^entraide I'll take it")
     assert console.said(out[-1]) == Said("entraide", "#help › Q3", ("bob",), ("Q3",))
 
@@ -44,9 +45,7 @@ async def test_an_answer_in_time_cancels_the_nudge(console: ConsoleDriver) -> No
     """A reply before the delay: no nudge, and the timer is cancelled in the database."""
     await console.feed(*HISTORY, CSV_QUESTION, "wait 5m", "carol reply Q3: Check the filters.")
     assert nudges(await console.feed("wait 1h")) == []
-    assert await console.scalar(
-        "SELECT status FROM timers WHERE kind = 'nudge' AND key = 'question:3'"
-    ) == ("cancelled")
+    assert await q.timer_status(console.app.db, "nudge", "question:3") == "cancelled"
 
 
 async def test_opted_out_quiet_and_asking_members_are_skipped(console: ConsoleDriver) -> None:
@@ -85,7 +84,7 @@ async def test_declining_is_remembered_and_dm_mode_sends_privately(console: Cons
     )
     out = await console.feed("bob press ^entraide Not for me")
     assert console.said(out[-1]) == Said("entraide", "only bob")  # acknowledged privately
-    assert await console.scalar("SELECT response FROM nudges") == "declined"
+    assert await q.nudge_response(console.app.db) == "declined"
 
 
 async def test_experts_is_for_staff(console: ConsoleDriver) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests import queries as q
 from tests.fakes.console import ConsoleDriver
 
 
@@ -36,7 +37,7 @@ async def test_no_invitation_without_a_close_question(console: ConsoleDriver) ->
         "carol react ^bob ✅",
     )
     assert not [line for line in console.transcript if "[DM → bob]" in line]
-    assert await console.scalar("SELECT COUNT(*) FROM onboarding_invites") == 0
+    assert await q.rows_in(console.app.db, "onboarding_invites") == 0
 
 
 async def test_admins_can_turn_invitations_off(console: ConsoleDriver) -> None:

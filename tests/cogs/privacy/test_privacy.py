@@ -14,6 +14,7 @@ from bot.adapters.console.state import ConsoleMessage
 from bot.core.cog import Cog
 from bot.core.events import ButtonPressed
 from bot.core.identity import Conversation, Member
+from tests import queries as q
 from tests.fakes.console import START, ConsoleDriver, console_community
 
 FIXTURE_KB = Path(__file__).resolve().parents[2] / "fixtures" / "knowledge"
@@ -52,24 +53,6 @@ ERASED = (  # bob's texts that forgetting him must remove from every table
 )
 SOLVED_TEXT = "Which plugin renders the team calendar widget?"  # kept, without its author
 DISCORD_EVENT = "discord:reaction:990:bob:✅:1"  # a Discord reaction id names the reactor
-# Figures forgetting must not move: totals, boards' sums, counts the insights are built on.
-FIGURES = {
-    "totals": "SELECT member_id, total FROM reputation_totals ORDER BY member_id",
-    "ledger": "SELECT member_id, SUM(delta), COUNT(*) FROM reputation_ledger"
-    " GROUP BY member_id ORDER BY member_id",
-    "questions": "SELECT status, resolution, kb_outcome, COUNT(*), COUNT(first_answer_at),"
-    " COUNT(solved_at) FROM questions GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-    "asked": "SELECT asker_id, COUNT(*) FROM questions GROUP BY 1 ORDER BY 1",
-    "answered": "SELECT author_id, by_staff, COUNT(*), COUNT(DISTINCT question_id) FROM answers"
-    " GROUP BY 1, 2 ORDER BY 1, 2",
-    "marks": "SELECT giver_id, receiver_id, points FROM helpful_marks ORDER BY id",
-    "accepts": "SELECT question_id, answer_id, accepter_id FROM accepted_answers ORDER BY 1",
-    "nudges": "SELECT question_id, member_id, via FROM nudges ORDER BY id",
-    "escalations": "SELECT question_id, reason, status, claimed_by FROM escalations ORDER BY 1",
-    "bounties": "SELECT question_id, sponsor_id, amount, status FROM bounties ORDER BY 1",
-    "feedback": "SELECT question_id, article, verdict FROM kb_feedback ORDER BY id",
-}
-Rows = dict[str, list[tuple[Any, ...]]]
 # Where the history leaves bob's name, id or texts before he is forgotten (the scan's reach).
 TRACES = [
     ("answers", "text"),
@@ -101,77 +84,17 @@ async def bot(tmp_path: Path) -> AsyncIterator[ConsoleDriver]:
 async def _platform_traces(driver: ConsoleDriver) -> None:
     """A Discord-style event id naming bob, processed and on the ledger row his mark gave
     carol; a failed timer whose payload and error name him."""
-    bob, carol = await member_id(driver, "bob"), await member_id(driver, "carol")
-    at = START.isoformat()
-    async with driver.app.db.transaction() as tx:
-        await tx.execute(
-            "INSERT INTO processed_events (community_id, event_id, processed_at) VALUES (1, ?, ?)",
-            (DISCORD_EVENT, at),
-        )
-        await tx.execute(
-            "INSERT INTO reputation_ledger (community_id, member_id, delta, kind, reason,"
-            " source_event_id, actor_id, created_at) VALUES (1, ?, 1, 'helpful', 'mark', ?, ?, ?)",
-            (carol, DISCORD_EVENT, bob, at),
-        )
-        await tx.execute(
-            "INSERT INTO timers (community_id, kind, key, due_at, payload_json, status,"
-            " last_error, created_at) VALUES (1, 'dm', 'x', ?, ?, 'failed', ?, ?)",
-            (at, json.dumps({"member": "bob", "question_id": 2}), "DMs of bob are closed", at),
-        )
-
-
-async def member_id(driver: ConsoleDriver, name: str) -> int:
-    """A member's row id."""
-    return int(str(await driver.scalar("SELECT id FROM members WHERE external_id = ?", (name,))))
-
-
-async def figures(driver: ConsoleDriver) -> Rows:
-    """Every figure of FIGURES."""
-    return {
-        name: [tuple(r) for r in await driver.app.db.fetchall(sql)] for name, sql in FIGURES.items()
-    }
-
-
-async def tables(driver: ConsoleDriver) -> list[str]:
-    """Every table of the schema."""
-    rows = await driver.app.db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
-    return sorted(str(r[0]) for r in rows)
-
-
-async def rows_about(driver: ConsoleDriver, member: int) -> Rows:
-    """Every row that points at a member (found from the schema's foreign keys), by table."""
-    out: Rows = {
-        "members": [
-            tuple(r)
-            for r in await driver.app.db.fetchall("SELECT * FROM members WHERE id = ?", (member,))
-        ]
-    }
-    for table in await tables(driver):
-        keys = await driver.app.db.fetchall(f"PRAGMA foreign_key_list({table})")
-        columns = [str(k[3]) for k in keys if k[2] == "members"]
-        if columns:
-            where = " OR ".join(f"{c} = :m" for c in columns)
-            rows = await driver.app.db.fetchall(
-                f"SELECT * FROM {table} WHERE {where} ORDER BY rowid", {"m": member}
-            )
-            out[table] = [tuple(r) for r in rows]
-    return out
-
-
-async def text_values(driver: ConsoleDriver) -> list[tuple[str, str, str]]:
-    """(table, column, value) of every text value in every row of every table."""
-    found = []
-    for table in await tables(driver):
-        for row in await driver.app.db.fetchall(f"SELECT * FROM {table}"):
-            found += [(table, c, v) for c, v in dict(row).items() if isinstance(v, str)]
-    return found
+    db = driver.app.db
+    bob, carol = await q.member_id(db, "bob"), await q.member_id(db, "carol")
+    dm = (json.dumps({"member": "bob", "question_id": 2}), "DMs of bob are closed")
+    await q.leave_platform_traces(db, DISCORD_EVENT, bob, carol, START.isoformat(), dm)
 
 
 async def traces(driver: ConsoleDriver) -> list[tuple[str, str, str]]:
     """Text values holding bob's name or platform id ("bob") or one of his erased texts."""
     return [
         (table, column, value)
-        for table, column, value in await text_values(driver)
+        for table, column, value in await q.text_values(driver.app.db)
         if "bob" in value.lower() or any(text in value for text in ERASED)
     ]
 
@@ -216,7 +139,7 @@ async def test_export_sends_one_private_json_file_with_everything_about_the_memb
         ("Q1", "Settings › Export › CSV, then pick the columns.", 1)
     ]
     ledger = doc["reputation_ledger"]
-    total = await bot.scalar("SELECT total FROM reputation_totals WHERE member_id = 2")
+    total = await q.stored_total(bot.app.db, "bob")
     assert sum(row["delta"] for row in ledger) == doc["reputation_total"] == total == 177
     assert {(row["kind"], row["reason"]) for row in ledger} >= {
         ("adjust", "adjust"),
@@ -248,8 +171,9 @@ async def test_forget_erases_every_trace_and_keeps_the_figures(bot: ConsoleDrive
     """After the confirmed forget, no table holds bob's name, platform id or texts (his
     solved question keeps its text, without him); totals, boards and counts don't move, and
     alice's rows are untouched."""
-    bob, alice = await member_id(bot, "bob"), await member_id(bot, "alice")
-    before, alice_before = await figures(bot), await rows_about(bot, alice)
+    db = bot.app.db
+    bob, alice = await q.member_id(db, "bob"), await q.member_id(db, "alice")
+    before, alice_before = await q.figures(db), await q.rows_about(db, alice)
     assert sorted({(table, column) for table, column, _ in await traces(bot)}) == TRACES
     board_before = board(await bot.feed("carol /leaderboard all"))
     out = await bot.feed("bob /privacy forget")
@@ -261,22 +185,13 @@ async def test_forget_erases_every_trace_and_keeps_the_figures(bot: ConsoleDrive
     )
 
     assert await traces(bot) == []
-    assert (
-        await bot.scalar(
-            "SELECT m.external_id FROM questions q JOIN members m ON m.id = q.asker_id"
-            " WHERE q.text = ?",
-            (SOLVED_TEXT,),
-        )
-        == f"forgotten:{bob}"
-    )
-    assert await bot.scalar("SELECT display_name FROM members WHERE id = ?", (bob,)) == ""
-    assert await bot.scalar("SELECT value_json FROM community_settings WHERE key = 'on_duty'") == (
-        '"erin"'
-    )
-    assert await bot.scalar("SELECT COUNT(*) FROM expertise_topics") == 0
-    assert await bot.scalar("SELECT COUNT(*) FROM forgetting") == 0
-    assert await figures(bot) == before
-    assert await rows_about(bot, alice) == alice_before
+    assert await q.asker_of(db, SOLVED_TEXT) == f"forgotten:{bob}"
+    assert (await q.member(db, row_id=bob))["display_name"] == ""
+    assert await q.override(db, "on_duty") == '"erin"'
+    assert await q.rows_in(db, "expertise_topics") == 0
+    assert await q.rows_in(db, "forgetting") == 0
+    assert await q.figures(db) == before
+    assert await q.rows_about(db, alice) == alice_before
     assert board(await bot.feed("carol /leaderboard all")) == board_before
 
 
@@ -308,7 +223,7 @@ async def test_only_the_requester_can_press_and_only_for_ten_minutes(bot: Consol
         "(only bob) entraide: This confirmation expired after 10 min; nothing was erased."
         " Run the command again if you still want to."
     )
-    assert await bot.scalar("SELECT COUNT(*) FROM members WHERE external_id = 'bob'") == 1
+    assert await q.member_count(bot.app.db, "bob") == 1
     out = await bot.feed("bob /privacy forget", "wait 9m")
     ref = message_id(next(line for line in out if "[Yes, erase my data]" in line))
     out = await bot.feed(f"bob press {ref} Yes, erase my data")
@@ -329,15 +244,13 @@ async def test_admins_export_and_forget_a_member(bot: ConsoleDriver) -> None:
     assert out[-1].endswith("(only admin) entraide: I store nothing about @erin.")
     [message] = files_to(bot, "admin")
     assert json.loads(message.files[0].data)["member"]["platform_id"] == "bob"
-    dave = await member_id(bot, "dave")
+    dave = await q.member_id(bot.app.db, "dave")
     out = await bot.feed("admin /privacy forget-member dave")
     assert out[-1].endswith("[Yes, erase this member's data]")
     out = await bot.feed(f"admin press {message_id(out[-1])} Yes, erase this member's data")
     assert out[-1].endswith("(only admin) entraide: Done: what I stored about @dave is erased.")
-    assert await bot.scalar("SELECT external_id FROM members WHERE id = ?", (dave,)) == (
-        f"forgotten:{dave}"
-    )
-    assert await bot.scalar("SELECT text FROM questions WHERE number = 4") == ""
+    assert (await q.member(bot.app.db, row_id=dave))["external_id"] == f"forgotten:{dave}"
+    assert await q.question_text(bot.app.db, 4) == ""
 
 
 class BrokenCog(Cog):
@@ -353,17 +266,18 @@ class BrokenCog(Cog):
 async def test_a_failing_cog_erases_nothing(bot: ConsoleDriver) -> None:
     """One transaction: a cog failing part-way leaves every table as it was."""
     bot.app.cogs.append(BrokenCog(bot.app))
-    bob = await member_id(bot, "bob")
-    before = await rows_about(bot, bob)
-    texts_before = sorted(await text_values(bot))
+    db = bot.app.db
+    bob = await q.member_id(db, "bob")
+    before = await q.rows_about(db, bob)
+    texts_before = sorted(await q.text_values(db))
     out = await bot.feed("bob /privacy forget")
     out = await bot.feed(f"bob press {message_id(out[-1])} Yes, erase my data")
     assert out[-1].endswith(
         "(only bob) entraide: Something went wrong and nothing was erased; it has been logged."
         " Please try again in a moment."
     )
-    assert await rows_about(bot, bob) == before
-    assert [t for t in sorted(await text_values(bot)) if t[0] != "processed_events"] == [
+    assert await q.rows_about(db, bob) == before
+    assert [t for t in sorted(await q.text_values(db)) if t[0] != "processed_events"] == [
         t for t in texts_before if t[0] != "processed_events"
     ]
 
@@ -382,25 +296,21 @@ async def test_retention_erases_old_texts_once_a_day(console: ConsoleDriver) -> 
     """Past 30 days the texts go and the rows stay; the run is recorded, so the same day
     doesn't run again, and the next day does."""
     await console.feed(*RETENTION, "wait 11d")
-    rows = await console.app.db.fetchall(
-        "SELECT q.number, q.text, a.text, q.asker_id IS NOT NULL, a.author_id IS NOT NULL"
-        " FROM questions q JOIN answers a ON a.question_id = q.id ORDER BY q.number"
-    )
-    assert [tuple(r) for r in rows] == [
+    db = console.app.db
+    assert await q.texts_and_authors(db) == [
         (1, "", "", 1, 1),
         (2, "The scanner stopped after the update", "Reinstall the scanner app.", 1, 1),
     ]
-    async with console.app.db.transaction() as tx:
-        await tx.execute("UPDATE questions SET text = 'put back' WHERE number = 1")
+    await q.set_question_text(db, 1, "put back")
     await console.feed("wait 1h")
-    assert await console.scalar("SELECT text FROM questions WHERE number = 1") == "put back"
+    assert await q.question_text(db, 1) == "put back"
     await console.feed("wait 1d")
-    assert await console.scalar("SELECT text FROM questions WHERE number = 1") == ""
-    assert await console.scalar("SELECT text FROM questions WHERE number = 2") != ""
+    assert await q.question_text(db, 1) == ""
+    assert await q.question_text(db, 2) != ""
 
 
 async def test_retention_zero_keeps_texts_forever(console: ConsoleDriver) -> None:
     """retention_days 0: nothing is ever erased."""
     await console.feed(*RETENTION, "admin /entraide config set retention_days 0", "wait 400d")
-    assert await console.scalar("SELECT COUNT(*) FROM questions WHERE text = ''") == 0
-    assert await console.scalar("SELECT COUNT(*) FROM answers WHERE text = ''") == 0
+    assert await q.blank_question_count(console.app.db) == 0
+    assert await q.blank_answer_count(console.app.db) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tests import queries as q
 from tests.fakes.console import ConsoleDriver
 
 ITEM = re.compile(r"• (Q\d+) · ")
@@ -64,7 +65,7 @@ async def test_open_lists_everything_not_solved_nor_closed(console: ConsoleDrive
     await ask(console, "alice", "Where are the invoices?")  # Q3: answered
     await ask(console, "erin", "Who owns billing?")  # Q4: solved
     await console.feed("bob reply Q3: Billing tab.", "erin /solved Q4", "wait 31m")
-    assert await console.scalar("SELECT status FROM questions WHERE number = 2") == "escalated"
+    assert await q.question_status(console.app.db, 2) == "escalated"
     shown = await listing(console, "bob /questions open")
     assert refs(shown) == ["Q2", "Q3"]
     assert "2 open questions" in shown

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests import queries as q
 from tests.cogs.reputation.test_reputation import points
 from tests.fakes.console import ConsoleDriver, console_community
 from tests.fakes.events import message_posted, reaction_changed, reply_posted
@@ -18,9 +19,7 @@ async def test_accepting_gives_fifteen_and_two_and_solves(console: ConsoleDriver
         "M4 [#help › Q1] entraide: ✅ @bob's answer is accepted as the solution of Q1 (+15)." in out
     )
     assert (await points(console, "bob"), await points(console, "alice")) == (15, 2)
-    row = await console.app.db.fetchone("SELECT status, resolution FROM questions")
-    assert row is not None
-    assert tuple(row) == ("solved", "community")
+    assert await q.question_outcome(console.app.db) == "solved:community"
 
 
 async def test_accepting_another_answer_moves_the_points(console: ConsoleDriver) -> None:
@@ -62,8 +61,8 @@ async def test_a_deleted_answer_gives_its_points_back(console: ConsoleDriver) ->
     assert await points(console, "bob") == 35
     await console.feed("bob delete ^bob")
     assert (await points(console, "bob"), await points(console, "alice")) == (0, 0)
-    assert await console.scalar("SELECT COUNT(*) FROM helpful_marks") == 0
-    assert await console.scalar("SELECT COUNT(*) FROM accepted_answers") == 0
+    assert await q.mark_count(console.app.db) == 0
+    assert await q.accept_count(console.app.db) == 0
 
 
 async def test_a_mark_removed_after_a_restart_is_reversed(tmp_path: Path) -> None:

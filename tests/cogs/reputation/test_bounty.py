@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.cogs.reputation._rules import BountyMove, bounty_move
 from bot.storage.bounties import Bounty
+from tests import queries as q
 from tests.cogs.reputation.test_reputation import points
 from tests.fakes.console import ConsoleDriver, Said
 
@@ -22,7 +23,7 @@ async def test_the_accepted_answer_earns_the_bounty(console: ConsoleDriver) -> N
     assert (await points(console, "alice"), await points(console, "bob")) == (202, 115)
     await console.feed("wait 8d")
     assert await points(console, "alice") == 202  # awarded: nothing comes back
-    assert await console.scalar("SELECT status FROM timers WHERE kind = 'bounty'") == "cancelled"
+    assert await q.timer_status(console.app.db, "bounty") == "cancelled"
 
 
 async def test_an_unawarded_bounty_returns_half_after_seven_days(console: ConsoleDriver) -> None:
@@ -31,10 +32,8 @@ async def test_an_unawarded_bounty_returns_half_after_seven_days(console: Consol
     assert await points(console, "alice") == 200
     await console.feed("wait 1d")
     assert await points(console, "alice") == 250
-    rows = await console.app.db.fetchall(
-        "SELECT delta, reason FROM reputation_ledger WHERE kind = 'bounty' ORDER BY id"
-    )
-    assert [tuple(r) for r in rows] == [(-100, "escrow"), (50, "refund")]
+    rows = await q.ledger_rows(console.app.db, kind="bounty")
+    assert [(r["delta"], r["reason"]) for r in rows] == [(-100, "escrow"), (50, "refund")]
 
 
 async def test_bounty_rules(console: ConsoleDriver) -> None:
@@ -60,11 +59,9 @@ async def test_bounty_rules(console: ConsoleDriver) -> None:
 
 
 async def _bounty_status(console: ConsoleDriver) -> tuple[str, str | None]:
-    row = await console.app.db.fetchone(
-        "SELECT b.status, m.external_id FROM bounties b LEFT JOIN members m ON m.id = b.awarded_to"
-    )
-    assert row is not None
-    return str(row[0]), row[1]
+    state = await q.bounty_state(console.app.db)
+    assert state is not None
+    return state
 
 
 async def test_unaccept_puts_the_bounty_back_and_the_next_accept_earns_it(
@@ -84,11 +81,8 @@ async def test_unaccept_puts_the_bounty_back_and_the_next_accept_earns_it(
     out = await console.feed("alice /accept ^carol")
     assert any("@carol earns the 100-point bounty" in line for line in out)
     assert [await points(console, n) for n in ("alice", "bob", "carol")] == [202, 0, 115]
-    rows = await console.app.db.fetchall(
-        "SELECT m.external_id, l.delta, l.reason FROM reputation_ledger l"
-        " JOIN members m ON m.id = l.member_id WHERE l.kind = 'bounty' ORDER BY l.id"
-    )
-    assert [tuple(r) for r in rows] == [
+    rows = await q.ledger_rows(console.app.db, kind="bounty")
+    assert [(r["member"], r["delta"], r["reason"]) for r in rows] == [
         ("alice", -100, "escrow"),
         ("bob", 100, "award"),
         ("bob", -100, "unaccept"),

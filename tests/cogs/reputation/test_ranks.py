@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests import queries as q
 from tests.fakes.console import ConsoleDriver, console_community
 from tests.fakes.events import message_posted, reaction_changed, reply_posted
 
@@ -41,13 +42,7 @@ async def test_two_colluding_accounts_cannot_climb_past_helper(console: ConsoleD
     for _ in range(2):  # 5 marks a day per giver and receiver, over two days
         lines += [*_marks("bob", ["carol", "dave"], 5), "wait 1d"]
     await console.feed(*lines)
-    assert (
-        await console.scalar(
-            "SELECT rank FROM member_ranks m JOIN members x ON x.id = m.member_id"
-            " WHERE x.external_id = 'bob'"
-        )
-        == "Helper"
-    )
+    assert await q.rank_of(console.app.db, "bob") == "Helper"
     out = await console.feed("bob /rep")
     assert out[-2].endswith("entraide: @bob: 200 points · Helper · this week +200")
     assert out[-1].strip() == "Contributor also needs points from 3 more different members."
@@ -65,7 +60,7 @@ async def test_rank_settings_are_validated(console: ConsoleDriver) -> None:
     )
     assert all("Nothing was changed." in line for line in out if "entraide:" in line)
     assert len([line for line in out if "entraide:" in line]) == 4
-    assert "ranks" not in await console.app.db.fetchall("SELECT key FROM community_settings")
+    assert "ranks" not in await q.override_keys(console.app.db)
 
 
 async def test_toggling_a_mark_at_the_line_announces_the_promotion_once(
@@ -102,8 +97,5 @@ async def test_a_restart_does_not_announce_a_rank_again(tmp_path: Path) -> None:
         await second.app.dispatch(reaction_changed("d4", "ans-4", by="dave"))
         await second.app.dispatch(reaction_changed("r4", "ans-4", by="carol"))  # old replay
         assert not [line for line in second.transcript if "is now" in line]
-        rank = await second.scalar(
-            "SELECT rank FROM member_ranks r JOIN members m ON m.id = r.member_id"
-            " WHERE m.external_id = 'bob'"
-        )
+        rank = await q.rank_of(second.app.db, "bob")
         assert rank == "Helper"

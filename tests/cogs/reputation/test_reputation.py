@@ -7,24 +7,17 @@ import asyncio
 from bot.cogs.reputation import _marks
 from bot.cogs.reputation._outcome import Source
 from bot.storage.db import Database
+from tests import queries as q
 from tests.fakes.console import ConsoleDriver
 from tests.fakes.events import message_posted, reaction_changed, reply_posted
 
 
 async def points(console: ConsoleDriver, name: str) -> int:
     """A member's total, as the totals table holds it (checked against the ledger)."""
-    total = await console.scalar(
-        "SELECT COALESCE(t.total, 0) FROM members m LEFT JOIN reputation_totals t"
-        " ON t.member_id = m.id WHERE m.external_id = ?",
-        (name,),
-    )
-    ledger = await console.scalar(
-        "SELECT COALESCE(SUM(l.delta), 0) FROM reputation_ledger l JOIN members m"
-        " ON m.id = l.member_id WHERE m.external_id = ?",
-        (name,),
-    )
+    total = await q.stored_total(console.app.db, name)
+    ledger = await q.member_points(console.app.db, name)
     assert total == ledger or (total is None and ledger == 0)
-    return int(ledger or 0)
+    return ledger
 
 
 async def test_a_helpful_reaction_gives_ten_and_taking_it_back_reverses_exactly(
@@ -38,10 +31,8 @@ async def test_a_helpful_reaction_gives_ten_and_taking_it_back_reverses_exactly(
     assert await points(console, "bob") == 0
     await console.feed("carol react ^bob ✅")
     assert await points(console, "bob") == 10
-    rows = await console.app.db.fetchall(
-        "SELECT delta, kind, reason FROM reputation_ledger ORDER BY id"
-    )
-    assert [tuple(r) for r in rows] == [
+    rows = await q.ledger_rows(console.app.db)
+    assert [(r["delta"], r["kind"], r["reason"]) for r in rows] == [
         (10, "helpful", "mark"),
         (-10, "helpful", "unmark"),
         (10, "helpful", "mark"),
@@ -146,12 +137,12 @@ async def test_a_replayed_reaction_counts_once(console: ConsoleDriver) -> None:
     assert await app.dispatch(mark) is True
     assert await app.dispatch(mark) is False
     community_id = await app.community_id(mark.community)
-    carol = await console.scalar("SELECT id FROM members WHERE external_id = 'carol'")
+    carol = await q.member_id(console.app.db, "carol")
     config = await app.community_config(community_id)
     source = Source(community_id, "p3", mark.at, int(str(carol)))
     again = await _marks.mark_helpful(app.db, source, config, "ans-1")
     assert again.status == "already"
-    assert await console.scalar("SELECT COUNT(*) FROM reputation_ledger") == 1
+    assert await q.ledger_count(console.app.db) == 1
     assert await points(console, "bob") == 10
 
 
@@ -167,18 +158,14 @@ async def test_two_simultaneous_marks_cannot_both_slip_under_the_cap(
     await console.feed(*lines, "giver9 in #general: hello")
     assert await points(console, "bob") == 190
     app = console.app
-    rows = await app.db.fetchall(
-        "SELECT a.message_id FROM answers a LEFT JOIN helpful_marks h ON h.answer_id = a.id"
-        " WHERE h.id IS NULL ORDER BY a.id"
-    )
-    free = [str(r[0]) for r in rows]
+    free = await q.unmarked_answer_messages(app.db)
     other = Database(app.db.path)  # a second connection, as a second process would have
     await other.open()
     try:
-        community_id = int(str(await console.scalar("SELECT id FROM communities")))
+        [(community_id, _, _)] = await q.communities(app.db)
         config = await app.community_config(community_id)
-        g1 = await console.scalar("SELECT id FROM members WHERE external_id = 'giver3'")
-        g2 = await console.scalar("SELECT id FROM members WHERE external_id = 'giver9'")
+        g1 = await q.member_id(app.db, "giver3")
+        g2 = await q.member_id(app.db, "giver9")
         at = app.clock.now()
         first, second = await asyncio.gather(
             _marks.mark_helpful(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import queries as q
 from tests.fakes.console import ConsoleDriver, Said, console_community
 
 FIXTURE_KB = Path(__file__).resolve().parents[2] / "fixtures" / "knowledge"
@@ -26,14 +27,14 @@ async def test_a_confident_match_is_suggested_in_the_thread(community: ConsoleDr
     assert community.said(out[2]) == Said("entraide", "#help › Q1", (), ("Q1",), buttons)
     assert out[3].startswith("    1. **How do I reset my password?** — Open Settings, choose")
     assert out[3].endswith("(/kb show reset-password)  [This solved it] [Not helpful]")
-    assert await community.scalar("SELECT kb_outcome FROM questions") == "suggested"
+    assert await q.kb_outcome(community.app.db) == "suggested"
 
 
 async def test_no_confident_match_means_silence(community: ConsoleDriver) -> None:
     """An unrelated question gets no suggestion at all, and that is recorded."""
     out = await community.feed("alice: What is the best pizza place near the office?")
     assert len(out) == 2  # the post and the thread intro, nothing else
-    assert await community.scalar("SELECT kb_outcome FROM questions") == "silent"
+    assert await q.kb_outcome(community.app.db) == "silent"
 
 
 async def test_suggestions_can_be_switched_off(community: ConsoleDriver) -> None:
@@ -70,10 +71,9 @@ async def test_the_asker_pressing_this_solved_it_solves_by_the_kb(
         "M4 [#help › Q1] entraide: ✅ Q1 is solved by the article “How do I reset my password?”."
         " Glad it helped!"
     )
-    row = await community.app.db.fetchone("SELECT status, resolution, kb_outcome FROM questions")
-    assert row is not None
-    assert tuple(row) == ("solved", "kb", "solved")
-    assert await community.scalar("SELECT verdict FROM kb_feedback") == 1
+    row = await q.question(community.app.db)
+    assert (row["status"], row["resolution"], row["kb_outcome"]) == ("solved", "kb", "solved")
+    assert await q.verdict(community.app.db) == 1
 
 
 async def test_another_member_pressing_only_gives_feedback(community: ConsoleDriver) -> None:
@@ -81,8 +81,8 @@ async def test_another_member_pressing_only_gives_feedback(community: ConsoleDri
     await community.feed("alice: How do I reset my password? The email never came")
     out = await community.feed("bob press ^entraide This solved it", "bob press M3 This solved it")
     assert community.said(out[1]) == Said("entraide", "only bob")
-    assert await community.scalar("SELECT status FROM questions") == "open"
-    assert await community.scalar("SELECT COUNT(*) FROM kb_feedback") == 1
+    assert await q.question_status(community.app.db) == "open"
+    assert await q.rows_in(community.app.db, "kb_feedback") == 1
 
 
 async def test_not_helpful_by_the_asker_marks_the_suggestion_rejected(
@@ -92,8 +92,8 @@ async def test_not_helpful_by_the_asker_marks_the_suggestion_rejected(
     await community.feed("alice: How do I reset my password? The email never came")
     out = await community.feed("alice press ^entraide Not helpful")
     assert "the community will take it from here" in out[1]
-    assert await community.scalar("SELECT kb_outcome FROM questions") == "rejected"
-    assert await community.scalar("SELECT verdict FROM kb_feedback") == -1
+    assert await q.kb_outcome(community.app.db) == "rejected"
+    assert await q.verdict(community.app.db) == -1
 
 
 async def test_rejections_demote_an_article_for_close_phrasings(community: ConsoleDriver) -> None:
@@ -135,7 +135,7 @@ async def test_unanswered_by_the_kb_but_solved_by_people_is_a_gap(
         "carol: What is the best pizza place near the office?",
         "carol /solved Q3",
     )
-    assert await community.scalar("SELECT COUNT(*) FROM kb_gaps") == 2
+    assert await q.rows_in(community.app.db, "kb_gaps") == 2
     out = await community.feed("erin /entraide help", "erin /kb gaps", "bob /kb gaps")
     gaps = "\n".join(out)
     assert "• 2× “Can I print invoices in landscape orientation?” — Q1, Q2" in gaps
@@ -155,10 +155,8 @@ async def test_answered_helpfully_without_an_article_is_a_gap(community: Console
         "bob reply Q3: Check your spam folder.",
         "dave react ^bob ✅",  # helpful, but an article was shown
     )
-    assert await community.scalar("SELECT kb_outcome FROM questions WHERE number = 3") == (
-        "suggested"
-    )
-    assert await community.scalar("SELECT COUNT(*) FROM kb_gaps") == 0
+    assert await q.kb_outcome(community.app.db, 3) == "suggested"
+    assert await q.rows_in(community.app.db, "kb_gaps") == 0
     out = await community.feed("erin /kb gaps")
     gaps = "\n".join(out)
     assert "“Can I print invoices in landscape orientation?” — Q1" in gaps
