@@ -224,7 +224,7 @@ def test_csv_writes_the_figures_and_the_questions(db: Path, tmp_path: Path) -> N
     assert by_name["outcome_unanswered"] == ("1", "0")
     with sibling.open(newline="", encoding="utf-8") as f:
         questions = list(csv.DictReader(f))
-    assert [(q["question"], q["channel"], q["outcome"]) for q in questions] == [
+    assert [(row["question"], row["channel"], row["outcome"]) for row in questions] == [
         ("Q1", "help", "community"),
         ("Q2", "help", "unhelped"),
         ("Q3", "help", "unanswered"),

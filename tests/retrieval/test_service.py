@@ -105,10 +105,10 @@ async def test_concurrent_questions_share_model_calls(tmp_path: Path) -> None:
     kb, db, _ = await start_kb(FIXTURE_KB, tmp_path / "b.db", model)
     questions = [f"how do I reset password number {n}" for n in range(20)]
     before = (kb.model_calls, model.calls)
-    together = await asyncio.gather(*(kb.embed(q) for q in questions))
+    together = await asyncio.gather(*(kb.embed(text) for text in questions))
     assert kb.model_calls - before[0] < 5
     assert model.calls - before[1] < 5
-    alone = [model.encode([q]) for q in questions]
+    alone = [model.encode([text]) for text in questions]
     for batched, single in zip(together, alone, strict=True):
         assert batched is not None
         np.testing.assert_allclose(batched, single, atol=1e-6)

@@ -131,7 +131,7 @@ async def test_export_sends_one_private_json_file_with_everything_about_the_memb
     assert file.content_type == "application/json"
     doc = json.loads(file.data)
     assert doc["member"]["platform_id"] == "bob"
-    assert [(q["question"], q["text"], q["status"]) for q in doc["questions"]] == [
+    assert [(row["question"], row["text"], row["status"]) for row in doc["questions"]] == [
         ("Q2", "How do I reset my password? The email never came", "answered"),
         ("Q3", SOLVED_TEXT, "solved"),
     ]
