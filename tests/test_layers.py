@@ -29,6 +29,7 @@ FLOOR = {
 UPWARD_ALLOWED = {
     ("runtime/registry.py", "bot.cogs", "run time"),
     ("core/services.py", "bot.locales", "typing"),
+    ("core/services.py", "bot.retrieval.history", "typing"),
     ("core/services.py", "bot.retrieval.service", "typing"),
     ("core/services.py", "bot.scheduler.timers", "typing"),
     ("core/services.py", "bot.scheduler.wakeups", "typing"),

@@ -13,7 +13,7 @@ def reference(ctx: Context, article: Article) -> str:
     return article.url or ctx.t("suggestions.show_hint", slug=article.slug)
 
 
-def numbered(ctx: Context, articles: Sequence[Article]) -> list[str]:
+def numbered(ctx: Context, articles: Sequence[Article], *, start: int = 1) -> list[str]:
     """One line per article: number, title, excerpt and where to read it."""
     return [
         ctx.t(
@@ -23,5 +23,5 @@ def numbered(ctx: Context, articles: Sequence[Article]) -> list[str]:
             excerpt=article.excerpt(),
             where=reference(ctx, article),
         )
-        for number, article in enumerate(articles, start=1)
+        for number, article in enumerate(articles, start=start)
     ]

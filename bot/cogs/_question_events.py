@@ -6,12 +6,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.core.commands import ArgumentError
-from bot.core.events import CommandInvoked, QuestionSolved
+from bot.core.events import CommandInvoked, EarlierAnswerReused, QuestionSolved
 from bot.core.identity import Conversation
 from bot.core.ports import QuestionState
 from bot.core.replies import Button
 from bot.runtime.context import Context
-from bot.storage import communities, escalations, questions
+from bot.storage import communities, escalations, knowledge, questions
 from bot.storage.questions import Question
 
 if TYPE_CHECKING:
@@ -59,6 +59,28 @@ async def announce_solved(ctx: Context, question: Question, resolution: str) -> 
         conversation=thread_of(question),
     )
     await show_state(ctx.services, ctx.community_id, question.id)
+
+
+async def withdraw_history(ctx: Context, question: Question) -> bool:
+    """The asker takes back the earlier thread that solved their question: it is open again
+    and the earlier answer's points go back (the reputation feature hears the event). False
+    if it wasn't solved that way."""
+    if question.status != "solved" or question.resolution != "history":
+        return False
+    async with ctx.services.db.transaction() as tx:
+        await questions.reopen(tx, question, ctx.event.at, ctx.member_id)
+        await knowledge.set_outcome(tx, question.id, "rejected")
+    await ctx.emit(
+        EarlierAnswerReused,
+        event_id=f"{ctx.event.event_id}:reuse",
+        question_id=question.id,
+        number=question.number,
+        answer_id=None,
+        receiver_id=None,
+        added=False,
+    )
+    await show_state(ctx.services, ctx.community_id, question.id)
+    return True
 
 
 async def question_here(ctx: Context, number: int | None) -> Question:

@@ -140,6 +140,18 @@ class QuestionSolved(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class EarlierAnswerReused(Event):
+    """Internal: an earlier thread's answer solved a new question, its asker said (author);
+    `added=False`: the asker took that back."""
+
+    question_id: int  # the new question
+    number: int
+    answer_id: int | None  # the earlier thread's answer (None when taken back)
+    receiver_id: int | None  # the member row of that answer's author (None when taken back)
+    added: bool
+
+
+@dataclass(frozen=True, kw_only=True)
 class AnswerMarkedHelpful(Event):
     """Internal: a helpful mark earned an answer points (author = who marked it)."""
 

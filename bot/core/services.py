@@ -25,6 +25,7 @@ from bot.core.identity import Community
 if TYPE_CHECKING:
     from bot.core.ports import ChatAdapter
     from bot.locales import Messages
+    from bot.retrieval.history import History
     from bot.retrieval.service import KnowledgeBase
     from bot.scheduler.timers import Timers
     from bot.scheduler.wakeups import Wakeups
@@ -78,6 +79,11 @@ class Services(Protocol):
     @property
     def knowledge(self) -> KnowledgeBase:
         """The knowledge base: search, articles, embeddings."""
+        ...
+
+    @property
+    def history(self) -> History:
+        """The community's solved threads, searchable like the articles."""
         ...
 
     @property

@@ -45,13 +45,17 @@ class HybridIndex:
         vectors: Sequence[np.ndarray] | None,
         dim: int = 0,
         tokens: Sequence[list[str]] | None = None,
+        *,
+        calibrate: bool = True,
     ) -> None:
         self.documents = list(documents)
         if tokens is None:
             tokens = [tokenize(d.lexical_text, d.language) for d in self.documents]
         self.bm25 = Bm25Index(tokens)
         self.dense = DenseIndex(vectors, dim) if vectors is not None else None
-        if self.dense is not None:
+        # Off for indexes rebuilt often (the history of solved threads): the measurement
+        # costs more than it saves there.
+        if self.dense is not None and calibrate:
             self.dense.calibrate()
 
     def rank(

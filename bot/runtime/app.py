@@ -14,6 +14,7 @@ from bot.core.events import Event
 from bot.core.identity import Community
 from bot.core.ports import ChatAdapter
 from bot.locales import Messages
+from bot.retrieval.history import History
 from bot.retrieval.service import EmbedderLoader
 from bot.retrieval.service import from_settings as knowledge_from_settings
 from bot.runtime.dispatcher import Dispatcher, Handled
@@ -50,6 +51,7 @@ class App:
         self.knowledge = knowledge_from_settings(
             settings.retrieval, self.db, self.clock, embedder_loader
         )
+        self.history = History(self.db, self.knowledge, self.clock)
         self.dispatcher = Dispatcher(self)
         self.wakeups = Wakeups(self.clock)
         self.timers = Timers(self.db, self.clock, self.wakeups)
@@ -170,6 +172,7 @@ class App:
         result = await purge_by_key(self.db, community.platform, community.id)
         if result is not None:
             self.forget_config(result.community_id)
+            self.history.forget(result.community_id)
             for cog in self.cogs:
                 await cog.forget_community(result.community_id)
             log.warning("purged community %s: %s", community.key, result.deleted)

@@ -108,11 +108,19 @@ class CommunityDefaults(Section):
     suggest_max: int = Field(default=3, ge=1, le=3)
     suggest_min_similarity: float = Field(default=0.6, ge=0.0, le=1.0)
     suggest_min_coverage: float = Field(default=0.65, ge=0.0, le=1.0)
+    # Earlier solved threads suggested beside the articles (issue 17); gates calibrated on
+    # SemEval-2016 dev by bench/history_eval.py.
+    history_suggestions: bool = True
+    history_max: int = Field(default=2, ge=1, le=3)
+    history_min_similarity: float = Field(default=0.75, ge=0.0, le=1.0)
+    history_min_coverage: float = Field(default=0.7, ge=0.0, le=1.0)
+    history_min_marks: int = Field(default=1, ge=1, le=100)
     timezone: Annotated[str, AfterValidator(check_timezone)] = "UTC"
     helpful_emoji: Annotated[str, AfterValidator(check_emoji)] = "✅"
     points_helpful: int = Field(default=10, ge=0, le=1000)
     points_accepted: int = Field(default=15, ge=0, le=1000)
     points_accept_bonus: int = Field(default=2, ge=0, le=1000)
+    points_reused: int = Field(default=5, ge=0, le=1000)
     helpful_daily_cap: int = Field(default=200, ge=0, le=100_000)
     pair_daily_limit: int = Field(default=5, ge=0, le=1000)
     min_award_age_days: int = Field(default=0, ge=0, le=3650)

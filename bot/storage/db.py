@@ -21,6 +21,13 @@ log = logging.getLogger(__name__)
 Row = sqlite3.Row
 
 
+# A migration that rebuilds a table other tables reference starts with this line: SQLite's
+# documented way (https://sqlite.org/lang_altertable.html, "other kinds of table schema
+# changes") turns foreign keys off around the transaction, or dropping the old table would
+# cascade into every row that points at it; the keys are checked before the commit.
+REBUILDS = "-- entraide: rebuilds a referenced table"
+
+
 @dataclass(frozen=True)
 class Migration:
     """One numbered SQL file from bot/storage/migrations."""
@@ -28,6 +35,11 @@ class Migration:
     version: int
     name: str
     sql: str
+
+    @property
+    def rebuilds(self) -> bool:
+        """Whether it must run with foreign keys off (see REBUILDS)."""
+        return self.sql.lstrip().startswith(REBUILDS)
 
 
 def bundled_migrations() -> list[Migration]:
@@ -127,26 +139,44 @@ class Database:
         """Apply each pending migration in its own transaction; returns versions applied."""
         applied = []
         for migration in migrations:
-            async with self.transaction() as tx:
-                # Read the version under the write lock: another process may have migrated.
-                await tx.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_version ("
-                    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-                )
-                cur = await tx.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
-                row = await cur.fetchone()
-                if migration.version <= (int(row[0]) if row else 0):
-                    continue
-                for statement in split_statements(migration.sql):
-                    await tx.execute(statement)
-                await tx.execute(
-                    "INSERT INTO schema_version (version, name, applied_at)"
-                    " VALUES (?, ?, datetime('now'))",
-                    (migration.version, migration.name),
-                )
-            log.info("applied migration %04d_%s", migration.version, migration.name)
-            applied.append(migration.version)
+            if migration.rebuilds:  # a no-op inside a transaction: set before BEGIN
+                await self.conn.execute("PRAGMA foreign_keys = OFF")
+            try:
+                if await self._apply(migration):
+                    applied.append(migration.version)
+            finally:
+                if migration.rebuilds:
+                    await self.conn.execute("PRAGMA foreign_keys = ON")
         return applied
+
+    async def _apply(self, migration: Migration) -> bool:
+        """One migration in its own transaction; False if another process applied it."""
+        async with self.transaction() as tx:
+            # Read the version under the write lock: another process may have migrated.
+            await tx.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            cur = await tx.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+            row = await cur.fetchone()
+            if migration.version <= (int(row[0]) if row else 0):
+                return False
+            for statement in split_statements(migration.sql):
+                await tx.execute(statement)
+            if migration.rebuilds:
+                cur = await tx.execute("PRAGMA foreign_key_check")
+                broken = list(await cur.fetchall())
+                if broken:
+                    raise sqlite3.IntegrityError(
+                        f"migration {migration.version} broke {len(broken)} references"
+                    )
+            await tx.execute(
+                "INSERT INTO schema_version (version, name, applied_at)"
+                " VALUES (?, ?, datetime('now'))",
+                (migration.version, migration.name),
+            )
+        log.info("applied migration %04d_%s", migration.version, migration.name)
+        return True
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -14,11 +14,12 @@ import aiosqlite
 
 from bot.storage.standings import Standing
 
-# Which ledger rows are helping. Migration 0017 repeats it word for word in its trigger
-# (with NEW.) and in the partial index `ledger_helping`, which SQLite uses only for a query
-# holding this exact expression; tests/storage/test_helping.py checks they agree.
+# Which ledger rows are helping. Migration 0019 (0017 before it) repeats it word for word in
+# its trigger (with NEW.) and in the partial index `ledger_helping`, which SQLite uses only
+# for a query holding this exact expression; tests/storage/test_helping.py checks they agree.
 HELPING = (
-    "(kind IN ('helpful', 'accepted') OR (kind = 'bounty' AND reason NOT IN ('escrow', 'refund')))"
+    "(kind IN ('helpful', 'accepted', 'reused')"
+    " OR (kind = 'bounty' AND reason NOT IN ('escrow', 'refund')))"
 )
 
 VISIBLE = (

@@ -25,6 +25,7 @@ PURGED: tuple[tuple[str, str], ...] = (
     ("kb_feedback", _OWN),
     ("kb_suggestions", _OWN),
     ("kb_gaps", _OWN),
+    ("thread_vectors", _OWN),
     ("helpful_marks", _OWN),
     ("accepted_answers", _OWN),
     ("bounties", _OWN),

@@ -189,6 +189,16 @@ async def mark_solved(
     )
 
 
+async def reopen(
+    tx: aiosqlite.Connection, question: Question, at: datetime, actor_id: int | None
+) -> None:
+    """Undo a solve (its asker took the solution back): open again, or answered if it was."""
+    status = "answered" if question.first_answer_at else "open"
+    await change_status(
+        tx, question, status, at, actor_id, solved_at=None, solved_by=None, resolution=None
+    )
+
+
 async def add_answer(
     tx: aiosqlite.Connection,
     *,

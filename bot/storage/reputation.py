@@ -90,11 +90,12 @@ async def points_since(
 async def helpful_earned_since(
     conn: aiosqlite.Connection, community_id: int, member_id: int, start: datetime
 ) -> int:
-    """Net helpful-mark points a member got since `start` (for the daily cap)."""
+    """Net points a member got since `start` from helpful marks and reused answers (the
+    daily cap counts both)."""
     return await _scalar(
         conn,
         "SELECT SUM(delta) FROM reputation_ledger WHERE community_id = ? AND member_id = ?"
-        " AND kind = 'helpful' AND created_at >= ?",
+        " AND kind IN ('helpful', 'reused') AND created_at >= ?",
         (community_id, member_id, start.isoformat()),
     )
 
@@ -203,3 +204,15 @@ async def notes(tx: aiosqlite.Connection, community_id: int) -> list[LedgerNote]
 async def blank_note(tx: aiosqlite.Connection, row_id: int) -> None:
     """Erase one ledger row's note (inside the forget guard, migration 0014)."""
     await tx.execute("UPDATE reputation_ledger SET note = '' WHERE id = ?", (row_id,))
+
+
+async def reused_points(
+    conn: aiosqlite.Connection, community_id: int, question_id: int
+) -> dict[int, int]:
+    """Net points each member holds for an earlier answer that solved this question."""
+    cur = await conn.execute(
+        "SELECT member_id, SUM(delta) FROM reputation_ledger WHERE community_id = ?"
+        " AND question_id = ? AND kind = 'reused' GROUP BY member_id",
+        (community_id, question_id),
+    )
+    return {int(row[0]): int(row[1]) for row in await cur.fetchall() if int(row[1])}

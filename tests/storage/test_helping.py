@@ -1,4 +1,4 @@
-"""Helping points: one definition shared by the Python queries and migration 0017."""
+"""Helping points: one definition shared by the Python queries and migration 0019."""
 
 from __future__ import annotations
 
@@ -15,9 +15,7 @@ from tests.fakes.console import START
 
 def test_the_migration_repeats_the_predicate_word_for_word() -> None:
     """The partial index is used only for a query holding its exact expression."""
-    sql = (
-        resources.files("bot.storage.migrations") / "0017_helping_and_promotions.sql"
-    ).read_text()
+    sql = (resources.files("bot.storage.migrations") / "0019_history.sql").read_text()
     assert sql.count(f"WHERE {helping.HELPING};") == 1  # the partial index
     assert sql.count(f"WHERE {helping.HELPING}\nGROUP BY") == 1  # the backfill
     trigger = helping.HELPING.replace("kind", "NEW.kind").replace("reason", "NEW.reason")

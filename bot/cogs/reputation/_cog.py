@@ -6,7 +6,12 @@ import logging
 
 import aiosqlite
 
-from bot.cogs._question_events import announce_solved, question_here, thread_of
+from bot.cogs._question_events import (
+    announce_solved,
+    question_here,
+    thread_of,
+    withdraw_history,
+)
 from bot.cogs.reputation import (
     _accepts,
     _bounty,
@@ -19,6 +24,7 @@ from bot.cogs.reputation import (
     _seen,
 )
 from bot.cogs.reputation._outcome import Outcome, Source
+from bot.cogs.reputation._reuse import ReuseHandlers
 from bot.core.cog import Cog, listen, on_timer
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import AnswerMarkedHelpful, MarksSeen, MessageDeleted, ReactionChanged
@@ -38,7 +44,7 @@ MAX_ADJUST = 10_000
 TOPIC_QUESTIONS = 20
 
 
-class ReputationCog(Cog):
+class ReputationCog(ReuseHandlers, Cog):
     """Awards, reversals and ranks; /helpful, /accept, /unaccept, /rep."""
 
     name = "reputation"
@@ -209,6 +215,11 @@ class ReputationCog(Cog):
             ctx.services.db, _source(ctx), ctx.services.timers, found.id
         )
         if outcome.status == "not_accepted":
+            if await withdraw_history(ctx, found):
+                await ctx.send(
+                    thread_of(found), Reply(ctx.t("suggestions.history_withdrawn", ref=found.ref))
+                )
+                return
             raise ArgumentError("reputation.not_accepted", ref=found.ref)
         await ctx.send(thread_of(found), Reply(ctx.t("reputation.unaccepted", ref=found.ref)))
         await self._tell_bounty(ctx, found, outcome.bounty)

@@ -46,6 +46,27 @@ def helpful_points(facts: MarkFacts, config: CommunityDefaults) -> tuple[int, st
     return points, (DAILY_CAP if points < config.points_helpful else None)
 
 
+@dataclass(frozen=True)
+class ReuseFacts:
+    """What the database says when an earlier answer solved a new question."""
+
+    receiver_id: int | None  # the earlier answer's author
+    asker_id: int | None  # the new question's asker
+    already_credited: bool  # the author holds points for this question already
+    receiver_earned_today: int  # helpful and reused points today (the daily cap)
+
+
+def reuse_points(facts: ReuseFacts, config: CommunityDefaults) -> int:
+    """Points for the author of an earlier answer that solved a new question: none for
+    one's own answer or twice for one question; counted in the daily cap like marks."""
+    if facts.receiver_id is None or facts.receiver_id == facts.asker_id:
+        return 0
+    if facts.already_credited:
+        return 0
+    room = max(0, config.helpful_daily_cap - facts.receiver_earned_today)
+    return min(config.points_reused, room)
+
+
 def ranks(config: CommunityDefaults) -> list[Rank]:
     """The community's ranks, lowest first."""
     return parse_ranks(config.ranks)

@@ -7,12 +7,15 @@ from collections.abc import Sequence
 import aiosqlite
 import numpy as np
 
-from bot.cogs._question_events import announce_solved, thread_of
-from bot.cogs.suggestions import _logic, _render
+from bot.cogs._question_events import announce_solved, thread_of, withdraw_history
+from bot.cogs.suggestions import _history, _logic, _render
 from bot.core.cog import Cog, listen, on_button
-from bot.core.events import ButtonPressed, QuestionOpened, QuestionSolved
+from bot.core.events import ButtonPressed, EarlierAnswerReused, QuestionOpened, QuestionSolved
+from bot.core.replies import Reply
+from bot.retrieval.history import question_of
 from bot.runtime.context import Context
 from bot.storage import knowledge, questions
+from bot.storage.history import SolvedThread
 from bot.storage.knowledge import Shown
 from bot.storage.questions import Question
 
@@ -25,7 +28,7 @@ class SuggestionsCog(Cog):
 
     @listen(QuestionOpened)
     async def on_question(self, ctx: Context, event: QuestionOpened) -> None:
-        """Offer up to three confident articles in the question's thread."""
+        """Offer confident articles and earlier solved threads in the question's thread."""
         if not ctx.config.suggestions:
             return
         kb = ctx.services.knowledge
@@ -35,28 +38,28 @@ class SuggestionsCog(Cog):
         if shown is not None and shown.message_id is not None:
             return  # already offered: a replay
         if shown is None:
+            vectors = await kb.embed(event.text) if ctx.config.history_suggestions else None
             hits = await kb.search(
                 event.text,
                 ctx.language,
                 adjust=lambda vector: _logic.adjustments(feedback, vector, event.text),
             )
-            chosen = _logic.confident(hits, ctx.config)
+            chosen = [hit.article.key for hit in _logic.confident(hits, ctx.config)]
+            chosen += _history.keys(
+                await _history.confident(ctx, event.question_id, event.text, vectors, feedback)
+            )
             async with ctx.services.db.transaction() as tx:
                 if not chosen:
                     await knowledge.set_outcome(tx, event.question_id, "silent")
                     return
                 shown = await knowledge.record_shown(
-                    tx,
-                    ctx.community_id,
-                    event.question_id,
-                    [hit.article.key for hit in chosen],
-                    event.at,
+                    tx, ctx.community_id, event.question_id, chosen, event.at
                 )
                 await knowledge.set_outcome(tx, event.question_id, "suggested")
-        articles = [a for a in map(kb.by_key, shown.articles) if a is not None]
-        if not articles:
+        items = await _history.items(ctx, shown.articles)
+        if not items:
             return
-        reply = _render.suggestions(ctx, event.question_id, f"Q{event.number}", articles)
+        reply = await _render.suggestions(ctx, event.question_id, f"Q{event.number}", items)
         message_id = await ctx.send(event.conversation, reply)
         async with ctx.services.db.transaction() as tx:
             await knowledge.set_shown_message(tx, event.question_id, message_id)
@@ -82,22 +85,45 @@ class SuggestionsCog(Cog):
         if not 0 <= index < len(shown.articles):
             await ctx.tell("error.button_expired")
             return
-        article_key = shown.articles[index]
+        key = shown.articles[index]
+        earlier = question_of(key)
+        thread: SolvedThread | None = None
+        if earlier is not None:
+            found = next(iter(await _history.items(ctx, [key])), None)
+            if not isinstance(found, SolvedThread):
+                await ctx.tell("error.button_expired")  # the earlier thread is gone
+                return
+            thread = found
         vectors = await ctx.services.knowledge.embed(question.text)
         is_asker = question.asker_external_id == ctx.event.author.id
         solve_now = is_asker and question.status != "solved"
+        resolution = "kb" if thread is None else "history"
         async with ctx.services.db.transaction() as tx:
-            await self._vote(tx, ctx, question, [article_key], 1, vectors)
+            await self._vote(tx, ctx, question, [key], 1, vectors)
             if solve_now:
-                await questions.mark_solved(tx, question, event.at, ctx.member_id, "kb")
+                await questions.mark_solved(tx, question, event.at, ctx.member_id, resolution)
                 await knowledge.set_outcome(tx, question.id, "solved")
         if not solve_now:
             await ctx.tell("suggestions.thanks_helpful")
             return
-        article = ctx.services.knowledge.by_key(article_key)
-        title = article.title if article else article_key
-        await ctx.send(thread_of(question), _render.solved_by_kb(ctx, question.ref, title))
-        await announce_solved(ctx, question, "kb")
+        if thread is None:
+            article = ctx.services.knowledge.by_key(key)
+            title = article.title if article else key
+            await ctx.send(thread_of(question), _render.solved_by_kb(ctx, question.ref, title))
+        else:
+            reply = await _render.solved_by_history(ctx, question.ref, thread)
+            await ctx.send(thread_of(question), reply)
+        await announce_solved(ctx, question, resolution)
+        if thread is not None:
+            await ctx.emit(
+                EarlierAnswerReused,
+                event_id=f"{ctx.event.event_id}:reuse",
+                question_id=question.id,
+                number=question.number,
+                answer_id=thread.answer_id,
+                receiver_id=thread.author_id,
+                added=True,
+            )
 
     @on_button(_render.UNHELPFUL_ACTION)
     async def unhelpful(self, ctx: Context, event: ButtonPressed) -> None:
@@ -107,10 +133,15 @@ class SuggestionsCog(Cog):
             return
         question, shown = loaded
         vectors = await ctx.services.knowledge.embed(question.text)
+        is_asker = question.asker_external_id == event.author.id
         async with ctx.services.db.transaction() as tx:
             await self._vote(tx, ctx, question, shown.articles, -1, vectors)
-            if question.asker_external_id == event.author.id and question.status != "solved":
+            if is_asker and question.status != "solved":
                 await knowledge.set_outcome(tx, question.id, "rejected")
+        if is_asker and await withdraw_history(ctx, question):
+            text = ctx.t("suggestions.history_withdrawn", ref=question.ref)
+            await ctx.send(thread_of(question), Reply(text))
+            return
         await ctx.tell("suggestions.thanks_unhelpful")
 
     async def _vote(
