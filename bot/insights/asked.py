@@ -24,7 +24,7 @@ class Asked:
     first_answer: datetime | None  # the earliest answer, deleted or not
     first_by_staff: bool  # the earliest answer was by staff
     first_helpful: datetime | None  # posted time of the earliest answer helpful now
-    resolution: str | None  # kb, community, staff or asker when solved now
+    resolution: str | None  # kb, history, community, staff or asker when solved now
     solved_at: datetime | None
     closed_at: datetime | None  # closed as answered (not solved)
     solved_by_accept: bool

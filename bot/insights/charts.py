@@ -26,6 +26,7 @@ MAX_LABELS = 15  # day labels under the chart; a month shows every other day
 # outcomes still waiting for a solution go from light (answered, closed) to dark (unanswered).
 COLOURS = {
     "kb": "#0072B2",
+    "history": "#003F66",  # a darker shade of the knowledge base's blue: found, not asked
     "community": "#009E73",
     "staff": "#E69F00",
     "asker": "#CC79A7",

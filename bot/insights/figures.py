@@ -15,7 +15,7 @@ Definitions ([start, end) in UTC; "now" is when they are computed; one bullet a 
   questions with one (median, p90)
 - solution: solved_at − created_at over questions solved now (median, p90)
 - outcomes: each question has one, the first that holds now: solved (the resolution: kb,
-  community, staff, asker); closed (closed_at set: closed as answered, not solved); helped
+  history, community, staff, asker); closed (closed_at set: closed as answered, not solved); helped
   (a helpful answer, not solved); unhelped (answered, none helpful); unanswered (no answer)
 - first_post_resolution: of questions solved now with an accepted answer, the share accepting
   their earliest answer; solved without an accept (Mark solved, KB button, staff) = left out

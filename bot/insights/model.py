@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-# How a question stands now, most final first: solved by an article, a member's answer, staff
-# or the asker alone; closed as answered (not solved); answered with a helpful answer;
-# answered, none helpful; unanswered. Each question has exactly one.
-SOLVED = ("kb", "community", "staff", "asker")
+# How a question stands now, most final first: solved by an article, an earlier thread's
+# answer, a member's answer, staff or the asker alone; closed as answered (not solved);
+# answered with a helpful answer; answered, none helpful; unanswered. Each question has one.
+SOLVED = ("kb", "history", "community", "staff", "asker")
 OUTCOMES = (*SOLVED, "closed", "helped", "unhelped", "unanswered")
 
 

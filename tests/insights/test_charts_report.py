@@ -54,7 +54,9 @@ def busy_week() -> Insights:
     """Seven days of questions with every outcome, a day without answers, two rankings."""
     days = []
     for i in range(7):
-        outcomes = {"kb": i % 3, "community": 4 + i, "staff": 1 + i % 2, "asker": i % 2}
+        history = int(i == 2)  # one question of the week solved by an earlier thread
+        outcomes = {"kb": i % 3, "history": history, "community": 4 + i - history}
+        outcomes |= {"staff": 1 + i % 2, "asker": i % 2}
         outcomes |= {"closed": i % 2, "helped": 1, "unhelped": int(i % 3 == 0), "unanswered": 0}
         outcomes["unanswered"] = 2 if i > 4 else 0
         median = None if i == 3 else 300.0 + 200 * i
