@@ -392,3 +392,32 @@ def posted_in_thread(fake: FakeDiscord, thread_id: str, has: str) -> list[RestCa
         for c in fake.calls_to("POST", rf"/channels/{thread_id}/messages")
         if has in str(c.body.get("content"))
     ]
+
+
+async def test_an_earlier_solved_thread_is_suggested_with_its_jump_link(
+    discord_bot: tuple[App, FakeDiscord],
+) -> None:
+    """Q1 answered by bob and marked ✅ by alice; carol's similar question gets it as "Asked
+    before", linked to Q1's thread by a Discord jump link, bob named but not pinged."""
+    app, fake = discord_bot
+    await fake.dispatch("MESSAGE_CREATE", p.message_create("How do I export my reports?"))
+    first = await thread_opened(fake)
+    answer = p.message_create(
+        "Open Reports, then Export.", author=p.user(p.BOB_ID, "bob"), channel_id=first
+    )
+    await fake.dispatch("MESSAGE_CREATE", answer)
+    mark = p.reaction(answer["id"], "✅", channel_id=first)
+    mark["message_author_id"] = p.BOB_ID
+    await fake.dispatch("MESSAGE_REACTION_ADD", mark)
+    await until(app, q.points_given, 10)
+    carol = p.user("900000000000000302", "carol")
+    await fake.dispatch(
+        "MESSAGE_CREATE", p.message_create("how can I export my reports?", author=carol)
+    )
+    second = await thread_opened(fake, count=2)
+    offer = await posted_in(fake, second, "Open Reports")
+    assert f"(https://discord.com/channels/{p.GUILD_ID}/{first})" in offer.body["content"]
+    assert f"<@{p.BOB_ID}>" in offer.body["content"]
+    assert offer.body["allowed_mentions"]["users"] == []
+    qid = await question_id(app, 2)
+    assert buttons(offer) == [f"entraide:kb.solved:{qid}:0", f"entraide:kb.unhelpful:{qid}"]

@@ -322,3 +322,24 @@ async def test_claim_second_claim_and_take_over_on_the_card(tmp_path: Path) -> N
         assert len(bot.fake.calls_to("chat.update")) == 2
         assert len(posted(bot.fake, sp.HELP_CHANNEL, "took over")) == 1
         assert await q.claimer(bot.app.db) == sp.ADMIN
+
+
+async def test_an_earlier_solved_thread_is_suggested_with_its_permalink(
+    slack_bot: SlackBot,
+) -> None:
+    """Q1 answered by bob and marked ✅ by alice; a later similar question gets it as "Asked
+    before", linked to Q1's thread by its Slack permalink (mrkdwn <url|Q1>)."""
+    question = sp.message("How do I export my reports?")
+    await slack_bot.event(question)
+    answer = sp.message("Open Reports, then Export.", user_id=sp.BOB, thread_ts=question["ts"])
+    await slack_bot.event(answer)
+    await slack_bot.event(sp.reaction(answer, user_id=sp.ALICE))
+    assert await q.points_given(slack_bot.app.db) == 10
+    again = sp.message("how can I export my reports?", user_id=sp.ADMIN)
+    await slack_bot.event(again)
+    [offer] = posted(slack_bot.fake, sp.HELP_CHANNEL, "Open Reports")
+    assert offer["thread_ts"] == again["ts"]
+    thread = f"archives/{sp.HELP_CHANNEL}/p{question['ts'].replace('.', '')}"
+    assert f"<https://{sp.TEAM_DOMAIN}.slack.com/{thread}|Q1>" in str(offer["blocks"])
+    qid = await question_id(slack_bot, 2)
+    assert action_ids(offer) == [f"entraide:kb.solved:{qid}:0", f"entraide:kb.unhelpful:{qid}"]

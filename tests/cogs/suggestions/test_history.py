@@ -121,3 +121,22 @@ async def test_history_suggestions_can_be_switched_off(console: ConsoleDriver) -
     await console.feed("admin /entraide config set history_suggestions false")
     out = await console.feed(AGAIN)
     assert not any("Asked before" in line for line in out)
+
+
+async def test_an_edited_thread_is_searched_as_it_now_reads(console: ConsoleDriver) -> None:
+    """Alice rewrites Q1 about backups: an export question no longer finds it, a backup
+    question does."""
+    await solved_thread(console)
+    await console.feed("alice edit M1: How do I back up my workspace to a zip archive?")
+    out = await console.feed(AGAIN)
+    assert not any("Asked before" in line for line in out)
+    out = await console.feed("dave: how can I back up my workspace as a zip archive?")
+    assert console.said(suggestion(out)).questions == ("Q3", "Q1")
+
+
+async def test_a_deleted_question_leaves_the_history(console: ConsoleDriver) -> None:
+    """Alice deletes Q1's post: it is never suggested again."""
+    await solved_thread(console)
+    await console.feed("alice delete M1")
+    out = await console.feed(AGAIN)
+    assert not any("Asked before" in line for line in out)
