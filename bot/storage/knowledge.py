@@ -128,12 +128,14 @@ async def add_gap(
 
 
 # Answered without the knowledge base: no article was shown (no suggestion row: nothing
-# matched, or the question came before the suggestions), and an answer was accepted or
-# marked helpful (refusal null or daily_cap, as the insights count it), solved or not.
+# matched, or the question came before the suggestions; or only earlier threads, keys
+# 'history:<id>'), and an answer was accepted or marked helpful (refusal null or daily_cap,
+# as the insights count it), solved or not.
 _HELPED_WITHOUT_ARTICLE = """
 SELECT q.id, q.number, q.text, q.created_at FROM questions q
 WHERE q.community_id = :c AND q.deleted_at IS NULL
-  AND NOT EXISTS (SELECT 1 FROM kb_suggestions s WHERE s.question_id = q.id)
+  AND NOT EXISTS (SELECT 1 FROM kb_suggestions s, json_each(s.articles) shown
+                  WHERE s.question_id = q.id AND shown.value NOT LIKE 'history:%')
   AND (EXISTS (SELECT 1 FROM accepted_answers x WHERE x.question_id = q.id)
        OR EXISTS (SELECT 1 FROM answers a JOIN helpful_marks h ON h.answer_id = a.id
                    WHERE a.question_id = q.id

@@ -12,7 +12,7 @@ from bot.core.cog import Cog
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.limits import excerpt
 from bot.runtime.context import Context
-from bot.storage import awards, knowledge
+from bot.storage import awards, history, knowledge
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,8 @@ class KnowledgeCog(Cog):
 
     @command("kb gaps", staff_only=True)
     async def gaps(self, ctx: Context) -> None:
-        """Topics people asked about that no article answered, most frequent first."""
+        """Topics people asked about that no article answered, most frequent first; those
+        the community solved several times come with a thread to draft an article from."""
         async with ctx.services.db.read() as conn:
             gaps = await knowledge.gaps_of(conn, ctx.community_id)
         if not gaps:
@@ -56,7 +57,12 @@ class KnowledgeCog(Cog):
         texts = [text for _, text in gaps]
         vectors = await ctx.services.knowledge.embed_many(texts)
         groups = _logic.cluster(texts, vectors)[:MAX_GAP_TOPICS]
-        await ctx.reply(_render.gaps(ctx, gaps, groups), ephemeral=True)
+        async with ctx.services.db.read() as conn:
+            found = await history.solved_threads(
+                conn, ctx.community_id, ctx.config.history_min_marks
+            )
+        solved = {thread.number: thread for thread in found}
+        await ctx.reply(_render.gaps(ctx, gaps, groups, solved), ephemeral=True)
 
     @command("kb draft", Option("question", "question", required=False), staff_only=True)
     async def draft(self, ctx: Context, question: int | None = None) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.cogs._articles import numbered
+from bot.cogs.kb import _logic
 from bot.core.limits import excerpt
 from bot.retrieval.articles import Article
 from bot.retrieval.service import Hit, LoadReport
 from bot.runtime.context import Context
+from bot.storage.history import SolvedThread
 
 MAX_ARTICLE_CHARS = 5500  # Discord shows it in three messages, the console cuts it at 4,000
 MAX_ERRORS_SHOWN = 5
@@ -46,11 +48,30 @@ def reload_report(ctx: Context, report: LoadReport) -> str:
     return "\n".join(lines)
 
 
-def gaps(ctx: Context, gaps: Sequence[tuple[int, str]], groups: Sequence[list[int]]) -> str:
-    """One line per topic: how many questions, an example, and their numbers."""
+def gaps(
+    ctx: Context,
+    gaps: Sequence[tuple[int, str]],
+    groups: Sequence[list[int]],
+    solved: dict[int, SolvedThread],
+) -> str:
+    """One line per topic: how many questions, an example, and their numbers; under a topic
+    the community solved several times, the thread to draft its article from."""
     lines = [ctx.t("kb.gaps_header")]
     for group in groups:
         example = excerpt(" ".join(gaps[group[0]][1].split()), 120)
         refs = ", ".join(f"Q{gaps[i][0]}" for i in group)
         lines.append(ctx.t("kb.gap_item", count=len(group), example=example, refs=refs))
+        offer = _logic.draft_from([gaps[i][0] for i in group], solved)
+        if offer is not None:
+            best, times = offer
+            spec = ctx.services.commands.specs.get("kb draft")
+            command = ctx.chat.usage(spec) if spec else "/kb draft [QUESTION]"
+            lines.append(
+                ctx.t(
+                    "kb.gap_draft",
+                    times=times,
+                    ref=best.ref,
+                    command=command.replace("[QUESTION]", best.ref),
+                )
+            )
     return "\n".join(lines)

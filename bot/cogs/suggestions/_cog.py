@@ -169,12 +169,15 @@ class SuggestionsCog(Cog):
 
     @listen(QuestionSolved)
     async def on_solved(self, ctx: Context, event: QuestionSolved) -> None:
-        """A question people solved after the knowledge base failed is a knowledge gap."""
+        """A question people solved after the knowledge base failed is a knowledge gap (earlier
+        threads shown instead of an article count as no article)."""
         if event.resolution not in ("community", "staff"):
             return
         async with ctx.services.db.transaction() as tx:
             outcome = await knowledge.outcome_of(tx, event.question_id)
-            if outcome in ("silent", "rejected"):
+            shown = await knowledge.shown_for(tx, event.question_id)
+            no_article = shown is None or all(question_of(k) is not None for k in shown.articles)
+            if outcome in ("silent", "rejected") or (outcome == "suggested" and no_article):
                 await knowledge.add_gap(tx, ctx.community_id, event.question_id, event.at)
 
     async def delete_member_data(

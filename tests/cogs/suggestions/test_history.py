@@ -140,3 +140,20 @@ async def test_a_deleted_question_leaves_the_history(console: ConsoleDriver) -> 
     await console.feed("alice delete M1")
     out = await console.feed(AGAIN)
     assert not any("Asked before" in line for line in out)
+
+
+async def test_a_gap_the_community_solved_twice_offers_a_draft_from_its_best_thread(
+    console: ConsoleDriver,
+) -> None:
+    """No article on exports: Q1 and Q2 were both solved by members (Q2 saw only Q1 as
+    "Asked before", not an article); /kb gaps groups them and offers the best-rated thread,
+    accepted first, for /kb draft."""
+    await solved_thread(console)
+    await console.feed(AGAIN, "dave reply Q2: Reports › Export, pick spreadsheet.")
+    await console.feed("carol /accept ^dave")
+    out = await console.feed("erin /kb gaps")
+    assert console.said(posted(out)).where == "only erin"
+    text = "\n".join(out)
+    topic = next(line for line in text.splitlines() if "Q1, Q2" in line)
+    offer = text.splitlines()[text.splitlines().index(topic) + 1]
+    assert "Q2" in offer and "/kb draft Q2" in offer  # accepted beats one mark
