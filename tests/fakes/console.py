@@ -9,12 +9,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from bot.adapters.console.adapter import ConsoleAdapter, ConsoleOutput
+from bot.adapters.console.state import ConsoleMessage
 from bot.core.clock import Clock
 from bot.core.ports import Embedder
 from bot.core.replies import MENTION_RE
+from bot.locales import Messages
 from bot.runtime.app import App
 from bot.settings import Settings
 from tests.fakes.embedder import FakeEmbedder
@@ -22,6 +24,13 @@ from tests.fakes.settings import make_settings
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday morning
 QUESTION_REF = re.compile(r"\bQ\d+\b")
+_MESSAGES = Messages()
+
+
+def message(key: str, /, *, lang: str = "en", **params: Any) -> str:
+    """The catalogue message `key` as the bot sends it (mentions as <@name>): a test names
+    which message with which values, so rewording the catalogue doesn't break it."""
+    return _MESSAGES.get(lang, key, **params)
 
 
 @dataclass(frozen=True)
@@ -56,10 +65,19 @@ class ConsoleDriver:
             await self.adapter.feed(line, self.line_number)
         return self.transcript[before:]
 
+    def _message(self, line: str) -> ConsoleMessage:
+        # Every message line, in a channel, "(only bob)" or "[DM → bob]", starts with its M<n>.
+        return self.adapter.state.messages[line.split(" ", 1)[0]]
+
+    def text(self, line: str) -> str:
+        """The raw text of the message a transcript line shows (mentions as <@name>), as
+        the bot sent it: compare it with message(key, ...)."""
+        return self._message(line).text
+
     def said(self, line: str) -> Said:
         """The facts of the message a transcript line shows (found by its M<n>)."""
         state = self.adapter.state
-        message = state.messages[line.split(" ", 1)[0]]
+        message = self._message(line)
         if message.private_to is not None:
             where = f"only {message.private_to}"
         elif message.dm_to is not None:
