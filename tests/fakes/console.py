@@ -74,6 +74,12 @@ class ConsoleDriver:
         the bot sent it: compare it with message(key, ...)."""
         return self._message(line).text
 
+    def facts(self, lines: list[str]) -> list[tuple[Said, str]]:
+        """(said, text) of each message among `lines`; continuation and notice lines are
+        skipped. Both are the message as it is now (an edited one shows its new text)."""
+        known = self.adapter.state.messages
+        return [(self.said(x), self.text(x)) for x in lines if x.split(" ", 1)[0] in known]
+
     def said(self, line: str) -> Said:
         """The facts of the message a transcript line shows (found by its M<n>)."""
         state = self.adapter.state
