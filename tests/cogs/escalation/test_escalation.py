@@ -32,14 +32,14 @@ STAFF_BUTTONS = ("Claim", "Resolve", "Return to community")
 THIRTY_MINUTES = 30 * 60
 
 
-def cards(lines: list[str]) -> list[str]:
-    """The first lines of the staff cards posted (not edited), as they read after 'entraide: '."""
+def cards(console: ConsoleDriver, lines: list[str]) -> list[str]:
+    """The first lines of the staff cards posted (not edited), as the bot sent them."""
     seen: set[str] = set()
     found = []
     for line in staff(lines):
         if "🛎️" in line and line.split()[0] not in seen:
             seen.add(line.split()[0])
-            found.append(line.split(" entraide: ")[1])
+            found.append(console.text(line).split("\n", 1)[0])
     return found
 
 

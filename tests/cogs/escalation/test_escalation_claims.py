@@ -98,7 +98,6 @@ async def test_a_claim_shows_who_and_since_when_on_the_card(console: ConsoleDriv
     over (no second Claim); the thread is told once; erin privately."""
     card = await claimed_by_erin(console)
     assert buttons_of(console, card) == ["Resolve", "Return to community", "Take over"]
-    shown = card_text(console, card)
     assert message("escalation.card_claimed", member="erin", after=5 * 60) in console.text(card)
     assert told(console, claimed("erin")) == 1
     mine = (
