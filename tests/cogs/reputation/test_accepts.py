@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests import queries as q
 from tests.cogs.reputation.test_reputation import points
-from tests.fakes.console import ConsoleDriver, console_community
+from tests.fakes.console import ConsoleDriver, Said, console_community, message
 from tests.fakes.events import message_posted, reaction_changed, reply_posted
 
 
@@ -35,13 +35,15 @@ async def test_accepting_another_answer_moves_the_points(console: ConsoleDriver)
     await console.feed("alice in Q1 /unaccept")
     assert [await points(console, n) for n in ("alice", "bob", "carol")] == [0, 0, 0]
     out = await console.feed("alice /unaccept Q1")
-    assert out[-1].endswith("Q1 has no accepted answer.")
+    assert console.said(out[-1]) == Said("entraide", "only alice", questions=("Q1",))
+    assert console.text(out[-1]) == message("reputation.not_accepted", ref="Q1")
 
 
 async def test_only_the_asker_or_a_moderator_accepts(console: ConsoleDriver) -> None:
     """Others are told who can; a moderator's accept of their own answer gives no points."""
     out = await console.feed("alice: Q?", "bob reply Q1: from bob", "carol /accept ^bob")
-    assert out[-1].endswith("Only @alice or a moderator can accept an answer to Q1.")
+    assert console.said(out[-1]) == Said("entraide", "only carol", ("alice",), ("Q1",))
+    assert console.text(out[-1]) == message("reputation.accept_not_yours", asker="alice", ref="Q1")
     assert await points(console, "bob") == 0
     await console.feed("erin reply Q1: staff answer", "erin /accept ^erin")
     assert await points(console, "erin") == 0
@@ -85,8 +87,13 @@ async def test_helpful_and_accept_commands_work_like_the_reaction(console: Conso
     out = await console.feed(
         "alice: Q?", "bob reply Q1: from bob", "carol /helpful ^bob", "carol /helpful M1"
     )
-    assert out[-3].endswith("Marked helpful: +10 to @bob.")
-    assert out[-1].endswith("That message isn't an answer in a question thread.")
+    assert console.facts([out[-3], out[-1]]) == [
+        (
+            Said("entraide", "only carol", mentions=("bob",)),
+            message("reputation.marked", member="bob", points=10),
+        ),
+        (Said("entraide", "only carol"), message("reputation.not_an_answer")),
+    ]
     out = await console.feed("carol /helpful M99", "carol /accept")
     assert out[1].endswith('I can\'t find the message "M99".')
     assert out[-1].endswith("Missing message. Usage: /accept MESSAGE")

@@ -6,7 +6,7 @@ from bot.cogs.reputation._rules import BountyMove, bounty_move
 from bot.storage.bounties import Bounty
 from tests import queries as q
 from tests.cogs.reputation.test_reputation import points
-from tests.fakes.console import ConsoleDriver, Said
+from tests.fakes.console import ConsoleDriver, Said, message
 
 RICH_ALICE = ["admin /rep adjust alice 300 early supporter", "alice: How do I export?"]
 
@@ -14,7 +14,10 @@ RICH_ALICE = ["admin /rep adjust alice 300 early supporter", "alice: How do I ex
 async def test_the_accepted_answer_earns_the_bounty(console: ConsoleDriver) -> None:
     """100 leave alice into escrow; bob's accepted answer gets 100 + 15; alice +2."""
     out = await console.feed(*RICH_ALICE, "alice in Q1 /bounty 100")
-    assert out[-1].endswith("💰 @alice offers 100 points to the answer that solves Q1.")
+    assert console.said(out[-1]) == Said("entraide", "#help › Q1", ("alice",), ("Q1",))
+    assert console.text(out[-1]) == message(
+        "reputation.bounty_offered", member="alice", amount=100, ref="Q1"
+    )
     assert await points(console, "alice") == 200
     out = await console.feed("bob reply Q1: Settings › Export.", "alice /accept ^bob")
     [earned] = [line for line in out if "💰" in line]
@@ -46,12 +49,12 @@ async def test_bounty_rules(console: ConsoleDriver) -> None:
         "erin /bounty 200 Q1",
         "alice /bounty 100 Q1",
     )
-    errors = [line.split("entraide: ")[1] for line in out if "(only" in line]
+    errors = [(said.where, text) for said, text in console.facts(out) if "only" in said.where]
     assert errors == [
-        "A bounty is from 50 to 500 points.",
-        "Only the asker of Q1 or staff can put a bounty on it.",
-        "You don't have 100 points to offer.",
-        "Q1 already has a bounty.",
+        ("only alice", message("reputation.bounty_range", low=50, high=500)),
+        ("only bob", message("reputation.bounty_not_yours", ref="Q1")),
+        ("only alice", message("reputation.bounty_too_poor", amount=100)),
+        ("only alice", message("reputation.bounty_already", ref="Q1")),
     ]
     assert await points(console, "erin") == 0
     await console.feed("bob reply Q1: Try this.", "alice /accept ^bob")
