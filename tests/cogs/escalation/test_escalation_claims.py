@@ -26,7 +26,7 @@ async def press(
 ) -> bool:
     """A press on the card as a stale copy of it would send it (a button the card no longer
     shows, or a race with the edit): straight to the bot, with its own event id."""
-    message = console.adapter.state.messages[card]
+    pressed = console.adapter.state.messages[card]
     qid = await q.question_id(console.app.db, 1)
     return await console.app.dispatch(
         ButtonPressed(
@@ -35,7 +35,7 @@ async def press(
             author=member,
             at=console.app.clock.now(),
             conversation=Conversation("staff"),
-            message_id=message.platform_id,
+            message_id=pressed.platform_id,
             action=f"escalation.{action}",
             value=str(qid),
         )

@@ -11,9 +11,9 @@ from tests.cogs.escalation.test_escalation import card_of, cards, staff
 from tests.fakes.console import ConsoleDriver, Said, message
 
 
-def buttons_of(console: ConsoleDriver, message: str) -> list[str]:
+def buttons_of(console: ConsoleDriver, ref: str) -> list[str]:
     """The labels of the buttons a console message carries now."""
-    return [b.label for b in console.adapter.state.messages[message].buttons]
+    return [b.label for b in console.adapter.state.messages[ref].buttons]
 
 
 def intro_of(console: ConsoleDriver, ref: str) -> str:
@@ -191,7 +191,8 @@ async def test_deleting_the_question_closes_the_escalation(console: ConsoleDrive
     assert buttons_of(console, card) == []
     assert await escalation(console) == ("closed", "deleted", "dave", None)
     out = await console.feed("dave /staff Q1")
-    assert out[-1].endswith("There is no question Q1 here.")
+    assert console.said(out[-1]) == Said("entraide", "only dave", questions=("Q1",))
+    assert console.text(out[-1]) == message("questions.not_found", ref="Q1")
     assert await escalation(console) == ("closed", "deleted", "dave", None)
 
 

@@ -15,8 +15,10 @@ async def test_accepting_gives_fifteen_and_two_and_solves(console: ConsoleDriver
     out = await console.feed(
         "alice: How do I export?", "bob reply Q1: Settings › Export.", "alice /accept ^bob"
     )
-    assert (
-        "M4 [#help › Q1] entraide: ✅ @bob's answer is accepted as the solution of Q1 (+15)." in out
+    [accepted] = [line for line in out if line.startswith("M4 ")]
+    assert console.said(accepted) == Said("entraide", "#help › Q1", ("bob",), ("Q1",))
+    assert console.text(accepted) == message(
+        "reputation.accepted", member="bob", ref="Q1", points=15
     )
     assert (await points(console, "bob"), await points(console, "alice")) == (15, 2)
     assert await q.question_outcome(console.app.db) == "solved:community"

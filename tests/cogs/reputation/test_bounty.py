@@ -8,6 +8,7 @@ from tests import queries as q
 from tests.cogs.reputation.test_reputation import points
 from tests.fakes.console import ConsoleDriver, Said, message
 
+EARNED_BY_CAROL = Said("entraide", "#help › Q1", mentions=("carol",))
 RICH_ALICE = ["admin /rep adjust alice 300 early supporter", "alice: How do I export?"]
 
 
@@ -82,7 +83,9 @@ async def test_unaccept_puts_the_bounty_back_and_the_next_accept_earns_it(
     assert "back in escrow" in out[-1]
     assert await _bounty_status(console) == ("open", None)
     out = await console.feed("alice /accept ^carol")
-    assert any("@carol earns the 100-point bounty" in line for line in out)
+    assert (EARNED_BY_CAROL, message("reputation.bounty_awarded", member="carol", amount=100)) in (
+        console.facts(out)
+    )
     assert [await points(console, n) for n in ("alice", "bob", "carol")] == [202, 0, 115]
     rows = await q.ledger_rows(console.app.db, kind="bounty")
     assert [(r["member"], r["delta"], r["reason"]) for r in rows] == [
@@ -110,7 +113,9 @@ async def test_accepting_another_answer_moves_the_bounty(console: ConsoleDriver)
     await console.feed("carol reply Q1: from carol", "alice /accept ^bob")
     out = await console.feed("alice /accept ^carol")
     assert [await points(console, n) for n in ("alice", "bob", "carol")] == [202, 0, 115]
-    assert any("@carol earns the 100-point bounty" in line for line in out)
+    assert (EARNED_BY_CAROL, message("reputation.bounty_awarded", member="carol", amount=100)) in (
+        console.facts(out)
+    )
     assert await _bounty_status(console) == ("awarded", "carol")
     await console.feed("alice /accept ^bob")  # and back again
     assert [await points(console, n) for n in ("alice", "bob", "carol")] == [202, 115, 0]

@@ -91,7 +91,8 @@ async def test_not_helpful_by_the_asker_marks_the_suggestion_rejected(
     """The rejection is recorded per article and the asker is told the community takes over."""
     await community.feed("alice: How do I reset my password? The email never came")
     out = await community.feed("alice press ^entraide Not helpful")
-    assert "the community will take it from here" in out[1]
+    assert community.said(out[1]) == Said("entraide", "only alice")
+    assert community.text(out[1]) == message("suggestions.thanks_unhelpful")
     assert await q.kb_outcome(community.app.db) == "rejected"
     assert await q.verdict(community.app.db) == -1
 
