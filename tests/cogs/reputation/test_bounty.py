@@ -9,6 +9,7 @@ from tests.cogs.reputation.test_reputation import points
 from tests.fakes.console import ConsoleDriver, Said, message
 
 EARNED_BY_CAROL = Said("entraide", "#help › Q1", mentions=("carol",))
+BACK_IN_ESCROW = message("reputation.bounty_returned", amount=100, ref="Q1")
 RICH_ALICE = ["admin /rep adjust alice 300 early supporter", "alice: How do I export?"]
 
 
@@ -80,7 +81,8 @@ async def test_unaccept_puts_the_bounty_back_and_the_next_accept_earns_it(
     )
     out = await console.feed("alice /unaccept Q1")
     assert (await points(console, "bob"), await points(console, "alice")) == (0, 200)
-    assert "back in escrow" in out[-1]
+    assert console.said(out[-1]) == Said("entraide", "#help › Q1", questions=("Q1",))
+    assert console.text(out[-1]) == BACK_IN_ESCROW
     assert await _bounty_status(console) == ("open", None)
     out = await console.feed("alice /accept ^carol")
     assert (EARNED_BY_CAROL, message("reputation.bounty_awarded", member="carol", amount=100)) in (
@@ -102,7 +104,7 @@ async def test_deleting_the_accepted_answer_puts_the_bounty_back(console: Consol
     await console.feed("carol reply Q1: from carol", "alice /accept ^bob")
     out = await console.feed("bob delete ^bob")
     assert (await points(console, "bob"), await _bounty_status(console)) == (0, ("open", None))
-    assert any("back in escrow" in line for line in out)
+    assert (Said("entraide", "#help › Q1", questions=("Q1",)), BACK_IN_ESCROW) in console.facts(out)
     await console.feed("alice /accept ^carol")
     assert [await points(console, n) for n in ("alice", "bob", "carol")] == [202, 0, 115]
 

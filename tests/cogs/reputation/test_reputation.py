@@ -125,7 +125,8 @@ async def test_new_members_cannot_award_until_old_enough(console: ConsoleDriver)
         "zed react ^bob ✅",
     )
     assert await points(console, "bob") == 0
-    assert "after 2 days in the community" in console.transcript[-1]
+    assert console.said(console.transcript[-1]) == Said("entraide", "only zed")
+    assert console.text(console.transcript[-1]) == message("reputation.refused_too_new", days=2)
     await console.feed("wait 2d", "zed unreact ^bob ✅", "zed react ^bob ✅")
     assert await points(console, "bob") == 10
 

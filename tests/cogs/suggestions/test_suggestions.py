@@ -140,7 +140,8 @@ async def test_unanswered_by_the_kb_but_solved_by_people_is_a_gap(
     out = await community.feed("erin /entraide help", "erin /kb gaps", "bob /kb gaps")
     gaps = "\n".join(out)
     assert "• 2× “Can I print invoices in landscape orientation?” — Q1, Q2" in gaps
-    assert "Sorry, /kb gaps is for staff and moderators." in gaps
+    refused = (Said("entraide", "only bob"), message("error.staff_only", name="kb gaps"))
+    assert refused in community.facts(out)
 
 
 async def test_answered_helpfully_without_an_article_is_a_gap(community: ConsoleDriver) -> None:
