@@ -187,7 +187,9 @@ async def test_deleting_the_question_closes_the_escalation(console: ConsoleDrive
     await console.feed("dave: I was charged twice, refund?")
     card = card_of(console, "Q1")
     out = await console.feed("dave delete M1")
-    assert "🗑️ Closed: Q1 was deleted by @dave" in "\n".join(out)
+    deleted = message("escalation.card_closed_deleted", ref="Q1", member="dave", after=0)
+    assert f"· entraide edited {card}" in out
+    assert console.text(card).split("\n")[-1] == deleted
     assert buttons_of(console, card) == []
     assert await escalation(console) == ("closed", "deleted", "dave", None)
     out = await console.feed("dave /staff Q1")
