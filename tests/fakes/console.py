@@ -16,7 +16,7 @@ from bot.adapters.console.state import ConsoleMessage
 from bot.core.clock import Clock
 from bot.core.ports import Embedder
 from bot.core.replies import MENTION_RE
-from bot.locales import Messages
+from bot.locales import Messages, placeholders
 from bot.runtime.app import App
 from bot.settings import Settings
 from tests.fakes.embedder import FakeEmbedder
@@ -30,6 +30,14 @@ _MESSAGES = Messages()
 def message(key: str, /, *, lang: str = "en", **params: Any) -> str:
     """The catalogue message `key` as the bot sends it (mentions as <@name>): a test names
     which message with which values, so rewording the catalogue doesn't break it."""
+    # Messages.get falls back quietly (the key itself, an unfilled template): in a test a
+    # mistyped key or a forgotten value must fail here, not compare against a fallback.
+    template = _MESSAGES.catalogues[lang].get(key, _MESSAGES.catalogues["en"].get(key))
+    if template is None:
+        raise KeyError(f"no message {key!r} in the catalogue")
+    missing = placeholders(template) - params.keys()
+    if missing:
+        raise KeyError(f"message {key!r} needs {', '.join(sorted(missing))}")
     return _MESSAGES.get(lang, key, **params)
 
 
