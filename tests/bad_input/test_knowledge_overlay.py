@@ -13,7 +13,7 @@ import pytest
 
 from bot.cli.main import main
 from bot.settings import project_dir
-from tests.fakes.console import console_community
+from tests.fakes.console import Said, console_community, message
 from tests.fakes.settings import make_settings
 
 SHIPPED = project_dir("knowledge")
@@ -122,7 +122,8 @@ async def test_a_read_only_knowledge_folder_still_takes_drafts(tmp_path: Path) -
     finally:
         for folder in (shipped, shipped / "en"):
             folder.chmod(0o755)
-    assert "is now in the knowledge base (2 articles)" in said(approved)
+    done = message("kb.approved", name=name, articles=2)
+    assert (Said("entraide", "only erin"), done) in console.facts(approved)
     assert "Download all" in said(approved)
     assert (tmp_path / "knowledge" / "en" / f"{name}.md").is_file()
     assert tree_hash(shipped) == before

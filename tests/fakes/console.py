@@ -9,12 +9,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from bot.adapters.console.adapter import ConsoleAdapter, ConsoleOutput
+from bot.adapters.console.state import ConsoleMessage
 from bot.core.clock import Clock
 from bot.core.ports import Embedder
 from bot.core.replies import MENTION_RE
+from bot.locales import Messages, placeholders
 from bot.runtime.app import App
 from bot.settings import Settings
 from tests.fakes.embedder import FakeEmbedder
@@ -22,6 +24,21 @@ from tests.fakes.settings import make_settings
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday morning
 QUESTION_REF = re.compile(r"\bQ\d+\b")
+_MESSAGES = Messages()
+
+
+def message(key: str, /, *, lang: str = "en", **params: Any) -> str:
+    """The catalogue message `key` as the bot sends it (mentions as <@name>): a test names
+    which message with which values, so rewording the catalogue doesn't break it."""
+    # Messages.get falls back quietly (the key itself, an unfilled template): in a test a
+    # mistyped key or a forgotten value must fail here, not compare against a fallback.
+    template = _MESSAGES.catalogues[lang].get(key, _MESSAGES.catalogues["en"].get(key))
+    if template is None:
+        raise KeyError(f"no message {key!r} in the catalogue")
+    missing = placeholders(template) - params.keys()
+    if missing:
+        raise KeyError(f"message {key!r} needs {', '.join(sorted(missing))}")
+    return _MESSAGES.get(lang, key, **params)
 
 
 @dataclass(frozen=True)
@@ -56,10 +73,25 @@ class ConsoleDriver:
             await self.adapter.feed(line, self.line_number)
         return self.transcript[before:]
 
+    def _message(self, line: str) -> ConsoleMessage:
+        # Every message line, in a channel, "(only bob)" or "[DM → bob]", starts with its M<n>.
+        return self.adapter.state.messages[line.split(" ", 1)[0]]
+
+    def text(self, line: str) -> str:
+        """The raw text of the message a transcript line shows (mentions as <@name>), as
+        the bot sent it: compare it with message(key, ...)."""
+        return self._message(line).text
+
+    def facts(self, lines: list[str]) -> list[tuple[Said, str]]:
+        """(said, text) of each message among `lines`; continuation and notice lines are
+        skipped. Both are the message as it is now (an edited one shows its new text)."""
+        known = self.adapter.state.messages
+        return [(self.said(x), self.text(x)) for x in lines if x.split(" ", 1)[0] in known]
+
     def said(self, line: str) -> Said:
         """The facts of the message a transcript line shows (found by its M<n>)."""
         state = self.adapter.state
-        message = state.messages[line.split(" ", 1)[0]]
+        message = self._message(line)
         if message.private_to is not None:
             where = f"only {message.private_to}"
         elif message.dm_to is not None:

@@ -6,19 +6,19 @@ from pathlib import Path
 
 from bot.settings import CommunityDefaults
 from tests import queries as q
-from tests.fakes.console import ConsoleDriver, Said, console_community
+from tests.fakes.console import ConsoleDriver, Said, console_community, message
 
 
 async def test_non_admin_is_refused_politely_and_nothing_changes(console: ConsoleDriver) -> None:
     """A member trying an admin command gets a private refusal; settings stay."""
     out = await console.feed("bob /entraide config set language fr")
-    assert out[1] == (
-        "M1 (only bob) entraide: Sorry, only community admins can use /entraide config set."
-        " Nothing was changed."
-    )
+    assert out[1].startswith("M1 ")
+    assert console.said(out[1]) == Said("entraide", "only bob")
+    assert console.text(out[1]) == message("error.admins_only", name="entraide config set")
     assert await q.override_count(console.app.db) == 0
     out = await console.feed("erin /entraide channels add-help #general")
-    assert "only community admins" in out[1]
+    assert console.said(out[1]) == Said("entraide", "only erin")
+    assert console.text(out[1]) == message("error.admins_only", name="entraide channels add-help")
 
 
 async def test_set_show_and_reset(console: ConsoleDriver) -> None:
@@ -30,9 +30,13 @@ async def test_set_show_and_reset(console: ConsoleDriver) -> None:
     assert "    • staff_channel = #general (set here)" in out
     assert "    • language = en (default)" in out
     out = await console.feed("admin /entraide config reset staff_channel")
-    assert out[1].endswith("staff_channel is back to its default, #staff.")
+    assert console.said(out[1]) == Said("entraide", "only admin")
+    assert console.text(out[1]) == message("admin.reset_done", key="staff_channel", value="#staff")
     out = await console.feed("admin /entraide config reset staff_channel")
-    assert out[1].endswith("staff_channel already uses its default, #staff.")
+    assert console.said(out[1]) == Said("entraide", "only admin")
+    assert console.text(out[1]) == message(
+        "admin.reset_nothing", key="staff_channel", value="#staff"
+    )
 
 
 async def test_bad_keys_and_values_list_the_valid_choices(console: ConsoleDriver) -> None:
@@ -59,10 +63,13 @@ async def test_misconfigured_channels_are_refused(console: ConsoleDriver) -> Non
         "admin /entraide channels add-help #help",
         "admin /entraide channels remove-help #general",
     )
-    assert out[1].endswith("I can't find the channel #nowhere, or I can't post there.")
-    assert out[3].endswith("I can't find the channel #ghost, or I can't post there.")
-    assert out[5].endswith("#help is already a help channel.")
-    assert out[7].endswith("#general isn't a help channel.")
+    assert [console.said(out[n]) for n in (1, 3, 5, 7)] == [Said("entraide", "only admin")] * 4
+    assert [console.text(out[n]) for n in (1, 3, 5, 7)] == [
+        message("error.unknown_channel", value="#nowhere"),
+        message("error.unknown_channel", value="#ghost"),
+        message("admin.already_help", channel="#help"),
+        message("admin.not_help", channel="#general"),
+    ]
     assert await q.override_count(console.app.db) == 0
 
 
@@ -79,7 +86,10 @@ async def test_help_channels_take_effect_at_once(console: ConsoleDriver) -> None
 async def test_language_switch_changes_the_bot_voice(console: ConsoleDriver) -> None:
     """With language fr, the bot answers in French."""
     out = await console.feed("admin /entraide config set language fr")
-    assert out[1].endswith("language vaut maintenant fr (avant : en).")
+    assert console.said(out[1]) == Said("entraide", "only admin")
+    assert console.text(out[1]) == message(
+        "admin.set_done", lang="fr", key="language", value="fr", old="en"
+    )
     out = await console.feed("alice: Comment exporter ?")
     assert "La question Q1 est ouverte" in out[1]
     assert out[1].endswith("[Marquer résolue]")
@@ -107,4 +117,5 @@ async def test_a_channel_named_twice_shows_once(console: ConsoleDriver) -> None:
     """help_channels naming #help two ways (`#help`, `<#help>`): shown once, by name."""
     await console.feed("admin /entraide config set help_channels #help, <#help>, #general")
     out = await console.feed("admin /entraide channels show")
-    assert out[1].endswith("Help channels: #help, #general. Staff channel: #staff.")
+    assert console.said(out[1]) == Said("entraide", "only admin")
+    assert console.text(out[1]) == message("admin.channels", help="#help, #general", staff="#staff")

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from tests import queries as q
-from tests.fakes.console import START, ConsoleDriver, console_community
+from tests.fakes.console import START, ConsoleDriver, Said, console_community, message
 
 
 def card_of(console: ConsoleDriver, ref: str) -> str:
@@ -23,14 +23,23 @@ def staff(lines: list[str]) -> list[str]:
     return [line for line in lines if "[#staff]" in line]
 
 
-def cards(lines: list[str]) -> list[str]:
-    """The first lines of the staff cards posted (not edited), as they read after 'entraide: '."""
+def headlines(console: ConsoleDriver, lines: list[str]) -> list[str]:
+    """The first line of each message posted in the staff channel, as the bot sent it."""
+    return [console.text(line).split("\n", 1)[0] for line in staff(lines)]
+
+
+STAFF_BUTTONS = ("Claim", "Resolve", "Return to community")
+THIRTY_MINUTES = 30 * 60
+
+
+def cards(console: ConsoleDriver, lines: list[str]) -> list[str]:
+    """The first lines of the staff cards posted (not edited), as the bot sent them."""
     seen: set[str] = set()
     found = []
     for line in staff(lines):
         if "🛎️" in line and line.split()[0] not in seen:
             seen.add(line.split()[0])
-            found.append(line.split(" entraide: ")[1])
+            found.append(console.text(line).split("\n", 1)[0])
     return found
 
 
@@ -39,17 +48,21 @@ async def test_unanswered_after_the_sla_goes_to_staff(console: ConsoleDriver) ->
     await console.feed("admin /rep adjust dave 12 welcome", "dave: Why is my dashboard blank?")
     assert staff(await console.feed("wait 29m")) == []
     out = await console.feed("wait 1m")
-    assert staff(out) == [
-        "M5 [#staff] entraide: 🛎️ Q1 has no answer after 30 min.",
+    [card] = staff(out)
+    assert card.startswith("M5 ")
+    assert console.said(card) == Said(
+        "entraide", "#staff", mentions=("dave",), questions=("Q1",), buttons=STAFF_BUTTONS
+    )
+    assert headlines(console, out) == [
+        message("escalation.card_unanswered", ref="Q1", waited=THIRTY_MINUTES)
     ]
-    text = "\n".join(out)
-    assert "Asked by @dave (1 question here, 12 points)." in text
+    text = console.text(card)
+    assert message("escalation.card_history", asker="dave", asked=1, points=12) in text
     assert "> Why is my dashboard blank?" in text
-    assert "[Claim] [Resolve] [Return to community]" in text
     public = [line for line in out if "[#help › Q1]" in line]
-    assert public == [
-        "M4 [#help › Q1] entraide: 🛎️ Staff has been alerted and will look at this question."
-    ]
+    assert [line.split(" ", 1)[0] for line in public] == ["M4"]
+    assert console.said(public[0]) == Said("entraide", "#help › Q1")
+    assert console.text(public[0]) == message("escalation.public_notice")
     assert await q.question_status(console.app.db) == "escalated"
     escalation = await q.escalation_of(console.app.db)
     assert (escalation["reason"], escalation["policy"]) == ("sla", "unanswered")
@@ -65,8 +78,8 @@ async def test_an_answered_question_stays_with_the_community(console: ConsoleDri
         "alice reply Q2: Anyone?",
     )
     out = await console.feed("wait 30m")
-    assert [line.split(" entraide: ")[1] for line in staff(out)] == [
-        "🛎️ Q2 has no answer after 30 min."
+    assert headlines(console, out) == [
+        message("escalation.card_unanswered", ref="Q2", waited=THIRTY_MINUTES)
     ]
 
 
@@ -85,8 +98,8 @@ async def test_unhelped_sends_answered_questions_without_a_helpful_answer(
         "carol: Where are invoices stored?",  # sensitive: staff at once, whatever the policy
     )
     out = await console.feed("wait 30m")
-    assert [line.split(" entraide: ")[1] for line in staff(out)] == [
-        "🛎️ Q1 has no helpful answer after 30 min."
+    assert headlines(console, out) == [
+        message("escalation.card_unhelped", ref="Q1", waited=THIRTY_MINUTES)
     ]
     assert await q.escalation_count(console.app.db) == 2
 
@@ -103,8 +116,8 @@ async def test_unsolved_sends_every_question_not_solved(console: ConsoleDriver) 
         "alice /solved Q2",
     )
     out = await console.feed("wait 30m")
-    assert [line.split(" entraide: ")[1] for line in staff(out)] == [
-        "🛎️ Q1 is unsolved after 30 min."
+    assert headlines(console, out) == [
+        message("escalation.card_unsolved", ref="Q1", waited=THIRTY_MINUTES)
     ]
 
 
@@ -135,7 +148,8 @@ async def test_closed_or_deleted_questions_are_not_escalated(console: ConsoleDri
     )
     await console.feed("alice delete M6")
     out = await console.feed("wait 7d")
-    assert "Q1 has answers and no activity for 3 days" in "\n".join(out)
+    closed = message("followup.closed", ref="Q1", quiet=timedelta(days=3))
+    assert (Said("entraide", "#help › Q1", questions=("Q1",)), closed) in console.facts(out)
     assert [line for line in staff(out) if "🛎️" in line] == []
     assert await q.escalation_count(console.app.db) == 0
 
@@ -151,7 +165,10 @@ async def test_a_solved_question_is_not_escalated(console: ConsoleDriver) -> Non
 async def test_sensitive_words_escalate_at_once(console: ConsoleDriver) -> None:
     """Billing, refunds, account access — in English or French — go to staff immediately."""
     out = await console.feed("dave: I was charged twice, I need a refund")
-    assert staff(out)[0].startswith("M4 [#staff] entraide: 🛎️ Q1 touches a sensitive topic")
+    assert staff(out)[0].startswith("M4 ")
+    assert console.said(staff(out)[0]).where == "#staff"
+    assert console.said(staff(out)[0]).buttons == STAFF_BUTTONS
+    assert headlines(console, out)[0] == message("escalation.card_sensitive", ref="Q1")
     out = await console.feed("carol: Ma facture est fausse")
     assert len(staff(out)) == 1
     out = await console.feed("zoe: Why were both my invoices doubled?")  # plural: same stem
@@ -167,14 +184,18 @@ async def test_only_staff_can_claim_resolve_or_return(console: ConsoleDriver) ->
         "dave: Refund for my last invoice please",
     )
     out = await console.feed(f"dave press {card_of(console, 'Q1')} Claim")
-    assert out[-1].endswith("Only staff can act on escalations.")
+    assert console.said(out[-1]) == Said("entraide", "only dave")
+    assert console.text(out[-1]) == message("escalation.staff_only")
     await console.feed("admin /entraide channels set-staff #staff")
     await console.feed("dave: Another refund please")
     card = card_of(console, "Q2")
     out = await console.feed(f"erin press {card} Claim")
-    assert "[#help › Q2] entraide: 👤 @erin from staff is on Q2." in "\n".join(out)
+    claimed = message("escalation.claimed", member="erin", ref="Q2")
+    in_thread = Said("entraide", "#help › Q2", mentions=("erin",), questions=("Q2",))
+    assert (in_thread, claimed) in console.facts(out)
     out = await console.feed(f"erin press {card} Resolve")
-    assert "✅ Q2 is solved by staff (@erin)." in "\n".join(out)
+    resolved = message("escalation.resolved", member="erin", ref="Q2")
+    assert (in_thread, resolved) in console.facts(out)
     assert await q.question_outcome(console.app.db, 2) == "solved:staff"
     out = await console.feed(f"erin press {card} Return to community")
     assert out[-1].endswith('no button "Return to community" (buttons: -).')
@@ -187,8 +208,10 @@ async def test_return_to_community_reopens(console: ConsoleDriver) -> None:
     assert "• Q1: waiting less than a minute, unclaimed" in "\n".join(out)
     card = card_of(console, "Q1")
     out = await console.feed(f"erin press {card} Return to community", "erin /escalations")
-    assert "Q1 is back with the community" in "\n".join(out)
-    assert out[-1].endswith("No open escalations. 🎉")
+    returned = message("escalation.returned", ref="Q1")
+    assert (Said("entraide", "#help › Q1", questions=("Q1",)), returned) in console.facts(out)
+    assert console.said(out[-1]) == Said("entraide", "only erin")
+    assert console.text(out[-1]) == message("escalation.none_open")
     assert await q.question_status(console.app.db) == "open"
 
 
@@ -196,15 +219,23 @@ async def test_on_duty_staff_are_assigned_in_turn_and_repinged(console: ConsoleD
     """Round-robin over the on-duty list; an unclaimed escalation pings its assignee again."""
     await console.feed("admin /entraide config set on_duty erin, admin")
     out = await console.feed("dave: Refund please", "carol: Invoice is wrong")
-    assigned = [line for line in out if "Assigned to" in line]
-    assert [a.strip().split("  [")[0] for a in assigned] == [
-        "Assigned to @erin.",
-        "Assigned to @admin.",
+    # The assignee is the card's last line, after the asker's history and the quote.
+    assert [console.text(card).split("\n")[-1] for card in staff(out)] == [
+        message("escalation.card_assigned", member="erin"),
+        message("escalation.card_assigned", member="admin"),
     ]
     out = await console.feed("wait 15m")
-    assert [line for line in out if "⏰" in line] == [
-        "M10 [#staff] entraide: ⏰ @erin, Q1 is still waiting for staff.",
-        "M11 [#staff] entraide: ⏰ @admin, Q2 is still waiting for staff.",
+    repings = staff(out)
+    assert [line.split(" ", 1)[0] for line in repings] == ["M10", "M11"]
+    assert console.facts(repings) == [
+        (
+            Said("entraide", "#staff", mentions=("erin",), questions=("Q1",)),
+            message("escalation.reping", member="erin", ref="Q1"),
+        ),
+        (
+            Said("entraide", "#staff", mentions=("admin",), questions=("Q2",)),
+            message("escalation.reping", member="admin", ref="Q2"),
+        ),
     ]
 
 

@@ -15,7 +15,7 @@ from bot.core.replies import MENTION_RE, Reply
 from tests import queries as q
 from tests.cogs.escalation.test_escalation import card_of
 from tests.cogs.escalation.test_escalation_close import buttons_of
-from tests.fakes.console import ConsoleDriver
+from tests.fakes.console import ConsoleDriver, Said, message
 
 ERIN = Member("erin", "erin", is_staff=True)
 ADMIN = Member("admin", "admin", is_admin=True)
@@ -26,7 +26,7 @@ async def press(
 ) -> bool:
     """A press on the card as a stale copy of it would send it (a button the card no longer
     shows, or a race with the edit): straight to the bot, with its own event id."""
-    message = console.adapter.state.messages[card]
+    pressed = console.adapter.state.messages[card]
     qid = await q.question_id(console.app.db, 1)
     return await console.app.dispatch(
         ButtonPressed(
@@ -35,7 +35,7 @@ async def press(
             author=member,
             at=console.app.clock.now(),
             conversation=Conversation("staff"),
-            message_id=message.platform_id,
+            message_id=pressed.platform_id,
             action=f"escalation.{action}",
             value=str(qid),
         )
@@ -51,6 +51,28 @@ async def holder(console: ConsoleDriver) -> tuple[object, ...]:
 def in_thread(console: ConsoleDriver, has: str) -> int:
     """How many bot lines in Q1's thread contain `has`."""
     return sum(1 for line in console.transcript if "[#help › Q1] entraide:" in line and has in line)
+
+
+def told(console: ConsoleDriver, text: str) -> int:
+    """How many bot messages in Q1's thread say exactly `text` (as the bot sent it)."""
+    return sum(
+        1
+        for said, sent in console.facts(console.transcript)
+        if (said.author, said.where, sent) == ("entraide", "#help › Q1", text)
+    )
+
+
+def claimed(member: str) -> str:
+    """The thread's line when `member` claims Q1."""
+    return message("escalation.claimed", member=member, ref="Q1")
+
+
+def took_over(member: str) -> str:
+    """The thread's line when `member` takes Q1 over."""
+    return message("escalation.took_over", member=member, ref="Q1")
+
+
+ALREADY_YOURS = message("escalation.already_yours", ref="Q1")
 
 
 def card_text(console: ConsoleDriver, card: str) -> str:
@@ -76,10 +98,13 @@ async def test_a_claim_shows_who_and_since_when_on_the_card(console: ConsoleDriv
     over (no second Claim); the thread is told once; erin privately."""
     card = await claimed_by_erin(console)
     assert buttons_of(console, card) == ["Resolve", "Return to community", "Take over"]
-    shown = card_text(console, card)
-    assert "👤 Claimed by @erin, 5 min after it came in." in shown
-    assert in_thread(console, "@erin from staff is on Q1") == 1
-    assert any(line.endswith("(only erin) entraide: Q1 is yours.") for line in console.transcript)
+    assert message("escalation.card_claimed", member="erin", after=5 * 60) in console.text(card)
+    assert told(console, claimed("erin")) == 1
+    mine = (
+        Said("entraide", "only erin", questions=("Q1",)),
+        message("escalation.claimed_private", ref="Q1"),
+    )
+    assert mine in console.facts(console.transcript)
     status, who, claimed_at, held_since = await holder(console)
     assert (status, who) == ("claimed", "erin")
     assert claimed_at == held_since
@@ -96,9 +121,10 @@ async def test_a_second_claim_is_refused_privately_and_changes_nothing(
     await console.feed("wait 3m")
     assert await press(console, ADMIN, card, "claim", "stale.claim")
     refusal = console.transcript[-1]
-    assert "(only admin)" in refusal
-    assert "Q1 is already claimed by @erin" in refusal
-    assert "Take over" in refusal
+    assert console.said(refusal) == Said(
+        "entraide", "only admin", mentions=("erin",), questions=("Q1",)
+    )
+    assert console.text(refusal) == message("escalation.already_claimed", ref="Q1", member="erin")
     assert await holder(console) == before
     assert in_thread(console, "from staff is on Q1") == 1
     assert in_thread(console, "took over") == 0
@@ -110,9 +136,13 @@ async def test_claiming_your_own_claim_again_says_it_is_yours(console: ConsoleDr
     card = await claimed_by_erin(console)
     before, edited = await holder(console), edits(console, card)
     assert await press(console, ERIN, card, "claim", "again.claim")
-    assert console.transcript[-1].endswith("(only erin) entraide: Q1 is already yours.")
+    assert console.facts(console.transcript[-1:]) == [
+        (Said("entraide", "only erin", questions=("Q1",)), ALREADY_YOURS)
+    ]
     out = await console.feed(f"erin press {card} Take over")
-    assert out[-1].endswith("(only erin) entraide: Q1 is already yours.")
+    assert console.facts(out[-1:]) == [
+        (Said("entraide", "only erin", questions=("Q1",)), ALREADY_YOURS)
+    ]
     assert await holder(console) == before
     assert in_thread(console, "from staff is on Q1") == 1
     assert edits(console, card) == edited
@@ -127,13 +157,18 @@ async def test_take_over_moves_the_claim_and_tells_the_thread_once(
     card = await claimed_by_erin(console)
     await console.feed("wait 15m")
     out = await console.feed(f"admin press {card} Take over")
-    text = "\n".join(out)
-    assert "[#help › Q1] entraide: 👤 @admin from staff took over Q1." in text
-    assert "(only admin) entraide: Q1 is yours now" in text
+    in_thread_now = Said("entraide", "#help › Q1", mentions=("admin",), questions=("Q1",))
+    assert (in_thread_now, took_over("admin")) in console.facts(out)
+    mine = (
+        Said("entraide", "only admin", questions=("Q1",)),
+        message("escalation.took_over_private", ref="Q1"),
+    )
+    assert mine in console.facts(out)
     assert f"· entraide edited {card}" in out
-    shown = card_text(console, card)
-    assert "👤 Taken over by @admin, 20 min after it came in." in shown
-    assert "Claimed by @erin" not in shown
+    shown = console.text(card)
+    assert message("escalation.card_taken_over", member="admin", after=20 * 60) in shown
+    assert message("escalation.card_claimed", member="erin", after=5 * 60) not in shown
+    assert "<@erin>" not in shown
     assert buttons_of(console, card) == ["Resolve", "Return to community", "Take over"]
     status, who, claimed_at, held_since = await holder(console)
     assert (status, who) == ("claimed", "admin")
@@ -142,14 +177,16 @@ async def test_take_over_moves_the_claim_and_tells_the_thread_once(
     edited = edits(console, card)
     assert await press(console, ADMIN, card, "take_over", "replayed.take")
     assert not await press(console, ADMIN, card, "take_over", "replayed.take")
-    assert console.transcript[-1].endswith("(only admin) entraide: Q1 is already yours.")
+    assert console.facts(console.transcript[-1:]) == [
+        (Said("entraide", "only admin", questions=("Q1",)), ALREADY_YOURS)
+    ]
     assert in_thread(console, "took over Q1") == 1
     assert edits(console, card) == edited
     assert (await holder(console))[:2] == ("claimed", "admin")
 
     # erin takes it back: told once more, the card edited once more
     await console.feed(f"erin press {card} Take over")
-    assert in_thread(console, "@erin from staff took over Q1") == 1
+    assert told(console, took_over("erin")) == 1
     assert edits(console, card) == edited + 1
     assert "Taken over by @erin" in card_text(console, card)
 
@@ -162,7 +199,8 @@ async def test_only_staff_take_over(console: ConsoleDriver) -> None:
     card = card_of(console, "Q1")
     await console.feed(f"erin press {card} Claim")
     out = await console.feed(f"dave press {card} Take over")
-    assert out[-1].endswith("Only staff can act on escalations.")
+    assert console.said(out[-1]) == Said("entraide", "only dave")
+    assert console.text(out[-1]) == message("escalation.staff_only")
     assert (await holder(console))[:2] == ("claimed", "erin")
 
 
@@ -174,9 +212,8 @@ async def test_resolve_after_a_take_over_ends_the_card(console: ConsoleDriver) -
     assert "✅ Resolved by @admin" in card_text(console, card)
     assert buttons_of(console, card) == []
     assert await press(console, ERIN, card, "take_over", "late.take")
-    assert console.transcript[-1].endswith(
-        "Q1 is no longer waiting for staff (resolved, returned or closed)."
-    )
+    assert console.said(console.transcript[-1]) == Said("entraide", "only erin", questions=("Q1",))
+    assert console.text(console.transcript[-1]) == message("escalation.already_closed", ref="Q1")
 
 
 async def test_a_failed_thread_line_is_told_on_the_replay_once(
@@ -201,7 +238,7 @@ async def test_a_failed_thread_line_is_told_on_the_replay_once(
     assert in_thread(console, "took over Q1") == 0
     assert await press(console, ADMIN, card, "take_over", "flaky.take")
     assert not await press(console, ADMIN, card, "take_over", "flaky.take")
-    assert in_thread(console, "@admin from staff took over Q1") == 1
+    assert told(console, took_over("admin")) == 1
     assert "Taken over by @admin" in card_text(console, card)
 
 
@@ -211,7 +248,7 @@ async def test_take_over_on_an_unclaimed_escalation_is_a_claim(console: ConsoleD
     await console.feed("dave: I was charged twice, I need a refund")
     card = card_of(console, "Q1")
     assert await press(console, ADMIN, card, "take_over", "early.take")
-    assert in_thread(console, "@admin from staff is on Q1") == 1
+    assert told(console, claimed("admin")) == 1
     assert in_thread(console, "took over") == 0
     assert "Claimed by @admin" in card_text(console, card)
     status, who, claimed_at, held_since = await holder(console)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests import queries as q
-from tests.fakes.console import ConsoleDriver
+from tests.fakes.console import ConsoleDriver, Said, message
 
 
 def dms_to(lines: list[str], name: str) -> list[str]:
@@ -20,8 +22,11 @@ async def test_the_asker_is_reminded_once_to_accept(console: ConsoleDriver) -> N
     )
     assert dms_to(await console.feed("wait 23h"), "alice") == []
     out = await console.feed("wait 1h")
-    assert len(dms_to(out, "alice")) == 1
-    assert "your question Q1 got an answer marked helpful" in out[-1]
+    [reminder] = dms_to(out, "alice")
+    assert console.said(reminder) == Said(
+        "entraide", "DM → alice", ("alice",), ("Q1", "Q1"), ("Still need help",)
+    )
+    assert console.text(reminder) == message("followup.remind", member="alice", ref="Q1")
     out = await console.feed("bob reply Q1: Also the API.", "dave react ^bob ✅", "wait 2d")
     assert dms_to(out, "alice") == []
 
@@ -49,10 +54,8 @@ async def test_a_quiet_answered_question_is_closed_and_reopened_by_talk(
     await console.feed("wait 71h")
     assert (await q.question(console.app.db))["closed_at"] is None
     out = await console.feed("wait 1h")
-    assert out[-1].endswith(
-        "Q1 has answers and no activity for 3 days, so it is closed as answered."
-        " Reply in the thread to reopen the discussion."
-    )
+    assert console.said(out[-1]) == Said("entraide", "#help › Q1", questions=("Q1",))
+    assert console.text(out[-1]) == message("followup.closed", ref="Q1", quiet=timedelta(days=3))
     row = await q.question(console.app.db)
     assert (row["status"], row["closed_at"] is not None) == ("answered", True)
     await console.feed("alice reply Q1: Thanks, one more thing…")

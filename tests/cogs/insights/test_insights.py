@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.fakes.console import ConsoleDriver
+from tests.fakes.console import ConsoleDriver, Said, message
 
 HISTORY = [
     "alice: How do I export my data?",
@@ -51,20 +51,17 @@ async def test_staff_get_the_figures_the_chart_and_the_report_in_the_staff_chann
     files = _files(out)
     assert [name.split(" ")[0].rsplit(".", 1)[1] for name in files] == ["png", "html"]
     assert files[0].rsplit(".", 1)[0] == files[1].rsplit(".", 1)[0].replace(".html", "")
-    assert out[-1].endswith(
-        "(only erin) entraide: Done: the insights are in #staff, with the chart and the full"
-        " report (HTML)."
-    )
+    assert console.said(out[-1]) == Said("entraide", "only erin")
+    assert console.text(out[-1]) == message("insights.posted", channel="staff")
 
 
 async def test_members_are_refused_and_nothing_is_posted(console: ConsoleDriver) -> None:
     """alice is not staff: a private refusal, no post in #staff."""
     await console.feed(*HISTORY)
     out = await console.feed("alice /insights month")
-    assert out[1:] == [
-        out[1].split(" ", 1)[0] + " (only alice) entraide: Sorry, /insights is for staff and"
-        " moderators."
-    ]
+    assert len(out[1:]) == 1
+    assert console.said(out[1]) == Said("entraide", "only alice")
+    assert console.text(out[1]) == message("error.staff_only", name="insights")
 
 
 async def test_the_weekly_report_comes_on_monday_once(console: ConsoleDriver) -> None:
@@ -99,6 +96,5 @@ async def test_the_summary_in_french(console: ConsoleDriver) -> None:
     ) in out
     assert "    Meilleurs contributeurs (points gagnés en aidant) : bob (25 points)" in out
     assert any("Sans réponse depuis le plus longtemps : Q2 (moins d'une minute)" in x for x in out)
-    assert out[-1].endswith(
-        "les indicateurs sont dans #staff, avec le graphique et le rapport complet (HTML)."
-    )
+    assert console.said(out[-1]) == Said("entraide", "only erin")
+    assert console.text(out[-1]) == message("insights.posted", lang="fr", channel="staff")

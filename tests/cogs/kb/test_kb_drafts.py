@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fakes.console import ConsoleDriver
+from tests.fakes.console import ConsoleDriver, Said, message
+
+NAME = "how-do-i-export-my-invoices-as-pdf"
 
 
 async def test_a_solved_thread_becomes_a_draft_then_an_article(console: ConsoleDriver) -> None:
@@ -16,10 +18,8 @@ async def test_a_solved_thread_becomes_a_draft_then_an_article(console: ConsoleD
         "alice /accept ^carol",
     )
     out = await console.feed("erin /kb draft Q1")
-    assert out[-1].endswith(
-        "Draft “how-do-i-export-my-invoices-as-pdf” written from Q1 (in the knowledge base's"
-        " drafts folder). Edit it, then /kb approve how-do-i-export-my-invoices-as-pdf."
-    )
+    assert console.said(out[-1]) == Said("entraide", "only erin", questions=("Q1",))
+    assert console.text(out[-1]) == message("kb.drafted", name=NAME, ref="Q1")
     kb = console.app.knowledge.overlay  # the data folder's knowledge/, beside the database
     assert kb == console.app.db.path.parent / "knowledge"
     draft = kb / "drafts" / "en" / "how-do-i-export-my-invoices-as-pdf.md"
@@ -28,11 +28,11 @@ async def test_a_solved_thread_becomes_a_draft_then_an_article(console: ConsoleD
     assert 'Billing › Invoices › "Download all" gives a PDF.' in text
     assert "Not this one" not in text
     out = await console.feed("erin /kb search export invoices pdf")
-    assert "No article matches" in out[-1]  # drafts are not served
+    # drafts are not served
+    assert console.text(out[-1]) == message("kb.no_results", text="export invoices pdf")
     out = await console.feed("erin /kb approve how-do-i-export-my-invoices-as-pdf")
-    assert out[-1].endswith(
-        "“how-do-i-export-my-invoices-as-pdf” is now in the knowledge base (1 article)."
-    )
+    assert console.said(out[-1]) == Said("entraide", "only erin")
+    assert console.text(out[-1]) == message("kb.approved", name=NAME, articles=1)
     assert not draft.exists()
     assert (Path(kb) / "en" / "how-do-i-export-my-invoices-as-pdf.md").exists()
     out = await console.feed("erin /kb show how-do-i-export-my-invoices-as-pdf")
@@ -43,13 +43,14 @@ async def test_drafts_need_staff_and_a_solution(console: ConsoleDriver) -> None:
     """Members are refused; an unsolved question, or an unknown draft, is explained."""
     await console.feed("alice: How do I export?", "bob reply Q1: Settings.")
     out = await console.feed("bob /kb draft Q1", "erin /kb draft Q1", "erin /kb approve nope")
-    assert out[1].endswith("Sorry, /kb draft is for staff and moderators.")
-    assert out[3].endswith(
-        "Q1 needs to be solved, with an answer, before it can become an article."
-    )
-    assert out[5].endswith(
-        'There is no draft called "nope" (or an article with that name exists already).'
-    )
+    assert console.facts([out[1], out[3], out[5]]) == [
+        (Said("entraide", "only bob"), message("error.staff_only", name="kb draft")),
+        (
+            Said("entraide", "only erin", questions=("Q1",)),
+            message("kb.draft_needs_solution", ref="Q1"),
+        ),
+        (Said("entraide", "only erin"), message("kb.no_draft", name="nope")),
+    ]
 
 
 async def test_a_hostile_title_still_makes_a_valid_article(console: ConsoleDriver) -> None:
@@ -63,6 +64,6 @@ async def test_a_hostile_title_still_makes_a_valid_article(console: ConsoleDrive
     name = console.transcript[-1].split("“")[1].split("”")[0]
     assert name == "why-does-c-temp-x-break-my-export"
     out = await console.feed(f"erin /kb approve {name}", f"erin /kb show {name}")
-    assert "is now in the knowledge base (1 article)." in out[1]
+    assert console.text(out[1]) == message("kb.approved", name=name, articles=1)
     assert 'Why does "C:\\temp\\x" +++ break = [my] export?' in "\n".join(out)
     assert console.app.knowledge.errors == ()

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from tests import queries as q
-from tests.fakes.console import START, ConsoleDriver, Said, console_community
+from tests.fakes.console import START, ConsoleDriver, Said, console_community, message
 
 HISTORY = [
     "admin /entraide config set nudge_experts 1",
@@ -91,7 +91,8 @@ async def test_experts_is_for_staff(console: ConsoleDriver) -> None:
     """Members are refused; staff see the ranking."""
     await console.feed(*HISTORY)
     out = await console.feed("dave /experts csv", "erin /experts csv export")
-    assert out[1].endswith("Sorry, /experts is for staff and moderators.")
+    assert console.said(out[1]) == Said("entraide", "only dave")
+    assert console.text(out[1]) == message("error.staff_only", name="experts")
     assert "1. @bob" in "\n".join(out[2:])
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests import queries as q
-from tests.fakes.console import ConsoleDriver
+from tests.fakes.console import ConsoleDriver, Said, message
 
 
 async def test_second_helpful_answer_brings_one_invitation(console: ConsoleDriver) -> None:
@@ -20,7 +20,10 @@ async def test_second_helpful_answer_brings_one_invitation(console: ConsoleDrive
     out = await console.feed("bob reply Q2: Try a smaller date range.", "carol react ^bob ✅")
     invites = [line for line in out if "[DM → bob]" in line]
     assert len(invites) == 1
-    assert "Q3: “The CSV export of my data is empty”" in invites[0]
+    assert console.said(invites[0]) == Said("entraide", "DM → bob", ("bob",), ("Q3",))
+    assert console.text(invites[0]) == message(
+        "onboarding.invite", member="bob", ref="Q3", text="The CSV export of my data is empty"
+    )
     out = await console.feed("bob reply Q4: Grey and blue.", "erin react ^bob ✅")
     assert not [line for line in out if "[DM → bob]" in line]
 

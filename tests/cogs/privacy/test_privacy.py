@@ -15,7 +15,7 @@ from bot.core.cog import Cog
 from bot.core.events import ButtonPressed
 from bot.core.identity import Conversation, Member
 from tests import queries as q
-from tests.fakes.console import START, ConsoleDriver, console_community
+from tests.fakes.console import START, ConsoleDriver, Said, console_community, message
 
 FIXTURE_KB = Path(__file__).resolve().parents[2] / "fixtures" / "knowledge"
 # bob asks (Q2 stays unsolved, Q3 is solved), answers Q1 (accepted), gives and receives
@@ -120,14 +120,12 @@ async def test_export_sends_one_private_json_file_with_everything_about_the_memb
     """bob's questions, answers, marks, accepts, ledger, settings, expertise, nudges, bounty
     and opt-out, in one file only he sees; nobody else is named in it."""
     out = await bot.feed("bob /privacy export")
-    assert out[1].endswith(
-        "(only bob) entraide: Here is everything I store about you,"
-        " as a JSON file only you can see."
-    )
+    assert bot.said(out[1]) == Said("entraide", "only bob")
+    assert bot.text(out[1]) == message("privacy.export_own", member="bob")
     assert out[2].startswith("    📎 entraide-data-bob.json (")
-    [message] = files_to(bot, "bob")
-    assert len(message.files) == 1
-    file = message.files[0]
+    [sent] = files_to(bot, "bob")
+    assert len(sent.files) == 1
+    file = sent.files[0]
     assert file.content_type == "application/json"
     doc = json.loads(file.data)
     assert doc["member"]["platform_id"] == "bob"
@@ -177,12 +175,11 @@ async def test_forget_erases_every_trace_and_keeps_the_figures(bot: ConsoleDrive
     assert sorted({(table, column) for table, column, _ in await traces(bot)}) == TRACES
     board_before = board(await bot.feed("carol /leaderboard all"))
     out = await bot.feed("bob /privacy forget")
-    assert out[-1].endswith("The button works for 10 min.  [Yes, erase my data]")
+    assert bot.said(out[-1]) == Said("entraide", "only bob", buttons=("Yes, erase my data",))
+    assert bot.text(out[-1]) == message("privacy.confirm_own", member="bob", valid=10 * 60)
     out = await bot.feed(f"bob press {message_id(out[-1])} Yes, erase my data")
-    assert out[-1].endswith(
-        "(only bob) entraide: Done: your messages and profile are erased."
-        " If you talk here again, I start a new, empty record."
-    )
+    assert bot.said(out[-1]) == Said("entraide", "only bob")
+    assert bot.text(out[-1]) == message("privacy.forgotten_own")
 
     assert await traces(bot) == []
     assert await q.asker_of(db, SOLVED_TEXT) == f"forgotten:{bob}"
@@ -202,53 +199,60 @@ async def test_only_the_requester_can_press_and_only_for_ten_minutes(bot: Consol
     ref = message_id(out[-1])
     out = await bot.feed(f"carol press {ref} Yes, erase my data")
     assert out == [f"! line {bot.line_number}: there is no message {ref}."]
-    message = bot.adapter.state.messages[ref]
+    offered = bot.adapter.state.messages[ref]
     await bot.app.dispatch(
         ButtonPressed(
             event_id="forged.1",
             community=COMMUNITY,
             author=Member("carol", "carol"),
             at=bot.app.clock.now(),
-            conversation=Conversation(message.channel, message.thread_id),
-            message_id=message.platform_id,
-            action=message.buttons[0].action,
-            value=message.buttons[0].value,
+            conversation=Conversation(offered.channel, offered.thread_id),
+            message_id=offered.platform_id,
+            action=offered.buttons[0].action,
+            value=offered.buttons[0].value,
         )
     )
-    assert bot.transcript[-1].endswith(
-        "(only carol) entraide: This button is for the member who asked for it."
-    )
+    assert bot.said(bot.transcript[-1]) == Said("entraide", "only carol")
+    assert bot.text(bot.transcript[-1]) == message("privacy.not_yours")
     out = await bot.feed("wait 11m", f"bob press {ref} Yes, erase my data")
-    assert out[-1].endswith(
-        "(only bob) entraide: This confirmation expired after 10 min; nothing was erased."
-        " Run the command again if you still want to."
-    )
+    assert bot.said(out[-1]) == Said("entraide", "only bob")
+    assert bot.text(out[-1]) == message("privacy.expired", valid=10 * 60)
     assert await q.member_count(bot.app.db, "bob") == 1
     out = await bot.feed("bob /privacy forget", "wait 9m")
     ref = message_id(next(line for line in out if "[Yes, erase my data]" in line))
     out = await bot.feed(f"bob press {ref} Yes, erase my data")
-    assert "Done: your messages and profile are erased." in out[-1]
+    assert bot.said(out[-1]) == Said("entraide", "only bob")
+    assert bot.text(out[-1]) == message("privacy.forgotten_own")
     out = await bot.feed(f"bob press {ref} Yes, erase my data")
-    assert out[-1].endswith("(only bob) entraide: That data is already erased.")
+    assert bot.said(out[-1]) == Said("entraide", "only bob")
+    assert bot.text(out[-1]) == message("privacy.already_forgotten")
 
 
 async def test_admins_export_and_forget_a_member(bot: ConsoleDriver) -> None:
     """Admins get a member's file and erase a member after confirming; others can't."""
     out = await bot.feed("alice /privacy export-member bob", "alice /privacy forget-member dave")
-    assert [line.split("entraide: ")[1] for line in out if "entraide:" in line] == [
-        "Sorry, only community admins can use /privacy export-member. Nothing was changed.",
-        "Sorry, only community admins can use /privacy forget-member. Nothing was changed.",
+    replies = [line for line in out if "entraide:" in line]
+    assert [bot.said(line) for line in replies] == [Said("entraide", "only alice")] * 2
+    assert [bot.text(line) for line in replies] == [
+        message("error.admins_only", name="privacy export-member"),
+        message("error.admins_only", name="privacy forget-member"),
     ]
     out = await bot.feed("admin /privacy export-member bob", "admin /privacy export-member erin")
-    assert "(only admin) entraide: Here is everything I store about @bob" in out[1]
-    assert out[-1].endswith("(only admin) entraide: I store nothing about @erin.")
-    [message] = files_to(bot, "admin")
-    assert json.loads(message.files[0].data)["member"]["platform_id"] == "bob"
+    assert bot.said(out[1]) == Said("entraide", "only admin", mentions=("bob",))
+    assert bot.text(out[1]) == message("privacy.export_member", member="bob")
+    assert bot.said(out[-1]) == Said("entraide", "only admin", mentions=("erin",))
+    assert bot.text(out[-1]) == message("privacy.no_data", member="erin")
+    [sent] = files_to(bot, "admin")
+    assert json.loads(sent.files[0].data)["member"]["platform_id"] == "bob"
     dave = await q.member_id(bot.app.db, "dave")
     out = await bot.feed("admin /privacy forget-member dave")
-    assert out[-1].endswith("[Yes, erase this member's data]")
+    assert bot.said(out[-1]) == Said(
+        "entraide", "only admin", mentions=("dave",), buttons=("Yes, erase this member's data",)
+    )
+    assert bot.text(out[-1]) == message("privacy.confirm_member", member="dave", valid=10 * 60)
     out = await bot.feed(f"admin press {message_id(out[-1])} Yes, erase this member's data")
-    assert out[-1].endswith("(only admin) entraide: Done: what I stored about @dave is erased.")
+    assert bot.said(out[-1]) == Said("entraide", "only admin", mentions=("dave",))
+    assert bot.text(out[-1]) == message("privacy.forgotten_member", member="dave")
     assert (await q.member(bot.app.db, row_id=dave))["external_id"] == f"forgotten:{dave}"
     assert await q.question_text(bot.app.db, 4) == ""
 
@@ -272,10 +276,8 @@ async def test_a_failing_cog_erases_nothing(bot: ConsoleDriver) -> None:
     texts_before = sorted(await q.text_values(db))
     out = await bot.feed("bob /privacy forget")
     out = await bot.feed(f"bob press {message_id(out[-1])} Yes, erase my data")
-    assert out[-1].endswith(
-        "(only bob) entraide: Something went wrong and nothing was erased; it has been logged."
-        " Please try again in a moment."
-    )
+    assert bot.said(out[-1]) == Said("entraide", "only bob")
+    assert bot.text(out[-1]) == message("privacy.forget_failed")
     assert await q.rows_about(db, bob) == before
     assert [t for t in sorted(await q.text_values(db)) if t[0] != "processed_events"] == [
         t for t in texts_before if t[0] != "processed_events"

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.core.identity import Member
 from tests import queries as q
-from tests.fakes.console import START, ConsoleDriver, Said
+from tests.fakes.console import START, ConsoleDriver, Said, message
 from tests.fakes.events import message_posted, reply_posted
 
 
@@ -49,7 +49,8 @@ async def test_only_the_asker_or_a_moderator_can_solve(console: ConsoleDriver) -
     assert console.said(out[1]) == Said("entraide", "only carol", ("alice",), ("Q1",))
     assert await q.question_status(console.app.db) == "answered"
     out = await console.feed("erin /solved Q1")
-    assert "Q1 is solved (marked by @erin)" in out[1]
+    assert console.said(out[1]) == Said("entraide", "#help › Q1", ("erin",), ("Q1",))
+    assert console.text(out[1]) == message("questions.solved", ref="Q1", member="<@erin>")
     assert await q.question_status(console.app.db) == "solved"
 
 

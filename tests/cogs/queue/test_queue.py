@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests import queries as q
-from tests.fakes.console import ConsoleDriver
+from tests.fakes.console import ConsoleDriver, Said, message
 
 ITEM = re.compile(r"• (Q\d+) · ")
 
@@ -20,6 +20,22 @@ async def listing(console: ConsoleDriver, line: str) -> str:
     included)."""
     out = await console.feed(line)
     return "\n".join(out)
+
+
+async def answer(console: ConsoleDriver, line: str) -> tuple[Said, str]:
+    """Who saw the bot's reply to one command line, and its text as the bot sent it."""
+    [reply] = [fact for fact in console.facts(await console.feed(line)) if fact[0].author != "bob"]
+    return reply
+
+
+def only_bob(text: str) -> tuple[Said, str]:
+    """A private reply to bob that names no member or question."""
+    return Said("entraide", "only bob"), text
+
+
+def in_channel(channel: str) -> str:
+    """How a listing names the one channel it keeps."""
+    return message("queue.in_channel", channel=channel)
 
 
 def refs(text: str) -> list[str]:
@@ -82,8 +98,11 @@ async def test_mine_lists_the_askers_own_waiting_questions(console: ConsoleDrive
     await console.feed("bob reply Q3: Yes.", "dave /solved Q4")
     shown = await listing(console, "dave /questions mine")
     assert refs(shown) == ["Q1", "Q3"]
-    assert "You have 2 open questions" in shown
-    assert "no open question" in await listing(console, "bob /questions mine")
+    header = message("queue.header_mine", total=2, channel="", page=1, pages=1)
+    assert shown.split(" entraide: ", 1)[1].startswith(header + "\n")
+    assert await answer(console, "bob /questions mine") == only_bob(
+        message("queue.empty_mine", channel="")
+    )
 
 
 async def test_one_channel_only(console: ConsoleDriver) -> None:
@@ -95,12 +114,15 @@ async def test_one_channel_only(console: ConsoleDriver) -> None:
     await ask(console, "alice", "Where are the invoices?")
     shown = await listing(console, "bob /questions #general")
     assert refs(shown) == ["Q2"]
-    assert "1 unanswered question in #general" in shown
+    header = message(
+        "queue.header_unanswered", total=1, channel=in_channel("#general"), page=1, pages=1
+    )
+    assert shown.split(" entraide: ", 1)[1].startswith(header + "\n")
     assert refs(await listing(console, "bob /questions open #help")) == ["Q1", "Q3"]
     assert refs(await listing(console, "bob /questions #help open")) == ["Q1", "Q3"]
-    empty = await listing(console, "bob /questions #staff")
-    assert refs(empty) == []
-    assert "Every question in #staff has an answer" in empty
+    assert await answer(console, "bob /questions #staff") == only_bob(
+        message("queue.empty_unanswered", channel=in_channel("#staff"))
+    )
 
 
 async def test_twelve_questions_make_two_pages_oldest_first(console: ConsoleDriver) -> None:
@@ -199,6 +221,12 @@ async def test_bad_filters_and_pages_are_explained(console: ConsoleDriver) -> No
 
 async def test_nothing_waiting_is_a_friendly_line(console: ConsoleDriver) -> None:
     """An empty queue says so, per filter."""
-    assert "Every question has an answer" in await listing(console, "bob /questions")
-    assert "No question is waiting" in await listing(console, "bob /questions open")
-    assert "You have no open question" in await listing(console, "bob /questions mine")
+    assert await answer(console, "bob /questions") == only_bob(
+        message("queue.empty_unanswered", channel="")
+    )
+    assert await answer(console, "bob /questions open") == only_bob(
+        message("queue.empty_open", channel="")
+    )
+    assert await answer(console, "bob /questions mine") == only_bob(
+        message("queue.empty_mine", channel="")
+    )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests import queries as q
 from tests.cogs.reputation.test_reputation import points
-from tests.fakes.console import ConsoleDriver, console_community
+from tests.fakes.console import ConsoleDriver, Said, console_community, message
 from tests.fakes.events import message_posted, reaction_changed, reply_posted
 
 
@@ -15,8 +15,10 @@ async def test_accepting_gives_fifteen_and_two_and_solves(console: ConsoleDriver
     out = await console.feed(
         "alice: How do I export?", "bob reply Q1: Settings › Export.", "alice /accept ^bob"
     )
-    assert (
-        "M4 [#help › Q1] entraide: ✅ @bob's answer is accepted as the solution of Q1 (+15)." in out
+    [accepted] = [line for line in out if line.startswith("M4 ")]
+    assert console.said(accepted) == Said("entraide", "#help › Q1", ("bob",), ("Q1",))
+    assert console.text(accepted) == message(
+        "reputation.accepted", member="bob", ref="Q1", points=15
     )
     assert (await points(console, "bob"), await points(console, "alice")) == (15, 2)
     assert await q.question_outcome(console.app.db) == "solved:community"
@@ -35,18 +37,21 @@ async def test_accepting_another_answer_moves_the_points(console: ConsoleDriver)
     await console.feed("alice in Q1 /unaccept")
     assert [await points(console, n) for n in ("alice", "bob", "carol")] == [0, 0, 0]
     out = await console.feed("alice /unaccept Q1")
-    assert out[-1].endswith("Q1 has no accepted answer.")
+    assert console.said(out[-1]) == Said("entraide", "only alice", questions=("Q1",))
+    assert console.text(out[-1]) == message("reputation.not_accepted", ref="Q1")
 
 
 async def test_only_the_asker_or_a_moderator_accepts(console: ConsoleDriver) -> None:
     """Others are told who can; a moderator's accept of their own answer gives no points."""
     out = await console.feed("alice: Q?", "bob reply Q1: from bob", "carol /accept ^bob")
-    assert out[-1].endswith("Only @alice or a moderator can accept an answer to Q1.")
+    assert console.said(out[-1]) == Said("entraide", "only carol", ("alice",), ("Q1",))
+    assert console.text(out[-1]) == message("reputation.accept_not_yours", asker="alice", ref="Q1")
     assert await points(console, "bob") == 0
     await console.feed("erin reply Q1: staff answer", "erin /accept ^erin")
     assert await points(console, "erin") == 0
     assert await points(console, "alice") == 2
-    assert "Points can't come from your own message" in "\n".join(console.transcript[-3:])
+    own = (Said("entraide", "only erin"), message("reputation.refused_self"))
+    assert own in console.facts(console.transcript[-3:])
 
 
 async def test_a_deleted_answer_gives_its_points_back(console: ConsoleDriver) -> None:
@@ -85,8 +90,13 @@ async def test_helpful_and_accept_commands_work_like_the_reaction(console: Conso
     out = await console.feed(
         "alice: Q?", "bob reply Q1: from bob", "carol /helpful ^bob", "carol /helpful M1"
     )
-    assert out[-3].endswith("Marked helpful: +10 to @bob.")
-    assert out[-1].endswith("That message isn't an answer in a question thread.")
+    assert console.facts([out[-3], out[-1]]) == [
+        (
+            Said("entraide", "only carol", mentions=("bob",)),
+            message("reputation.marked", member="bob", points=10),
+        ),
+        (Said("entraide", "only carol"), message("reputation.not_an_answer")),
+    ]
     out = await console.feed("carol /helpful M99", "carol /accept")
     assert out[1].endswith('I can\'t find the message "M99".')
     assert out[-1].endswith("Missing message. Usage: /accept MESSAGE")

@@ -6,15 +6,20 @@ from bot.cogs.reputation._rules import BountyMove, bounty_move
 from bot.storage.bounties import Bounty
 from tests import queries as q
 from tests.cogs.reputation.test_reputation import points
-from tests.fakes.console import ConsoleDriver, Said
+from tests.fakes.console import ConsoleDriver, Said, message
 
+EARNED_BY_CAROL = Said("entraide", "#help › Q1", mentions=("carol",))
+BACK_IN_ESCROW = message("reputation.bounty_returned", amount=100, ref="Q1")
 RICH_ALICE = ["admin /rep adjust alice 300 early supporter", "alice: How do I export?"]
 
 
 async def test_the_accepted_answer_earns_the_bounty(console: ConsoleDriver) -> None:
     """100 leave alice into escrow; bob's accepted answer gets 100 + 15; alice +2."""
     out = await console.feed(*RICH_ALICE, "alice in Q1 /bounty 100")
-    assert out[-1].endswith("💰 @alice offers 100 points to the answer that solves Q1.")
+    assert console.said(out[-1]) == Said("entraide", "#help › Q1", ("alice",), ("Q1",))
+    assert console.text(out[-1]) == message(
+        "reputation.bounty_offered", member="alice", amount=100, ref="Q1"
+    )
     assert await points(console, "alice") == 200
     out = await console.feed("bob reply Q1: Settings › Export.", "alice /accept ^bob")
     [earned] = [line for line in out if "💰" in line]
@@ -46,12 +51,12 @@ async def test_bounty_rules(console: ConsoleDriver) -> None:
         "erin /bounty 200 Q1",
         "alice /bounty 100 Q1",
     )
-    errors = [line.split("entraide: ")[1] for line in out if "(only" in line]
+    errors = [(said.where, text) for said, text in console.facts(out) if "only" in said.where]
     assert errors == [
-        "A bounty is from 50 to 500 points.",
-        "Only the asker of Q1 or staff can put a bounty on it.",
-        "You don't have 100 points to offer.",
-        "Q1 already has a bounty.",
+        ("only alice", message("reputation.bounty_range", low=50, high=500)),
+        ("only bob", message("reputation.bounty_not_yours", ref="Q1")),
+        ("only alice", message("reputation.bounty_too_poor", amount=100)),
+        ("only alice", message("reputation.bounty_already", ref="Q1")),
     ]
     assert await points(console, "erin") == 0
     await console.feed("bob reply Q1: Try this.", "alice /accept ^bob")
@@ -76,10 +81,13 @@ async def test_unaccept_puts_the_bounty_back_and_the_next_accept_earns_it(
     )
     out = await console.feed("alice /unaccept Q1")
     assert (await points(console, "bob"), await points(console, "alice")) == (0, 200)
-    assert "back in escrow" in out[-1]
+    assert console.said(out[-1]) == Said("entraide", "#help › Q1", questions=("Q1",))
+    assert console.text(out[-1]) == BACK_IN_ESCROW
     assert await _bounty_status(console) == ("open", None)
     out = await console.feed("alice /accept ^carol")
-    assert any("@carol earns the 100-point bounty" in line for line in out)
+    assert (EARNED_BY_CAROL, message("reputation.bounty_awarded", member="carol", amount=100)) in (
+        console.facts(out)
+    )
     assert [await points(console, n) for n in ("alice", "bob", "carol")] == [202, 0, 115]
     rows = await q.ledger_rows(console.app.db, kind="bounty")
     assert [(r["member"], r["delta"], r["reason"]) for r in rows] == [
@@ -96,7 +104,7 @@ async def test_deleting_the_accepted_answer_puts_the_bounty_back(console: Consol
     await console.feed("carol reply Q1: from carol", "alice /accept ^bob")
     out = await console.feed("bob delete ^bob")
     assert (await points(console, "bob"), await _bounty_status(console)) == (0, ("open", None))
-    assert any("back in escrow" in line for line in out)
+    assert (Said("entraide", "#help › Q1", questions=("Q1",)), BACK_IN_ESCROW) in console.facts(out)
     await console.feed("alice /accept ^carol")
     assert [await points(console, n) for n in ("alice", "bob", "carol")] == [202, 0, 115]
 
@@ -107,7 +115,9 @@ async def test_accepting_another_answer_moves_the_bounty(console: ConsoleDriver)
     await console.feed("carol reply Q1: from carol", "alice /accept ^bob")
     out = await console.feed("alice /accept ^carol")
     assert [await points(console, n) for n in ("alice", "bob", "carol")] == [202, 0, 115]
-    assert any("@carol earns the 100-point bounty" in line for line in out)
+    assert (EARNED_BY_CAROL, message("reputation.bounty_awarded", member="carol", amount=100)) in (
+        console.facts(out)
+    )
     assert await _bounty_status(console) == ("awarded", "carol")
     await console.feed("alice /accept ^bob")  # and back again
     assert [await points(console, n) for n in ("alice", "bob", "carol")] == [202, 115, 0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests import queries as q
-from tests.fakes.console import ConsoleDriver, console_community
+from tests.fakes.console import ConsoleDriver, console_community, message
 from tests.fakes.events import message_posted, reaction_changed, reply_posted
 
 
@@ -75,7 +75,10 @@ async def test_toggling_a_mark_at_the_line_announces_the_promotion_once(
         out += await console.feed("dave react ^bob ✅", "dave unreact ^bob ✅")
     announcements = [line for line in out if "is now" in line]
     assert len(announcements) == 1
-    assert "@bob is now **Helper**" in announcements[0]
+    assert console.said(announcements[0]).mentions == ("bob",)
+    assert console.text(announcements[0]) == message(
+        "reputation.rank_up", member="bob", rank="Helper"
+    )
     assert out.count("· bob was given the role @helpers") == 5
     assert out.count("· bob lost the role @helpers") == 5
     out = await console.feed("erin react ^bob ✅")

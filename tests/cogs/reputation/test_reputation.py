@@ -8,7 +8,7 @@ from bot.cogs.reputation import _marks
 from bot.cogs.reputation._outcome import Source
 from bot.storage.db import Database
 from tests import queries as q
-from tests.fakes.console import ConsoleDriver
+from tests.fakes.console import ConsoleDriver, Said, message
 from tests.fakes.events import message_posted, reaction_changed, reply_posted
 
 
@@ -66,9 +66,9 @@ async def test_the_daily_cap_stops_at_exactly_200(console: ConsoleDriver) -> Non
         lines.append(f"giver{n // 5} react ^bob ✅")  # 5 marks per giver: under the pair limit
     out = await console.feed(*lines)
     assert await points(console, "bob") == 200
-    assert out[-1].endswith(
-        "@bob reached today's limit of 200 points from helpful marks;"
-        " your mark counts with 0 points."
+    assert console.said(out[-1]) == Said("entraide", "only giver4", mentions=("bob",))
+    assert console.text(out[-1]) == message(
+        "reputation.refused_daily_cap", member="bob", cap=200, points=0
     )
     await console.feed("wait 1d", "bob reply Q1: next day", "giver9 react ^bob ✅")
     assert await points(console, "bob") == 210
@@ -80,7 +80,11 @@ async def test_a_mark_that_crosses_the_cap_gives_only_the_rest(console: ConsoleD
     for n in range(14):
         await console.feed(f"bob reply Q1: answer {n}", f"giver{n // 5} react ^bob ✅")
     assert await points(console, "bob") == 200
-    assert console.transcript[-1].endswith("your mark counts with 5 points.")
+    last = console.transcript[-1]
+    assert console.said(last) == Said("entraide", "only giver2", mentions=("bob",))
+    assert console.text(last) == message(
+        "reputation.refused_daily_cap", member="bob", cap=200, points=5
+    )
 
 
 async def test_one_giver_can_mark_one_receiver_five_times_a_day(console: ConsoleDriver) -> None:
@@ -90,9 +94,8 @@ async def test_one_giver_can_mark_one_receiver_five_times_a_day(console: Console
         lines += [f"bob reply Q1: answer {n}", "carol react ^bob ✅"]
     out = await console.feed(*lines)
     assert await points(console, "bob") == 50
-    assert out[-1].endswith(
-        "You've already given @bob 5 helpful marks today; this one is noted without points."
-    )
+    assert console.said(out[-1]) == Said("entraide", "only carol", mentions=("bob",))
+    assert console.text(out[-1]) == message("reputation.refused_pair_limit", member="bob", limit=5)
 
 
 async def test_a_quick_return_award_earns_nothing(console: ConsoleDriver) -> None:
@@ -106,10 +109,9 @@ async def test_a_quick_return_award_earns_nothing(console: ConsoleDriver) -> Non
         "bob react ^carol ✅",
     )
     assert await points(console, "carol") == 0
-    assert console.transcript[-1].endswith(
-        "@carol just marked one of your answers, so this return mark gives no points"
-        " (no back-and-forth)."
-    )
+    last = console.transcript[-1]
+    assert console.said(last) == Said("entraide", "only bob", mentions=("carol",))
+    assert console.text(last) == message("reputation.refused_back_and_forth", member="carol")
     await console.feed("wait 11m", "carol reply Q1: later", "bob react ^carol ✅")
     assert await points(console, "carol") == 10
 
@@ -123,7 +125,8 @@ async def test_new_members_cannot_award_until_old_enough(console: ConsoleDriver)
         "zed react ^bob ✅",
     )
     assert await points(console, "bob") == 0
-    assert "after 2 days in the community" in console.transcript[-1]
+    assert console.said(console.transcript[-1]) == Said("entraide", "only zed")
+    assert console.text(console.transcript[-1]) == message("reputation.refused_too_new", days=2)
     await console.feed("wait 2d", "zed unreact ^bob ✅", "zed react ^bob ✅")
     assert await points(console, "bob") == 10
 
