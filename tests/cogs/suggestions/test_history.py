@@ -157,3 +157,17 @@ async def test_a_gap_the_community_solved_twice_offers_a_draft_from_its_best_thr
     topic = next(line for line in text.splitlines() if "Q1, Q2" in line)
     offer = text.splitlines()[text.splitlines().index(topic) + 1]
     assert "/kb draft Q2" in offer  # the accepted answer beats one mark
+
+
+async def test_a_thread_rejected_twice_for_close_phrasings_stops_being_suggested(
+    console: ConsoleDriver,
+) -> None:
+    """'Not helpful' lowers a thread for phrasings like the one it was shown for, as it does
+    for articles: after two rejections the third asker doesn't see it."""
+    await solved_thread(console)
+    for asker, number in (("carol", 2), ("dave", 3)):
+        out = await console.feed(f"{asker}: how can I export reports as a spreadsheet file?")
+        assert console.said(suggestion(out)).questions == (f"Q{number}", "Q1")
+        await console.feed(f"{asker} press {suggestion(out).split(' ', 1)[0]} Not helpful")
+    out = await console.feed("erin: how can I export reports as a spreadsheet file?")
+    assert not any("Asked before" in line for line in out)
