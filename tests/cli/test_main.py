@@ -122,7 +122,12 @@ def test_demo_plays_the_example_script(tmp_path: Path) -> None:
     assert {p.suffix for p in files.iterdir()} == {".html", ".png"}
     last = lines[lines.index("· erin ran /insights week") :]
     # The demo's own week, not an empty one (and the week before it had nothing).
-    assert "    • Questions asked: 10 (▲ from 0)" in last
+    assert "    • Questions asked: 11 (▲ from 0)" in last
+    assert "    • Solved by an earlier thread: 1 (9.1%) (▲ from 0)" in last
+    # Asked before: frank's dark-mode question gets Q2's thread and bob's answer, and solves it.
+    offer = next(line for line in lines if "Asked before: Q2 —" in line)
+    assert "the answer by @bob (✅ 1): Yes: Settings › Appearance › Dark." in offer
+    assert "✅ Q11 is solved by the answer @bob gave on Q2." in out
     assert "Traceback" not in result.stderr
 
 

@@ -69,7 +69,7 @@ def gaps(
             lines.append(
                 ctx.t(
                     "kb.gap_draft",
-                    times=times,
+                    solved=times,
                     ref=best.ref,
                     command=command.replace("[QUESTION]", best.ref),
                 )
