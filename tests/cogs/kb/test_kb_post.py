@@ -174,3 +174,27 @@ async def test_accepting_a_shared_answer_solves_without_points_by_default(
     assert await q.accept_count(community.app.db) == 1
     assert await q.member_points(community.app.db, "carol") == 0
     assert (await q.bounty_state(community.app.db) or ("", ""))[1] is None
+
+
+async def test_a_question_a_shared_article_helped_is_no_knowledge_gap(
+    community: ConsoleDriver,
+) -> None:
+    """The knowledge base had the answer: /kb gaps doesn't list Q1; Q2, helped by bob's own
+    words, is a gap; so is Q3, where a shared article didn't help but bob's reply did."""
+    await community.feed(
+        "alice: Where do I change the colours of the app?",
+        "carol in Q1 /kb post dark-mode",
+        "dave react ^entraide ✅",
+        "alice: Can I print my invoices from the mobile app?",
+        "bob reply Q2: Not yet, only from the website.",
+        "dave react ^bob ✅",
+        "alice: Why is the export button greyed out on my phone?",
+        "carol in Q3 /kb post export-data",
+        "bob reply Q3: Exports need the desktop site.",
+        "alice /accept ^bob",
+    )
+    out = await community.feed("erin /kb gaps")
+    listed = "\n".join(out)
+    assert "Q2" in listed
+    assert "Q3" in listed
+    assert "Q1" not in listed
