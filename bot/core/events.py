@@ -40,6 +40,15 @@ class ReplyPosted(MemberText):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ArticleShared(ReplyPosted):
+    """Internal: a member shared a knowledge-base article in a thread (/kb post); the bot's
+    post (`message_id`, `text`) is that member's answer (author = the sharer). Features that
+    follow replies listen to it beside ReplyPosted: it is a reply in every way but its words."""
+
+    article: str  # the article's slug
+
+
+@dataclass(frozen=True, kw_only=True)
 class MessageEdited(MemberText):
     """A member changed the text of one of their messages."""
 

@@ -121,6 +121,9 @@ class CommunityDefaults(Section):
     points_accepted: int = Field(default=15, ge=0, le=1000)
     points_accept_bonus: int = Field(default=2, ge=0, le=1000)
     points_reused: int = Field(default=5, ge=0, le=1000)
+    # An article shared with /kb post took a search, not an answer: by default its marks and
+    # accept count for the question but give the sharer nothing.
+    points_shared: int = Field(default=0, ge=0, le=1000)
     helpful_daily_cap: int = Field(default=200, ge=0, le=100_000)
     pair_daily_limit: int = Field(default=5, ge=0, le=1000)
     min_award_age_days: int = Field(default=0, ge=0, le=3650)

@@ -27,6 +27,7 @@ class AnswerRef:
     author_id: int | None
     asker_id: int | None
     by_staff: bool
+    shared: bool = False  # an article the author shared with /kb post, not their own words
 
 
 @dataclass(frozen=True)
@@ -57,15 +58,17 @@ async def answer_by_message(
     """The answer posted as this message, if any (deleted ones only if asked)."""
     alive = "" if deleted else " AND a.deleted_at IS NULL"
     cur = await conn.execute(
-        "SELECT a.id, a.question_id, q.number, a.author_id, q.asker_id, a.by_staff"
-        " FROM answers a JOIN questions q ON q.id = a.question_id"
+        "SELECT a.id, a.question_id, q.number, a.author_id, q.asker_id, a.by_staff,"
+        " a.shared_article IS NOT NULL FROM answers a JOIN questions q ON q.id = a.question_id"
         f" WHERE a.community_id = ? AND a.message_id = ?{alive}",
         (community_id, message_id),
     )
     row = await cur.fetchone()
     if row is None:
         return None
-    return AnswerRef(int(row[0]), int(row[1]), int(row[2]), row[3], row[4], bool(row[5]))
+    return AnswerRef(
+        int(row[0]), int(row[1]), int(row[2]), row[3], row[4], bool(row[5]), bool(row[6])
+    )
 
 
 async def mark(conn: aiosqlite.Connection, answer_id: int, giver_id: int) -> Mark | None:

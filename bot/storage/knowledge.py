@@ -9,6 +9,8 @@ from datetime import datetime
 import aiosqlite
 import numpy as np
 
+from bot.storage.awards import HELPFUL_ANSWER
+
 
 @dataclass(frozen=True)
 class Shown:
@@ -143,15 +145,24 @@ WHERE q.community_id = :c AND q.deleted_at IS NULL
 """
 
 
+# An article a member shared with /kb post that helped: the knowledge base had the answer
+# (suggestions missed it), so the question is no gap in it.
+_SHARED_ARTICLE_HELPED = f"""
+EXISTS (SELECT 1 FROM answers a WHERE a.question_id = q.id AND a.deleted_at IS NULL
+          AND a.shared_article IS NOT NULL AND {HELPFUL_ANSWER})
+"""
+
+
 async def gaps_of(conn: aiosqlite.Connection, community_id: int) -> list[tuple[int, str]]:
     """(question number, question text) of every knowledge gap, oldest question first: the
     recorded ones (solved by people after the knowledge base failed) and every question
-    answered helpfully without any article shown."""
+    answered helpfully without any article shown; neither if a shared article helped."""
     cur = await conn.execute(
         "SELECT q.number, q.text FROM ("
         " SELECT q.id, q.number, q.text, q.created_at FROM kb_gaps g"
         " JOIN questions q ON q.id = g.question_id WHERE g.community_id = :c"
-        f" UNION {_HELPED_WITHOUT_ARTICLE}) q ORDER BY q.created_at, q.id",
+        f" UNION {_HELPED_WITHOUT_ARTICLE}) q WHERE NOT {_SHARED_ARTICLE_HELPED}"
+        " ORDER BY q.created_at, q.id",
         {"c": community_id},
     )
     return [(int(row[0]), str(row[1])) for row in await cur.fetchall()]

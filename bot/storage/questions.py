@@ -209,11 +209,13 @@ async def add_answer(
     by_staff: bool,
     text: str,
     at: datetime,
+    shared_article: str | None = None,
 ) -> bool:
-    """Record a reply as an answer; False if this message was already recorded."""
+    """Record a reply (or an article shared with /kb post: its slug) as an answer; False if
+    this message was already recorded."""
     cur = await tx.execute(
         "INSERT INTO answers (community_id, question_id, message_id, author_id, by_staff, text,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " created_at, shared_article) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (community_id, message_id) DO NOTHING",
         (
             community_id,
@@ -223,6 +225,7 @@ async def add_answer(
             int(by_staff),
             text[:MAX_STORED_TEXT],
             at.isoformat(),
+            shared_article,
         ),
     )
     return (cur.rowcount or 0) > 0

@@ -52,6 +52,7 @@ COMMANDS = [
     "escalations",
     "kb search",
     "kb show",
+    "kb post",
     "nudges",
     "expertise add",
     "privacy export",

@@ -145,6 +145,17 @@ async def answer_threads(db: Database) -> list[str | None]:
     return [r[0] for r in await rows(db, sql)]
 
 
+async def shared_answers(db: Database) -> list[tuple[int, str, str, str | None]]:
+    """(question number, message id, author's platform id, shared article slug or None)
+    of every answer, in the order recorded."""
+    sql = (
+        "SELECT q.number, a.message_id, m.external_id, a.shared_article FROM answers a"
+        " JOIN questions q ON q.id = a.question_id JOIN members m ON m.id = a.author_id"
+        " ORDER BY a.id"
+    )
+    return [(int(r[0]), str(r[1]), str(r[2]), r[3]) for r in await rows(db, sql)]
+
+
 async def unmarked_answer_messages(db: Database) -> list[str]:
     """Message ids of answers nobody marked helpful, in the order recorded."""
     sql = (

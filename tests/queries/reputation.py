@@ -75,6 +75,17 @@ async def mark_count(db: Database) -> int:
     return await count(db, "SELECT COUNT(*) FROM helpful_marks")
 
 
+async def marks(db: Database) -> list[tuple[str, str, int, str | None]]:
+    """(giver, receiver, points, refusal) of every standing helpful mark, platform ids, in
+    the order given."""
+    sql = (
+        "SELECT g.external_id, r.external_id, h.points, h.refusal FROM helpful_marks h"
+        " JOIN members g ON g.id = h.giver_id JOIN members r ON r.id = h.receiver_id"
+        " ORDER BY h.id"
+    )
+    return [(str(a), str(b), int(p), why) for a, b, p, why in await rows(db, sql)]
+
+
 async def accept_count(db: Database) -> int:
     """How many answers are accepted."""
     return await count(db, "SELECT COUNT(*) FROM accepted_answers")

@@ -9,7 +9,7 @@ import aiosqlite
 from bot.cogs._question_events import still_need_help, thread_of
 from bot.cogs.escalation import card as escalation_card
 from bot.core.cog import Cog, listen, on_timer
-from bot.core.events import AnswerMarkedHelpful, QuestionSolved, ReplyPosted
+from bot.core.events import AnswerMarkedHelpful, ArticleShared, QuestionSolved, ReplyPosted
 from bot.core.replies import Reply
 from bot.runtime.context import CommunityContext, Context
 from bot.storage import awards, questions
@@ -43,7 +43,7 @@ class FollowupCog(Cog):
                 {"question_id": event.question_id},
             )
 
-    @listen(ReplyPosted)
+    @listen(ReplyPosted, ArticleShared)
     async def on_reply(self, ctx: Context, event: ReplyPosted) -> None:
         """Activity in an answered thread moves its closing time."""
         hours = ctx.config.close_inactive_hours

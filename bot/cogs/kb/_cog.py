@@ -6,11 +6,14 @@ import asyncio
 import logging
 from pathlib import Path
 
-from bot.cogs._question_events import question_here
+from bot.cogs._question_events import question_here, thread_of
 from bot.cogs.kb import _drafts, _logic, _render
 from bot.core.cog import Cog
 from bot.core.commands import ArgumentError, Option, command
+from bot.core.events import ArticleShared
 from bot.core.limits import excerpt
+from bot.core.replies import Reply
+from bot.retrieval.articles import Article
 from bot.runtime.context import Context
 from bot.storage import awards, history, knowledge
 
@@ -20,7 +23,7 @@ MAX_GAP_TOPICS = 5
 
 
 class KnowledgeCog(Cog):
-    """/kb search, show, reload and gaps."""
+    """/kb search, show, post, reload, gaps, draft and approve."""
 
     name = "kb"
 
@@ -34,10 +37,31 @@ class KnowledgeCog(Cog):
     @command("kb show", Option("article", "word"))
     async def show(self, ctx: Context, article: str) -> None:
         """Show one article in full."""
-        found = ctx.services.knowledge.article(article.strip().lower(), ctx.language)
-        if found is None:
-            raise ArgumentError("kb.not_found", slug=article)
+        found = _article(ctx, article)
         await ctx.reply(_render.article(ctx, found), ephemeral=True)
+
+    @command("kb post", Option("article", "word"), Option("question", "question", required=False))
+    async def post(self, ctx: Context, article: str, question: int | None = None) -> None:
+        """Share an article in a question's thread as your answer (elsewhere: give its number;
+        Slack runs no command in a thread)."""
+        found_question = await question_here(ctx, question)
+        found = _article(ctx, article)
+        sharer = ctx.event.author.id
+        text = _render.shared(ctx, found, sharer)
+        where = thread_of(found_question)
+        # Posted first: the answer is this message, and only the platform gives its id. The
+        # questions feature records it as the sharer's answer (a replay finds it recorded).
+        message_id = await ctx.send(where, Reply(text, mentions=(sharer,)))
+        await ctx.emit(
+            ArticleShared,
+            event_id=f"kb.shared.{message_id}",
+            conversation=where,
+            message_id=message_id,
+            text=text,
+            article=found.slug,
+        )
+        if ctx.conversation != where:  # run elsewhere: say where it went
+            await ctx.tell("kb.posted_in", ref=found_question.ref)
 
     @command("kb reload", admin_only=True)
     async def reload(self, ctx: Context) -> None:
@@ -95,6 +119,14 @@ class KnowledgeCog(Cog):
             raise ArgumentError("kb.no_draft", name=name)
         report = await ctx.services.knowledge.reload()
         await ctx.tell("kb.approved", name=name, articles=report.articles)
+
+
+def _article(ctx: Context, slug: str) -> Article:
+    """The article a member named, in the community's language (else English)."""
+    found = ctx.services.knowledge.article(slug.strip().lower(), ctx.language)
+    if found is None:
+        raise ArgumentError("kb.not_found", slug=slug)
+    return found
 
 
 def _not_writable(folder: Path, exc: OSError) -> ArgumentError:

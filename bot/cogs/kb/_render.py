@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.cogs._articles import numbered
+from bot.cogs._articles import numbered, reference
 from bot.cogs.kb import _logic
-from bot.core.limits import excerpt
+from bot.core.limits import FENCE_ROOM, excerpt, fenced
 from bot.retrieval.articles import Article
 from bot.retrieval.service import Hit, LoadReport
 from bot.runtime.context import Context
 from bot.storage.history import SolvedThread
 
 MAX_ARTICLE_CHARS = 5500  # Discord shows it in three messages, the console cuts it at 4,000
+# A shared article is one message on every platform (Discord takes 2,000 characters): the
+# answer members mark helpful is that message, so it must not be split.
+MAX_SHARED_CHARS = 1900
+MIN_SHARED_BODY = 200  # even beside a very long title or address, some of the article shows
+MAX_TITLE_CHARS = 150
 MAX_ERRORS_SHOWN = 5
 
 
@@ -31,6 +36,16 @@ def article(ctx: Context, found: Article) -> str:
     if found.url:
         parts.append(found.url)
     return "\n\n".join(parts)
+
+
+def shared(ctx: Context, found: Article, member: str) -> str:
+    """What /kb post puts in the thread: who shared it, the article's title and body (cut
+    to fit one message, code blocks closed) and where to read all of it."""
+    head = ctx.t("kb.shared", member=member, title=excerpt(found.title, MAX_TITLE_CHARS))
+    tail = ctx.t("kb.shared_more", where=reference(ctx, found))
+    room = MAX_SHARED_CHARS - len(head) - len(tail) - 2 * len("\n\n") - FENCE_ROOM
+    body = fenced([excerpt(found.body, max(room, MIN_SHARED_BODY))])[0]
+    return "\n\n".join([head, body, tail])
 
 
 def reload_report(ctx: Context, report: LoadReport) -> str:

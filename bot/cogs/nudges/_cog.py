@@ -10,7 +10,13 @@ from bot.cogs._question_events import thread_of
 from bot.cogs.nudges import _logic, _render
 from bot.core.cog import Cog, listen, on_button, on_timer
 from bot.core.commands import ArgumentError, Option, command
-from bot.core.events import ButtonPressed, QuestionOpened, QuestionSolved, ReplyPosted
+from bot.core.events import (
+    ArticleShared,
+    ButtonPressed,
+    QuestionOpened,
+    QuestionSolved,
+    ReplyPosted,
+)
 from bot.core.replies import Reply
 from bot.expertise import ranking
 from bot.runtime.context import CommunityContext, Context
@@ -51,7 +57,7 @@ class NudgesCog(Cog):
             minutes = await nudges.channel_delay(conn, ctx.community_id, channel_id)
         return ctx.config.nudge_delay_minutes if minutes is None else minutes
 
-    @listen(ReplyPosted)
+    @listen(ReplyPosted, ArticleShared)
     async def on_reply(self, ctx: Context, event: ReplyPosted) -> None:
         """An answer arrived: the pending nudge is cancelled."""
         async with ctx.services.db.transaction() as tx:

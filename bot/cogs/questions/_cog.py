@@ -11,6 +11,7 @@ from bot.cogs.questions import _logic, _render
 from bot.core.cog import Cog, listen, on_button
 from bot.core.commands import ArgumentError, Option, command
 from bot.core.events import (
+    ArticleShared,
     ButtonPressed,
     MessageDeleted,
     MessageEdited,
@@ -135,9 +136,10 @@ class QuestionsCog(Cog):
             fresh = await questions.by_origin(conn, ctx.community_id, question.origin_id)
         return fresh or question
 
-    @listen(ReplyPosted)
+    @listen(ReplyPosted, ArticleShared)
     async def on_reply(self, ctx: Context, event: ReplyPosted) -> None:
-        """A reply by someone other than the asker in a question's thread is an answer."""
+        """A reply by someone other than the asker in a question's thread is an answer (an
+        article shared with /kb post too: the sharer's, marked with its slug)."""
         thread_id = event.conversation.thread_id
         if thread_id is None:
             return
@@ -154,6 +156,7 @@ class QuestionsCog(Cog):
                 by_staff=event.author.is_moderator,
                 text=event.text,
                 at=event.at,
+                shared_article=event.article if isinstance(event, ArticleShared) else None,
             )
             if not created:
                 return

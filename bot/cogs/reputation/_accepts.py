@@ -29,7 +29,8 @@ async def accept(
             return Outcome("already", answer)
         author = answer.author_id
         own = author is None or author == accepter_id
-        author_points = 0 if own else config.points_accepted
+        full = _rules.full_points(config.points_accepted, answer.shared, config)
+        author_points = 0 if own else full
         if current is not None:
             # Moved: the old author's points go; the asker's bonus stays with the question.
             changed = await reverse_accept(tx, source, current, "moved", asker_too=False)
@@ -50,8 +51,7 @@ async def accept(
             changed.append(author)
         record = Accept(answer.question_id, answer.id, accepter_id, author_points, asker_points)
         await awards.set_accept(tx, source.community_id, record, source.at)
-        # Nobody earns a bounty by accepting their own answer (a moderator's): it waits.
-        earner = None if own else author
+        earner = _rules.bounty_earner(author, accepter_id, answer.shared, config)
         bounty = await _bounty.follow(
             tx, source, timers, answer.question_id, answer.question_number, earner, "moved"
         )

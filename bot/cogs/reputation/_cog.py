@@ -99,7 +99,7 @@ class ReputationCog(ReuseHandlers, Cog):
                 _render.refusal(ctx, outcome.refusal, receiver, outcome.points), ephemeral=True
             )
         elif not quiet_if_not_answer:
-            await ctx.tell("reputation.marked", member=receiver or "", points=outcome.points)
+            await ctx.reply(_render.marked(ctx, outcome, receiver), ephemeral=True)
         await _ranks.follow(ctx, outcome.changed)
         if outcome.points and outcome.answer and outcome.receiver_id and receiver:
             await self._announce_helpful(ctx, outcome, receiver)

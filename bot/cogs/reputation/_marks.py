@@ -47,6 +47,7 @@ async def mark_helpful(
             receiver_helpful_today=(
                 await rep.helpful_earned_since(tx, cid, receiver, today) if receiver else 0
             ),
+            shared=answer.shared,
         )
         points, refusal = _rules.helpful_points(facts, config)
         await awards.add_mark(tx, cid, answer, giver_id, points, refusal, at)

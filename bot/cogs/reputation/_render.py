@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.cogs.reputation import _rules
+from bot.cogs.reputation._outcome import Outcome
 from bot.runtime.context import Context
 from bot.settings.config_formats import Rank, rank_message_key
 from bot.storage.reputation import LedgerRow
@@ -12,6 +13,13 @@ def rank_name(ctx: Context, name: str) -> str:
     """A default rank name in the community's language; an admin's own name as configured."""
     key = rank_message_key(name)
     return ctx.t(key) if key else name
+
+
+def marked(ctx: Context, outcome: Outcome, receiver: str | None) -> str:
+    """The giver's confirmation of a mark; on a shared article that earns nothing, why."""
+    shared = outcome.answer is not None and outcome.answer.shared and not outcome.points
+    key = "reputation.marked_shared" if shared else "reputation.marked"
+    return ctx.t(key, member=receiver or "", points=outcome.points)
 
 
 def refusal(ctx: Context, why: str, receiver: str | None, points: int) -> str:

@@ -29,6 +29,14 @@ class MarkFacts:
     given_today_to_receiver: int
     receiver_awarded_giver_recently: bool
     receiver_helpful_today: int
+    shared: bool = False  # the answer is an article the receiver shared with /kb post
+
+
+def full_points(usual: int, shared: bool, config: CommunityDefaults) -> int:
+    """What an answer earns its author in full: the usual points, or for an article a member
+    shared with /kb post the community's points_shared (0 by default: finding an article is
+    not writing an answer, and the mark still counts for the question)."""
+    return config.points_shared if shared else usual
 
 
 def helpful_points(facts: MarkFacts, config: CommunityDefaults) -> tuple[int, str | None]:
@@ -41,9 +49,10 @@ def helpful_points(facts: MarkFacts, config: CommunityDefaults) -> tuple[int, st
         return 0, PAIR_LIMIT
     if facts.receiver_awarded_giver_recently:
         return 0, BACK_AND_FORTH
+    full = full_points(config.points_helpful, facts.shared, config)
     room = max(0, config.helpful_daily_cap - facts.receiver_helpful_today)
-    points = min(config.points_helpful, room)
-    return points, (DAILY_CAP if points < config.points_helpful else None)
+    points = min(full, room)
+    return points, (DAILY_CAP if points < full else None)
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,17 @@ class BountyMove:
     amount: int
     take_from: int | None
     give_to: int | None
+
+
+def bounty_earner(
+    author_id: int | None, accepter_id: int | None, shared: bool, config: CommunityDefaults
+) -> int | None:
+    """Who a bounty goes to when an answer is accepted (None: it waits in escrow). Nobody
+    earns one by accepting their own answer (a moderator's), nor by a shared article that
+    earns no points (points_shared 0)."""
+    if author_id is None or author_id == accepter_id:
+        return None
+    return None if shared and not config.points_shared else author_id
 
 
 def bounty_move(bounty: Bounty | None, author_id: int | None) -> BountyMove | None:
