@@ -132,6 +132,13 @@ def render(
             f"| {mode} | {_gate_name(mode)} ≥ {floors[mode]:.2f} | {_cell(at_default)} | "
             f"{ranking_map(runs, mode):.2f} |"
         )
+    unanswerable = [r for r in runs if not r.relevant]
+    if unanswerable:
+        wrongly = sum(bool(r.shown) for r in unanswerable)
+        lines.append(
+            f"\n{len(unanswerable)} queries have no relevant thread: the bot showed one "
+            f"to {wrongly} of them."
+        )
     lines += ["", "| gate ≥ | " + " | ".join(modes) + " |", "|---" * (len(modes) + 1) + "|"]
     swept = {mode: sweep(runs, mode, most) for mode in modes}
     for at, floor in enumerate(FLOORS):

@@ -102,7 +102,7 @@ RUNS = [
     run("q1", "a", ("a", 0.9), ("b", 0.6)),
     run("q2", "c", ("b", 0.7), ("c", 0.65)),
     run("q3", "d", ("e", 0.55)),
-    run("q4", "", ("f", 0.4)),
+    run("q4", "", ("f", 0.4), shown=("f",)),  # nothing relevant, yet the bot showed f
 ]
 
 
@@ -142,3 +142,4 @@ def test_the_map_is_the_kb_eval_figure_and_the_table_names_it() -> None:
     table = render(RUNS, ("hybrid",), {"hybrid": 0.75}, 2)
     assert "| hybrid | cosine ≥ 0.75 | 25% (1/4), P@1 1.00 | 37.50 |" in table
     assert "hybrid: best cosine floor with P@1 ≥ 0.80: 0.75" in table
+    assert "1 queries have no relevant thread: the bot showed one to 1 of them." in table
