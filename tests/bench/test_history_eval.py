@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench.history_eval import evaluate, load_queries
+import pytest
+
+from bench.history_eval import evaluate, load_queries, parse
 from bench.history_scores import (
     Hit,
     QueryRun,
@@ -143,3 +145,10 @@ def test_the_map_is_the_kb_eval_figure_and_the_table_names_it() -> None:
     assert "| hybrid | cosine ≥ 0.75 | 25% (1/4), P@1 1.00 | 37.50 |" in table
     assert "hybrid: best cosine floor with P@1 ≥ 0.80: 0.75" in table
     assert "1 queries have no relevant thread: the bot showed one to 1 of them." in table
+
+
+def test_the_command_line_takes_modes_and_refuses_unknown_ones() -> None:
+    assert parse(["--modes", "hybrid,bm25", "--limit", "5"]).modes == ("hybrid", "bm25")
+    assert parse([]).modes == ("dense", "bm25", "hybrid")
+    with pytest.raises(SystemExit):
+        parse(["--modes", "dense,lexical"])
