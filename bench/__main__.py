@@ -7,6 +7,7 @@ import asyncio
 from bench import (
     community_replay,
     console_throughput,
+    history_eval,
     insights_bench,
     reputation_bench,
     retrieval_bench,
@@ -20,6 +21,7 @@ def main() -> None:
     asyncio.run(reputation_bench.run())
     asyncio.run(insights_bench.run())
     asyncio.run(community_replay.run())
+    asyncio.run(history_eval.run())
 
 
 if __name__ == "__main__":
