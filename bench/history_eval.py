@@ -10,6 +10,10 @@ every answer labelled Good (the forum has no marks; Good is the stand-in), so th
 Good answer by someone else enter the history. Each query is then asked by a new member:
 the threads shown are read from kb_suggestions ("history:<id>"), and each mode's full
 ranking from History.search with the gate off. Scores in bench/history_scores.py.
+
+Then the probes: questions the forum cannot answer (bench/data/offtopic_en.txt, a software
+product's support questions; bench/data/neartopic_en.txt, the same sharing the forum's
+words), each asked by a new member; any thread shown to them is wrong.
 """
 
 from __future__ import annotations
@@ -19,13 +23,13 @@ import asyncio
 import json
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import replay_data
 from bench.community_replay import DATA, START
-from bench.history_scores import MODES, Hit, QueryRun, relevant_of, render
+from bench.history_scores import MODES, Hit, QueryRun, relevant_of, render, render_probes
 from bot.adapters.console.adapter import COMMUNITY, ConsoleAdapter, ConsoleOutput
 from bot.adapters.console.translate import Action
 from bot.core.clock import Clock
@@ -38,6 +42,10 @@ from bot.storage import knowledge, questions
 from bot.storage.questions import Question
 
 RANKED = 10  # MAP is over the top 10
+PROBES = {
+    "off-topic": Path(__file__).parent / "data" / "offtopic_en.txt",
+    "near-topic": Path(__file__).parent / "data" / "neartopic_en.txt",
+}
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,7 @@ class Replayed:
     seconds: float = 0.0
     floors: dict[str, float] = field(default_factory=dict)  # each mode's default gate
     most: int = 2
+    probes: dict[str, list[QueryRun]] = field(default_factory=dict)  # per probe set
 
 
 def load_queries(data_dir: Path) -> list[Query]:
@@ -72,6 +81,12 @@ def load_queries(data_dir: Path) -> list[Query]:
             relevant = relevant_of(row.get("relevant", []), row.get("candidates", []))
             found.append(Query(str(row["id"]), str(row["query"]), relevant))
     return found
+
+
+def load_probe(path: Path) -> list[str]:
+    """A probe file: one question a line, blank lines skipped."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip()]
 
 
 def _settings(folder: Path) -> Settings:
@@ -89,6 +104,7 @@ class Forum:
     of a Discord or Slack post (query views, indexed views)."""
 
     def __init__(self, app: App, adapter: ConsoleAdapter, replayed: Replayed) -> None:
+        self.asked = 0  # new members so far: each query or probe has its own
         self.app = app
         self.adapter = adapter
         self.replayed = replayed
@@ -129,11 +145,11 @@ class Forum:
                 self.replayed.marks += 1
         return question.id
 
-    async def query(
-        self, n: int, query: Query, modes: Sequence[str], by_id: dict[int, str]
-    ) -> QueryRun:
+    async def query(self, query: Query, modes: Sequence[str], by_id: dict[int, str]) -> QueryRun:
         """Ask a query as a new member; what was shown, and each mode's full ranking."""
-        question_id = (await self.ask(f"newcomer{n}", query.text[: replay_data.MAX_TEXT])).id
+        self.asked += 1
+        member = f"newcomer{self.asked}"
+        question_id = (await self.ask(member, query.text[: replay_data.MAX_TEXT])).id
         async with self.app.db.read() as conn:
             shown = await knowledge.shown_for(conn, question_id)
         keys = shown.articles if shown is not None else ()
@@ -167,8 +183,10 @@ async def evaluate(
     embedder: Embedder | None,
     modes: Sequence[str] = MODES,
     limit: int | None = None,
+    probes: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[list[QueryRun], Replayed]:
-    """Replay the forum on a fresh database, then ask and score every query."""
+    """Replay the forum on a fresh database, ask and score every query, then ask each probe
+    set's questions (kept in `Replayed.probes`, none relevant)."""
     threads, answers = replay_data.load(data_dir, limit)
     by_thread: dict[str, list[replay_data.Answer]] = {}
     for a in answers:
@@ -202,7 +220,12 @@ async def evaluate(
             replayed.solved = len(
                 await app.history.threads(forum.community_id, config.history_min_marks)
             )
-            runs = [await forum.query(n, query, modes, by_id) for n, query in enumerate(queries, 1)]
+            runs = [await forum.query(query, modes, by_id) for query in queries]
+            for name, texts in (probes or {}).items():
+                replayed.probes[name] = [
+                    await forum.query(Query(f"{name}{n}", text, frozenset()), modes, by_id)
+                    for n, text in enumerate(texts, 1)
+                ]
             replayed.seconds = time.perf_counter() - started
         finally:
             await app.stop()
@@ -230,12 +253,15 @@ async def run(options: Options | None = None) -> None:
         print("history_eval: the embedding model could not be loaded")
         return
     model_seconds = time.perf_counter() - loaded
-    runs, replayed = await evaluate(options.data, embedder, options.modes, options.limit)
+    probes = {name: load_probe(path) for name, path in PROBES.items()}
+    runs, replayed = await evaluate(options.data, embedder, options.modes, options.limit, probes)
     print(render(runs, options.modes, replayed.floors, replayed.most))
+    print("\n" + render_probes(replayed.probes, options.modes, replayed.floors, replayed.most))
     print(
         f"\nhistory_eval: {replayed.threads} threads replayed ({replayed.replies} replies, "
         f"{replayed.marks} ✅ by the asker on Good answers: the data has no marks, Good is the "
-        f"stand-in), {replayed.solved} solved threads in the history; {len(runs)} queries; "
+        f"stand-in), {replayed.solved} solved threads in the history; {len(runs)} queries, "
+        f"{sum(map(len, replayed.probes.values()))} probes; "
         f"{replayed.seconds:.0f} s (model load {model_seconds:.0f} s); "
         f"{len(replayed.errors)} refused actions; history_max {replayed.most}"
     )

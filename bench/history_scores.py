@@ -158,5 +158,40 @@ def render(
     return "\n".join(lines)
 
 
+def render_probes(
+    probes: Mapping[str, Sequence[QueryRun]],
+    modes: Sequence[str],
+    floors: Mapping[str, float],
+    most: int,
+) -> str:
+    """Questions the history cannot answer: how many were shown a (necessarily wrong)
+    thread by the bot, then at each floor of the gate, per probe set and mode."""
+    lines = []
+    for name, runs in probes.items():
+        recorded = shown_figures([(r.shown, r.relevant) for r in runs])
+        at_default = ", ".join(
+            f"{mode} {_share(sweep(runs, mode, most, (floors[mode],))[0].shown)}" for mode in modes
+        )
+        lines.append(
+            f"- {name}: {len(runs)} questions, shown a thread by the bot as shipped: "
+            f"{_share(recorded)}; at the default gate: {at_default}"
+        )
+    names = list(probes)
+    swept = {(n, m): sweep(probes[n], m, most) for n in names for m in modes}
+    lines += [
+        "",
+        "| gate ≥ | " + " | ".join(f"{n}, {m}" for n in names for m in modes) + " |",
+        "|---" * (len(names) * len(modes) + 1) + "|",
+    ]
+    for at, floor in enumerate(FLOORS):
+        cells = [_share(swept[n, m][at].shown) for n in names for m in modes]
+        lines.append(f"| {floor:.2f} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _share(shown: Shown) -> str:
+    return f"{shown.coverage:.0%} ({shown.covered}/{shown.queries})"
+
+
 def _gate_name(mode: str) -> str:
     return "coverage" if mode == "bm25" else "cosine"

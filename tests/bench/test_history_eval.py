@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.history_eval import evaluate, load_queries, parse
+from bench.history_eval import PROBES, evaluate, load_probe, load_queries, parse
 from bench.history_scores import (
     Hit,
     QueryRun,
@@ -18,6 +18,7 @@ from bench.history_scores import (
     gated,
     ranking_map,
     render,
+    render_probes,
     shown_figures,
     sweep,
 )
@@ -91,6 +92,34 @@ async def test_the_replay_shows_solved_threads_and_ranks_only_them(tmp_path: Pat
     # what the bot recorded is what the gate at its default picks from the hybrid ranking
     assert list(visa.shown) == gated(visa.ranked["hybrid"], replayed.floors["hybrid"], 2)
     assert ranking_map(runs, "hybrid") == 50.0  # QA: A first (AP 1); QC: C absent (AP 0)
+
+
+async def test_probes_are_asked_after_the_queries_and_none_is_relevant(tmp_path: Path) -> None:
+    """An off-topic question gets nothing; one copying thread A's words is shown A, a wrong
+    thread the probe table counts, at the default gate and below its top floor."""
+    probes = {
+        "off-topic": ["How do I reset my password?", "Visa renewal at the immigration office"],
+    }
+    runs, replayed = await evaluate(write_forum(tmp_path / "forum"), FakeEmbedder(), probes=probes)
+    assert len(runs) == 2
+    assert replayed.errors == []
+    password, visa = replayed.probes["off-topic"]
+    assert (password.id, password.relevant, password.shown) == ("off-topic1", frozenset(), ())
+    assert visa.shown[:1] == ("A",)
+    assert not visa.relevant
+    table = render_probes(replayed.probes, ("hybrid",), replayed.floors, replayed.most)
+    assert "- off-topic: 2 questions, shown a thread by the bot as shipped: 50% (1/2)" in table
+    assert "at the default gate: hybrid 50% (1/2)" in table
+    assert "| gate ≥ | off-topic, hybrid |" in table
+    assert "| 0.50 | 50% (1/2) |" in table
+
+
+def test_the_probe_files_hold_enough_questions() -> None:
+    """At least 40 off-topic and 20 near-topic questions, none repeated."""
+    offtopic, neartopic = (load_probe(PROBES[name]) for name in ("off-topic", "near-topic"))
+    assert len(offtopic) >= 40
+    assert len(neartopic) >= 20
+    assert len(set(offtopic + neartopic)) == len(offtopic) + len(neartopic)
 
 
 def run(
