@@ -135,7 +135,10 @@ class History:
                 boosts[i] = learned.get(key_of(thread.question_id), 0.0)
         query = without_mentions(text) or text
         vectors = query_vectors if built.index.dense is not None else None
-        ranked = built.index.rank(
+        # In a worker thread, like article searches: BM25 and the dot products grow with
+        # the community's history and must not hold the event loop.
+        ranked = await asyncio.to_thread(
+            built.index.rank,
             query,
             vectors,
             mode=mode,
@@ -166,7 +169,7 @@ class History:
             threads = await self.threads(community_id, min_marks)
             embedder = self.knowledge.embedder
             model = embedder.name if embedder is not None else ""
-            signature = _signature(threads, model)
+            signature = await asyncio.to_thread(_signature, threads, model)
             built = self._built.get(community_id)
             if built is None or built.signature != signature:
                 built = await self._build(community_id, threads, signature)
