@@ -48,11 +48,14 @@ async def show_state(services: Services, community_id: int, question_id: int) ->
 
 
 async def announce_solved(ctx: Context, question: Question, resolution: str) -> None:
-    """Tell every feature a question was solved (its event id makes it happen once), then
-    show it solved (forum tag, ✅): that runs again on a replay, where it changes nothing."""
+    """Tell every feature a question was solved (its event id makes it happen once per solve:
+    a question its asker reopened and that is solved again is news again), then show it
+    solved (forum tag, ✅): that runs again on a replay, where it changes nothing."""
+    async with ctx.services.db.read() as conn:
+        solves = await questions.times_solved(conn, question.id)
     await ctx.emit(
         QuestionSolved,
-        event_id=f"question.{question.id}.solved",
+        event_id=f"question.{question.id}.solved.{solves}",
         question_id=question.id,
         number=question.number,
         resolution=resolution,

@@ -156,6 +156,16 @@ async def log_status(
     )
 
 
+async def times_solved(conn: aiosqlite.Connection, question_id: int) -> int:
+    """How many times a question has been solved (more than once if its asker reopened it)."""
+    async with conn.execute(
+        "SELECT COUNT(*) FROM question_status_log WHERE question_id = ? AND new_status = 'solved'",
+        (question_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
 async def change_status(
     tx: aiosqlite.Connection,
     question: Question,

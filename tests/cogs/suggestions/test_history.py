@@ -173,3 +173,18 @@ async def test_a_thread_rejected_twice_for_close_phrasings_stops_being_suggested
         await console.feed(f"{asker} press {suggestion(out).split(' ', 1)[0]} Not helpful")
     out = await console.feed("erin: how can I export reports as a spreadsheet file?")
     assert not any("Asked before" in line for line in out)
+
+
+async def test_a_question_solved_again_after_a_withdrawal_closes_its_staff_card(
+    console: ConsoleDriver,
+) -> None:
+    """Carol takes back the earlier thread, calls staff, then accepts bob's own answer: the
+    second solve is news to every feature, so the open escalation closes as solved."""
+    await solved_thread(console)
+    press = suggestion(await console.feed(AGAIN)).split(" ", 1)[0]
+    await console.feed(f"carol press {press} This solved it", f"carol press {press} Not helpful")
+    await console.feed("carol /staff Q2")
+    assert await q.escalation_status(console.app.db) == "open"
+    await console.feed("bob reply Q2: Reports › Export, at the bottom.", "carol /accept ^bob")
+    assert await q.question_status(console.app.db, 2) == "solved"
+    assert await q.escalation_outcome(console.app.db) == "closed:solved"
