@@ -29,7 +29,8 @@ from bot.expertise.profiles import (
     Contribution,
     build_profiles,
 )
-from bot.retrieval.embedder import DEFAULT_MODEL, load_embedder
+from bot.retrieval.backends import load_embedder
+from bot.retrieval.embedder import DEFAULT_MODEL
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "semeval2016-dev"
 # "U2" is the forum's pooled anonymous account (RELC_USERNAME="anonymous" in the original

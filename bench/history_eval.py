@@ -34,7 +34,7 @@ from bot.adapters.console.adapter import COMMUNITY, ConsoleAdapter, ConsoleOutpu
 from bot.adapters.console.translate import Action
 from bot.core.clock import Clock
 from bot.core.ports import Embedder
-from bot.retrieval.embedder import load_embedder
+from bot.retrieval.backends import load_embedder
 from bot.retrieval.history import question_of
 from bot.runtime.app import App
 from bot.settings import Settings, load_settings

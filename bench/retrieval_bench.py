@@ -23,7 +23,8 @@ from bench import retrieval_parts as parts
 from bench import retrieval_process, synthetic_kb
 from bot.core.clock import Clock
 from bot.core.ports import Embedder
-from bot.retrieval.embedder import DEFAULT_MODEL, load_embedder
+from bot.retrieval.backends import load_embedder
+from bot.retrieval.embedder import DEFAULT_MODEL
 from bot.retrieval.service import KnowledgeBase
 from bot.storage.db import Database, backup
 

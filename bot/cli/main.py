@@ -103,7 +103,7 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
     """run, demo, kb, insights: the ones that open the database (DatabaseUnusable)."""
     if args.command == "kb":
         _logging(settings, quiet=True)
-        if args.kb_command != "eval":
+        if args.kb_command not in ("eval", "export-model"):
             probe(args.db or settings.storage.db_path)
         return kb.run(args, settings)
     if args.command == "insights":

@@ -112,12 +112,3 @@ class SentenceEmbedder:
             "bfloat16" if use else "float32",
         )
         return fast if use else None
-
-
-def load_embedder(model: str) -> SentenceEmbedder | None:
-    """The embedder, or None (after one warning) when the model can't be loaded."""
-    try:
-        return SentenceEmbedder(model)
-    except Exception as exc:
-        log.warning("embedding model %r unavailable (%s); running lexical-only", model, exc)
-        return None

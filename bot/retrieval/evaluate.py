@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from bot.core.ports import Embedder
 from bot.retrieval import metrics
-from bot.retrieval.embedder import SentenceEmbedder
 from bot.retrieval.index import Document, HybridIndex, Mode
 from bot.retrieval.text import query_views
 
@@ -72,7 +72,7 @@ def load_queries(path: Path) -> list[Query]:
 
 
 def build_index(
-    documents: Sequence[Document], embedder: SentenceEmbedder | None, progress: bool = True
+    documents: Sequence[Document], embedder: Embedder | None, progress: bool = True
 ) -> HybridIndex:
     """Index the corpus, embedding every document text in batches."""
     if embedder is None:
@@ -95,7 +95,7 @@ def build_index(
 def evaluate(
     index: HybridIndex,
     queries: Sequence[Query],
-    embedder: SentenceEmbedder | None,
+    embedder: Embedder | None,
     mode: Mode,
     progress: bool = True,
     **rank_options: Any,

@@ -14,8 +14,8 @@ from threadpoolctl import threadpool_limits
 from bot.core.ports import Clock, Embedder
 from bot.retrieval import folders
 from bot.retrieval.articles import Article, ArticleError
+from bot.retrieval.backends import load_embedder
 from bot.retrieval.batcher import Batcher
-from bot.retrieval.embedder import load_embedder
 from bot.retrieval.index import HybridIndex, Mode
 from bot.retrieval.searching import (
     Adjuster,
@@ -294,7 +294,14 @@ def from_settings(
         folders.shipped_dir(retrieval),
         db,
         clock,
-        embedder_loader or (lambda: load_embedder(retrieval.model) if retrieval.dense else None),
+        embedder_loader
+        or (
+            lambda: (
+                load_embedder(retrieval.model, retrieval.backend, retrieval.model_cache)
+                if retrieval.dense
+                else None
+            )
+        ),
         overlay=folders.overlay_dir(retrieval, db.path),
         answer_while_loading=bool(retrieval.answer_while_loading),  # None: off (see settings)
     )

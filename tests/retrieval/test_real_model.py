@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.core.ports import Embedder
 from bot.retrieval.embedder import SentenceEmbedder
 from bot.settings import project_dir
 from tests.fakes.console import console_community
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.slow
 
 
 async def test_members_get_the_right_article_and_silence_off_topic(
-    warm_db: Path, real_embedder: SentenceEmbedder
+    warm_db: Path, real_embedder: Embedder
 ) -> None:
     """A question about points gets the reputation article; an off-topic one gets nothing."""
     async with console_community(
@@ -31,7 +32,7 @@ async def test_members_get_the_right_article_and_silence_off_topic(
 
 
 async def test_a_french_community_gets_the_french_article(
-    warm_db: Path, real_embedder: SentenceEmbedder
+    warm_db: Path, real_embedder: Embedder
 ) -> None:
     """In French, the French translation is suggested, with French buttons."""
     async with console_community(
@@ -46,7 +47,7 @@ async def test_a_french_community_gets_the_french_article(
 
 
 async def test_hybrid_ranking_beats_each_half_on_paraphrases(
-    warm_db: Path, real_embedder: SentenceEmbedder
+    warm_db: Path, real_embedder: Embedder
 ) -> None:
     """On member-style paraphrases of the shipped KB, hybrid top-1 is at least as good as
     dense alone and better than BM25 alone."""
@@ -78,12 +79,12 @@ async def test_hybrid_ranking_beats_each_half_on_paraphrases(
     assert correct["hybrid"] >= 9
 
 
-def test_questions_embed_like_articles(real_embedder: SentenceEmbedder) -> None:
-    """Questions may run on a faster bfloat16 copy: unit vectors, nearly the same directions
-    as the float32 model that embeds articles."""
+def test_questions_embed_like_articles(torch_embedder: SentenceEmbedder) -> None:
+    """On torch, questions may run on a faster bfloat16 copy: unit vectors, nearly the same
+    directions as the float32 model that embeds articles."""
     questions = [f"how do I reset my reputation number {n} after a ban" for n in range(20)]
-    burst = real_embedder.encode_queries(questions)
-    alone = real_embedder.encode(questions)
+    burst = torch_embedder.encode_queries(questions)
+    alone = torch_embedder.encode(questions)
     assert burst.shape == alone.shape
     assert burst.dtype == np.float32
     assert np.allclose(np.linalg.norm(burst, axis=1), 1.0, atol=1e-5)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from bot.core.clock import Clock
-from bot.retrieval.embedder import load_embedder
+from bot.retrieval.backends import load_embedder
 from bot.retrieval.service import KnowledgeBase, LoadReport
 from bot.storage.db import Database
 from tests import queries as q
@@ -90,13 +90,17 @@ async def test_mentions_in_a_question_do_not_dilute_its_confidence(tmp_path: Pat
 
 
 @pytest.mark.slow
-def test_an_unloadable_model_warns_once_and_gives_none(caplog: pytest.LogCaptureFixture) -> None:
-    """A missing model is one warning, then lexical-only, never a crash."""
+def test_an_unloadable_model_warns_once_and_gives_none(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """A model neither backend can load is one warning naming both reasons, then
+    lexical-only, never a crash."""
     with caplog.at_level(logging.WARNING):
-        assert load_embedder("/nonexistent/model-dir") is None
+        assert load_embedder("/nonexistent/model-dir", "onnx", tmp_path) is None
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert "running lexical-only" in warnings[0].getMessage()
+    assert "onnx: no ONNX export" in warnings[0].getMessage()
 
 
 async def test_concurrent_questions_share_model_calls(tmp_path: Path) -> None:
