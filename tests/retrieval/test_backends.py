@@ -141,3 +141,21 @@ async def test_no_backend_at_all_leaves_the_bot_answering_by_words(tmp_path: Pat
     assert hits
     assert hits[0].dense is None
     assert hits[0].article.slug == "reputation"
+
+
+def test_a_large_index_stays_in_numpy_without_the_torch_backend() -> None:
+    """At thousands of article vectors the bfloat16 product is tried only where torch is
+    already loaded: an index built beside the onnx backend never imports it."""
+    program = (
+        "import sys, numpy as np\n"
+        "from bot.retrieval.dense import CALIBRATE_FROM, DenseIndex\n"
+        "vectors = [np.eye(1, 8, k % 8, dtype=np.float32) for k in range(CALIBRATE_FROM + 10)]\n"
+        "index = DenseIndex(vectors, 8)\n"
+        "print('BF16', index.calibrate())\n"
+        f"print('HEAVY', sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["BF16 False", "HEAVY []"]
