@@ -42,7 +42,7 @@ async def confident(
         adjust=lambda vector: _logic.adjustments(feedback, vector, text),
         exclude=(question_id,),
     )
-    return [hit for hit in hits if hit.confidence >= _floor(hit, ctx)]
+    return _logic.in_rank_order(hits, lambda hit: _floor(hit, ctx), config.history_max)
 
 
 def _floor(hit: ThreadHit, ctx: Context) -> float:

@@ -10,7 +10,8 @@ adjustment into a ranking boost, so confirmed articles rise and rejected ones si
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -24,6 +25,8 @@ CLOSE_OVERLAP = 0.5
 CONFIRM_BONUS = 0.15
 REJECT_PENALTY = 0.3
 REJECTIONS_TO_DEMOTE = 2
+# After the first result, the next ones are shown while within this much of its confidence.
+CLEAR_DROP = 0.1
 
 
 def is_close(vector: np.ndarray | None, tokens: Sequence[str], feedback: Feedback) -> bool:
@@ -58,14 +61,37 @@ def adjustments(
 
 
 def confident(hits: Sequence[Hit], config: CommunityDefaults) -> list[Hit]:
-    """The hits worth showing: above the community's threshold, at most suggest_max.
-
-    A hit ranked without the model (no dense score) is held to the coverage threshold.
-    """
+    """The articles worth showing, in rank order (see `in_rank_order`); a hit ranked
+    without the model (no dense score) is held to the coverage threshold."""
 
     def floor(hit: Hit) -> float:
         if hit.dense is None:
             return config.suggest_min_coverage
         return config.suggest_min_similarity
 
-    return [hit for hit in hits if hit.confidence >= floor(hit)][: config.suggest_max]
+    return in_rank_order(hits, floor, config.suggest_max)
+
+
+class Ranked(Protocol):
+    """A ranked result with the confidence the gate reads (an article or a thread hit)."""
+
+    @property
+    def confidence(self) -> float: ...
+
+
+R = TypeVar("R", bound=Ranked)
+
+
+def in_rank_order(hits: Sequence[R], floor: Callable[[R], float], most: int) -> list[R]:
+    """The gate decides on the first result whether anything is shown; then the next ones
+    follow in rank order until the first clear drop in confidence from the first (never a
+    lower-ranked result shown while a higher one is hidden), at most `most`."""
+    if not hits or hits[0].confidence < floor(hits[0]):
+        return []
+    top = hits[0].confidence
+    shown = [hits[0]]
+    for hit in hits[1:most]:
+        if hit.confidence < top - CLEAR_DROP:
+            break
+        shown.append(hit)
+    return shown
