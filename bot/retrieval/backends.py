@@ -72,7 +72,8 @@ def load_embedder(
         try:
             from bot.retrieval.embedder import SentenceEmbedder
 
-            embedder = SentenceEmbedder(model)
+            decisions = (cache or model_cache.default_cache()) / "bfloat16.json"
+            embedder = SentenceEmbedder(model, decisions=decisions)
         except Exception as exc:
             reasons.append(f"torch: {exc}")
         else:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.retrieval.calibrate import faster
+from bot.retrieval.calibrate import faster, native_bfloat16
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,8 @@ class DenseIndex:
         # Only beside the torch backend: the onnx backend runs without torch, and importing
         # it here would cost ~450 MB and seconds at 10,000 articles.
         if len(self.matrix) < CALIBRATE_FROM or "torch" not in sys.modules:
+            return False
+        if not native_bfloat16():  # it can't win: don't spend the start measuring it
             return False
         import torch
 

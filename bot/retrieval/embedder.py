@@ -7,11 +7,12 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from bot.retrieval.calibrate import faster
+from bot.retrieval.calibrate import cpu_name, faster, native_bfloat16, remembered
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,9 @@ class SentenceEmbedder:
     Thread-safe: encode() is called from an executor thread, never on the event loop.
     """
 
-    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 64) -> None:
+    def __init__(
+        self, model: str = DEFAULT_MODEL, batch_size: int = 64, decisions: Path | None = None
+    ) -> None:
         # Never reach for a hub at run time; the model must be on disk.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -62,7 +65,7 @@ class SentenceEmbedder:
         )
         self.dim = int(dimension() or 0)
         self._lock = threading.Lock()
-        self._query_model: Any = self._bfloat16_if_faster() or self._model
+        self._query_model: Any = self._bfloat16_copy(decisions) or self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embeddings of `texts`, shape (len(texts), dim) (float32 model: articles, cache)."""
@@ -89,18 +92,32 @@ class SentenceEmbedder:
         result: np.ndarray = array / np.maximum(norms, 1e-12)
         return result
 
-    def _bfloat16_if_faster(self) -> Any:
+    def _bfloat16_copy(self, decisions: Path | None) -> Any:
+        """A bfloat16 copy for questions where this CPU makes it pay: decided without a
+        measurement where it has no native bfloat16, else measured once and remembered in
+        `decisions` (a JSON file) for this model, torch build and CPU."""
+        if not native_bfloat16():
+            log.info("questions are embedded in float32 (no native bfloat16 on this CPU)")
+            return None
         try:
             import torch
 
             fast = copy.deepcopy(self._model).to(torch.bfloat16)
+        except Exception as exc:  # an unusual model or torch build: stay exact
+            log.info("questions are embedded in float32 (%s)", exc)
+            return None
+        key = f"questions {self.name} torch {torch.__version__} on {cpu_name() or 'this CPU'}"
+        return fast if remembered(decisions, key, lambda: self._pays(fast)) else None
+
+    def _pays(self, fast: Any) -> bool:
+        try:
             worth_it, exact_s, fast_s = faster(
                 lambda: self._encode(self._model, PROBE), lambda: self._encode(fast, PROBE)
             )
             agreement = float((self.encode(PROBE) * self._encode(fast, PROBE)).sum(1).min())
         except Exception as exc:  # an unusual model or torch build: stay exact
             log.info("questions are embedded in float32 (%s)", exc)
-            return None
+            return False
         use = worth_it and agreement >= MIN_AGREEMENT
         log.info(
             "embedding %d questions: float32 %.0f ms, bfloat16 %.0f ms (agreement %.4f): "
@@ -111,4 +128,4 @@ class SentenceEmbedder:
             agreement,
             "bfloat16" if use else "float32",
         )
-        return fast if use else None
+        return use
