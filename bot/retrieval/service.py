@@ -12,7 +12,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from bot.core.ports import Clock, Embedder
-from bot.retrieval import folders
+from bot.retrieval import folders, gate
 from bot.retrieval.articles import Article, ArticleError
 from bot.retrieval.backends import load_embedder
 from bot.retrieval.batcher import Batcher
@@ -68,11 +68,17 @@ class KnowledgeBase:
         self._snapshot = Snapshot()
         self._ready = asyncio.Event()
         self.errors: tuple[ArticleError, ...] = ()
+        self._gates: dict[str, float] = {}
 
     @property
     def articles(self) -> list[Article]:
         """The articles currently served."""
         return self._snapshot.articles
+
+    def gate(self, language: str) -> float | None:
+        """The calibrated confidence suggestions in `language` need (None: not calibrated,
+        e.g. without the model)."""
+        return self._gates.get(language)
 
     @property
     def lexical_only(self) -> bool:
@@ -183,9 +189,11 @@ class KnowledgeBase:
             self.embedder.dim if self.embedder else 0,
             tokens,
         )
-        self._snapshot = Snapshot(
+        snapshot = Snapshot(
             articles, index, language_pools(articles), {a.key: i for i, a in enumerate(articles)}
         )
+        self._gates = await gate.calibrated(self.db, self.clock, self.embedder, snapshot)
+        self._snapshot = snapshot
         self.errors = tuple(errors)
         log.info(
             "knowledge base: %d articles (%d embedded, %d from cache, %d skipped)",

@@ -53,6 +53,8 @@ def _typed(key: str, raw: str) -> Any:
         if channel is None:
             raise ConfigValueError(key, Reason("settings.channel"))
         return channel
+    if field.annotation == float | None and value.lower() == "auto":
+        return None
     if field.annotation is bool:
         lowered = value.lower()
         if lowered not in ("true", "false", "on", "off", "yes", "no"):
@@ -87,6 +89,8 @@ def parse_value(key: str, raw: str, current: CommunityDefaults | None = None) ->
 
 def format_value(key: str, value: Any) -> str:
     """A value as admins type it."""
+    if value is None:
+        return "auto"
     if isinstance(value, bool):
         return "true" if value else "false"
     if key in CHANNEL_KEYS:

@@ -111,7 +111,9 @@ class CommunityDefaults(Section):
     forum_close_on_solve: bool = False
     suggestions: bool = True
     suggest_max: int = Field(default=3, ge=1, le=3)
-    suggest_min_similarity: float = Field(default=0.6, ge=0.0, le=1.0)
+    # None ("auto"): the gate calibrated per language and model (bot/retrieval/gate.py); a
+    # number overrides it for every language.
+    suggest_min_similarity: float | None = Field(default=None, ge=0.0, le=1.0)
     suggest_min_coverage: float = Field(default=0.65, ge=0.0, le=1.0)
     # Earlier solved threads suggested beside the articles (issue 17). The cosine gate was
     # measured on SemEval-2016 dev by bench/history_eval.py: 0.60 shows 62% of its queries

@@ -104,6 +104,9 @@ def from_error(err: ErrorDetails, field: FieldInfo | None) -> Reason | None:
     if field is None:
         return None
     kind = err["type"]
+    if field.annotation == float | None:  # a number, or auto (suggest_min_similarity)
+        low, high = bounds(field)
+        return Reason("settings.number_or_auto", low=f"{low or 0:g}", high=f"{high or 1:g}")
     if kind in RANGE_ERRORS and field.annotation in (int, float):
         return number_reason(field)
     if kind == "literal_error" or kind in BOOL_ERRORS:

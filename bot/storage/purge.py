@@ -56,6 +56,7 @@ PURGED: tuple[tuple[str, str], ...] = (
 KEPT: dict[str, str] = {
     "article_vectors": "embeddings of the shared knowledge base",
     "article_tokens": "BM25 tokens of the shared knowledge base",
+    "gate_calibration": "the suggestion gate calibrated on the shared knowledge base",
     "schema_version": "which migrations ran",
     "purging": "the ledger guard; empty outside a purge's transaction",
     "forgetting": "the ledger guard of /privacy forget; empty outside its transaction",

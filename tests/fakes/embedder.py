@@ -23,13 +23,17 @@ class FakeEmbedder:
     dim = DIM
 
     def __init__(self) -> None:
-        self.texts_encoded = 0
+        self.texts_encoded = 0  # by encode (articles, threads)
+        self.queries_encoded = 0  # by encode_queries (questions, the gate's calibration)
         self.calls = 0
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors of hashed word counts."""
-        self.calls += 1
         self.texts_encoded += len(texts)
+        return self._vectors(texts)
+
+    def _vectors(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         for row, text in enumerate(texts):
             for token in tokenize(text):
@@ -42,4 +46,5 @@ class FakeEmbedder:
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """The same vectors as encode (the fake has no faster path)."""
-        return self.encode(texts)
+        self.queries_encoded += len(texts)
+        return self._vectors(texts)

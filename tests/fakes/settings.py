@@ -34,7 +34,10 @@ def make_settings(
     chosen_retrieval = settings.retrieval.model_copy(
         update={"knowledge_dir": knowledge_dir} | retrieval
     )
-    chosen_community = settings.community.model_copy(update=dict(community or {}))
+    # Tests run on a FakeEmbedder, whose cosines mean nothing to the calibrated gate: a
+    # fixed one, unless a test asks for "auto" (None) or another value.
+    fixed = {"suggest_min_similarity": 0.6} | dict(community or {})
+    chosen_community = settings.community.model_copy(update=fixed)
     return settings.model_copy(
         update={"community": chosen_community, "retrieval": chosen_retrieval}
     )

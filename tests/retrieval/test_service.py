@@ -34,7 +34,8 @@ async def start_kb(
 async def test_a_restart_reuses_cached_vectors_and_reembeds_only_changes(
     tmp_path: Path,
 ) -> None:
-    """Second start: no encoder calls at all. After one edit: only that article is embedded."""
+    """Second start: no encoder calls at all. After one edit: only that article is embedded
+    (and the gate is calibrated again, on the changed articles)."""
     kb_dir = tmp_path / "kb"
     shutil.copytree(FIXTURE_KB, kb_dir)
     first_model = FakeEmbedder()
@@ -48,6 +49,7 @@ async def test_a_restart_reuses_cached_vectors_and_reembeds_only_changes(
     kb, db, report = await start_kb(kb_dir, tmp_path / "kb.db", second_model)
     assert (report.embedded, report.reused) == (0, 5)
     assert second_model.texts_encoded == 0
+    assert second_model.queries_encoded == 0  # nor the gate's calibration: stored too
     assert await q.rows_in(db, "article_tokens") == 5  # BM25 tokens were cached too
     await kb.close()
     await db.close()
@@ -59,6 +61,7 @@ async def test_a_restart_reuses_cached_vectors_and_reembeds_only_changes(
     assert (report.embedded, report.reused) == (1, 4)
     # Title, two aliases and the text of the one changed article.
     assert third_model.texts_encoded == 4
+    assert third_model.queries_encoded > 0
     # The edited article's old vectors and tokens are gone from the cache.
     for table in ("article_vectors", "article_tokens"):
         assert await q.rows_in(db, table) == 5

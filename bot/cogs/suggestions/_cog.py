@@ -44,7 +44,8 @@ class SuggestionsCog(Cog):
                 ctx.language,
                 adjust=lambda vector: _logic.adjustments(feedback, vector, event.text),
             )
-            chosen = [hit.article.key for hit in _logic.confident(hits, ctx.config)]
+            gate = kb.gate(ctx.language)
+            chosen = [hit.article.key for hit in _logic.confident(hits, ctx.config, gate)]
             chosen += _history.keys(
                 await _history.confident(ctx, event.question_id, event.text, vectors, feedback)
             )

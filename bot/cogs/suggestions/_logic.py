@@ -15,6 +15,7 @@ from typing import Protocol, TypeVar
 
 import numpy as np
 
+from bot.retrieval.gate import FALLBACK
 from bot.retrieval.service import Hit
 from bot.retrieval.text import overlap, tokenize
 from bot.settings import CommunityDefaults
@@ -60,14 +61,20 @@ def adjustments(
     return result
 
 
-def confident(hits: Sequence[Hit], config: CommunityDefaults) -> list[Hit]:
-    """The articles worth showing, in rank order (see `in_rank_order`); a hit ranked
-    without the model (no dense score) is held to the coverage threshold."""
+def confident(
+    hits: Sequence[Hit], config: CommunityDefaults, calibrated: float | None = None
+) -> list[Hit]:
+    """The articles worth showing, in rank order (see `in_rank_order`): held to the admin's
+    suggest_min_similarity if set, else to the gate calibrated for the language (FALLBACK
+    when there is none); a hit ranked without the model to the coverage threshold."""
+    similarity = config.suggest_min_similarity
+    if similarity is None:
+        similarity = calibrated if calibrated is not None else FALLBACK
 
     def floor(hit: Hit) -> float:
         if hit.dense is None:
             return config.suggest_min_coverage
-        return config.suggest_min_similarity
+        return similarity
 
     return in_rank_order(hits, floor, config.suggest_max)
 
