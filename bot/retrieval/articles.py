@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.retrieval import excerpts
+
 FENCE = "+++"
 LANGUAGES = ("en", "fr")
 KNOWN_KEYS = {"title", "tags", "lang", "aliases", "url"}
@@ -61,12 +63,9 @@ class Article:
         return digest.hexdigest()
 
     def excerpt(self, limit: int = 180) -> str:
-        """The first sentences of the body, at most `limit` characters, on one line."""
-        text = " ".join(plain(self.body).split())
-        if len(text) <= limit:
-            return text
-        cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
-        return cut + "…"
+        """At most `limit` characters of the body on one line, its inline code kept as
+        Markdown (`/privacy export`) and its first command shown (see excerpts.py)."""
+        return excerpts.excerpt(self.body, limit)
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ class ArticleError:
 
 
 def plain(markdown: str) -> str:
-    """Markdown without the markup that would pollute search and excerpts."""
+    """Markdown without the markup that would pollute search (excerpts keep more)."""
     text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"[*_`>#]+", "", text)

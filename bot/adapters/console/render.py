@@ -16,6 +16,16 @@ LIMIT = 4000  # characters of one bot message: a screenful, like a chat platform
 _HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+# Inline code (`/privacy export`) reads as plain text in a terminal; fenced blocks (```) stay
+# whole, since their lines are the code itself.
+_CODE = re.compile(r"(```.*?(?:```|$))|(?<!`)(`+)([^\n]+?)(?<!`)\2(?!`)", re.S)
+
+
+def plain_code(text: str) -> str:
+    """Inline code spans without their backticks (`/rep` → /rep); fenced blocks kept."""
+    return _CODE.sub(lambda found: found.group(1) or found.group(3), text)
+
+
 def visible(text: str) -> str:
     """Text safe to print: each such character as an escape (\\x0c, \\u2028); line breaks
     ("\\n") kept."""
@@ -28,14 +38,16 @@ def _escape(found: re.Match[str]) -> str:
 
 
 def render_text(text: str, *, markup: bool = True) -> str:
-    """Bot mentions as @name, a bot message cut with "…" past 4,000 characters; continuation
-    lines indented under the first.
+    """Bot mentions as @name, inline code without its backticks, a bot message cut with "…"
+    past 4,000 characters; continuation lines indented under the first.
 
     Members' own text (`markup=False`) is shown exactly as typed, but for the characters
     visible() escapes; only "\\n" starts a continuation line.
     """
     plain = (
-        MENTION_RE.sub(lambda m: "@" + m.group(1), pieces(text, LIMIT, 1)[0]) if markup else text
+        plain_code(MENTION_RE.sub(lambda m: "@" + m.group(1), pieces(text, LIMIT, 1)[0]))
+        if markup
+        else text
     )
     return "\n    ".join(visible(plain.removesuffix("\n")).split("\n"))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 
 from bot.core.identity import Community, Member
 from bot.runtime.app import App
+from bot.settings import project_dir
 from bot.storage import nudges
 from bot.storage.communities import ensure_community, ensure_member
 from tests import queries as q
@@ -421,3 +423,17 @@ async def test_an_earlier_solved_thread_is_suggested_with_its_jump_link(
     assert offer.body["allowed_mentions"]["users"] == []
     qid = await question_id(app, 2)
     assert buttons(offer) == [f"entraide:kb.solved:{qid}:0", f"entraide:kb.unhelpful:{qid}"]
+
+
+async def test_a_suggested_article_keeps_its_command_in_backticks(tmp_path: Path) -> None:
+    """The shipped privacy article suggested on Discord: its excerpt shows `/privacy export`
+    as inline code (issue 20), and nobody may be pinged."""
+    folder = tmp_path / "kb" / "en"
+    folder.mkdir(parents=True)
+    shutil.copy(project_dir("knowledge") / "en" / "privacy-export.md", folder)
+    async with running_bot(tmp_path, knowledge_dir=folder.parent) as (_, fake):
+        await fake.dispatch("MESSAGE_CREATE", p.message_create("How do I get a copy of my data?"))
+        thread_id = await thread_opened(fake)
+        offer = await posted_in(fake, thread_id, "How do I get a copy of my data?")
+        assert "— Run: `/privacy export`. The bot sends you" in offer.body["content"]
+        assert offer.body["allowed_mentions"]["parse"] == []

@@ -185,3 +185,12 @@ async def test_dm_buttons_carry_their_server_and_read_back() -> None:
     assert [b.custom_id for b in render.send_kwargs(plain)["view"].children] == [
         "entraide:escalation.ask:7"
     ]
+
+
+def test_excerpts_keep_code_and_what_members_type() -> None:
+    """An article excerpt goes to Discord as written: inline code in backticks (`#help` is
+    no channel link, which Discord writes <#id>), Q<n> as typed, and nobody pinged."""
+    text = "1. **Where?** — `/privacy export`, `#help` @everyone, a number (Q<n>)"
+    [piece] = render.messages(Reply(text))
+    assert piece.content == text
+    assert piece.allowed_mentions.to_dict()["parse"] == []

@@ -7,11 +7,13 @@ to the private staff channel, Socket Mode, message shortcuts.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.settings import project_dir
 from tests import queries as q
 from tests.adapters.discord.test_discord_scenarios import knowledge
 from tests.adapters.slack.conftest import TIMEOUT, SlackBot, posted, running_slack_bot
@@ -343,3 +345,18 @@ async def test_an_earlier_solved_thread_is_suggested_with_its_permalink(
     assert f"<https://{sp.TEAM_DOMAIN}.slack.com/{thread}|Q1>" in str(offer["blocks"])
     qid = await question_id(slack_bot, 2)
     assert action_ids(offer) == [f"entraide:kb.solved:{qid}:0", f"entraide:kb.unhelpful:{qid}"]
+
+
+async def test_a_suggested_article_keeps_its_command_as_slack_members_type_it(
+    tmp_path: Path,
+) -> None:
+    """The shipped privacy article suggested on Slack: its excerpt shows the command as
+    inline code, the way Slack members type it, `/entraide privacy export` (issue 20)."""
+    folder = tmp_path / "kb" / "en"
+    folder.mkdir(parents=True)
+    shutil.copy(project_dir("knowledge") / "en" / "privacy-export.md", folder)
+    async with running_slack_bot(tmp_path, knowledge_dir=folder.parent) as bot:
+        await bot.event(sp.message("How do I get a copy of my data?"))
+        [offer] = posted(bot.fake, sp.HELP_CHANNEL, "entraide:kb.solved")
+        text = offer["blocks"][0]["text"]["text"]
+        assert "— Run: `/entraide privacy export`. The bot sends you" in text

@@ -245,3 +245,12 @@ async def test_staff_and_escalation_pages_read_from_slack_text(console: ConsoleD
     ):
         spec, parsed = commands.invocation(text, table)
         assert (spec.name, parsed) == (name, options)
+
+
+def test_excerpts_keep_code_and_what_members_type_inert() -> None:
+    """An article excerpt's inline code stays inline code in mrkdwn; `#help` doesn't become a
+    channel link, nor Q<n> markup: `<` and `>` are escaped, so Slack shows them as typed."""
+    shown = render.mrkdwn(
+        "1. **Where?** — one, `#help`; every question has a number (Q<n>)", (), {}
+    )
+    assert shown == "1. *Where?* — one, `#help`; every question has a number (Q&lt;n&gt;)"

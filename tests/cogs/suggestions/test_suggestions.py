@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import project_dir
 from tests import queries as q
 from tests.fakes.console import ConsoleDriver, Said, console_community, message
 
@@ -28,6 +29,17 @@ async def test_a_confident_match_is_suggested_in_the_thread(community: ConsoleDr
     assert out[3].startswith("    1. **How do I reset my password?** — Open Settings, choose")
     assert out[3].endswith("(/kb show reset-password)  [This solved it] [Not helpful]")
     assert await q.kb_outcome(community.app.db) == "suggested"
+
+
+async def test_a_console_suggestion_shows_the_command_without_backticks(tmp_path: Path) -> None:
+    """With the shipped knowledge base, "How do I export my data?" gets the privacy article,
+    whose excerpt names /privacy export: plain in a terminal, where Discord and Slack show
+    it as inline code (issue 20)."""
+    async with console_community(tmp_path / "s.db", knowledge_dir=project_dir("knowledge")) as c:
+        out = await c.feed("alice: How do I export my data?")
+    [line] = [line for line in out if "(/kb show privacy-export)" in line]
+    assert "**How do I get a copy of my data?** — Run: /privacy export. The bot sends you" in line
+    assert "`" not in line
 
 
 async def test_no_confident_match_means_silence(community: ConsoleDriver) -> None:
