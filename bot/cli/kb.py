@@ -34,7 +34,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--mode",
         default="hybrid",
         choices=evaluate.EVAL_MODES,
-        help="plain: dense with the whole question as its only view",
+        help="plain, hybrid-plain: dense or hybrid with the whole question as its only view",
     )
     ev.add_argument(
         "--against",

@@ -9,6 +9,7 @@ import pytest
 
 from bot.cli import kb
 from bot.cli.main import main
+from bot.retrieval import evaluate
 from tests.fakes.embedder import FakeEmbedder
 
 CORPUS = [
@@ -53,7 +54,7 @@ def kb_eval(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]
     return result
 
 
-@pytest.mark.parametrize("baseline", ["dense", "bm25", "plain"])
+@pytest.mark.parametrize("baseline", ["dense", "bm25", "plain", "hybrid-plain"])
 def test_against_adds_the_baseline_map_and_the_interval(
     data: tuple[Path, Path], capsys: pytest.CaptureFixture[str], baseline: str
 ) -> None:
@@ -82,15 +83,20 @@ def test_a_mode_against_itself_is_exactly_zero(
     assert result["against"] == {"mode": "bm25", "MAP": result["MAP"], "diff": 0.0, "ci95": [0, 0]}
 
 
-def test_plain_is_dense_on_one_line_questions(
-    tmp_path: Path, data: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(("mode", "one_view"), [("dense", "plain"), ("hybrid", "hybrid-plain")])
+def test_one_view_changes_nothing_on_one_line_questions(
+    tmp_path: Path,
+    data: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    mode: str,
+    one_view: str,
 ) -> None:
-    """A one-line question has a single view, so plain and dense rank it the same."""
+    """A one-line question has a single view, so both rank it the same."""
     corpus, _ = data
     one_line = tmp_path / "one-line.jsonl"
     rows = [{**q, "query": str(q["query"]).replace("\n", " ")} for q in QUERIES]
     one_line.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    result = kb_eval(capsys, str(corpus), str(one_line), "--mode", "dense", "--against", "plain")
+    result = kb_eval(capsys, str(corpus), str(one_line), "--mode", mode, "--against", one_view)
     against = result["against"]
     assert isinstance(against, dict)
     assert against["MAP"] == result["MAP"]
@@ -115,4 +121,19 @@ def test_a_bad_baseline_is_an_argparse_error(
     assert stop.value.code == 2
     error = capsys.readouterr().err
     assert "--against: invalid choice: 'sparse'" in error
-    assert "'dense', 'bm25', 'hybrid', 'plain'" in error
+    assert "'dense', 'bm25', 'hybrid', 'plain', 'hybrid-plain'" in error
+
+
+@pytest.mark.parametrize(
+    ("mode", "texts"), [("dense", 10), ("hybrid", 10), ("plain", 4), ("hybrid-plain", 4)]
+)
+def test_one_view_modes_embed_only_the_whole_question(
+    data: tuple[Path, Path], mode: evaluate.EvalMode, texts: int
+) -> None:
+    """Three two-line questions make three views each, the one-line one makes one."""
+    corpus, queries = data
+    model = FakeEmbedder()
+    index = evaluate.build_index(evaluate.load_corpus(corpus), model, progress=False)
+    model.texts_encoded = 0
+    evaluate.rankings(index, evaluate.load_queries(queries), model, mode, progress=False)
+    assert model.texts_encoded == texts
