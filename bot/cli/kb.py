@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.core.clock import Clock
-from bot.retrieval import evaluate, model_cache, service
+from bot.retrieval import bootstrap, evaluate, metrics, model_cache, service
 from bot.retrieval.backends import BACKENDS, load_embedder
 from bot.settings import Settings
 from bot.storage.db import Database
@@ -30,7 +30,17 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ev = kb_sub.add_parser("eval", help="retrieval metrics on CORPUS.jsonl QUERIES.jsonl")
     ev.add_argument("corpus", type=Path)
     ev.add_argument("queries", type=Path)
-    ev.add_argument("--mode", default="hybrid", choices=["dense", "bm25", "hybrid"])
+    ev.add_argument(
+        "--mode",
+        default="hybrid",
+        choices=evaluate.EVAL_MODES,
+        help="plain, hybrid-plain: dense or hybrid with the whole question as its only view",
+    )
+    ev.add_argument(
+        "--against",
+        choices=evaluate.EVAL_MODES,
+        help="baseline mode: adds its MAP and the paired bootstrap 95%% interval of the difference",
+    )
     ev.add_argument("--model", help="sentence-transformers model (default from settings)")
     ev.add_argument("--backend", choices=BACKENDS, help="embedding backend (default from settings)")
     ev.add_argument(
@@ -95,8 +105,9 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     except (OSError, ValueError, KeyError) as exc:
         print(f"entraide: cannot read the data set: {exc}", file=sys.stderr)
         return 2
+    modes = [args.mode] + ([args.against] if args.against else [])
     embedder = None
-    if args.mode != "bm25":
+    if any(mode != "bm25" for mode in modes):
         retrieval = settings.retrieval
         embedder = load_embedder(
             args.model or retrieval.model, args.backend or retrieval.backend, retrieval.model_cache
@@ -105,8 +116,21 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             print("entraide: the embedding model could not be loaded", file=sys.stderr)
             return 2
     progress = not args.no_progress
+    # One index (and one model load) for both runs, so they differ only by their mode.
     index = evaluate.build_index(documents, embedder, progress=progress)
-    result = evaluate.evaluate(index, queries, embedder, args.mode, progress=progress)
+    runs = evaluate.rankings(index, queries, embedder, args.mode, progress=progress)
+    result: dict[str, object] = dict(metrics.summarise(runs))
+    if args.against:
+        base = evaluate.rankings(index, queries, embedder, args.against, progress=progress)
+        interval = bootstrap.paired_bootstrap(
+            metrics.per_query_ap(runs), metrics.per_query_ap(base)
+        )
+        result["against"] = {
+            "mode": args.against,
+            "MAP": metrics.summarise(base)["MAP"],
+            "diff": round(interval.diff, 2),
+            "ci95": [round(interval.low, 2), round(interval.high, 2)],
+        }
     print(json.dumps(result))
     return 0
 

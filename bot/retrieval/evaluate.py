@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 import numpy as np
 from tqdm import tqdm
@@ -92,17 +92,46 @@ def build_index(
     return HybridIndex(documents, vectors, embedder.dim)
 
 
+# What `kb eval` can run: the index's modes, "plain": dense with the whole question as its
+# only view (no first-line / rest views), the baseline the multi-view queries must beat, and
+# "hybrid-plain": the shipped hybrid with that one view.
+EvalMode = Literal["dense", "bm25", "hybrid", "plain", "hybrid-plain"]
+EVAL_MODES: tuple[EvalMode, ...] = ("dense", "bm25", "hybrid", "plain", "hybrid-plain")
+ONE_VIEW: dict[str, Mode] = {"plain": "dense", "hybrid-plain": "hybrid"}
+
+
 def evaluate(
     index: HybridIndex,
     queries: Sequence[Query],
     embedder: Embedder | None,
-    mode: Mode,
+    mode: EvalMode,
     progress: bool = True,
     **rank_options: Any,
 ) -> dict[str, float]:
     """Rank every query (among its candidates when given) and average the metrics."""
+    return metrics.summarise(rankings(index, queries, embedder, mode, progress, **rank_options))
+
+
+def rankings(
+    index: HybridIndex,
+    queries: Sequence[Query],
+    embedder: Embedder | None,
+    mode: EvalMode,
+    progress: bool = True,
+    *,
+    single_view: bool = False,
+    **rank_options: Any,
+) -> list[tuple[list[str], set[str]]]:
+    """(top 10 ids, relevant ids) of every query, in the queries' order.
+
+    `single_view` embeds only the whole question (no first-line / rest views), as the
+    "plain" and "hybrid-plain" modes do.
+    """
     position = {d.id: i for i, d in enumerate(index.documents)}
-    views = [query_views(q.text) for q in queries]
+    index_mode = ONE_VIEW[mode] if mode in ONE_VIEW else cast(Mode, mode)
+    # query_views' first view is always the whole question, so one view is that one alone.
+    one = single_view or mode in ONE_VIEW
+    views = [query_views(q.text)[:1] if one else query_views(q.text) for q in queries]
     flat = [v for vs in views for v in vs]
     encoded = embedder.encode_queries(flat) if embedder is not None and mode != "bm25" else None
     query_vectors: list[np.ndarray | None] = []
@@ -120,10 +149,10 @@ def evaluate(
         ranked = index.rank(
             query.text,
             query_vectors[n],
-            mode=mode,
+            mode=index_mode,
             candidates=candidates,
             limit=10,
             **rank_options,
         )
         runs.append(([index.documents[s.index].id for s in ranked], set(query.relevant)))
-    return metrics.summarise(runs)
+    return runs

@@ -45,6 +45,11 @@ def ndcg_at(ranked: Sequence[str], relevant: set[str], k: int) -> float:
     return dcg / ideal if ideal else 0.0
 
 
+def per_query_ap(runs: Sequence[tuple[Sequence[str], set[str]]]) -> list[float]:
+    """AP (0–1) of every (ranking, relevant) pair, in order: what a paired bootstrap pairs."""
+    return [average_precision(r, rel) for r, rel in runs]
+
+
 def summarise(runs: Sequence[tuple[Sequence[str], set[str]]]) -> dict[str, float]:
     """Mean of every metric over (ranking, relevant) pairs; MAP on a 0–100 scale."""
     n = len(runs)
@@ -63,7 +68,7 @@ def summarise(runs: Sequence[tuple[Sequence[str], set[str]]]) -> dict[str, float
         return sum(values) / n
 
     return {
-        "MAP": round(100 * mean([average_precision(r, rel) for r, rel in runs]), 2),
+        "MAP": round(100 * mean(per_query_ap(runs)), 2),
         "MRR": round(mean([reciprocal_rank(r, rel) for r, rel in runs]), 4),
         "P@1": round(mean([precision_at(r, rel, 1) for r, rel in runs]), 4),
         "P@5": round(mean([precision_at(r, rel, 5) for r, rel in runs]), 4),
