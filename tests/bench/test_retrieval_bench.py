@@ -90,6 +90,18 @@ def test_table_marks_the_onnx_targets_only() -> None:
     assert row["questions/s, bursts of 100"][0] == "600 ✓"
     assert row["StackFAQ MAP, hybrid"][0] == "97.00 ✗"  # 0.61 below torch
     assert row["SemEval dev re-rank MAP, hybrid"][:2] == ["—", "—"]
+    assert row["index build: embed 10,000 articles, whole build (s)"][:2] == ["100", "100"]
+
+
+def test_a_warm_cache_shows_no_build_figures() -> None:
+    warm = _backend(300_000, 1.2, 9.5, 600.0, 97.0)
+    warm["cold_build"]["texts_embedded"] = 0
+    results = {"corpus": {"articles": 10}, "backends": {"onnx": warm}}
+    lines = retrieval_report.table(results).splitlines()
+    assert lines[-1] == "| StackFAQ MAP, hybrid | 97.00 | within 0.5 of torch |"  # no torch
+    build = lines[2]
+    assert build.startswith("| index build")
+    assert "| — |" in build
 
 
 def test_the_wrapper_reports_the_child_peak_and_its_exit_code(tmp_path: Path) -> None:
