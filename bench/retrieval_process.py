@@ -1,10 +1,11 @@
-"""Process-level figures for the retrieval benchmark: a real `python -m bot run` start-up."""
+"""Process-level figures for the retrieval benchmark: a real `python -m bot run` start-up,
+its time to the first suggestion and its peak RSS."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import re
+import signal
 import sys
 import time
 from pathlib import Path
@@ -12,6 +13,12 @@ from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
 MARKER = "📚"
+WRAPPER = Path(__file__).resolve().parent / "peak_rss.py"
+# What a fresh interpreter of each backend imports before it can embed a question.
+IMPORTS = {
+    "onnx": "import onnxruntime, tokenizers, bm25s, bot.retrieval.service",
+    "torch": "import sentence_transformers, bm25s, bot.retrieval.service",
+}
 
 
 async def bot_until_suggestion(
@@ -22,7 +29,8 @@ async def bot_until_suggestion(
     limit_s: float = 300.0,
     extra_env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Run the console bot on a one-line script; seconds until the 📚 suggestion line."""
+    """Run the console bot on a one-line script: seconds until the 📚 suggestion line, and the
+    bot process's peak RSS (through a small wrapper that waits for it: `peak_rss_kib`)."""
     script = workdir / "probe.txt"
     script.write_text(f"alice: {question}\n", encoding="utf-8")
     env = {
@@ -32,17 +40,25 @@ async def bot_until_suggestion(
         "ENTRAIDE_RETRIEVAL__KNOWLEDGE_DIR": str(kb_dir),
         **(extra_env or {}),
     }
-    command = [sys.executable, "-m", "bot", "run", "--console", "--db", str(db_path)]
+    peak_file = workdir / "probe-peak-rss.txt"
+    peak_file.unlink(missing_ok=True)
+    # -S: the wrapper needs only the standard library, so it adds little to the start-up.
+    command = [sys.executable, "-S", str(WRAPPER), str(peak_file)]
+    command += [sys.executable, "-m", "bot", "run", "--console", "--db", str(db_path)]
     command += ["--script", str(script)]
     errors = workdir / "probe-stderr.txt"
     started = time.perf_counter()
     with errors.open("wb") as stderr:
         proc = await asyncio.create_subprocess_exec(
-            *command, stdout=asyncio.subprocess.PIPE, stderr=stderr, env=env, cwd=PROJECT
+            *command,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=stderr,
+            env=env,
+            cwd=PROJECT,
+            start_new_session=True,  # its own group: a timeout kills the bot, not only the wrapper
         )
         assert proc.stdout is not None
         first_output = suggestion = None
-        peak = 0
         lines: list[str] = []
         try:
             async with asyncio.timeout(limit_s):
@@ -53,10 +69,9 @@ async def bot_until_suggestion(
                     first_output = first_output if first_output is not None else now
                     if suggestion is None and MARKER in line:
                         suggestion = now
-                    peak = max(peak, _peak_rss_kib(proc.pid))
                 code = await proc.wait()
         except TimeoutError:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             code = await proc.wait()
     total = time.perf_counter() - started
     return {
@@ -65,15 +80,15 @@ async def bot_until_suggestion(
         "seconds_to_exit": round(total, 3),
         "exit_code": code,
         "suggested": suggestion is not None,
-        "peak_rss_kib": peak,
+        "peak_rss_kib": _read_kib(peak_file),
         "stdout": lines,
         "stderr_tail": errors.read_text(encoding="utf-8", errors="replace")[-2000:],
     }
 
 
-async def import_seconds() -> float:
+async def import_seconds(backend: str = "torch") -> float:
     """Wall time of a fresh interpreter that only imports the bot's retrieval stack."""
-    code = "import sentence_transformers, bm25s, bot.retrieval.service"
+    code = IMPORTS[backend]
     started = time.perf_counter()
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -88,17 +103,12 @@ async def import_seconds() -> float:
     return round(time.perf_counter() - started, 3)
 
 
-def _peak_rss_kib(pid: int) -> int:
-    """VmHWM of a running process (KiB); 0 once it is gone.
-
-    Not RUSAGE_CHILDREN: after vfork/exec a child's ru_maxrss starts at the parent's peak.
-    """
+def _read_kib(path: Path) -> int:
+    """The wrapper's figure; 0 when the process was killed before it could write it."""
     try:
-        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
-    except OSError:
+        return int(path.read_text(encoding="ascii").strip() or 0)
+    except (OSError, ValueError):
         return 0
-    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
-    return int(found.group(1)) if found else 0
 
 
 def _round(value: float | None) -> float | None:
