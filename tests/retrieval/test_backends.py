@@ -159,3 +159,13 @@ def test_a_large_index_stays_in_numpy_without_the_torch_backend() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["BF16 False", "HEAVY []"]
+
+
+def test_a_question_embeds_the_same_whoever_else_asks(real_embedder: Embedder) -> None:
+    """Asked alone or in a burst beside long and short questions: the same vector, so what
+    a member is shown never depends on who else asked at that moment."""
+    question = "how do I export my reputation history to a spreadsheet?"
+    others = ["ok", " ".join(["a very long question about the leaderboard"] * 30), "hi there"]
+    alone = real_embedder.encode_queries([question])[0]
+    burst = real_embedder.encode_queries([others[0], question, *others[1:]])[1]
+    assert np.array_equal(alone, burst)
