@@ -35,9 +35,9 @@ def make_settings(
         update={"knowledge_dir": knowledge_dir} | retrieval
     )
     # Tests run on a FakeEmbedder, whose cosines mean nothing to the calibrated gate: a
-    # fixed one, unless a test asks for "auto" (None) or another value.
-    fixed = {"suggest_min_similarity": 0.6} | dict(community or {})
-    chosen_community = settings.community.model_copy(update=fixed)
+    # fixed one, unless a test gives its own base settings or asks for another value.
+    fixed = {"suggest_min_similarity": 0.6} if base is None else {}
+    chosen_community = settings.community.model_copy(update=fixed | dict(community or {}))
     return settings.model_copy(
         update={"community": chosen_community, "retrieval": chosen_retrieval}
     )
