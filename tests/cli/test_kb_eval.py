@@ -134,6 +134,6 @@ def test_one_view_modes_embed_only_the_whole_question(
     corpus, queries = data
     model = FakeEmbedder()
     index = evaluate.build_index(evaluate.load_corpus(corpus), model, progress=False)
-    model.texts_encoded = 0
+    model.queries_encoded = 0
     evaluate.rankings(index, evaluate.load_queries(queries), model, mode, progress=False)
-    assert model.texts_encoded == texts
+    assert model.queries_encoded == texts
