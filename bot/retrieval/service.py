@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -122,9 +123,10 @@ class KnowledgeBase:
         self._loading = asyncio.create_task(self._upgrade(*self._pending))
 
     def _use(self, embedder: Embedder | None) -> None:
-        # numpy's BLAS threads spin after each product and fight torch for the cores;
-        # our matrices are small enough that one thread is faster (see bench/README.md).
-        threadpool_limits(limits=1, user_api="blas")
+        # numpy's BLAS threads spin after each product and fight torch for the cores, so
+        # beside torch one thread is faster (see bench/README.md); ONNX Runtime's threads
+        # don't spin (onnx_embedder.py), and there the product over 10,000 articles halves.
+        threadpool_limits(limits=1 if "torch" in sys.modules else None, user_api="blas")
         if embedder is not None:
             self._batcher = Batcher(lambda batch: run_batch(self.embedder, self._snapshot, batch))
         self.embedder = embedder
