@@ -25,6 +25,10 @@ async def settings_table(ctx: Context, overrides: dict[str, Any]) -> str:
 async def value(ctx: Context, key: str, setting: Any) -> str:
     """A setting's value as admins type it, cut at a word past 300 characters; channels by
     name (#help), each once."""
+    if setting is None and key == "suggest_min_similarity":
+        calibrated = ctx.services.knowledge.gate(ctx.language)
+        if calibrated is not None:  # what auto means here now
+            return ctx.t("admin.auto_gate", value=f"{calibrated:.2f}")
     if key not in CHANNEL_KEYS:
         return excerpt(format_value(key, setting), ECHO)
     refs = setting if isinstance(setting, list) else [setting]

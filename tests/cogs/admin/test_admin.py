@@ -7,6 +7,9 @@ from pathlib import Path
 from bot.settings import CommunityDefaults
 from tests import queries as q
 from tests.fakes.console import ConsoleDriver, Said, console_community, message
+from tests.fakes.settings import default_settings
+
+FIXTURE_KB = Path(__file__).resolve().parents[2] / "fixtures" / "knowledge"
 
 
 async def test_non_admin_is_refused_politely_and_nothing_changes(console: ConsoleDriver) -> None:
@@ -119,3 +122,21 @@ async def test_a_channel_named_twice_shows_once(console: ConsoleDriver) -> None:
     out = await console.feed("admin /entraide channels show")
     assert console.said(out[1]) == Said("entraide", "only admin")
     assert console.text(out[1]) == message("admin.channels", help="#help, #general", staff="#staff")
+
+
+async def test_the_calibrated_gate_shows_its_value(tmp_path: Path) -> None:
+    """With the shipped defaults (suggest_min_similarity unset), `config show` says auto and
+    the value calibrated for the community's language; a number replaces it, auto returns."""
+    async with console_community(
+        tmp_path / "e.db", settings=default_settings(), knowledge_dir=FIXTURE_KB
+    ) as console:
+        calibrated = console.app.knowledge.gate("en")
+        assert calibrated is not None
+        out = await console.feed("admin /entraide config show")
+        auto = message("admin.auto_gate", value=f"{calibrated:.2f}")
+        shown = next(line for line in out if line.startswith("M"))
+        assert f"• suggest_min_similarity = {auto} (default)" in console.text(shown)
+        out = await console.feed("admin /entraide config set suggest_min_similarity 0.7")
+        assert "0.7" in console.text(out[-1])
+        out = await console.feed("admin /entraide config set suggest_min_similarity auto")
+        assert auto in console.text(out[-1])
