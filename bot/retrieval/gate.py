@@ -101,9 +101,9 @@ async def calibrated(
     if embedder is None or index is None or index.dense is None:
         return {}
     gates: dict[str, float] = {}
+    hashes = [article.content_hash(embedder.name) for article in snapshot.articles]
     for language, pool in snapshot.by_language.items():
-        keys = [snapshot.articles[i].content_hash(embedder.name) for i in pool]
-        key = signature(embedder.name, language, keys)
+        key = signature(embedder.name, language, [hashes[i] for i in pool])
         async with db.read() as conn:
             found = await gate_calibration.load(conn, key)
         if found is None:
