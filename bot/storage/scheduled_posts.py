@@ -39,3 +39,14 @@ async def set_message(
         " WHERE community_id = ? AND kind = ? AND period_end = ?",
         (message_id, community_id, kind, period_end.isoformat()),
     )
+
+
+async def release(
+    tx: aiosqlite.Connection, community_id: int, kind: str, period_end: datetime
+) -> None:
+    """Give back a claimed period whose post surely never went out (its next run makes it)."""
+    await tx.execute(
+        "DELETE FROM scheduled_posts WHERE community_id = ? AND kind = ? AND period_end = ?"
+        " AND message_id IS NULL",
+        (community_id, kind, period_end.isoformat()),
+    )

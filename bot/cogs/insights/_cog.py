@@ -11,6 +11,7 @@ from bot.core.cog import Cog
 from bot.core.commands import Option, command
 from bot.core.identity import Community, Conversation
 from bot.core.periods import latest_period
+from bot.core.ports import NotReady
 from bot.core.replies import Reply
 from bot.insights.charts import render_png
 from bot.insights.figures import compute
@@ -101,6 +102,14 @@ class InsightsCog(Cog):
         figures, reply = await self._report(community_id, community, config, Period(*period))
         if figures.asked == 0 and figures.active_members == 0:
             return  # a quiet week (or one before the bot came): no empty report
-        message_id = await chat.send(community, Conversation(config.staff_channel), reply)
+        try:
+            message_id = await chat.send(community, Conversation(config.staff_channel), reply)
+        except NotReady:
+            # Nothing went out (the platform was still connecting, or already closing at a
+            # restart): give the period back so the next run posts it, rather than lose it.
+            async with self.services.db.transaction() as tx:
+                await scheduled_posts.release(tx, community_id, KIND, period[1])
+            log.info("weekly report for community %s waits for the platform", community_id)
+            return
         async with self.services.db.transaction() as tx:
             await scheduled_posts.set_message(tx, community_id, KIND, period[1], message_id)

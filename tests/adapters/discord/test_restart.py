@@ -9,13 +9,13 @@ import logging
 import os
 import signal
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.core.clock import Clock, utcnow
+from bot.core.clock import Clock
 from bot.runtime.serve import serve
 from bot.settings import load_settings
 from bot.storage.db import Database
@@ -26,6 +26,11 @@ from tests.fakes.discord_server import FakeDiscord
 
 STAFF_POSTS = rf"/channels/{p.STAFF_CHANNEL_ID}/messages"
 DEAD_API = "http://127.0.0.1:9/api/v10"  # nothing listens on the discard port: login fails
+# The restarts happen on a Monday at 09:24 UTC, after the weekly staff report's 08:00 run, with
+# the question asked at 07:24, inside the week that run covers: the report is due on the next
+# start and shares #staff with the card. (CI once ran at that hour and saw two posts.)
+RESTARTED_AT = datetime(2026, 12, 7, 9, 24, tzinfo=UTC)
+ESCALATION_CARD = "entraide:escalation.claim:"  # the card's Claim button; the report has none
 
 
 @pytest.fixture
@@ -46,6 +51,11 @@ class LoginFailed(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if "Discord connection lost" in record.getMessage():
             self.seen.set()
+
+
+def is_card(payload: Any) -> bool:
+    """Whether a post carries an escalation card (its Claim button), not the weekly report."""
+    return ESCALATION_CARD in str(payload)
 
 
 async def stop(task: asyncio.Task[None]) -> None:
@@ -87,8 +97,12 @@ async def test_an_escalation_due_while_down_is_sent_once_after_ready(
             serve(chosen, db_path=db_path, platforms=("discord",), options=options, clock=clock)
         )
 
+    def cards() -> list[Any]:
+        return [c for c in discord_server.calls_to("POST", STAFF_POSTS) if is_card(c.body)]
+
     # 1. Two hours ago: alice asks in #help; the bot opens her thread, then goes down.
-    first = run(Clock(utcnow() - timedelta(hours=2)))
+    first = run(Clock(RESTARTED_AT - timedelta(hours=2)))
+    later = Clock(RESTARTED_AT)
     await discord_server.dispatch(
         "MESSAGE_CREATE", p.message_create("Why does sync stop at night?")
     )
@@ -101,7 +115,7 @@ async def test_an_escalation_due_while_down_is_sent_once_after_ready(
     failed = LoginFailed()
     logging.getLogger("bot.adapters.discord.runner").addHandler(failed)
     try:
-        offline = run(ENTRAIDE_DISCORD_API_URL=DEAD_API)
+        offline = run(later, ENTRAIDE_DISCORD_API_URL=DEAD_API)
         await asyncio.wait_for(failed.seen.wait(), TIMEOUT)
         await stop(offline)
     finally:
@@ -110,10 +124,12 @@ async def test_an_escalation_due_while_down_is_sent_once_after_ready(
     assert not discord_server.calls_to("POST", STAFF_POSTS)
 
     # 3. Online again: the staff card goes out within 10 s of READY.
-    online = run()
+    online = run(later)
     await discord_server.wait_for_identify(2, TIMEOUT)
     ready_at = time.monotonic()
-    card = await discord_server.wait_for_call("POST", STAFF_POSTS, TIMEOUT)
+    card = await discord_server.wait_for_call(
+        "POST", STAFF_POSTS, TIMEOUT, lambda c: is_card(c.body)
+    )
     sent_after = time.monotonic() - ready_at
     await stop(online)  # at once: a second quick restart follows
     assert sent_after < 10.0
@@ -121,11 +137,15 @@ async def test_an_escalation_due_while_down_is_sent_once_after_ready(
     assert await timer_states(db_path) == [("escalate", "done", 0)]
 
     # 4. Restarted once more: online, a new question handled, and no second card.
-    again = run()
+    again = run(later)
     await discord_server.wait_for_identify(3, TIMEOUT)
     await discord_server.dispatch("MESSAGE_CREATE", p.message_create("How do I export my data?"))
     await discord_server.wait_for_call(
         "POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT, lambda c: "Q2" in str(c.body)
     )
+    # The week's staff report, due since 08:00 and covering Q1, comes once: from step 3, or,
+    # when that stop came while Discord was closing, from this start.
+    await discord_server.wait_for_call("POST", STAFF_POSTS, TIMEOUT, lambda c: not is_card(c.body))
     await stop(again)
-    assert len(discord_server.calls_to("POST", STAFF_POSTS)) == 1
+    assert len(cards()) == 1
+    assert len(discord_server.calls_to("POST", STAFF_POSTS)) == 2

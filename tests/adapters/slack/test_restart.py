@@ -9,20 +9,25 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bot.core.clock import Clock, utcnow
+from bot.core.clock import Clock
 from bot.runtime.serve import serve
 from bot.settings import load_settings
-from tests.adapters.discord.test_restart import stop, timer_states
+from tests.adapters.discord.test_restart import RESTARTED_AT, is_card, stop, timer_states
 from tests.adapters.slack.test_runner import INTRO, TIMEOUT, slack_env
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_server import FakeSlack, SlackCall
 
 
-def staff_cards(slack_server: FakeSlack) -> list[SlackCall]:
+def staff_posts(slack_server: FakeSlack) -> list[SlackCall]:
     """Every chat.postMessage the bot made in #staff."""
     return [
         c for c in slack_server.calls_to("chat.postMessage") if c.args.get("channel") == sp.STAFF
     ]
+
+
+def staff_cards(slack_server: FakeSlack) -> list[SlackCall]:
+    """The escalation cards among them (the weekly report shares the channel)."""
+    return [c for c in staff_posts(slack_server) if is_card(c.args)]
 
 
 async def test_an_escalation_due_while_down_is_sent_once_after_connecting(
@@ -41,7 +46,8 @@ async def test_an_escalation_due_while_down_is_sent_once_after_connecting(
         )
 
     # 1. Two hours ago: alice asks in #help; the bot opens her thread, then goes down.
-    first = run(Clock(utcnow() - timedelta(hours=2)))
+    first = run(Clock(RESTARTED_AT - timedelta(hours=2)))
+    later = Clock(RESTARTED_AT)
     await slack_server.wait_for_connection(1, TIMEOUT)
     question = sp.message("Why does sync stop at night?")
     await slack_server.push_event(sp.event_callback(question))
@@ -54,17 +60,17 @@ async def test_an_escalation_due_while_down_is_sent_once_after_connecting(
     # for the token check and for slack_sdk's first try, which then waits to retry.
     opened = len(slack_server.calls_to("apps.connections.open"))
     slack_server.fail("apps.connections.open", "internal_error", times=2)
-    offline = run()
+    offline = run(later)
     await slack_server.wait_until(
         lambda: len(slack_server.calls_to("apps.connections.open")) >= opened + 2
     )
     await stop(offline)
     assert slack_server.connections == 1  # never connected
     assert await timer_states(db_path) == [("escalate", "pending", 0)]
-    assert not staff_cards(slack_server)
+    assert not staff_posts(slack_server)
 
     # 3. Connected again: the staff card goes out within 10 s of the connection.
-    online = run()
+    online = run(later)
     await slack_server.wait_for_connection(2, TIMEOUT)
     connected_at = time.monotonic()
     card = await slack_server.wait_until(
@@ -77,9 +83,12 @@ async def test_an_escalation_due_while_down_is_sent_once_after_connecting(
     assert await timer_states(db_path) == [("escalate", "done", 0)]
 
     # 4. Restarted once more: connected, a new question handled, and no second card.
-    again = run()
+    again = run(later)
     await slack_server.wait_for_connection(3, TIMEOUT)
     await slack_server.push_event(sp.event_callback(sp.message("How do I export my data?")))
     await slack_server.wait_for_call("chat.postMessage", r"Question Q2 is open", TIMEOUT)
+    # The week's staff report, due since 08:00 and covering Q1, comes once (step 3 or 4).
+    await slack_server.wait_until(lambda: len(staff_posts(slack_server)) == 2, TIMEOUT)
     await stop(again)
     assert len(staff_cards(slack_server)) == 1
+    assert len(staff_posts(slack_server)) == 2
