@@ -1,6 +1,7 @@
 """The suggestion gate on member-style questions the calibration never saw: the paraphrase
 sets (tests/fixtures/paraphrases.jsonl, 30 French and their 30 English twins over the
-shipped articles) and 15 off-topic questions per language (tests/fixtures/offtopic_eval.jsonl,
+shipped articles, the test set; paraphrases_dev.jsonl, 40 more written apart, the set choices
+are made on) and 15 off-topic questions per language (tests/fixtures/offtopic_eval.jsonl,
 none of them in the calibration set), asked as the bot asks them (hybrid, the language's
 pool, the first result gates, then rank order until a clear drop).
 
@@ -31,7 +32,9 @@ def _rows(name: str) -> list[dict[str, str]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-async def evaluate(backend: str, fixed: float | None) -> dict[str, dict[str, float]]:
+async def evaluate(
+    backend: str, fixed: float | None, paraphrases: str = "paraphrases.jsonl"
+) -> dict[str, dict[str, float]]:
     """Per language: P@1 and R@3 of the ranking, paraphrases shown (and right first),
     off-topic questions shown; and the gate used."""
     embedder = load_embedder(DEFAULT_MODEL, backend)  # type: ignore[arg-type]
@@ -46,7 +49,7 @@ async def evaluate(backend: str, fixed: float | None) -> dict[str, dict[str, flo
             for lang in ("en", "fr"):
                 gate = kb.gate(lang)
                 top1 = top3 = shown = right_shown = 0
-                rows = _rows("paraphrases.jsonl")
+                rows = _rows(paraphrases)
                 for row in rows:
                     hits = await kb.search(row[lang], lang, limit=3)
                     keys = [h.article.key for h in hits]
@@ -82,8 +85,10 @@ def main() -> None:
     parser.add_argument("--backend", default="onnx", choices=["onnx", "torch"])
     parser.add_argument("--fixed", type=float, help="a fixed gate instead of the calibrated one")
     args = parser.parse_args()
-    for lang, figures in asyncio.run(evaluate(args.backend, args.fixed)).items():
-        print(json.dumps({"language": lang, **figures}))
+    for name in ("paraphrases.jsonl", "paraphrases_dev.jsonl"):
+        report = asyncio.run(evaluate(args.backend, args.fixed, name))
+        for lang, figures in report.items():
+            print(json.dumps({"set": name.removesuffix(".jsonl"), "language": lang, **figures}))
 
 
 if __name__ == "__main__":

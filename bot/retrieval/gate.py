@@ -23,6 +23,7 @@ from importlib import resources
 import numpy as np
 
 from bot.core.ports import Clock, Embedder
+from bot.retrieval import fusion
 from bot.retrieval.index import HybridIndex
 from bot.retrieval.searching import Snapshot
 from bot.storage import gate_calibration
@@ -61,7 +62,8 @@ def threshold(scores: Sequence[float]) -> tuple[float, int]:
 
 def signature(model: str, language: str, vector_keys: Sequence[str]) -> str:
     """Changes with the model, the articles searched in the language, or the question set."""
-    digest = hashlib.sha256(f"{model}\x00{language}\x00{SHOWN_AT_MOST}".encode())
+    weight = fusion.COVERAGE_IN_CONFIDENCE.get(language, 0.0)
+    digest = hashlib.sha256(f"{model}\x00{language}\x00{SHOWN_AT_MOST}\x00{weight}".encode())
     for question in offtopic_questions(language):
         digest.update(question.encode() + b"\x00")
     for key in sorted(vector_keys):
@@ -82,7 +84,7 @@ def calibrate(
     for question, vector in zip(questions, vectors, strict=True):
         top = index.rank(question, vector[None, :], language=language, candidates=pool, limit=1)
         if top and top[0].dense is not None:
-            scores.append(top[0].dense)
+            scores.append(fusion.confidence(top[0].dense, top[0].coverage, language))
     if not scores:
         return None
     value, shown = threshold(scores)

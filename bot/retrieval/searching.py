@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.core.ports import Embedder
+from bot.retrieval import fusion
 from bot.retrieval.articles import Article, ArticleError
 from bot.retrieval.index import Document, HybridIndex, Mode
 from bot.retrieval.text import query_views
@@ -120,7 +121,7 @@ def rank(
     )
     hits = []
     for scored in ranked:
-        base = scored.dense if scored.dense is not None else scored.coverage
+        base = fusion.confidence(scored.dense, scored.coverage, request.language)
         hits.append(
             Hit(
                 article=snapshot.articles[scored.index],

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core.ports import Embedder
-from bot.retrieval import gate
+from bot.retrieval import fusion, gate
 from bot.settings import project_dir
 from tests.fakes.console import console_community
 from tests.fakes.settings import default_settings
@@ -64,3 +64,21 @@ async def test_french_off_topic_gets_nothing_and_the_admin_still_decides(
         assert not any("📚" in line for line in out)
         out = await driver.feed("dave: Comment est-ce que je gagne des points de réputation ?")
         assert any("📚" in line for line in out)
+
+
+def test_in_french_the_question_words_found_add_to_the_confidence() -> None:
+    """Same cosine, one article holding all the question's words, one none: in French the
+    first is surer (the model alone scores any French text high); in English they are
+    equal; without the model the coverage alone counts."""
+    assert fusion.confidence(0.6, 1.0, "fr") > fusion.confidence(0.6, 0.0, "fr") == 0.6
+    assert fusion.confidence(0.6, 1.0, "en") == fusion.confidence(0.6, 0.0, "en") == 0.6
+    assert fusion.confidence(None, 0.4, "fr") == 0.4
+
+
+def test_the_calibration_is_redone_when_the_confidence_rule_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A stored French gate was computed on the old scale: its signature no longer matches."""
+    before = gate.signature("m", "fr", ["a"])
+    monkeypatch.setitem(fusion.COVERAGE_IN_CONFIDENCE, "fr", 0.5)
+    assert gate.signature("m", "fr", ["a"]) != before
