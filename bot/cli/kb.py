@@ -8,11 +8,14 @@ import json
 import sys
 from pathlib import Path
 
+from bot.cli import member_eval
 from bot.core.clock import Clock
-from bot.retrieval import bootstrap, evaluate, metrics, model_cache, service
+from bot.retrieval import bootstrap, evaluate, folders, metrics, model_cache, service
 from bot.retrieval.backends import BACKENDS, load_embedder
 from bot.settings import Settings
 from bot.storage.db import Database
+
+MEMBER_MODES = ("hybrid", "dense", "bm25")  # what the bot itself can search with
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,9 +30,16 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     search.add_argument("--mode", default="hybrid", choices=["dense", "bm25", "hybrid"])
     search.add_argument("--limit", type=int, default=5)
     search.add_argument("--db", type=Path, help="database file (default from settings)")
-    ev = kb_sub.add_parser("eval", help="retrieval metrics on CORPUS.jsonl QUERIES.jsonl")
-    ev.add_argument("corpus", type=Path)
-    ev.add_argument("queries", type=Path)
+    ev = kb_sub.add_parser(
+        "eval", help="retrieval metrics on CORPUS.jsonl QUERIES.jsonl, or --members"
+    )
+    ev.add_argument("corpus", type=Path, nargs="?")
+    ev.add_argument("queries", type=Path, nargs="?")
+    ev.add_argument(
+        "--members",
+        action="store_true",
+        help="the bot's own articles on the member question sets of tests/fixtures",
+    )
     ev.add_argument(
         "--mode",
         default="hybrid",
@@ -97,6 +107,13 @@ async def _with_kb(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    if args.members:
+        return _eval_members(args, settings)
+    if args.corpus is None or args.queries is None:
+        print(
+            "entraide: kb eval needs CORPUS.jsonl and QUERIES.jsonl, or --members", file=sys.stderr
+        )
+        return 2
     try:
         documents = evaluate.load_corpus(args.corpus)
         queries = evaluate.load_queries(args.queries)
@@ -132,6 +149,35 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             "ci95": [round(interval.low, 2), round(interval.high, 2)],
         }
     print(json.dumps(result))
+    return 0
+
+
+def _eval_members(args: argparse.Namespace, settings: Settings) -> int:
+    """The shipped (or configured) articles on the member question sets: one JSON line per
+    set and language."""
+    modes = [args.mode] + ([args.against] if args.against else [])
+    if args.corpus is not None or args.whole_corpus:
+        print("entraide: --members reads its own question sets: no files", file=sys.stderr)
+        return 2
+    if any(mode not in MEMBER_MODES for mode in modes):
+        choices = ", ".join(MEMBER_MODES)
+        print(f"entraide: with --members, --mode and --against take {choices}", file=sys.stderr)
+        return 2
+    retrieval = settings.retrieval
+    embedder = load_embedder(
+        args.model or retrieval.model, args.backend or retrieval.backend, retrieval.model_cache
+    )
+    try:
+        rows = asyncio.run(
+            member_eval.evaluate(
+                embedder, folders.shipped_dir(retrieval), mode=args.mode, against=args.against
+            )
+        )
+    except member_eval.MissingSets as exc:
+        print(f"entraide: {exc}", file=sys.stderr)
+        return 2
+    for row in rows:
+        print(json.dumps(row))
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import count
 from typing import TYPE_CHECKING
 
@@ -99,9 +100,11 @@ class ScriptPlayer:
             raise ScriptError("console.too_long", limit=str(MAX_TEXT))
         return text
 
-    def _message(self, ref: str, viewer: str) -> ConsoleMessage:
+    def _message(
+        self, ref: str, viewer: str, having: Callable[[ConsoleMessage], bool] = lambda _: True
+    ) -> ConsoleMessage:
         if ref.startswith("^"):
-            found = self.state.latest_by(ref[1:], viewer)
+            found = self.state.latest_by(ref[1:], viewer, having)
             if found is None:
                 raise ScriptError("console.no_message_by", name=ref[1:])
             return found
@@ -221,8 +224,17 @@ class ScriptPlayer:
         await self._do_react(member, action, added=False)
 
     async def _do_press(self, member: Member, action: Action) -> None:
-        message = self._message(action.ref, member.id)
         wanted = action.label.strip().strip("[]").lower()
+
+        # ^entraide: the newest of the bot's messages with that button, so a script doesn't
+        # hang on message numbers (how many suggestions came before depends on the model).
+        def has_it(message: ConsoleMessage) -> bool:
+            return any(b.label.lower() == wanted for b in message.buttons)
+
+        if action.ref.startswith("^") and self.state.latest_by(action.ref[1:], member.id, has_it):
+            message = self._message(action.ref, member.id, has_it)
+        else:  # none has it: the latest one's buttons are named in the error below
+            message = self._message(action.ref, member.id)
         button = next((b for b in message.buttons if b.label.lower() == wanted), None)
         if button is None:
             raise ScriptError(

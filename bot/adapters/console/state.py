@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.core.replies import Attachment, Button
@@ -90,10 +91,16 @@ class ConsoleState:
             return name in (message.dm_to, message.author)
         return self.can_see_channel(name, message.channel)
 
-    def latest_by(self, author: str, viewer: str) -> ConsoleMessage | None:
-        """The newest message by `author` that `viewer` can see (for ^NAME)."""
+    def latest_by(
+        self,
+        author: str,
+        viewer: str,
+        having: Callable[[ConsoleMessage], bool] = lambda _: True,
+    ) -> ConsoleMessage | None:
+        """The newest message by `author` that `viewer` can see and that is `having` (for
+        ^NAME; a press looks for the newest with its button)."""
         for message in reversed(list(self.messages.values())):
-            if message.author == author and self.visible_to(message, viewer):
+            if message.author == author and self.visible_to(message, viewer) and having(message):
                 return message
         return None
 

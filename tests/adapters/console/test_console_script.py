@@ -190,3 +190,18 @@ async def test_any_line_prints_something_sane_and_never_crashes(line: str) -> No
             out = await driver.feed(line)
     for printed in out:
         assert printed.startswith(("M", "!", "·", "    ")) or printed == ""
+
+
+async def test_press_latest_finds_the_newest_bot_message_with_that_button(
+    console: ConsoleDriver,
+) -> None:
+    """`press ^entraide LABEL` skips the bot's later messages without that button (a script
+    needn't count messages), and names the latest one's buttons when none has it."""
+    await console.feed("alice: q?", "bob reply Q1: a.", "alice /rep")
+    out = await console.feed("alice press ^entraide Mark solved")
+    assert out[0] == "· alice pressed [Mark solved] on M2"
+    await console.feed("dave: another?", "dave /rep")
+    out = await console.feed("dave press ^entraide Not helpful")
+    assert out[0].startswith("! line")
+    assert "has no button" in out[0]
+    assert "(buttons: -)" in out[0]
