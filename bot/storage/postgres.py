@@ -1,0 +1,229 @@
+"""PostgreSQL as the shared store (asyncpg), with the surface the storage modules use on
+SQLite: `transaction()` and `read()` yield a connection whose `execute(sql, params)` returns
+a cursor (`fetchone`, `fetchall`, `rowcount`), so the SQL both dialects agree on is written
+once, with `?` or `:name` placeholders.
+
+Several bot processes share one database. Write transactions take one advisory lock for
+their whole length, as SQLite's BEGIN IMMEDIATE takes its write lock: a check-then-write
+sequence (a daily cap, a unique award) can't interleave with another process's. Migrations
+run under their own advisory lock, so processes starting together apply each one once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# Advisory lock keys (any two 64-bit numbers nobody else uses on the database).
+WRITE_LOCK = 0x656E747261696401  # "entraid" + 1: one writer at a time
+MIGRATION_LOCK = 0x656E747261696402
+# Placeholders outside string literals and quoted names: ?, or :name (not ::casts).
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|\?|(?<![:\w]):([A-Za-z_]\w*)")
+_STATUS_COUNT = re.compile(r"(\d+)$")
+
+
+@dataclass(frozen=True)
+class PgMigration:
+    """One numbered SQL file from bot/storage/migrations_pg (the twin of a SQLite one)."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def bundled_migrations() -> list[PgMigration]:
+    """The PostgreSQL migrations shipped with the package, in order."""
+    found = []
+    for entry in resources.files("bot.storage.migrations_pg").iterdir():
+        stem, _, ext = entry.name.partition(".")
+        number, _, name = stem.partition("_")
+        if ext == "sql" and number.isdigit():
+            found.append(PgMigration(int(number), name, entry.read_text(encoding="utf-8")))
+    return sorted(found, key=lambda m: m.version)
+
+
+def numbered(sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> tuple[str, list[Any]]:
+    """The query with PostgreSQL's $1, $2… placeholders, and its arguments in that order."""
+    names: dict[str, int] = {}
+    values: list[Any] = []
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token[0] in "'\"" or token == "::":
+            return token
+        if token == "?":
+            if isinstance(params, Mapping):
+                raise ValueError("a ? placeholder with named parameters")
+            values.append(params[len(values)])
+            return f"${len(values)}"
+        name = match.group(1)
+        if not isinstance(params, Mapping):
+            raise ValueError(f"a :{name} placeholder with positional parameters")
+        if name not in names:
+            values.append(params[name])
+            names[name] = len(values)
+        return f"${names[name]}"
+
+    query = _TOKENS.sub(replace, sql)
+    if not isinstance(params, Mapping) and len(values) != len(params):
+        raise ValueError(f"{len(params)} parameters for {len(values)} placeholders")
+    return query, values
+
+
+class PgCursor:
+    """The rows and count of one statement, read like an aiosqlite cursor."""
+
+    def __init__(self, rows: list[Any], rowcount: int) -> None:
+        self._rows = rows
+        self._next = 0
+        self.rowcount = rowcount
+        self.lastrowid = None  # PostgreSQL has none: write INSERT … RETURNING id
+
+    async def fetchone(self) -> Any | None:
+        """The next row, or None."""
+        if self._next >= len(self._rows):
+            return None
+        self._next += 1
+        return self._rows[self._next - 1]
+
+    async def fetchall(self) -> list[Any]:
+        """The rows not read yet."""
+        rows, self._next = self._rows[self._next :], len(self._rows)
+        return rows
+
+
+class PgConnection:
+    """An asyncpg connection with the aiosqlite calls the storage modules make."""
+
+    def __init__(self, conn: Any) -> None:
+        self.raw = conn
+
+    async def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> PgCursor:
+        """Run one statement; its rows (if any) and how many rows it touched."""
+        query, values = numbered(sql, params)
+        statement = await self.raw.prepare(query)
+        rows = await statement.fetch(*values)
+        return PgCursor(list(rows), _count(statement.get_statusmsg(), len(rows)))
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run one statement for each parameter row."""
+        batch = list(rows)
+        if not batch:
+            return
+        query, _ = numbered(sql, batch[0])
+        await self.raw.executemany(query, [numbered(sql, row)[1] for row in batch])
+
+
+def _count(status: str | None, returned: int) -> int:
+    """Rows touched, from the command tag ("INSERT 0 1", "UPDATE 3"; SELECT: rows returned)."""
+    if not status:
+        return returned
+    found = _STATUS_COUNT.search(status)
+    return int(found.group(1)) if found else returned
+
+
+class PostgresDatabase:
+    """A pool of connections to one PostgreSQL database (optionally one schema of it)."""
+
+    def __init__(self, dsn: str, *, schema: str | None = None, pool_size: int = 4) -> None:
+        self.dsn = dsn
+        self.schema = schema
+        self.pool_size = pool_size
+        self._pool: Any = None
+
+    @property
+    def pool(self) -> Any:
+        """The open pool (after `open`)."""
+        if self._pool is None:
+            raise RuntimeError("database is not open")
+        return self._pool
+
+    async def open(self, migrations: Iterable[PgMigration] | None = None) -> None:
+        """Connect, and apply the pending migrations (once, whoever else starts now)."""
+        import asyncpg
+
+        settings = {"search_path": self.schema} if self.schema else {}
+        self._pool = await asyncpg.create_pool(
+            self.dsn, min_size=1, max_size=self.pool_size, server_settings=settings
+        )
+        await self.migrate(bundled_migrations() if migrations is None else migrations)
+
+    async def close(self) -> None:
+        """Close the pool (idempotent)."""
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await asyncio.shield(pool.close())
+
+    async def schema_version(self) -> int:
+        """Highest applied migration number, 0 for an empty database."""
+        async with self.pool.acquire() as conn:
+            return await _version(conn)
+
+    async def migrate(self, migrations: Iterable[PgMigration]) -> list[int]:
+        """Apply each pending migration in its own transaction; returns versions applied."""
+        applied = []
+        async with self.pool.acquire() as conn:
+            # Session lock: held across the migrations, released even if one fails.
+            await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+            try:
+                await conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version ("
+                    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
+                current = await _version(conn)
+                for migration in migrations:
+                    if migration.version <= current:
+                        continue
+                    async with conn.transaction():
+                        await conn.execute(migration.sql)  # the whole file: simple protocol
+                        await conn.execute(
+                            "INSERT INTO schema_version (version, name, applied_at) VALUES"
+                            " ($1, $2, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'))",
+                            migration.version,
+                            migration.name,
+                        )
+                    log.info(
+                        "applied PostgreSQL migration %04d_%s", migration.version, migration.name
+                    )
+                    applied.append(migration.version)
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+        return applied
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PgConnection]:
+        """A write transaction holding the write lock to its end; rolled back on any error."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+            yield PgConnection(conn)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[PgConnection]:
+        """A connection for reads (each statement sees what was committed before it)."""
+        async with self.pool.acquire() as conn:
+            yield PgConnection(conn)
+
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Any | None:
+        """One row of a read query."""
+        async with self.read() as conn:
+            return await (await conn.execute(sql, params)).fetchone()
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """All rows of a read query."""
+        async with self.read() as conn:
+            return await (await conn.execute(sql, params)).fetchall()
+
+
+async def _version(conn: Any) -> int:
+    exists = await conn.fetchval("SELECT to_regclass('schema_version') IS NOT NULL")
+    if not exists:
+        return 0
+    return int(await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version"))
