@@ -37,7 +37,10 @@ async def identity(
 
 async def open_guard(tx: aiosqlite.Connection, community_id: int) -> None:
     """Let the ledger's id-bearing text be rewritten, until close_guard (same transaction)."""
-    await tx.execute(f"INSERT OR IGNORE INTO {GUARD} (community_id) VALUES (?)", (community_id,))
+    await tx.execute(
+        f"INSERT INTO {GUARD} (community_id) VALUES (?) ON CONFLICT DO NOTHING",
+        (community_id,),
+    )
 
 
 async def close_guard(tx: aiosqlite.Connection, community_id: int) -> None:

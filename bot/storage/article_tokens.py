@@ -27,7 +27,9 @@ async def load(conn: aiosqlite.Connection, hashes: Iterable[str]) -> dict[str, l
 async def store(tx: aiosqlite.Connection, tokens: dict[str, list[str]], at: datetime) -> None:
     """Save newly computed tokens."""
     await tx.executemany(
-        "INSERT OR REPLACE INTO article_tokens (content_hash, tokens, created_at) VALUES (?, ?, ?)",
+        "INSERT INTO article_tokens (content_hash, tokens, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (content_hash) DO UPDATE SET tokens = excluded.tokens,"
+        " created_at = excluded.created_at",
         [(h, " ".join(t), at.isoformat()) for h, t in tokens.items()],
     )
 

@@ -34,8 +34,10 @@ async def store(
 ) -> None:
     """Save newly computed vectors."""
     await tx.executemany(
-        "INSERT OR REPLACE INTO article_vectors"
-        " (content_hash, model, dim, count, vectors, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO article_vectors"
+        " (content_hash, model, dim, count, vectors, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (content_hash, model) DO UPDATE SET dim = excluded.dim,"
+        " count = excluded.count, vectors = excluded.vectors, created_at = excluded.created_at",
         [
             (
                 h,

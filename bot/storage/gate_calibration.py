@@ -33,8 +33,11 @@ async def load(conn: aiosqlite.Connection, signature: str) -> Gate | None:
 async def store(tx: aiosqlite.Connection, signature: str, gate: Gate, at: datetime) -> None:
     """Record a computed gate (once per signature)."""
     await tx.execute(
-        "INSERT OR REPLACE INTO gate_calibration"
+        "INSERT INTO gate_calibration"
         " (signature, language, threshold, questions, shown, computed_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (signature) DO UPDATE SET language = excluded.language,"
+        " threshold = excluded.threshold, questions = excluded.questions,"
+        " shown = excluded.shown, computed_at = excluded.computed_at",
         (signature, gate.language, gate.threshold, gate.questions, gate.shown, at.isoformat()),
     )

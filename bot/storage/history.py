@@ -159,8 +159,11 @@ async def store_vectors(
 ) -> None:
     """Keep newly computed thread embeddings (replacing a thread's older ones)."""
     await tx.executemany(
-        "INSERT OR REPLACE INTO thread_vectors (question_id, community_id, model, content_hash,"
-        " dim, count, vectors, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO thread_vectors (question_id, community_id, model, content_hash,"
+        " dim, count, vectors, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (question_id, model) DO UPDATE SET community_id = excluded.community_id,"
+        " content_hash = excluded.content_hash, dim = excluded.dim, count = excluded.count,"
+        " vectors = excluded.vectors, created_at = excluded.created_at",
         [
             (
                 question_id,

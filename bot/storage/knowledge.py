@@ -52,8 +52,8 @@ async def record_shown(
 ) -> Shown:
     """Remember which articles a question was offered (once); returns the stored row."""
     await tx.execute(
-        "INSERT OR IGNORE INTO kb_suggestions (community_id, question_id, articles, created_at)"
-        " VALUES (?, ?, ?, ?)",
+        "INSERT INTO kb_suggestions (community_id, question_id, articles, created_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (community_id, question_id, json.dumps(articles), at.isoformat()),
     )
     shown = await shown_for(tx, question_id)
@@ -95,8 +95,9 @@ async def add_feedback(
     """Store a verdict; False if this member already judged this article for this question."""
     blob = None if query_vector is None else query_vector.astype(np.float32).tobytes()
     cur = await tx.execute(
-        "INSERT OR IGNORE INTO kb_feedback (community_id, question_id, article, member_id,"
-        " verdict, query_text, query_vector, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO kb_feedback (community_id, question_id, article, member_id,"
+        " verdict, query_text, query_vector, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
         (community_id, question_id, article, member_id, verdict, query_text, blob, at.isoformat()),
     )
     return (cur.rowcount or 0) > 0
@@ -124,7 +125,8 @@ async def add_gap(
 ) -> None:
     """Mark a question as one the knowledge base could not answer but people did."""
     await tx.execute(
-        "INSERT OR IGNORE INTO kb_gaps (community_id, question_id, created_at) VALUES (?, ?, ?)",
+        "INSERT INTO kb_gaps (community_id, question_id, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
         (community_id, question_id, at.isoformat()),
     )
 

@@ -21,7 +21,7 @@ async def mark_processed(
 ) -> None:
     """Record that every cog handled this event."""
     await tx.execute(
-        "INSERT OR IGNORE INTO processed_events (community_id, event_id, processed_at)"
-        " VALUES (?, ?, ?)",
+        "INSERT INTO processed_events (community_id, event_id, processed_at)"
+        " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (community_id, event_id, at.isoformat()),
     )

@@ -79,7 +79,10 @@ async def purge_community(tx: aiosqlite.Connection, community_id: int) -> dict[s
     deleted: dict[str, int] = {}
     # The guard row lets the ledger trigger allow these deletes; it is removed again even
     # if a delete fails, so a caller that carries on never leaves the ledger unguarded.
-    await tx.execute(f"INSERT OR IGNORE INTO {GUARD} (community_id) VALUES (?)", (community_id,))
+    await tx.execute(
+        f"INSERT INTO {GUARD} (community_id) VALUES (?) ON CONFLICT DO NOTHING",
+        (community_id,),
+    )
     try:
         for table, where in PURGED:
             cur = await tx.execute(f"DELETE FROM {table} WHERE {where}", (community_id,))

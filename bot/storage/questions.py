@@ -83,7 +83,7 @@ async def create(
     cur = await tx.execute(
         "INSERT INTO questions (community_id, number, origin_id, channel_id, root_message_id,"
         " thread_id, asker_id, text, language, status, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING id",
         (
             community_id,
             number,
@@ -97,7 +97,9 @@ async def create(
             at.isoformat(),
         ),
     )
-    await log_status(tx, cur.lastrowid or 0, None, "open", at, asker_id)
+    created = await cur.fetchone()  # RETURNING, not lastrowid: PostgreSQL has none
+    assert created is not None
+    await log_status(tx, int(created[0]), None, "open", at, asker_id)
     question = await by_origin(tx, community_id, origin_id)
     assert question is not None
     return question, True
