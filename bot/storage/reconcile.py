@@ -26,7 +26,7 @@ async def advance(
     await tx.execute(
         "INSERT INTO channel_cursors (community_id, channel_id, last_message_id, updated_at)"
         " VALUES (?, ?, ?, ?) ON CONFLICT (community_id, channel_id) DO UPDATE SET"
-        " last_message_id = MAX(last_message_id, excluded.last_message_id),"
+        " last_message_id = excluded.last_message_id,"  # only when newer: see WHERE
         " updated_at = excluded.updated_at"
         " WHERE excluded.last_message_id > channel_cursors.last_message_id",
         (community_id, channel_id, message_id, at.isoformat()),
