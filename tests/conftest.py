@@ -17,10 +17,17 @@ from bot.retrieval.embedder import DEFAULT_MODEL, SentenceEmbedder
 from bot.retrieval.service import KnowledgeBase
 from bot.settings import project_dir
 from bot.storage.db import Database, backup
-from tests.fakes import discord_payloads
+from tests.fakes import backends, discord_payloads
 from tests.fakes.console import ConsoleDriver, console_community
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.slack_server import FakeSlack, fake_slack
+
+
+@pytest.fixture(autouse=True)
+async def _drop_postgresql_schemas() -> AsyncIterator[None]:
+    """With ENTRAIDE_TEST_BACKEND=postgresql, the schemas a test's bots used go after it."""
+    yield
+    await backends.drop_made()
 
 
 @pytest.fixture

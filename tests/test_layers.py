@@ -34,7 +34,7 @@ UPWARD_ALLOWED = {
     ("core/services.py", "bot.scheduler.timers", "typing"),
     ("core/services.py", "bot.scheduler.wakeups", "typing"),
     ("core/services.py", "bot.settings", "typing"),
-    ("core/services.py", "bot.storage.db", "typing"),
+    ("core/services.py", "bot.storage.store", "typing"),
 }
 # Circles allowed: one adapter class split across files (its parts take the adapter).
 SPLIT_CLASSES = {"bot.adapters.console", "bot.adapters.discord", "bot.adapters.slack"}

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from bot.scheduler.timers import Timers
     from bot.scheduler.wakeups import Wakeups
     from bot.settings import CommunityDefaults, Settings
-    from bot.storage.db import Database
+    from bot.storage.store import Store
 
 
 class KeepsMemberData(Protocol):
@@ -57,7 +57,7 @@ class Services(Protocol):
         ...
 
     @property
-    def db(self) -> Database:
+    def db(self) -> Store:
         """The database: `read()` and `transaction()` give a connection."""
         ...
 

@@ -27,8 +27,8 @@ from bot.retrieval import fusion
 from bot.retrieval.index import HybridIndex
 from bot.retrieval.searching import Snapshot
 from bot.storage import gate_calibration
-from bot.storage.db import Database
 from bot.storage.gate_calibration import Gate
+from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def calibrate(
 
 
 async def calibrated(
-    db: Database,
+    db: Store,
     clock: Clock,
     embedder: Embedder | None,
     snapshot: Snapshot,

@@ -23,8 +23,8 @@ from bot.retrieval.searching import RANK_PER_CONFIDENCE
 from bot.retrieval.service import KnowledgeBase
 from bot.retrieval.text import without_mentions
 from bot.storage import history
-from bot.storage.db import Database
 from bot.storage.history import SolvedThread
+from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ Adjuster = Callable[[np.ndarray | None], dict[str, float]]
 class History:
     """Searches each community's solved threads."""
 
-    def __init__(self, db: Database, knowledge: KnowledgeBase, clock: Clock) -> None:
+    def __init__(self, db: Store, knowledge: KnowledgeBase, clock: Clock) -> None:
         self.db = db
         self.knowledge = knowledge
         self.clock = clock

@@ -32,7 +32,7 @@ from bot.retrieval.searching import (
 from bot.retrieval.text import TOKENIZER_VERSION, tokenize, without_mentions
 from bot.settings import RetrievalSettings
 from bot.storage import article_tokens, article_vectors
-from bot.storage.db import Database
+from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class KnowledgeBase:
     def __init__(
         self,
         directory: Path,
-        db: Database,
+        db: Store,
         clock: Clock,
         load_embedder: EmbedderLoader,
         *,
@@ -294,7 +294,7 @@ class KnowledgeBase:
 
 def from_settings(
     retrieval: RetrievalSettings,
-    db: Database,
+    db: Store,
     clock: Clock,
     embedder_loader: EmbedderLoader | None = None,
 ) -> KnowledgeBase:

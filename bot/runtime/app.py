@@ -24,10 +24,16 @@ from bot.scheduler.wakeups import Wakeups
 from bot.settings import CommunityDefaults, Settings, community_config
 from bot.storage import communities
 from bot.storage.communities import ensure_community
-from bot.storage.db import Database
 from bot.storage.purge import Purge, purge_by_key
+from bot.storage.store import open_store
 
 log = logging.getLogger(__name__)
+
+
+def _shared(settings: Settings) -> bool:
+    """Whether ENTRAIDE_DATABASE_URL names PostgreSQL: then a db_path only anchors the data
+    folder (knowledge overlay, heartbeat, files)."""
+    return settings.database().kind == "postgresql"
 
 
 class App:
@@ -43,8 +49,10 @@ class App:
     ) -> None:
         self.settings = settings
         self.clock = clock or Clock()
-        self.db = Database(
-            db_path or settings.storage.db_path,
+        url = settings.database(None if _shared(settings) else db_path)
+        self.db = open_store(
+            url,
+            data_path=db_path or settings.storage.db_path,
             busy_timeout_ms=settings.storage.busy_timeout_ms,
         )
         self.messages = Messages()

@@ -40,7 +40,7 @@ from bot.scheduler.retry import Failure, classify, retry_after
 from bot.scheduler.wakeups import Wakeups
 from bot.storage import communities
 from bot.storage import timers as rows
-from bot.storage.db import Database
+from bot.storage.store import Store
 from bot.storage.timers import Timer
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ Handler = Callable[[Timer], Awaitable[None]]
 class Timers:
     """Schedule, cancel and fire durable timers; features register one handler per kind."""
 
-    def __init__(self, db: Database, clock: Clock, wakeups: Wakeups) -> None:
+    def __init__(self, db: Store, clock: Clock, wakeups: Wakeups) -> None:
         self.db = db
         self.clock = clock
         self.wakeups = wakeups

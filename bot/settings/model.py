@@ -43,6 +43,8 @@ from bot.settings.config_formats import (
     check_timezone,
 )
 from bot.settings.platform_settings import PlatformSettings
+from bot.storage.urls import DatabaseUrl
+from bot.storage.urls import parse as parse_database_url
 
 
 def project_dir(name: str) -> Path:
@@ -183,6 +185,13 @@ class ConsoleSettings(Section):
     private_channels: list[str] = Field(default_factory=lambda: ["staff"])
 
 
+def check_database_url(value: str | None) -> str | None:
+    """A path, sqlite:///… or postgresql://… (the reason names what is accepted)."""
+    if value is not None:
+        parse_database_url(value)
+    return value
+
+
 class Settings(PlatformSettings):
     """All settings of one bot process (platform settings: bot.settings.platform_settings)."""
 
@@ -194,10 +203,22 @@ class Settings(PlatformSettings):
     )
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # ENTRAIDE_DATABASE_URL: a path or sqlite:///… (the default, storage.db_path), or
+    # postgresql://… for several processes on one store (README "Running at scale").
+    database_url: Annotated[str | None, AfterValidator(check_database_url)] = None
     storage: StorageSettings = StorageSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     community: CommunityDefaults = CommunityDefaults()
     console: ConsoleSettings = ConsoleSettings()
+
+    def database(self, db_path: Path | None = None) -> DatabaseUrl:
+        """The database to use: `db_path` when given (the command line's --db), else
+        database_url, else the SQLite file at storage.db_path."""
+        if db_path is not None:
+            return DatabaseUrl("sqlite", path=db_path)
+        if self.database_url is not None:
+            return parse_database_url(self.database_url)
+        return DatabaseUrl("sqlite", path=self.storage.db_path)
 
     @classmethod
     def settings_customise_sources(

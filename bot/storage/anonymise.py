@@ -85,15 +85,24 @@ async def rewrite_ids(
     processed_events): a new value colliding with a key replaces that row, which says the
     same thing; never for the ledger, where it would delete a row behind the triggers' back.
     """
-    verb = "UPDATE OR REPLACE" if replace_conflicts else "UPDATE"
     cur = await tx.execute(
-        f"SELECT rowid, {column} FROM {table} WHERE community_id = ? AND instr({column}, ?) > 0",
+        f"SELECT DISTINCT {column} FROM {table} WHERE community_id = ? AND instr({column}, ?) > 0",
         (community_id, external_id),
     )
     changed = 0
-    for rowid, value in await cur.fetchall():
+    # By value, not by row: the new text depends on the old text alone, so every row holding
+    # one value gets the same new one (and no backend-specific row id is needed).
+    for (value,) in await cur.fetchall():
         new = replace_id(str(value), external_id, replacement)
-        if new != value:
-            await tx.execute(f"{verb} {table} SET {column} = ? WHERE rowid = ?", (new, rowid))
-            changed += 1
+        if new == value:
+            continue
+        if replace_conflicts:  # the row already holding the new value says the same thing
+            await tx.execute(
+                f"DELETE FROM {table} WHERE community_id = ? AND {column} = ?", (community_id, new)
+            )
+        done = await tx.execute(
+            f"UPDATE {table} SET {column} = ? WHERE community_id = ? AND {column} = ?",
+            (new, community_id, value),
+        )
+        changed += max(done.rowcount, 0)
     return changed

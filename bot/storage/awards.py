@@ -184,7 +184,8 @@ async def best_answer(conn: aiosqlite.Connection, question_id: int) -> str | Non
         " LEFT JOIN accepted_answers aa ON aa.answer_id = a.id"
         " LEFT JOIN helpful_marks h ON h.answer_id = a.id"
         " WHERE a.question_id = ? AND a.deleted_at IS NULL AND a.text != ''"
-        " GROUP BY a.id ORDER BY aa.answer_id IS NULL, COUNT(h.id) DESC, a.by_staff DESC, a.id"
+        " GROUP BY a.id, aa.answer_id"
+        " ORDER BY aa.answer_id IS NULL, COUNT(h.id) DESC, a.by_staff DESC, a.id"
         " LIMIT 1",
         (question_id,),
     )

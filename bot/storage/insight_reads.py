@@ -50,7 +50,7 @@ SELECT COUNT(*) FROM (
    WHERE community_id = :c AND created_at >= :s AND created_at < :e
   UNION SELECT giver_id FROM helpful_marks
    WHERE community_id = :c AND marked_at >= :s AND marked_at < :e
-) JOIN members m ON m.id = who WHERE m.is_bot = 0
+) AS active JOIN members m ON m.id = who WHERE m.is_bot = 0
 """
 # Candidates: helped in the period; kept when nothing of theirs was helpful before it. The
 # cheap mark check comes first: most candidates fail it and skip the accept check.
@@ -60,7 +60,7 @@ SELECT COUNT(*) FROM (
    WHERE h.community_id = :c AND h.marked_at >= :s AND h.marked_at < :e AND {HELPFUL_MARK}
   UNION SELECT a.author_id FROM accepted_answers x JOIN answers a ON a.id = x.answer_id
    WHERE x.community_id = :c AND x.accepted_at >= :s AND x.accepted_at < :e
-) JOIN members m ON m.id = who
+) AS helped JOIN members m ON m.id = who
 WHERE m.is_bot = 0
   AND NOT EXISTS (SELECT 1 FROM helpful_marks h WHERE h.community_id = :c
                    AND h.receiver_id = who AND h.marked_at < :s AND {HELPFUL_MARK})
@@ -71,7 +71,8 @@ WHERE m.is_bot = 0
 _TALLIES = f"""
 SELECT t.author_id, COALESCE(m.display_name, ''), t.answers, t.helpful,
        COALESCE(r.total, 0), COALESCE(m.is_staff, 0)
-FROM (SELECT a.author_id, COUNT(*) AS answers, SUM({HELPFUL_ANSWER}) AS helpful
+FROM (SELECT a.author_id, COUNT(*) AS answers,
+             SUM(CASE WHEN {HELPFUL_ANSWER} THEN 1 ELSE 0 END) AS helpful
         FROM answers a
        WHERE a.community_id = :c AND a.created_at >= :s AND a.created_at < :e
          AND a.deleted_at IS NULL

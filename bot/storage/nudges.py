@@ -87,7 +87,8 @@ async def set_channel_delay(
         await tx.execute(
             "INSERT INTO channel_settings (community_id, channel_id, key, value_json,"
             " updated_at) VALUES (?, ?, 'nudge_delay_minutes', ?, ?)"
-            " ON CONFLICT DO UPDATE SET value_json = excluded.value_json,"
+            " ON CONFLICT (community_id, channel_id, key) DO UPDATE SET"
+            " value_json = excluded.value_json,"
             " updated_at = excluded.updated_at",
             (community_id, channel_id, str(minutes), at.isoformat()),
         )
@@ -142,7 +143,7 @@ async def helped(conn: aiosqlite.Connection, community_id: int, limit: int) -> l
         " LEFT JOIN accepted_answers aa ON aa.answer_id = a.id"
         " WHERE a.community_id = ? AND a.deleted_at IS NULL"
         " AND (h.id IS NOT NULL OR aa.answer_id IS NOT NULL)"
-        " GROUP BY a.author_id, q.id ORDER BY 5 DESC LIMIT ?",
+        " GROUP BY a.author_id, m.external_id, q.id ORDER BY 5 DESC LIMIT ?",
         (community_id, limit),
     )
     return [

@@ -12,13 +12,17 @@ run under their own advisory lock, so processes starting together apply each one
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Coroutine, Generator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
+
+import aiosqlite
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +32,37 @@ MIGRATION_LOCK = 0x656E747261696402
 # Placeholders outside string literals and quoted names: ?, or :name (not ::casts).
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|\?|(?<![:\w]):([A-Za-z_]\w*)")
 _STATUS_COUNT = re.compile(r"(\d+)$")
+# SQLite's planner hints (INDEXED BY, NOT INDEXED) mean nothing to PostgreSQL's planner and
+# change no result; instr(haystack, needle) is strpos there. Rewritten, so the storage
+# modules keep one text per query.
+_SQLITE_ONLY = (
+    (re.compile(r"\s+INDEXED\s+BY\s+\w+|\s+NOT\s+INDEXED\b", re.IGNORECASE), ""),
+    (re.compile(r"\binstr\(", re.IGNORECASE), "strpos("),
+    # SQLite's CROSS JOIN … ON fixes the join order (a hint); PostgreSQL wants JOIN … ON.
+    (re.compile(r"\bCROSS\s+JOIN\b(?=\s+\w+(?:\s+\w+)?\s+ON\b)", re.IGNORECASE), "JOIN"),
+    # json_each(t.col) alias → the JSON array's elements as rows with a `value` column.
+    (
+        re.compile(r"\bjson_each\((\w+\.\w+)\)\s+(?:AS\s+)?(\w+)", re.IGNORECASE),
+        r"jsonb_array_elements_text(\1::jsonb) AS \2(value)",
+    ),
+    # a IS b / a IS NOT b between values: SQLite's null-safe comparison.
+    (
+        re.compile(r"\bIS\s+NOT\s+(?!NULL\b|DISTINCT\b|TRUE\b|FALSE\b)", re.IGNORECASE),
+        "IS DISTINCT FROM ",
+    ),
+    (
+        re.compile(r"\bIS\s+(?!NOT\b|NULL\b|DISTINCT\b|TRUE\b|FALSE\b)", re.IGNORECASE),
+        "IS NOT DISTINCT FROM ",
+    ),
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def for_postgres(sql: str) -> str:
+    """The query without SQLite's planner hints, with PostgreSQL's name for instr."""
+    for pattern, replacement in _SQLITE_ONLY:
+        sql = pattern.sub(replacement, sql)
+    return sql
 
 
 @dataclass(frozen=True)
@@ -72,7 +107,7 @@ def numbered(sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> tuple[
             names[name] = len(values)
         return f"${names[name]}"
 
-    query = _TOKENS.sub(replace, sql)
+    query = _TOKENS.sub(replace, for_postgres(sql))
     if not isinstance(params, Mapping) and len(values) != len(params):
         raise ValueError(f"{len(params)} parameters for {len(values)} placeholders")
     return query, values
@@ -100,17 +135,41 @@ class PgCursor:
         return rows
 
 
+class _Pending:
+    """A statement on its way: awaitable, or an async context manager giving its cursor."""
+
+    def __init__(self, running: Coroutine[Any, Any, PgCursor]) -> None:
+        self._running = running
+
+    def __await__(self) -> Generator[Any, None, PgCursor]:
+        return self._running.__await__()
+
+    async def __aenter__(self) -> PgCursor:
+        return await self._running
+
+    async def __aexit__(self, *_exc: object) -> None:
+        return None
+
+
 class PgConnection:
     """An asyncpg connection with the aiosqlite calls the storage modules make."""
 
     def __init__(self, conn: Any) -> None:
         self.raw = conn
 
-    async def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> PgCursor:
-        """Run one statement; its rows (if any) and how many rows it touched."""
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> _Pending:
+        """Run one statement; its rows (if any) and how many rows it touched. Awaited, or
+        used as `async with conn.execute(…) as cursor`, as aiosqlite allows."""
+        return _Pending(self._execute(sql, params))
+
+    async def _execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> PgCursor:
         query, values = numbered(sql, params)
-        statement = await self.raw.prepare(query)
-        rows = await statement.fetch(*values)
+        try:
+            statement = await self.raw.prepare(query)
+            rows = await statement.fetch(*values)
+        except Exception as exc:
+            exc.add_note(f"PostgreSQL statement: {query}")  # which of the storage's queries
+            raise
         return PgCursor(list(rows), _count(statement.get_statusmsg(), len(rows)))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -133,9 +192,17 @@ def _count(status: str | None, returned: int) -> int:
 class PostgresDatabase:
     """A pool of connections to one PostgreSQL database (optionally one schema of it)."""
 
-    def __init__(self, dsn: str, *, schema: str | None = None, pool_size: int = 4) -> None:
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        schema: str | None = None,
+        pool_size: int = 4,
+        path: Path = Path("data/entraide.db"),
+    ) -> None:
         self.dsn = dsn
         self.schema = schema
+        self.path = path  # no file: anchors the data folder (see bot.storage.store)
         self.pool_size = pool_size
         self._pool: Any = None
 
@@ -199,17 +266,21 @@ class PostgresDatabase:
         return applied
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[PgConnection]:
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """A write transaction holding the write lock to its end; rolled back on any error."""
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
-            yield PgConnection(conn)
+            yield _as_storage_connection(PgConnection(conn))
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[PgConnection]:
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         """A connection for reads (each statement sees what was committed before it)."""
         async with self.pool.acquire() as conn:
-            yield PgConnection(conn)
+            yield _as_storage_connection(PgConnection(conn))
+
+    async def checkpoint(self) -> bool:
+        """Nothing to flush: PostgreSQL has no WAL file of ours to truncate."""
+        return True
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Any | None:
         """One row of a read query."""
@@ -219,7 +290,13 @@ class PostgresDatabase:
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         """All rows of a read query."""
         async with self.read() as conn:
-            return await (await conn.execute(sql, params)).fetchall()
+            return list(await (await conn.execute(sql, params)).fetchall())
+
+
+def _as_storage_connection(conn: PgConnection) -> aiosqlite.Connection:
+    # The storage modules are typed against aiosqlite's connection; PgConnection offers the
+    # calls they make (see bot.storage.store).
+    return cast(aiosqlite.Connection, conn)
 
 
 async def _version(conn: Any) -> int:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.storage.db import Database
+from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ async def purge_community(tx: aiosqlite.Connection, community_id: int) -> dict[s
     return deleted
 
 
-async def purge_by_key(db: Database, platform: str, external_id: str) -> Purge | None:
+async def purge_by_key(db: Store, platform: str, external_id: str) -> Purge | None:
     """Purge the community a platform knows as `external_id`; None if it was never stored."""
     async with db.transaction() as tx:
         cur = await tx.execute(

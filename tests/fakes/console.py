@@ -19,6 +19,7 @@ from bot.core.replies import MENTION_RE
 from bot.locales import Messages, placeholders
 from bot.runtime.app import App
 from bot.settings import Settings
+from tests.fakes import backends
 from tests.fakes.embedder import FakeEmbedder
 from tests.fakes.settings import make_settings
 
@@ -125,8 +126,12 @@ async def console_community(
     `before_start(app)` runs before the bot starts (e.g. to register a timer handler).
     """
     chosen = FakeEmbedder() if embedder == "fake" else embedder
+    chosen_settings = make_settings(db_path.parent, base=settings, knowledge_dir=knowledge_dir)
+    url = await backends.database_url(db_path)
+    if url is not None:  # ENTRAIDE_TEST_BACKEND=postgresql
+        chosen_settings = chosen_settings.model_copy(update={"database_url": url})
     app = App(
-        make_settings(db_path.parent, base=settings, knowledge_dir=knowledge_dir),
+        chosen_settings,
         clock=Clock(start, frozen=frozen),
         db_path=db_path,
         embedder_loader=lambda: chosen,

@@ -25,7 +25,7 @@ async def member(
 
 async def member_count(db: Database, name: str | None = None) -> int:
     """How many member rows exist (with this platform id, if given)."""
-    sql = "SELECT COUNT(*) FROM members WHERE external_id = ? OR ? IS NULL"
+    sql = "SELECT COUNT(*) FROM members WHERE external_id = ? OR CAST(? AS TEXT) IS NULL"
     return await count(db, sql, (name, name))
 
 
@@ -41,13 +41,17 @@ async def override_count(db: Database) -> int:
 
 async def override(db: Database, key: str | None = None) -> str | None:
     """The JSON stored for one overridden setting (the first override if no key is given)."""
-    sql = "SELECT value_json FROM community_settings WHERE key = ? OR ? IS NULL ORDER BY rowid"
+    sql = (
+        "SELECT value_json FROM community_settings WHERE key = ? OR CAST(? AS TEXT) IS NULL"
+        " ORDER BY updated_at, key"
+    )
     return await value(db, sql, (key, key))
 
 
 async def override_keys(db: Database) -> list[str]:
     """Keys of the settings admins changed, in the order stored."""
-    return [str(r[0]) for r in await rows(db, "SELECT key FROM community_settings ORDER BY rowid")]
+    sql = "SELECT key FROM community_settings ORDER BY updated_at, key"
+    return [str(r[0]) for r in await rows(db, sql)]
 
 
 async def processed_count(db: Database, like: str) -> int:
@@ -65,7 +69,7 @@ async def processed_of(db: Database, *event_ids: str) -> int:
 
 async def suggestion_message(db: Database) -> str | None:
     """Message id of the first knowledge-base suggestion the bot posted."""
-    return await value(db, "SELECT message_id FROM kb_suggestions ORDER BY rowid LIMIT 1")
+    return await value(db, "SELECT message_id FROM kb_suggestions ORDER BY id LIMIT 1")
 
 
 async def verdict(db: Database) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any
 from bot.storage.db import Database
 from tests.queries._db import count, rows, value
 
-_WHICH = "(number = ? OR ? IS NULL) ORDER BY id LIMIT 1"
+_WHICH = "(number = ? OR CAST(? AS INTEGER) IS NULL) ORDER BY id LIMIT 1"
 
 
 async def question_count(db: Database, *, status: str | None = None) -> int:

@@ -61,7 +61,10 @@ async def helping_by_member(db: Database) -> dict[str, int]:
 async def ledger_rows(db: Database, *, kind: str | None = None) -> list[dict[str, Any]]:
     """Every ledger row (of one kind if given) by column name, plus `member`, the platform
     id of whom it credits; in the order written."""
-    sql = f"SELECT l.*, m.external_id AS member {_BY_MEMBER} WHERE (l.kind = ? OR ? IS NULL)"
+    sql = (
+        f"SELECT l.*, m.external_id AS member {_BY_MEMBER}"
+        " WHERE (l.kind = ? OR CAST(? AS TEXT) IS NULL)"
+    )
     return [dict(r) for r in await db.fetchall(sql + " ORDER BY l.id", (kind, kind))]
 
 
@@ -95,7 +98,7 @@ async def bounty_state(db: Database) -> tuple[str, str | None] | None:
     """(status, platform id of the winner or None) of the first bounty."""
     sql = (
         "SELECT b.status, m.external_id FROM bounties b LEFT JOIN members m"
-        " ON m.id = b.awarded_to ORDER BY b.rowid LIMIT 1"
+        " ON m.id = b.awarded_to ORDER BY b.question_id LIMIT 1"
     )
     found = await rows(db, sql)
     return found[0] if found else None

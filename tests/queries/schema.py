@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.storage.db import Database
+from bot.storage.postgres import PostgresDatabase
 from tests.queries._db import count, rows, value
 
 Rows = dict[str, list[tuple[Any, ...]]]
@@ -39,14 +40,35 @@ async def figures(db: Database) -> Rows:
     return {name: await rows(db, sql) for name, sql in FIGURES.items()}
 
 
+def _on_postgres(db: Database) -> bool:
+    return isinstance(db, PostgresDatabase)
+
+
 async def tables(db: Database) -> list[str]:
     """Every table of the schema, sorted."""
-    found = await rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'")
-    return sorted(str(r[0]) for r in found)
+    if _on_postgres(db):
+        sql = (
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        )
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    return sorted(str(r[0]) for r in await rows(db, sql))
 
 
 async def member_columns(db: Database, table: str) -> list[str]:
     """Columns of a table that reference a member (from its foreign keys)."""
+    if _on_postgres(db):
+        keys = await db.fetchall(
+            "SELECT kcu.column_name FROM information_schema.table_constraints tc"
+            " JOIN information_schema.key_column_usage kcu"
+            "  ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema"
+            " JOIN information_schema.constraint_column_usage ccu"
+            "  ON ccu.constraint_name = tc.constraint_name AND ccu.table_schema = tc.table_schema"
+            " WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema()"
+            "  AND tc.table_name = ? AND ccu.table_name = 'members'",
+            (table,),
+        )
+        return [str(k[0]) for k in keys]
     keys = await db.fetchall(f"PRAGMA foreign_key_list({table})")
     return [str(k[3]) for k in keys if k[2] == "members"]
 
@@ -59,7 +81,8 @@ async def rows_about(db: Database, member: int) -> Rows:
         columns = await member_columns(db, table)
         if columns:
             where = " OR ".join(f"{c} = ?" for c in columns)
-            sql = f"SELECT * FROM {table} WHERE {where} ORDER BY rowid"
+            order = "1" if _on_postgres(db) else "rowid"  # insertion order on SQLite
+            sql = f"SELECT * FROM {table} WHERE {where} ORDER BY {order}"
             out[table] = await rows(db, sql, (member,) * len(columns))
     return out
 

@@ -11,14 +11,14 @@ from bot.cogs.reputation._outcome import Outcome, Source
 from bot.settings import CommunityDefaults
 from bot.storage import awards, questions
 from bot.storage.awards import Accept, AnswerRef
-from bot.storage.db import Database
+from bot.storage.store import Store
 
 if TYPE_CHECKING:
     from bot.scheduler.timers import Timers
 
 
 async def accept(
-    db: Database, source: Source, config: CommunityDefaults, timers: Timers, answer: AnswerRef
+    db: Store, source: Source, config: CommunityDefaults, timers: Timers, answer: AnswerRef
 ) -> Outcome:
     """Accept an answer as its question's solution (moving the points of an earlier one, and
     the bounty)."""
@@ -66,7 +66,7 @@ async def accept(
     return Outcome(status, answer, author_points, refusal, author, tuple(changed), bounty)
 
 
-async def unaccept(db: Database, source: Source, timers: Timers, question_id: int) -> Outcome:
+async def unaccept(db: Store, source: Source, timers: Timers, question_id: int) -> Outcome:
     """Withdraw a question's accept: its author's and the asker's points are reversed, and its
     bounty goes back to escrow."""
     async with db.transaction() as tx:

@@ -15,8 +15,8 @@ from bot.cogs.reputation import _rules
 from bot.cogs.reputation._outcome import Source
 from bot.storage import bounties
 from bot.storage import reputation as rep
-from bot.storage.db import Database
 from bot.storage.questions import Question
+from bot.storage.store import Store
 
 if TYPE_CHECKING:
     from bot.scheduler.timers import Timers
@@ -90,7 +90,7 @@ def members(move: _rules.BountyMove | None) -> list[int]:
     return [m for m in (move.take_from, move.give_to) if m is not None]
 
 
-async def expire(db: Database, community_id: int, question_id: int, at: datetime) -> int:
+async def expire(db: Store, community_id: int, question_id: int, at: datetime) -> int:
     """End a bounty still in escrow; half goes back to a member sponsor. Returns the refund."""
     async with db.transaction() as tx:
         bounty = await bounties.of(tx, question_id)

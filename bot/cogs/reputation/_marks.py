@@ -12,11 +12,11 @@ from bot.runtime.context import Context
 from bot.settings import CommunityDefaults
 from bot.storage import awards, questions
 from bot.storage import reputation as rep
-from bot.storage.db import Database
+from bot.storage.store import Store
 
 
 async def mark_helpful(
-    db: Database, source: Source, config: CommunityDefaults, message_id: str
+    db: Store, source: Source, config: CommunityDefaults, message_id: str
 ) -> Outcome:
     """A member (the source's actor) marks an answer helpful."""
     giver_id = source.actor_id
@@ -59,7 +59,7 @@ async def mark_helpful(
     return Outcome("marked", answer, points, refusal, receiver, changed)
 
 
-async def unmark_helpful(db: Database, source: Source, message_id: str) -> Outcome:
+async def unmark_helpful(db: Store, source: Source, message_id: str) -> Outcome:
     """A member takes a helpful mark back: exactly its points are reversed."""
     giver_id = source.actor_id
     assert giver_id is not None

@@ -8,13 +8,13 @@ from bot.cogs.reputation import _bounty
 from bot.cogs.reputation._accepts import reverse_accept
 from bot.cogs.reputation._outcome import Outcome, Source
 from bot.storage import awards
-from bot.storage.db import Database
+from bot.storage.store import Store
 
 if TYPE_CHECKING:
     from bot.scheduler.timers import Timers
 
 
-async def answer_deleted(db: Database, source: Source, timers: Timers, message_id: str) -> Outcome:
+async def answer_deleted(db: Store, source: Source, timers: Timers, message_id: str) -> Outcome:
     """A deleted answer gives back every point it earned (marks and accept); a bounty it
     held goes back to escrow."""
     changed: set[int] = set()
@@ -55,7 +55,7 @@ async def answer_deleted(db: Database, source: Source, timers: Timers, message_i
     return Outcome("reversed", answer, changed=tuple(sorted(changed)), bounty=bounty)
 
 
-async def adjust(db: Database, source: Source, member_id: int, amount: int, note: str) -> Outcome:
+async def adjust(db: Store, source: Source, member_id: int, amount: int, note: str) -> Outcome:
     """An admin's correction, recorded with the admin as actor."""
     async with db.transaction() as tx:
         written = await source.write(tx, member_id, amount, "adjust", "adjust", note=note)

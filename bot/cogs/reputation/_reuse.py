@@ -12,13 +12,13 @@ from bot.runtime.context import Context
 from bot.settings import CommunityDefaults
 from bot.storage import questions
 from bot.storage import reputation as rep
-from bot.storage.db import Database
+from bot.storage.store import Store
 
 KIND = "reused"
 
 
 async def credit(
-    db: Database, source: Source, config: CommunityDefaults, event: EarlierAnswerReused
+    db: Store, source: Source, config: CommunityDefaults, event: EarlierAnswerReused
 ) -> tuple[int, ...]:
     """Give the earlier answer's author `points_reused` (once per question, within the
     daily cap); returns whose totals moved."""
@@ -45,7 +45,7 @@ async def credit(
     return (receiver,)
 
 
-async def withdraw(db: Database, source: Source, question_id: int) -> tuple[int, ...]:
+async def withdraw(db: Store, source: Source, question_id: int) -> tuple[int, ...]:
     """Take back exactly what an earlier answer earned for this question."""
     async with db.transaction() as tx:
         held = await rep.reused_points(tx, source.community_id, question_id)

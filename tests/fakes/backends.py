@@ -1,0 +1,79 @@
+"""Which database backend a test bot runs on: SQLite (a file in the test's folder), or,
+with ENTRAIDE_TEST_BACKEND=postgresql, a fresh schema of the test PostgreSQL
+(ENTRAIDE_TEST_POSTGRES, default the machine's), dropped afterwards."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def backend() -> str:
+    """sqlite (default) or postgresql."""
+    return os.environ.get("ENTRAIDE_TEST_BACKEND", "sqlite")
+
+
+def postgres_dsn() -> str:
+    """The test PostgreSQL."""
+    return os.environ.get("ENTRAIDE_TEST_POSTGRES", DEFAULT_DSN)
+
+
+@asynccontextmanager
+async def fresh_schema(dsn: str | None = None) -> AsyncIterator[tuple[str, str]]:
+    """(dsn, schema): a new empty schema, dropped with everything in it afterwards."""
+    import asyncpg
+
+    dsn = dsn or postgres_dsn()
+    admin = await asyncpg.connect(dsn, timeout=3)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    await admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield dsn, schema
+    finally:
+        await admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        await admin.close()
+
+
+# Schemas made for the current test's databases, dropped after it (tests/conftest.py).
+made: set[str] = set()
+
+
+async def database_url(db_path: Path) -> str | None:
+    """None on SQLite; on PostgreSQL, a URL whose search_path is the schema standing for
+    `db_path`: the same path is the same database, as a file would be (restart tests)."""
+    if backend() != "postgresql":
+        return None
+    import asyncpg
+
+    dsn = postgres_dsn()
+    schema = "t_" + hashlib.sha1(str(db_path).encode()).hexdigest()[:16]
+    if schema not in made:
+        admin = await asyncpg.connect(dsn, timeout=3)
+        try:
+            await admin.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        finally:
+            await admin.close()
+        made.add(schema)
+    separator = "&" if "?" in dsn else "?"
+    return f"{dsn}{separator}search_path={schema}"
+
+
+async def drop_made() -> None:
+    """Drop the schemas this test made."""
+    if not made:
+        return
+    import asyncpg
+
+    admin = await asyncpg.connect(postgres_dsn(), timeout=3)
+    try:
+        for schema in sorted(made):
+            await admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    finally:
+        await admin.close()
+        made.clear()
