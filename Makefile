@@ -28,6 +28,7 @@ lint: $(STAMP)
 
 test: lint
 	$(PY) -m pytest -q
+	$(PY) -m tests.run_on_postgresql
 
 bench: $(STAMP)
 	$(PY) -m bench
