@@ -129,6 +129,10 @@ class App:
                 log.exception("cog %s failed to unload", cog.name)
         self.cogs.clear()
         await self.knowledge.close()
+        try:
+            await self.timers.release()
+        except Exception:  # a database that never opened (a failed start): nothing to give back
+            log.debug("no timer leases released", exc_info=True)
         await self.db.close()
 
     async def dispatch(self, event: Event) -> bool:

@@ -23,14 +23,22 @@ When a handler fails, retry.py decides by what failed:
   trying for a day would only repeat the error.
 Giving up is logged as an error naming the timer's kind, key, community and payload (the
 question), so an operator can act on it by hand.
+
+Several processes may share one database (PostgreSQL, README "Running at scale"): each claims
+a due timer before running it, with a lease (LEASE) in the row. The others skip a leased
+timer; if its process dies before the timer is finished, the lease runs out and the next
+minute's tick of another process fires it. A process stopping gives its leases back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
@@ -46,15 +54,23 @@ from bot.storage.timers import Timer
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Timer], Awaitable[None]]
+# Longer than any handler takes (a send with its retries inside the platform library: tens of
+# seconds); short enough that a timer whose process died fires a few minutes late, not hours.
+LEASE = timedelta(minutes=2)
 
 
 class Timers:
     """Schedule, cancel and fire durable timers; features register one handler per kind."""
 
-    def __init__(self, db: Store, clock: Clock, wakeups: Wakeups) -> None:
+    def __init__(
+        self, db: Store, clock: Clock, wakeups: Wakeups, *, lease: timedelta = LEASE
+    ) -> None:
         self.db = db
         self.clock = clock
         self.wakeups = wakeups
+        self.lease = lease
+        # Who holds a lease: this process (several may share a PostgreSQL database).
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._handlers: dict[str, Handler] = {}
         self._running: set[int] = set()
         self._lock = asyncio.Lock()
@@ -109,11 +125,25 @@ class Timers:
             async with self.db.read() as conn:
                 due = [t for t in await rows.due(conn, now) if t.id not in self._running]
             for timer in due:
+                if not await self._claim(timer, now):
+                    continue  # another process took it first
                 self._running.add(timer.id)
                 try:
                     await self._run(timer)
                 finally:
                     self._running.discard(timer.id)
+
+    async def _claim(self, timer: Timer, now: datetime) -> bool:
+        async with self.db.transaction() as tx:
+            return await rows.claim(tx, timer.id, self.owner, now, now + self.lease)
+
+    async def release(self) -> None:
+        """Give back this process's leases (stopping: another process, or the next start,
+        may fire those timers at once instead of after the lease)."""
+        async with self.db.transaction() as tx:
+            released = await rows.release(tx, self.owner)
+        if released:
+            log.info("released %d timer leases", released)
 
     async def _run(self, timer: Timer) -> None:
         handler = self._handlers.get(timer.kind)

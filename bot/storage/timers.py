@@ -70,11 +70,11 @@ async def cancel(
 
 
 async def due(conn: aiosqlite.Connection, now: datetime) -> list[Timer]:
-    """Pending timers due at `now`, oldest first."""
+    """Pending timers due at `now` that no process holds a lease on, oldest first."""
     cur = await conn.execute(
         f"SELECT {_COLUMNS} FROM timers WHERE status = 'pending' AND due_at <= ?"
-        " ORDER BY due_at, id",
-        (now.isoformat(),),
+        " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY due_at, id",
+        (now.isoformat(), now.isoformat()),
     )
     return [_timer(row) for row in await cur.fetchall()]
 
@@ -97,10 +97,34 @@ async def pending(conn: aiosqlite.Connection) -> list[Timer]:
     return [_timer(row) for row in await cur.fetchall()]
 
 
+async def claim(
+    tx: aiosqlite.Connection, timer_id: int, owner: str, now: datetime, until: datetime
+) -> bool:
+    """Take a due timer for `owner` until `until`; False if it is done, cancelled, or
+    another process holds a lease on it that hasn't run out."""
+    cur = await tx.execute(
+        "UPDATE timers SET lease_owner = ?, lease_until = ?"
+        " WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until <= ?)",
+        (owner, until.isoformat(), timer_id, now.isoformat()),
+    )
+    return cur.rowcount > 0
+
+
+async def release(tx: aiosqlite.Connection, owner: str) -> int:
+    """Give back the leases `owner` still holds (a process stopping); how many."""
+    cur = await tx.execute(
+        "UPDATE timers SET lease_owner = NULL, lease_until = NULL"
+        " WHERE lease_owner = ? AND status = 'pending'",
+        (owner,),
+    )
+    return max(cur.rowcount, 0)
+
+
 async def finish(tx: aiosqlite.Connection, timer_id: int, status: str, now: datetime) -> bool:
     """Mark a pending timer done or failed; False if it was no longer pending."""
     cur = await tx.execute(
-        "UPDATE timers SET status = ?, finished_at = ? WHERE id = ? AND status = 'pending'",
+        "UPDATE timers SET status = ?, finished_at = ?, lease_owner = NULL, lease_until = NULL"
+        " WHERE id = ? AND status = 'pending'",
         (status, now.isoformat(), timer_id),
     )
     return cur.rowcount > 0
@@ -109,8 +133,8 @@ async def finish(tx: aiosqlite.Connection, timer_id: int, status: str, now: date
 async def retry(tx: aiosqlite.Connection, timer_id: int, due_at: datetime, error: str) -> None:
     """Count a failed attempt and try again at `due_at`."""
     await tx.execute(
-        "UPDATE timers SET attempts = attempts + 1, last_error = ?, due_at = ?"
-        " WHERE id = ? AND status = 'pending'",
+        "UPDATE timers SET attempts = attempts + 1, last_error = ?, due_at = ?,"
+        " lease_owner = NULL, lease_until = NULL WHERE id = ? AND status = 'pending'",
         (error[:500], due_at.isoformat(), timer_id),
     )
 
@@ -118,7 +142,8 @@ async def retry(tx: aiosqlite.Connection, timer_id: int, due_at: datetime, error
 async def postpone(tx: aiosqlite.Connection, timer_id: int, due_at: datetime, error: str) -> None:
     """Try again at `due_at` without counting a failed attempt (the platform wasn't ready)."""
     await tx.execute(
-        "UPDATE timers SET last_error = ?, due_at = ? WHERE id = ? AND status = 'pending'",
+        "UPDATE timers SET last_error = ?, due_at = ?, lease_owner = NULL, lease_until = NULL"
+        " WHERE id = ? AND status = 'pending'",
         (error[:500], due_at.isoformat(), timer_id),
     )
 
