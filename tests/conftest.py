@@ -25,7 +25,7 @@ from tests.fakes.slack_server import FakeSlack, fake_slack
 
 @pytest.fixture(autouse=True)
 async def _drop_postgresql_schemas() -> AsyncIterator[None]:
-    """With ENTRAIDE_TEST_BACKEND=postgresql, the schemas a test's bots used go after it."""
+    """With TEST_DATABASE_BACKEND=postgresql, the schemas a test's bots used go after it."""
     yield
     await backends.drop_made()
 

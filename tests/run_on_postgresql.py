@@ -1,5 +1,5 @@
 """`make test`'s second pass: the cog and timer tests again, on PostgreSQL (each bot in its
-own schema, dropped after). When PostgreSQL doesn't answer at ENTRAIDE_TEST_POSTGRES (default
+own schema, dropped after). When PostgreSQL doesn't answer at TEST_POSTGRES_DSN (default
 the machine's postgresql://postgres@127.0.0.1:5432/test), it says so and passes: SQLite, the
 default, was tested by the first pass.
 
@@ -39,7 +39,7 @@ def main(argv: list[str]) -> int:
         print(f"PostgreSQL not reachable at {dsn} ({problem}): skipped the PostgreSQL pass")
         return 0
     print(f"PostgreSQL pass: the cog and timer tests on {dsn}")
-    os.environ["ENTRAIDE_TEST_BACKEND"] = "postgresql"
+    os.environ["TEST_DATABASE_BACKEND"] = "postgresql"
     return int(pytest.main(["-q", *SUITES, *argv]))
 
 

@@ -1,6 +1,6 @@
 """Which database backend a test bot runs on: SQLite (a file in the test's folder), or,
-with ENTRAIDE_TEST_BACKEND=postgresql, a fresh schema of the test PostgreSQL
-(ENTRAIDE_TEST_POSTGRES, default the machine's), dropped afterwards."""
+with TEST_DATABASE_BACKEND=postgresql, a fresh schema of the test PostgreSQL
+(TEST_POSTGRES_DSN, default the machine's), dropped afterwards."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 
 def backend() -> str:
     """sqlite (default) or postgresql."""
-    return os.environ.get("ENTRAIDE_TEST_BACKEND", "sqlite")
+    return os.environ.get("TEST_DATABASE_BACKEND", "sqlite")
 
 
 def postgres_dsn() -> str:
     """The test PostgreSQL."""
-    return os.environ.get("ENTRAIDE_TEST_POSTGRES", DEFAULT_DSN)
+    return os.environ.get("TEST_POSTGRES_DSN", DEFAULT_DSN)
 
 
 @asynccontextmanager

@@ -128,7 +128,7 @@ async def console_community(
     chosen = FakeEmbedder() if embedder == "fake" else embedder
     chosen_settings = make_settings(db_path.parent, base=settings, knowledge_dir=knowledge_dir)
     url = await backends.database_url(db_path)
-    if url is not None:  # ENTRAIDE_TEST_BACKEND=postgresql
+    if url is not None:  # TEST_DATABASE_BACKEND=postgresql
         chosen_settings = chosen_settings.model_copy(update={"database_url": url})
     app = App(
         chosen_settings,

@@ -1,7 +1,7 @@
 """Several processes on one database (issue 19): a due timer fires once, whichever process
 ticks; one whose process died holding it fires from another once its lease ran out; a
 process that stops gives its leases back. (Two bots on one database file stand for two
-processes; with ENTRAIDE_TEST_BACKEND=postgresql, on one PostgreSQL schema.)"""
+processes; with TEST_DATABASE_BACKEND=postgresql, on one PostgreSQL schema.)"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A PostgreSQL database for tests: ENTRAIDE_TEST_POSTGRES (default the machine's
+"""A PostgreSQL database for tests: TEST_POSTGRES_DSN (default the machine's
 postgresql://postgres@127.0.0.1:5432/test), one fresh schema per test, dropped after. When
 PostgreSQL doesn't answer, the tests that need it are skipped and say so."""
 
@@ -31,7 +31,7 @@ async def _connect(dsn: str) -> object:
 @pytest.fixture
 async def pg_schema() -> AsyncIterator[PgSchema]:
     """A fresh, empty schema on the test PostgreSQL (skipped when it can't be reached)."""
-    dsn = os.environ.get("ENTRAIDE_TEST_POSTGRES", DEFAULT_DSN)
+    dsn = os.environ.get("TEST_POSTGRES_DSN", DEFAULT_DSN)
     try:
         admin = await _connect(dsn)
     except (OSError, TimeoutError, ImportError) as exc:

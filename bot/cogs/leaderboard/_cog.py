@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 KIND = "leaderboard"  # its runs in scheduled_posts
 
 
+class PeriodNotPosted(Exception):
+    """The board can't go out this minute (its channel is missing); tried again later."""
+
+
 class LeaderboardCog(Cog):
     """/leaderboard [week|month|all], opt-out, and the scheduled post."""
 
@@ -120,22 +124,39 @@ class LeaderboardCog(Cog):
             if await scheduled_posts.made(conn, community_id, KIND, end):
                 return
 
-        t = self.services.messages.translator(config.language)
-
-        text, has_rows = await self._board(community_id, config, window, t)
-        chat = self.services.chat(community)
-        message_id = None
-        if has_rows:
-            channel = config.leaderboard_channel
-            if not await chat.channel_exists(community, channel):
-                log.warning("leaderboard_channel %r is missing; period not posted", channel)
-                return
-            # At least once: a crash between this send and the record below repeats the post.
-            message_id = await chat.send(community, Conversation(channel), Reply(text))
+        # Claimed before it is made, so processes sharing the database post it once; a send
+        # that fails gives the period back (tried again next minute), and a crash between the
+        # claim and the send loses this period's board rather than posting it twice.
         async with self.services.db.transaction() as tx:
-            await scheduled_posts.claim(tx, community_id, KIND, end, now)
-            if message_id is not None:
+            if not await scheduled_posts.claim(tx, community_id, KIND, end, now):
+                return
+        try:
+            message_id = await self._post_board(community, community_id, config, window)
+        except BaseException as exc:
+            async with self.services.db.transaction() as tx:
+                await scheduled_posts.release(tx, community_id, KIND, end)
+            if isinstance(exc, PeriodNotPosted):
+                log.warning("%s", exc)
+                return
+            raise
+        if message_id is not None:
+            async with self.services.db.transaction() as tx:
                 await scheduled_posts.set_message(tx, community_id, KIND, end, message_id)
+
+    async def _post_board(
+        self, community: Community, community_id: int, config: CommunityDefaults, window: Window
+    ) -> str | None:
+        """Post the period's board (None: an empty period, nothing to post); PeriodNotPosted
+        when the channel is missing."""
+        t = self.services.messages.translator(config.language)
+        text, has_rows = await self._board(community_id, config, window, t)
+        if not has_rows:
+            return None
+        chat = self.services.chat(community)
+        channel = config.leaderboard_channel
+        if not await chat.channel_exists(community, channel):
+            raise PeriodNotPosted(f"leaderboard_channel {channel!r} is missing; period not posted")
+        return await chat.send(community, Conversation(channel), Reply(text))
 
     async def delete_member_data(
         self, tx: aiosqlite.Connection, community_id: int, member_id: int

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.adapters.console.player import COMMUNITY
 from tests import queries as q
@@ -167,3 +169,24 @@ async def test_a_first_time_helper_is_one_whose_first_helping_points_are_new(
         "    🥇 @alice — 10 points 🌱 new helper, welcome!",
         "    🥈 @bob — 10 points",
     ]
+
+
+async def test_two_processes_on_one_database_post_the_week_once(tmp_path: Path) -> None:
+    """Two bots sharing a database (two processes), started before Monday 09:00, both wake
+    up after it with the week's board due: it is posted once, by one of them."""
+    db = tmp_path / "entraide.db"
+    async with console_community(db) as first:
+        await first.feed(*WEEK_OF_POINTS)
+    before = START + timedelta(days=7) - timedelta(hours=1)
+    async with (
+        console_community(db, start=before) as one,
+        console_community(db, start=before) as two,
+    ):
+        assert _posts(one.transcript) == _posts(two.transcript) == []
+        after = START + timedelta(days=7, minutes=1)
+        await asyncio.gather(_board_cog(one).post_due(after), _board_cog(two).post_due(after))
+        assert len(_posts(one.transcript)) + len(_posts(two.transcript)) == 1
+
+
+def _board_cog(driver: ConsoleDriver) -> Any:
+    return next(cog for cog in driver.app.cogs if cog.name == "leaderboard")
