@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
@@ -32,6 +34,9 @@ Handler = Callable[..., Awaitable[Any]]
 # done: handled and marked processed; skipped: a replay or a bot's post; failed: a handler
 # failed (retried on redelivery); unseen: about a message not seen yet (not marked either).
 Handled: TypeAlias = Literal["done", "skipped", "failed", "unseen"]
+# How long a process may hold an event it is handling before another may take a copy of it
+# (handlers take well under a second; a send with retries, tens of seconds).
+EVENT_CLAIM = timedelta(minutes=2)
 
 
 class Dispatcher:
@@ -85,6 +90,34 @@ class Dispatcher:
             if await processed_events.was_processed(tx, community_id, event.event_id):
                 log.debug("skipping replayed event %s", event.event_id)
                 return "skipped"
+            now = services.clock.now()
+            owner = services.timers.owner
+            if not await processed_events.claim(
+                tx, community_id, event.event_id, owner, now, now + EVENT_CLAIM
+            ):
+                log.debug("event %s is being handled by another process", event.event_id)
+                return "skipped"
+        try:
+            handled = await self._handle_claimed(event, community_id, member_id)
+        except BaseException:
+            await self._unclaim(community_id, event.event_id)
+            raise
+        async with services.db.transaction() as tx:
+            if handled == "done":
+                await processed_events.mark_processed(tx, community_id, event.event_id, event.at)
+            await processed_events.unclaim(tx, community_id, event.event_id)
+        return handled
+
+    async def _unclaim(self, community_id: int, event_id: str) -> None:
+        # Shielded: a cancelled handler still leaves the event to a redelivery.
+        async def drop() -> None:
+            async with self.services.db.transaction() as tx:
+                await processed_events.unclaim(tx, community_id, event_id)
+
+        await asyncio.shield(drop())
+
+    async def _handle_claimed(self, event: Event, community_id: int, member_id: int) -> Handled:
+        services = self.services
         config = await services.community_config(community_id)
         ctx = Context(
             services=services,
@@ -108,11 +141,7 @@ class Dispatcher:
             if unseen:  # never marked processed without its effect
                 log.debug("event %s is about a message not seen yet", event.event_id)
                 return "unseen"
-        if not ok:
-            return "failed"
-        async with services.db.transaction() as tx:
-            await processed_events.mark_processed(tx, community_id, event.event_id, event.at)
-        return "done"
+        return "done" if ok else "failed"
 
     async def run_timer(self, handler: Handler, timer: Timer) -> None:
         """Run a due timer's handler with its community's context; a community gone since

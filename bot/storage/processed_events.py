@@ -25,3 +25,31 @@ async def mark_processed(
         " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (community_id, event_id, at.isoformat()),
     )
+
+
+async def claim(
+    tx: aiosqlite.Connection,
+    community_id: int,
+    event_id: str,
+    owner: str,
+    now: datetime,
+    until: datetime,
+) -> bool:
+    """Take this event for `owner` until `until`; False while another process's claim on
+    it hasn't run out."""
+    cur = await tx.execute(
+        "INSERT INTO event_claims (community_id, event_id, owner, claimed_until)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (community_id, event_id) DO UPDATE SET"
+        " owner = excluded.owner, claimed_until = excluded.claimed_until"
+        " WHERE event_claims.claimed_until <= ?",
+        (community_id, event_id, owner, until.isoformat(), now.isoformat()),
+    )
+    return cur.rowcount > 0
+
+
+async def unclaim(tx: aiosqlite.Connection, community_id: int, event_id: str) -> None:
+    """Drop the claim on an event (handled, failed, or waiting for its message)."""
+    await tx.execute(
+        "DELETE FROM event_claims WHERE community_id = ? AND event_id = ?",
+        (community_id, event_id),
+    )

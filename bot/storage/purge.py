@@ -43,6 +43,7 @@ PURGED: tuple[tuple[str, str], ...] = (
     ("expertise_topics", _OWN),
     ("timers", _OWN),
     ("processed_events", _OWN),
+    ("event_claims", _OWN),  # only while an event is being handled (or its process died)
     ("channel_cursors", _OWN),
     ("community_settings", _OWN),
     ("channel_settings", _OWN),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +12,7 @@ from bot.core.cog import Cog, listen
 from bot.core.events import MessagePosted
 from bot.runtime.context import Context
 from tests import queries as q
-from tests.fakes.console import ConsoleDriver
+from tests.fakes.console import ConsoleDriver, console_community
 from tests.fakes.events import message_posted
 
 
@@ -73,3 +75,38 @@ async def test_a_failing_command_apologises_and_the_bot_goes_on(console: Console
         "Something went wrong on my side; it has been logged. Please try again in a moment."
     )
     assert "Question Q1 is open" in out[3]
+
+
+class SlowCog(Cog):
+    """A feature that takes a moment on each message, as a send does."""
+
+    name = "slow"
+
+    def __init__(self, app: object) -> None:
+        super().__init__(app)  # type: ignore[arg-type]
+        self.calls = 0
+
+    @listen(MessagePosted)
+    async def wait(self, ctx: Context, event: MessagePosted) -> None:
+        self.calls += 1
+        await asyncio.sleep(0.05)
+
+
+async def test_one_event_reaching_two_processes_at_once_is_handled_once(tmp_path: Path) -> None:
+    """A platform's retry delivers a message to two processes sharing a database while the
+    first still handles it: one opens the question and its thread, the other skips it."""
+    db = tmp_path / "shared.db"
+    async with console_community(db) as one, console_community(db) as two:
+        slow = [SlowCog(one.app), SlowCog(two.app)]
+        for driver, cog in zip((one, two), slow, strict=True):
+            driver.app.dispatcher.listeners[MessagePosted].insert(0, (cog, cog.wait))
+        event = message_posted("evt-7", "m-7", "How do I export my data?")
+        results = await asyncio.gather(one.app.dispatch(event), two.app.dispatch(event))
+        assert sorted(results) == [False, True]  # done by one, skipped by the other
+        assert sum(cog.calls for cog in slow) == 1
+        assert await q.question_count(one.app.db) == 1
+        threads = [
+            line for line in one.transcript + two.transcript if "Question Q1 is open" in line
+        ]
+        assert len(threads) == 1
+        assert await q.processed_of(one.app.db, "evt-7") == 1

@@ -143,7 +143,8 @@ async def snapshot(db: Database, community_id: int) -> Snapshot:
 async def test_the_script_fills_every_community_table(two: Two) -> None:
     """The scenario is realistic enough to mean something: no purged table is empty."""
     rows = await snapshot(two.db, two.purged)
-    assert sorted(table for table, _ in PURGED if not rows[table]) == []
+    transient = {"event_claims"}  # rows only while an event is being handled
+    assert sorted(table for table, _ in PURGED if not rows[table] and table not in transient) == []
 
 
 async def test_a_purge_leaves_nothing_of_the_community(two: Two) -> None:
