@@ -21,6 +21,7 @@ from tests.fakes import backends, discord_payloads
 from tests.fakes.console import ConsoleDriver, console_community
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.slack_server import FakeSlack, fake_slack
+from tests.storage.postgres_fixtures import pg_schema  # noqa: F401  (a fixture, for every test)
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,5 @@
-"""`make test`'s second pass: the cog, timer and dispatch tests again, on PostgreSQL (each bot in its
-own schema, dropped after). When PostgreSQL doesn't answer at TEST_POSTGRES_DSN (default
+"""`make test`'s second pass: the cog, timer and dispatch tests again, on PostgreSQL (each
+bot in its own schema, dropped after). When PostgreSQL doesn't answer at TEST_POSTGRES_DSN (default
 the machine's postgresql://postgres@127.0.0.1:5432/test), it says so and passes: SQLite, the
 default, was tested by the first pass.
 

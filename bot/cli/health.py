@@ -8,6 +8,7 @@ one line saying so, else 1 with one line saying why.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sqlite3
 import sys
 import time
@@ -42,8 +43,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Check, print one line; 0 healthy, 1 unhealthy."""
     db_path: Path = args.db or settings.storage.db_path
+    url = settings.database(args.db)
     try:
-        version = check_database(db_path)
+        if url.kind == "postgresql":
+            assert url.dsn is not None
+            version = check_postgres(url.dsn, url.redacted())
+        else:
+            version = check_database(db_path)
         if http_mode(settings):
             check_http(settings)
         beat = check_heartbeat(heartbeat.path_for(db_path), args.max_age)
@@ -67,6 +73,26 @@ def check_database(db_path: Path) -> int:
         raise Unhealthy(str(exc)) from None
     except sqlite3.Error as exc:
         raise Unhealthy(f"the database {db_path} does not answer: {exc}") from None
+
+
+def check_postgres(dsn: str, shown: str) -> int:
+    """The schema version of the shared PostgreSQL store (read only)."""
+
+    async def version() -> int:
+        import asyncpg
+
+        conn = await asyncpg.connect(dsn, timeout=TIMEOUT)
+        try:
+            return int(await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version"))
+        finally:
+            await conn.close()
+
+    try:
+        return asyncio.run(version())
+    except Exception as exc:  # refused, timed out, no schema_version table: all unhealthy
+        if type(exc).__name__ == "UndefinedTableError":
+            raise Unhealthy(f"the database {shown} has no Entraide tables") from None
+        raise Unhealthy(f"the database {shown} does not answer: {exc}") from None
 
 
 def check_heartbeat(path: Path, max_age: float) -> heartbeat.Beat:

@@ -78,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"entraide: configuration error: {exc}", file=sys.stderr)
         return 2
+    refusal = _not_on_postgresql(args, settings)
+    if refusal is not None:
+        print(f"entraide: {refusal}", file=sys.stderr)
+        return 2
     if args.command == "backup":
         source = args.db or settings.storage.db_path
         try:
@@ -97,6 +101,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:  # found once a folder is looked at (knowledge_dir)
         print(f"entraide: configuration error: {exc}", file=sys.stderr)
         return 2
+
+
+def _not_on_postgresql(args: argparse.Namespace, settings: Settings) -> str | None:
+    """Why a command can't run while ENTRAIDE_DATABASE_URL names PostgreSQL, if it can't."""
+    if settings.database().kind != "postgresql":
+        return None
+    if getattr(args, "db", None) is not None:
+        return (
+            "--db names a SQLite file, but ENTRAIDE_DATABASE_URL names PostgreSQL: "
+            "use one or the other"
+        )
+    sqlite_only = args.command in ("backup", "insights") or (
+        args.command == "kb" and args.kb_command in ("index", "search")
+    )
+    if sqlite_only:
+        name = args.command if args.command != "kb" else f"kb {args.kb_command}"
+        return (
+            f"`{name}` works on the SQLite database only so far, and ENTRAIDE_DATABASE_URL "
+            'names PostgreSQL (README "Running at scale")'
+        )
+    return None
+
+
+def _shared_store(settings: Settings) -> bool:
+    """Whether the bot keeps its data in PostgreSQL (no SQLite file to check)."""
+    return settings.database().kind == "postgresql"
 
 
 def _command(args: argparse.Namespace, settings: Settings) -> int:
@@ -126,7 +156,8 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"entraide: {NOTHING_TO_RUN}", file=sys.stderr)
         return 2
     if not platforms:
-        probe(db_path)
+        if not _shared_store(settings):
+            probe(db_path)
         return _run_console(args, settings, db_path)
     return _serve(settings, db_path, platforms, explicit=args.adapter is not None)
 
@@ -164,7 +195,8 @@ def _serve(settings: Settings, db_path: Path, platforms: list[str], explicit: bo
             who = f"--adapter {name}" if explicit else name.title()
             print(f"entraide: {who} needs {MISSING[name]}", file=sys.stderr)
             return 2
-    probe(db_path)  # before connecting: a bad --db is not the platform's fault
+    if not _shared_store(settings):
+        probe(db_path)  # before connecting: a bad --db is not the platform's fault
     _logging(settings, quiet=False)
     from bot.runtime.serve import PlatformRefused, serve
 

@@ -19,6 +19,3 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.close()
-
-
-from tests.storage.postgres_fixtures import pg_schema  # noqa: E402,F401  (a fixture)

@@ -91,7 +91,8 @@ def run_demo(settings: Settings, stream: TextIO, files_dir: Path | None = None) 
     with tempfile.TemporaryDirectory(prefix="entraide-demo-") as tmp:
         overlay = Path(tmp) / "knowledge"
         retrieval = settings.retrieval.model_copy(update={"knowledge_overlay": overlay})
-        settings = settings.model_copy(update={"retrieval": retrieval})
+        # Always its own SQLite file: a demo never writes into a shared PostgreSQL store.
+        settings = settings.model_copy(update={"retrieval": retrieval, "database_url": None})
         lines = DEMO_SCRIPT.read_text(encoding="utf-8").splitlines()
         asyncio.run(
             play_script(
