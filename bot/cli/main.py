@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.adapters.console.lines import split_script
 from bot.cli import health, insights, kb
 from bot.settings import Settings, SettingsError, load_settings
+from bot.storage import pg_backup
 from bot.storage.db import backup
 from bot.storage.probe import DatabaseUnusable, probe
 
@@ -51,7 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     kb.add_parser(sub)
     insights.add_parser(sub)
     health.add_parser(sub)
-    save = sub.add_parser("backup", help="consistent copy of the database (SQLite backup API)")
+    save = sub.add_parser(
+        "backup",
+        help="consistent copy of the database (SQLite backup API, or pg_dump on PostgreSQL)",
+    )
     save.add_argument("target", type=Path)
     save.add_argument("--db", type=Path, help="database file (default from settings)")
     return parser
@@ -82,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if refusal is not None:
         print(f"entraide: {refusal}", file=sys.stderr)
         return 2
+    if args.command == "backup" and _shared_store(settings):
+        return _backup_postgres(args, settings)
     if args.command == "backup":
         source = args.db or settings.storage.db_path
         try:
@@ -112,7 +118,7 @@ def _not_on_postgresql(args: argparse.Namespace, settings: Settings) -> str | No
             "--db names a SQLite file, but ENTRAIDE_DATABASE_URL names PostgreSQL: "
             "use one or the other"
         )
-    sqlite_only = args.command in ("backup", "insights") or (
+    sqlite_only = args.command == "insights" or (
         args.command == "kb" and args.kb_command in ("index", "search")
     )
     if sqlite_only:
@@ -122,6 +128,19 @@ def _not_on_postgresql(args: argparse.Namespace, settings: Settings) -> str | No
             'names PostgreSQL (README "Running at scale")'
         )
     return None
+
+
+def _backup_postgres(args: argparse.Namespace, settings: Settings) -> int:
+    """pg_dump of the shared store (custom format: restore with pg_restore)."""
+    url = settings.database()
+    assert url.dsn is not None
+    try:
+        pg_backup.dump(url.dsn, args.target)
+    except pg_backup.BackupFailed as exc:
+        print(f"entraide: backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"backed up {url.redacted()} to {args.target} (pg_dump archive: restore with pg_restore)")
+    return 0
 
 
 def _shared_store(settings: Settings) -> bool:

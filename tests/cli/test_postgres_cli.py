@@ -4,11 +4,13 @@ know the SQLite file yet, or a --db beside the URL, are refused with the reason.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import asyncpg
 import pytest
 
+from bot.storage.pg_backup import dump_command
 from bot.storage.postgres import PostgresDatabase
 from tests.cli.test_main import run_bot
 from tests.storage.postgres_fixtures import PgSchema
@@ -47,7 +49,6 @@ async def test_a_script_run_keeps_its_data_in_postgresql(
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["backup", "copy.db"], "`backup` works on the SQLite database only so far"),
         (
             ["insights", "--from", "2026-01-01", "--to", "2026-01-08"],
             "`insights` works on the SQLite database only so far",
@@ -84,3 +85,51 @@ async def test_health_reads_the_schema_in_postgresql(pg_schema: PgSchema, tmp_pa
     assert result.returncode == 1
     assert "postgresql://bot:***@127.0.0.1:9/none does not answer" in result.stderr
     assert "s3cret" not in result.stderr
+
+
+async def test_backup_on_postgresql_is_a_pg_dump_archive(
+    pg_schema: PgSchema, tmp_path: Path
+) -> None:
+    """The store's schema goes to a pg_restore-able archive; the password stays off the
+    command line (PGPASSWORD)."""
+    store = PostgresDatabase(pg_schema.dsn, schema=pg_schema.schema)
+    await store.open()
+    await store.close()
+    target = tmp_path / "backups" / "entraide.dump"
+    result = run_bot("backup", str(target), extra_env={"ENTRAIDE_DATABASE_URL": url_of(pg_schema)})
+    assert result.returncode == 0, result.stderr
+    assert "pg_restore" in result.stdout
+    listing = archive_listing(target)
+    assert f"TABLE {pg_schema.schema} questions" in listing
+    assert f"TABLE {pg_schema.schema} reputation_ledger" in listing
+
+
+def archive_listing(target: Path) -> str:
+    """What pg_restore finds in an archive."""
+    done = subprocess.run(["pg_restore", "--list", str(target)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_password_goes_to_pg_dump_through_the_environment() -> None:
+    command, env = dump_command(
+        "postgresql://bot:s3cret@db:5432/entraide?search_path=t1&sslmode=require",
+        Path("x.dump"),
+    )
+    assert env == {"PGPASSWORD": "s3cret"}
+    assert not any("s3cret" in part for part in command)
+    assert "--dbname=postgresql://bot@db:5432/entraide?sslmode=require" in command
+    assert "--schema=t1" in command
+
+
+def test_without_pg_dump_the_backup_says_what_to_do(tmp_path: Path) -> None:
+    result = run_bot(
+        "backup",
+        str(tmp_path / "x.dump"),
+        extra_env={
+            "ENTRAIDE_DATABASE_URL": "postgresql://postgres@127.0.0.1:9/none",
+            "PATH": "/nonexistent",
+        },
+    )
+    assert result.returncode == 1
+    assert "pg_dump not found" in result.stderr
