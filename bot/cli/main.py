@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.adapters.console.lines import split_script
-from bot.cli import health, insights, kb
+from bot.cli import health, insights, kb, migrate_db
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage import pg_backup
 from bot.storage.db import backup
@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     kb.add_parser(sub)
     insights.add_parser(sub)
     health.add_parser(sub)
+    migrate_db.add_parser(sub)
     save = sub.add_parser(
         "backup",
         help="consistent copy of the database (SQLite backup API, or pg_dump on PostgreSQL)",
@@ -82,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"entraide: configuration error: {exc}", file=sys.stderr)
         return 2
+    if args.command == "migrate-db":
+        return migrate_db.run(args)
     refusal = _not_on_postgresql(args, settings)
     if refusal is not None:
         print(f"entraide: {refusal}", file=sys.stderr)

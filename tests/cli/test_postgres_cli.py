@@ -4,6 +4,7 @@ know the SQLite file yet, or a --db beside the URL, are refused with the reason.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -133,3 +134,71 @@ def test_without_pg_dump_the_backup_says_what_to_do(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "pg_dump not found" in result.stderr
+
+
+COMMUNITY_LIFE = [
+    "alice: How do I export my data?",
+    "bob reply Q1: /privacy export sends it to you.",
+    "carol reply Q1: Or ask staff.",
+    "alice react ^bob ✅",
+    "dave react ^bob ✅",
+    "alice /accept ^bob",
+    "carol: Is there a dark mode?",
+    "bob reply Q2: Settings › Appearance.",
+    "carol react ^bob ✅",
+    "wait 2h",
+]
+
+
+def play(script: list[str], tmp_path: Path, env: dict[str, str], name: str) -> str:
+    """`python -m bot run --script` on these lines; its transcript."""
+    path = tmp_path / f"{name}.txt"
+    path.write_text("\n".join(script) + "\n", "utf-8")
+    result = run_bot("run", "--script", str(path), extra_env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+async def test_a_community_moves_from_sqlite_to_postgresql_whole(
+    pg_schema: PgSchema, tmp_path: Path
+) -> None:
+    """Questions, answers, marks, accepts, timers and points come over as they were, checked;
+    the bot then goes on from there on PostgreSQL (bob's points, Q3 next)."""
+    sqlite_file = tmp_path / "data" / "entraide.db"
+    on_sqlite = {"ENTRAIDE_STORAGE__DB_PATH": str(sqlite_file)}
+    play(COMMUNITY_LIFE, tmp_path, on_sqlite, "life")
+    before = play(["bob /rep"], tmp_path, on_sqlite, "rep")
+    result = run_bot("migrate-db", "--from", str(sqlite_file), "--to", url_of(pg_schema))
+    assert result.returncode == 0, result.stderr
+    assert "checked: every table's rows, every reputation total against its ledger" in result.stdout
+    on_postgresql = {
+        "ENTRAIDE_DATABASE_URL": url_of(pg_schema),
+        "ENTRAIDE_STORAGE__DB_PATH": str(tmp_path / "pg-data" / "entraide.db"),
+    }
+    after = play(["bob /rep", "dave: And a light mode?"], tmp_path, on_postgresql, "go-on")
+    points = re.compile(r"@bob: (\d+) points")
+    assert points.findall(after) == points.findall(before) != []
+    assert "Question Q3 is open" in after
+    again = run_bot("migrate-db", "--from", str(sqlite_file), "--to", url_of(pg_schema))
+    assert again.returncode == 2
+    assert "already holds communities" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "says"),
+    [
+        ("postgresql://a@h/db", "postgresql://b@h/db", "--from takes a SQLite file"),
+        ("x.db", "y.db", "--to takes a postgresql:// URL"),
+        ("x.db", "mysql://h/db", "unsupported database mysql://"),
+    ],
+)
+def test_migrate_db_says_what_it_takes(source: str, target: str, says: str) -> None:
+    result = run_bot("migrate-db", "--from", source, "--to", target)
+    assert result.returncode == 2
+    assert says in result.stderr
+
+
+async def test_a_missing_sqlite_file_is_named(pg_schema: PgSchema, tmp_path: Path) -> None:
+    result = run_bot("migrate-db", "--from", str(tmp_path / "none.db"), "--to", url_of(pg_schema))
+    assert result.returncode == 2
+    assert f"no SQLite database at {tmp_path / 'none.db'}" in result.stderr
