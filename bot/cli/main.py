@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.adapters.console.lines import split_script
 from bot.cli import health, insights, kb, migrate_db
 from bot.settings import Settings, SettingsError, load_settings
+from bot.settings.platform_settings import with_shards
 from bot.storage import pg_backup
 from bot.storage.db import backup
 from bot.storage.probe import DatabaseUnusable, probe
@@ -47,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--script", type=Path, help="play this console script and exit")
     run.add_argument("--db", type=Path, help="database file (default from settings)")
     run.add_argument("--files", type=Path, help=FILES_HELP)
+    run.add_argument(
+        "--shards", help='Discord shards this process runs, e.g. "0-3" (with --shard-count)'
+    )
+    run.add_argument(
+        "--shard-count", help="Discord shards of all the processes together (discord_shards)"
+    )
     demo = sub.add_parser("demo", help="play examples/demo.txt on a fresh database")
     demo.add_argument("--files", type=Path, help=FILES_HELP)
     kb.add_parser(sub)
@@ -85,6 +92,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "migrate-db":
         return migrate_db.run(args)
+    if args.command == "run" and (args.shards is not None or args.shard_count is not None):
+        try:
+            settings = with_shards(settings, args.shards, args.shard_count)
+        except ValueError as exc:
+            print(f"entraide: --shards/--shard-count: {exc}", file=sys.stderr)
+            return 2
     refusal = _not_on_postgresql(args, settings)
     if refusal is not None:
         print(f"entraide: {refusal}", file=sys.stderr)

@@ -7,10 +7,17 @@ Settings (bot.settings) extends PlatformSettings, so these stay top-level keys
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BeforeValidator, Field, SecretStr
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.functional_validators import PlainValidator
 from pydantic_settings import BaseSettings
 
@@ -46,6 +53,33 @@ def _check_shards(value: object) -> int | Literal["auto"]:
     raise ValueError('expected 0 (one connection), a number of shards, or "auto"')
 
 
+def _check_shard_ids(value: object) -> tuple[int, ...] | None:
+    """The shards this process runs, of discord_shards in all: "0-3", "4,5", "" for all."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        value = ",".join(str(v) for v in value)
+    text = str(value).replace(" ", "")
+    if not text:
+        return None
+    ids: list[int] = []
+    for part in text.split(","):
+        first, dash, last = part.partition("-")
+        if not first.isdecimal() or (dash and not last.isdecimal()):
+            raise ValueError('expected shard numbers and ranges such as "0-3" or "0,2,4"')
+        low, high = int(first), int(last) if dash else int(first)
+        if high < low or high - low > 100_000:
+            raise ValueError(f"{part}: a range goes from the lower shard to the higher")
+        ids += range(low, high + 1)
+    return tuple(sorted(set(ids)))
+
+
+def _canonical_shard_ids(value: str) -> str:
+    """The shard list checked and written out ("0-2" → "0,1,2"; "" for every shard)."""
+    ids = _check_shard_ids(value)
+    return "" if ids is None else ",".join(map(str, ids))
+
+
 def _check_user_ids(value: list[str]) -> list[str]:
     """Slack member ids: a name here would silently match nobody."""
     bad = [v for v in value if not SLACK_USER_ID.fullmatch(v.strip())]
@@ -72,6 +106,9 @@ def _blank_is_unset(value: object) -> object:
 Secret = Annotated[SecretStr | None, BeforeValidator(_blank_is_unset)]
 
 
+SettingsT = TypeVar("SettingsT", bound="PlatformSettings")
+
+
 class PlatformSettings(BaseSettings):
     """The platforms' addresses, serving options and secrets (environment only)."""
 
@@ -81,6 +118,9 @@ class PlatformSettings(BaseSettings):
     )
     discord_gateway_url: Annotated[str, url_check(("wss", "ws"))] = "wss://gateway.discord.gg/"
     discord_shards: Annotated[int | Literal["auto"], PlainValidator(_check_shards)] = 0
+    # Several processes share the shards (README "Running at scale"): this one runs these, of
+    # discord_shards in all. Unset: every shard in this process.
+    discord_shard_ids: Annotated[str, AfterValidator(_canonical_shard_ids)] = ""
     # Slack's Web API, or a Slack-compatible server; HTTP mode listens on host:port.
     slack_api_url: Annotated[str, url_check(("https", "http"), slash=True)] = (
         "https://slack.com/api/"
@@ -95,3 +135,39 @@ class PlatformSettings(BaseSettings):
     slack_bot_token: Secret = None
     slack_app_token: Secret = None  # set: Socket Mode, else HTTP mode
     slack_signing_secret: Secret = None
+
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _shard_ids_within_the_count(cls, value: str, info: ValidationInfo) -> str:
+        shards_of(_check_shard_ids(value), info.data.get("discord_shards", 0))
+        return value
+
+    @property
+    def shard_ids(self) -> tuple[int, ...] | None:
+        """discord_shard_ids as numbers; None: every shard in this process."""
+        return _check_shard_ids(self.discord_shard_ids)
+
+
+def with_shards(settings: SettingsT, shard_ids: str | None, shard_count: str | None) -> SettingsT:
+    """The settings with the command line's --shards / --shard-count (they beat the
+    environment and the file); ValueError saying what is wrong."""
+    count = settings.discord_shards if shard_count is None else _check_shards(shard_count)
+    listed = settings.discord_shard_ids if shard_ids is None else _canonical_shard_ids(shard_ids)
+    shards_of(_check_shard_ids(listed), count)
+    return settings.model_copy(update={"discord_shards": count, "discord_shard_ids": listed})
+
+
+def shards_of(ids: tuple[int, ...] | None, count: int | Literal["auto"]) -> None:
+    """ValueError unless `ids` (if any) are shards of `count` in all."""
+    if ids is None:
+        return
+    if not isinstance(count, int) or count < 1:
+        raise ValueError(
+            "discord_shard_ids needs discord_shards set to the number of shards of all "
+            "the processes together"
+        )
+    outside = [i for i in ids if i >= count]
+    if outside:
+        raise ValueError(
+            f"discord_shard_ids {outside} past discord_shards = {count} (shards count from 0)"
+        )

@@ -74,6 +74,7 @@ class FakeDiscord:
         self.guild = guild or p.guild()
         self.calls: list[RestCall] = []
         self.identifies, self.heartbeats = 0, 0  # IDENTIFY and heartbeat frames received
+        self.identified: list[dict[str, Any]] = []  # each IDENTIFY's payload (its shard …)
         self.resumes: list[dict[str, Any]] = []  # RESUME payloads received
         self._runner: web.AppRunner | None = None
         self._ws: web.WebSocketResponse | None = None
@@ -207,6 +208,7 @@ class FakeDiscord:
     async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
         """Open a fresh session: READY (naming the shard when one was asked) then GUILD_CREATE."""
         self.identifies += 1
+        self.identified.append(data)
         self.session_id = f"fake-session-{self.identifies}"
         self._seq, self._history = 0, []
         ready = p.ready(self.session_id, self.ws_url, [self.guild["id"]])

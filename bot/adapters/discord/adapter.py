@@ -47,11 +47,21 @@ class DiscordAdapter:
 
     platform = "discord"
 
-    def __init__(self, app: App, *, shards: int | None = 0, **client_options: Any) -> None:
+    def __init__(
+        self,
+        app: App,
+        *,
+        shards: int | None = 0,
+        shard_ids: tuple[int, ...] | None = None,
+        **client_options: Any,
+    ) -> None:
         self.app = app
-        # shards 0: one gateway connection; N (None: Discord's count): all shards in this process.
+        # shards 0: one gateway connection; N (None: Discord's count): all shards in this
+        # process, or only `shard_ids` of them (the others run in other processes).
         kind = discord.Client if shards == 0 else discord.AutoShardedClient
         sharding: dict[str, Any] = {} if shards == 0 else {"shard_count": shards}
+        if shard_ids is not None:
+            sharding["shard_ids"] = list(shard_ids)
         # Nothing pings unless a reply names the member (discord.py allows everything).
         self.client = kind(
             intents=intents(),

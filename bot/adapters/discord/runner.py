@@ -132,7 +132,8 @@ class DiscordRunner:
 def make_adapter(settings: Settings, **client_options: Any) -> AdapterFactory:
     """A factory of adapters with the configured sharding (0: one connection)."""
     shards = None if settings.discord_shards == "auto" else settings.discord_shards
-    return lambda app: DiscordAdapter(app, shards=shards, **client_options)
+    ids = settings.shard_ids
+    return lambda app: DiscordAdapter(app, shards=shards, shard_ids=ids, **client_options)
 
 
 def attach(
@@ -144,7 +145,14 @@ def attach(
     scope.enter_context(
         endpoints.pointed_at(settings.discord_api_url, settings.discord_gateway_url)
     )
-    log.info("Discord: shards %s", settings.discord_shards)
+    if not settings.discord_shard_ids:
+        log.info("Discord: shards %s", settings.discord_shards)
+    else:
+        log.info(
+            "Discord: shards %s of %s in this process",
+            settings.discord_shard_ids,
+            settings.discord_shards,
+        )
     return DiscordRunner(
         app, settings.discord_token.get_secret_value(), make_adapter(settings, **client_options)
     )

@@ -17,9 +17,11 @@ import pytest
 from bot.adapters.discord import endpoints
 from bot.adapters.discord import runner as discord_runner
 from bot.adapters.discord.runner import DiscordRunner, FatalDiscordError, backoff_delay
+from bot.cli.main import main
 from bot.core.clock import Clock
 from bot.runtime.app import App
 from bot.settings import Settings, load_settings
+from bot.settings.platform_settings import with_shards
 from tests.cli.test_main import ROOT, run_bot
 from tests.fakes import discord_payloads as p
 from tests.fakes.console import START
@@ -338,3 +340,43 @@ def test_console_flag_wins_over_a_token(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "M1 [#help] alice: hello there" in result.stdout
+
+
+async def test_a_process_runs_only_its_shards(
+    discord_server: FakeDiscord, tmp_path: Path, loop_errors: list[dict[str, Any]]
+) -> None:
+    """discord_shards = 2, discord_shard_ids = "1": one gateway session, as shard 1 of 2
+    (shard 0 is another process's), and the guild's questions are answered there."""
+    env = discord_env(
+        discord_server, tmp_path, ENTRAIDE_DISCORD_SHARDS="2", ENTRAIDE_DISCORD_SHARD_IDS="1"
+    )
+    settings = load_settings(environ=env)
+    task = asyncio.create_task(discord_runner.run(settings, db_path=tmp_path / "d.db", **FAST))
+    await discord_server.dispatch("MESSAGE_CREATE", p.message_create("How do I export my data?"))
+    await discord_server.wait_for_call("POST", r"/channels/\d+/messages/\d+/threads", TIMEOUT)
+    os.kill(os.getpid(), signal.SIGINT)
+    await asyncio.wait_for(task, TIMEOUT)
+    assert [d.get("shard") for d in discord_server.identified] == [[1, 2]]
+    assert not loop_errors, loop_errors
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--shards", "0-3"], "needs discord_shards set to the number of shards"),
+        (["--shards", "2-4", "--shard-count", "4"], "[4] past discord_shards = 4"),
+        (["--shards", "a-b", "--shard-count", "4"], 'ranges such as "0-3"'),
+        (["--shard-count", "many"], "a number of shards"),
+    ],
+)
+def test_shard_flags_that_dont_add_up_are_refused(
+    args: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", "--adapter", "discord", *args]) == 2
+    assert says in capsys.readouterr().err
+
+
+def test_shard_flags_beat_the_environment() -> None:
+    settings = load_settings(environ={"ENTRAIDE_DISCORD_SHARDS": "2"})
+    chosen = with_shards(settings, "4-7", "8")
+    assert (chosen.discord_shards, chosen.shard_ids) == (8, (4, 5, 6, 7))
