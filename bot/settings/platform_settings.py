@@ -127,6 +127,9 @@ class PlatformSettings(BaseSettings):
     )
     slack_host: str = "0.0.0.0"
     slack_port: int = Field(default=3000, ge=0, le=65_535)  # 0: any free port
+    # Several worker processes on one port (Linux SO_REUSEPORT: the kernel spreads the
+    # connections); they share the database (README "Running at scale").
+    slack_reuse_port: bool = False
     # Workspace admins and owners are admins anyway; these add members by id.
     slack_admins: SlackUserIds = Field(default_factory=list)
     slack_staff: SlackUserIds = Field(default_factory=list)

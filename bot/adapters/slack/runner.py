@@ -103,14 +103,16 @@ class SlackRunner:
         host, port = self.settings.slack_host, self.settings.slack_port
         try:
             try:
-                await web.TCPSite(runner, host, port).start()
+                reuse = self.settings.slack_reuse_port or None
+                await web.TCPSite(runner, host, port, reuse_port=reuse).start()
             except OSError as exc:
                 raise PlatformRefused(
                     f"cannot listen on {host}:{port} for Slack ({exc.strerror or exc}):"
                     " choose another slack_port or slack_host"
                 ) from None
             self.port = int(runner.addresses[0][1])
-            log.info("Slack: HTTP mode on %s:%d (%s)", host, self.port, EVENTS_PATH)
+            shared = ", shared with other workers" if self.settings.slack_reuse_port else ""
+            log.info("Slack: HTTP mode on %s:%d (%s%s)", host, self.port, EVENTS_PATH, shared)
             self.listening.set()
             await self._stopping.wait()
         finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import signal
 import socket
 from collections.abc import AsyncIterator
@@ -27,7 +28,7 @@ from tests.fakes import discord_payloads as dp
 from tests.fakes import slack_payloads as sp
 from tests.fakes.console import START
 from tests.fakes.discord_server import FakeDiscord
-from tests.fakes.slack_server import FakeSlack
+from tests.fakes.slack_server import FakeSlack, SlackCall
 from tests.fakes.slack_signing import post_event
 
 TIMEOUT = 10.0
@@ -309,3 +310,42 @@ def test_slack_secrets_in_a_file_are_refused(tmp_path: Path) -> None:
     path.write_text('slack_signing_secret = "x"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match="ENTRAIDE_SLACK_SIGNING_SECRET"):
         load_settings(path, environ={})
+
+
+async def test_two_http_workers_share_one_port_and_handle_each_event_once(
+    slack_server: FakeSlack, tmp_path: Path, loop_errors: LoopErrors
+) -> None:
+    """slack_reuse_port: two workers listen on the same port (and share the database); five
+    questions, one of them delivered three times (Slack's retries), give five intros."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = slack_env(
+        slack_server,
+        tmp_path,
+        socket_mode=False,
+        ENTRAIDE_SLACK_PORT=str(port),
+        ENTRAIDE_SLACK_REUSE_PORT="true",
+    )
+    settings = load_settings(environ=env)
+    async with running(settings, tmp_path) as first, running(settings, tmp_path) as second:
+        assert first.port == second.port == port
+        url = f"http://127.0.0.1:{port}/slack/events"
+        questions = [sp.message(f"Question number {n}?") for n in range(5)]
+        envelopes = [sp.event_callback(q) for q in questions]
+        deliveries = [*envelopes, envelopes[0], envelopes[0]]
+        answers = await asyncio.gather(*(post_event(url, e) for e in deliveries))
+        assert {a.status for a in answers} == {200}
+
+        def intros() -> list[SlackCall]:
+            return [
+                c
+                for c in slack_server.calls_to("chat.postMessage")
+                if re.search(r"Question Q\d+ is open", str(c.args.get("text", "")))
+            ]
+
+        await slack_server.wait_until(lambda: len(intros()) >= 5, TIMEOUT)
+        await asyncio.sleep(0.3)  # a second intro for the retried one would come by now
+        threads = sorted(c.args["thread_ts"] for c in intros())
+        assert threads == sorted(q["ts"] for q in questions)
+    assert not loop_errors, loop_errors
