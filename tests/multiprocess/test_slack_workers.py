@@ -1,0 +1,125 @@
+"""Two Slack HTTP workers, as real `python -m bot run` processes, on one port and one
+PostgreSQL database (issue 19): questions and ✅ delivered twice each (Slack's retries) reach
+either worker; one worker is killed with SIGKILL half-way; every question still gets its
+thread once and every ✅ counts once. Skipped, saying so, when PostgreSQL doesn't answer."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import socket
+from pathlib import Path
+
+import aiohttp
+import asyncpg
+
+from tests.adapters.discord.test_runner import _start_bot
+from tests.adapters.slack.test_runner import slack_env
+from tests.fakes import slack_payloads as sp
+from tests.fakes.slack_server import FakeSlack
+from tests.fakes.slack_signing import post_event
+from tests.storage.postgres_fixtures import PgSchema
+
+TIMEOUT = 30.0
+QUESTIONS = 4  # under the pair limit (5 marks a day from one member to another)
+
+
+async def deliver(url: str, envelope: dict[str, object]) -> None:
+    """As Slack does: again until a worker answers 200 (one may have just died)."""
+    for _ in range(50):
+        with contextlib.suppress(aiohttp.ClientError, ConnectionError):
+            if (await post_event(url, envelope)).status == 200:
+                return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no worker took {envelope['event_id']}")
+
+
+async def until(check: object, within: float = TIMEOUT) -> None:
+    """Poll an async check until it holds."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not await check():  # type: ignore[operator]
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("timed out")
+        await asyncio.sleep(0.1)
+
+
+async def test_two_workers_one_killed_every_question_and_mark_once(
+    slack_server: FakeSlack, pg_schema: PgSchema, tmp_path: Path
+) -> None:
+    url_db = f"{pg_schema.dsn}?search_path={pg_schema.schema}"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    workers = []
+    for n in range(2):
+        folder = tmp_path / f"worker{n}"
+        folder.mkdir()
+        env = slack_env(
+            slack_server,
+            folder,
+            socket_mode=False,
+            ENTRAIDE_SLACK_PORT=str(port),
+            ENTRAIDE_SLACK_REUSE_PORT="true",
+            ENTRAIDE_DATABASE_URL=url_db,
+        )
+        workers.append(await _start_bot(env, "run", "--adapter", "slack"))
+    db = await asyncpg.connect(url_db)
+    try:
+        events = f"http://127.0.0.1:{port}/slack/events"
+
+        async def both_listening() -> bool:
+            tables = await db.fetchval("SELECT to_regclass('questions') IS NOT NULL")
+            checked = len(slack_server.calls_to("auth.test")) >= 2
+            return bool(tables and checked)
+
+        await until(both_listening)
+        await asyncio.sleep(1.0)  # the token check comes just before listening
+
+        questions = [sp.message(f"How do I do thing {n}?") for n in range(QUESTIONS)]
+        asked = [sp.event_callback(q) for q in questions]
+        await asyncio.gather(*(deliver(events, e) for e in asked + asked))
+
+        async def asked_all() -> bool:
+            return await db.fetchval("SELECT COUNT(*) FROM questions") == QUESTIONS
+
+        await until(asked_all)
+        workers[0].send_signal(signal.SIGKILL)  # half-way: the other worker goes on alone
+        await workers[0].wait()
+
+        replies = [sp.message("Here is how.", user_id=sp.BOB, thread_ts=q["ts"]) for q in questions]
+        answered = [sp.event_callback(r) for r in replies]
+        await asyncio.gather(*(deliver(events, e) for e in answered + answered))
+
+        async def answered_all() -> bool:
+            return await db.fetchval("SELECT COUNT(*) FROM answers") == QUESTIONS
+
+        await until(answered_all)
+        marks = [sp.event_callback(sp.reaction(r, user_id=sp.ALICE)) for r in replies]
+        await asyncio.gather(*(deliver(events, e) for e in marks + marks))
+
+        async def marked_all() -> bool:
+            return await db.fetchval("SELECT COUNT(*) FROM helpful_marks") == QUESTIONS
+
+        await until(marked_all)
+        await asyncio.sleep(0.5)  # a doubled mark or thread would have come by now
+        intros = [
+            c.args["thread_ts"]
+            for c in slack_server.calls_to("chat.postMessage")
+            if "is open" in str(c.args.get("text", ""))
+        ]
+        assert sorted(intros) == sorted(q["ts"] for q in questions)
+        assert await db.fetchval("SELECT COUNT(*) FROM helpful_marks") == QUESTIONS
+        total = await db.fetchval(
+            "SELECT t.total FROM reputation_totals t JOIN members m ON m.id = t.member_id"
+            " WHERE m.external_id = $1",
+            sp.BOB,
+        )
+        assert total == QUESTIONS * 10  # points_helpful, each ✅ once
+    finally:
+        await db.close()
+        for worker in workers:
+            if worker.returncode is None:
+                worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            await asyncio.wait_for(worker.communicate(), TIMEOUT)
