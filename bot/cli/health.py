@@ -78,17 +78,10 @@ def check_database(db_path: Path) -> int:
 def check_postgres(dsn: str, shown: str) -> int:
     """The schema version of the shared PostgreSQL store (read only)."""
 
-    async def version() -> int:
-        import asyncpg
-
-        conn = await asyncpg.connect(dsn, timeout=TIMEOUT)
-        try:
-            return int(await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version"))
-        finally:
-            await conn.close()
+    from bot.storage.postgres import stored_version
 
     try:
-        return asyncio.run(version())
+        return asyncio.run(stored_version(dsn, TIMEOUT))
     except Exception as exc:  # refused, timed out, no schema_version table: all unhealthy
         if type(exc).__name__ == "UndefinedTableError":
             raise Unhealthy(f"the database {shown} has no Entraide tables") from None

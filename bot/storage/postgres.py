@@ -304,3 +304,14 @@ async def _version(conn: Any) -> int:
     if not exists:
         return 0
     return int(await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version"))
+
+
+async def stored_version(dsn: str, connect_within: float) -> int:
+    """The schema version of a PostgreSQL store, read without migrating it (health)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn, timeout=connect_within)
+    try:
+        return int(await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version"))
+    finally:
+        await conn.close()

@@ -8,11 +8,11 @@ import re
 import subprocess
 from pathlib import Path
 
-import asyncpg
 import pytest
 
 from bot.storage.pg_backup import dump_command
 from bot.storage.postgres import PostgresDatabase
+from tests import queries as q
 from tests.cli.test_main import run_bot
 from tests.storage.postgres_fixtures import PgSchema
 
@@ -39,12 +39,13 @@ async def test_a_script_run_keeps_its_data_in_postgresql(
     assert result.returncode == 0, result.stderr
     assert "Question Q1 is open" in result.stdout
     assert not data.exists()  # nothing went to a SQLite file
-    conn = await asyncpg.connect(url_of(pg_schema))
+    store = PostgresDatabase(pg_schema.dsn, schema=pg_schema.schema)
+    await store.open()
     try:
-        assert await conn.fetchval("SELECT COUNT(*) FROM questions") == 1
-        assert await conn.fetchval("SELECT COUNT(*) FROM answers") == 1
+        assert await q.question_count(store) == 1
+        assert await q.rows_in(store, "answers") == 1
     finally:
-        await conn.close()
+        await store.close()
 
 
 @pytest.mark.parametrize(

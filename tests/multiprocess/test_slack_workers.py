@@ -12,8 +12,9 @@ import socket
 from pathlib import Path
 
 import aiohttp
-import asyncpg
 
+from bot.storage.postgres import PostgresDatabase
+from tests import queries as q
 from tests.adapters.discord.test_runner import _start_bot
 from tests.adapters.slack.test_runner import slack_env
 from tests.fakes import slack_payloads as sp
@@ -64,14 +65,13 @@ async def test_two_workers_one_killed_every_question_and_mark_once(
             ENTRAIDE_DATABASE_URL=url_db,
         )
         workers.append(await _start_bot(env, "run", "--adapter", "slack"))
-    db = await asyncpg.connect(url_db)
+    db = PostgresDatabase(pg_schema.dsn, schema=pg_schema.schema)
+    await db.open()  # the workers' migrations, applied once whoever starts first
     try:
         events = f"http://127.0.0.1:{port}/slack/events"
 
         async def both_listening() -> bool:
-            tables = await db.fetchval("SELECT to_regclass('questions') IS NOT NULL")
-            checked = len(slack_server.calls_to("auth.test")) >= 2
-            return bool(tables and checked)
+            return len(slack_server.calls_to("auth.test")) >= 2
 
         await until(both_listening)
         await asyncio.sleep(1.0)  # the token check comes just before listening
@@ -81,7 +81,7 @@ async def test_two_workers_one_killed_every_question_and_mark_once(
         await asyncio.gather(*(deliver(events, e) for e in asked + asked))
 
         async def asked_all() -> bool:
-            return await db.fetchval("SELECT COUNT(*) FROM questions") == QUESTIONS
+            return await q.question_count(db) == QUESTIONS
 
         await until(asked_all)
         workers[0].send_signal(signal.SIGKILL)  # half-way: the other worker goes on alone
@@ -92,14 +92,14 @@ async def test_two_workers_one_killed_every_question_and_mark_once(
         await asyncio.gather(*(deliver(events, e) for e in answered + answered))
 
         async def answered_all() -> bool:
-            return await db.fetchval("SELECT COUNT(*) FROM answers") == QUESTIONS
+            return await q.rows_in(db, "answers") == QUESTIONS
 
         await until(answered_all)
         marks = [sp.event_callback(sp.reaction(r, user_id=sp.ALICE)) for r in replies]
         await asyncio.gather(*(deliver(events, e) for e in marks + marks))
 
         async def marked_all() -> bool:
-            return await db.fetchval("SELECT COUNT(*) FROM helpful_marks") == QUESTIONS
+            return await q.mark_count(db) == QUESTIONS
 
         await until(marked_all)
         await asyncio.sleep(0.5)  # a doubled mark or thread would have come by now
@@ -109,13 +109,9 @@ async def test_two_workers_one_killed_every_question_and_mark_once(
             if "is open" in str(c.args.get("text", ""))
         ]
         assert sorted(intros) == sorted(q["ts"] for q in questions)
-        assert await db.fetchval("SELECT COUNT(*) FROM helpful_marks") == QUESTIONS
-        total = await db.fetchval(
-            "SELECT t.total FROM reputation_totals t JOIN members m ON m.id = t.member_id"
-            " WHERE m.external_id = $1",
-            sp.BOB,
-        )
-        assert total == QUESTIONS * 10  # points_helpful, each ✅ once
+        assert await q.mark_count(db) == QUESTIONS
+        # points_helpful, each ✅ once
+        assert await q.stored_total(db, sp.BOB) == QUESTIONS * 10
     finally:
         await db.close()
         for worker in workers:
