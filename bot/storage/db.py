@@ -42,10 +42,10 @@ class Migration:
         return self.sql.lstrip().startswith(REBUILDS)
 
 
-def bundled_migrations() -> list[Migration]:
-    """The migrations shipped with the package, in order."""
+def bundled_migrations(package: str = "bot.storage.migrations") -> list[Migration]:
+    """The migrations shipped with the package, in order (migrations_pg: PostgreSQL's)."""
     found = []
-    for entry in resources.files("bot.storage.migrations").iterdir():
+    for entry in resources.files(package).iterdir():
         stem, _, ext = entry.name.partition(".")
         number, _, name = stem.partition("_")
         if ext == "sql" and number.isdigit():

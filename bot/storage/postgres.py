@@ -17,12 +17,13 @@ import logging
 import re
 from collections.abc import AsyncIterator, Coroutine, Generator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
 import aiosqlite
+
+from bot.storage.db import Migration
+from bot.storage.db import bundled_migrations as migration_files
 
 log = logging.getLogger(__name__)
 
@@ -65,24 +66,13 @@ def for_postgres(sql: str) -> str:
     return sql
 
 
-@dataclass(frozen=True)
-class PgMigration:
-    """One numbered SQL file from bot/storage/migrations_pg (the twin of a SQLite one)."""
-
-    version: int
-    name: str
-    sql: str
+# The same numbered files as SQLite's (bot.storage.db), from migrations_pg.
+PgMigration = Migration
 
 
-def bundled_migrations() -> list[PgMigration]:
+def bundled_migrations() -> list[Migration]:
     """The PostgreSQL migrations shipped with the package, in order."""
-    found = []
-    for entry in resources.files("bot.storage.migrations_pg").iterdir():
-        stem, _, ext = entry.name.partition(".")
-        number, _, name = stem.partition("_")
-        if ext == "sql" and number.isdigit():
-            found.append(PgMigration(int(number), name, entry.read_text(encoding="utf-8")))
-    return sorted(found, key=lambda m: m.version)
+    return migration_files("bot.storage.migrations_pg")
 
 
 def numbered(sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> tuple[str, list[Any]]:
