@@ -62,7 +62,7 @@ class App:
         self.history = History(self.db, self.knowledge, self.clock)
         self.dispatcher = Dispatcher(self)
         self.wakeups = Wakeups(self.clock)
-        self.timers = Timers(self.db, self.clock, self.wakeups)
+        self.timers = Timers(self.db, self.clock, self.wakeups, serves=self.serves_community)
         self.cogs: list[Cog] = []
         self.adapters: dict[str, ChatAdapter] = {}
         self._config_cache: dict[int, CommunityDefaults] = {}
@@ -79,6 +79,22 @@ class App:
     def chat(self, community: Community) -> ChatAdapter:
         """The adapter serving a community."""
         return self.adapters[community.platform]
+
+    def serves(self, community: Community) -> bool:
+        """Whether this process serves the community: its platform is attached here and,
+        when processes split a platform (Discord shards), its part is this one's. Several
+        processes may share one database, each serving some of its communities."""
+        adapter = self.adapters.get(community.platform)
+        if adapter is None:
+            return False
+        owns = getattr(adapter, "serves", None)
+        return True if owns is None else bool(owns(community))
+
+    async def serves_community(self, community_id: int) -> bool:
+        """serves() by row id (timers know their community by id)."""
+        async with self.db.read() as conn:
+            community = await communities.by_id(conn, community_id)
+        return community is not None and self.serves(community)
 
     async def start(self, *, platforms_first: bool = False) -> None:
         """Open the database, load every cog, then catch up on scheduled work.
@@ -171,7 +187,7 @@ class App:
         async with self.db.read() as conn:
             found = await communities.every(conn)
         for community_id, community in found:
-            if community.platform not in self.adapters:
+            if not self.serves(community):
                 continue
             try:
                 await work(community_id, community)

@@ -63,9 +63,18 @@ class Timers:
     """Schedule, cancel and fire durable timers; features register one handler per kind."""
 
     def __init__(
-        self, db: Store, clock: Clock, wakeups: Wakeups, *, lease: timedelta = LEASE
+        self,
+        db: Store,
+        clock: Clock,
+        wakeups: Wakeups,
+        *,
+        lease: timedelta = LEASE,
+        serves: Callable[[int], Awaitable[bool]] | None = None,
     ) -> None:
         self.db = db
+        # Whether this process serves a community (its platform, its shard): another process
+        # sharing the database fires the others' timers. None: every community.
+        self.serves = serves
         self.clock = clock
         self.wakeups = wakeups
         self.lease = lease
@@ -125,6 +134,8 @@ class Timers:
             async with self.db.read() as conn:
                 due = [t for t in await rows.due(conn, now) if t.id not in self._running]
             for timer in due:
+                if self.serves is not None and not await self.serves(timer.community_id):
+                    continue  # another process's platform or shard
                 if not await self._claim(timer, now):
                     continue  # another process took it first
                 self._running.add(timer.id)

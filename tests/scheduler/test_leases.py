@@ -9,6 +9,8 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+from bot.core.clock import Clock
+from bot.runtime.app import App
 from bot.scheduler.timers import LEASE
 from bot.storage import timers as rows
 from bot.storage.timers import Timer
@@ -72,3 +74,27 @@ async def test_a_process_that_stops_gives_its_leases_back(tmp_path: Path) -> Non
 async def pending(app: object) -> list[Timer]:
     async with app.db.read() as conn:  # type: ignore[attr-defined]
         return await rows.pending(conn)
+
+
+async def test_a_process_leaves_the_timers_of_communities_it_does_not_serve(
+    tmp_path: Path,
+) -> None:
+    """A process on another platform (here: none attached) sharing the database skips the
+    console community's timer, without claiming it; the console's process fires it."""
+    console, other = Recorder(), Recorder()
+    async with bot(tmp_path / "shared.db", console) as serving:
+        elsewhere = App(
+            serving.settings, clock=Clock(START, frozen=True), db_path=tmp_path / "shared.db"
+        )
+        other.clock = elsewhere.clock
+        elsewhere.timers.handle("test", other)
+        await elsewhere.start()
+        try:
+            await schedule(serving, "question:1", timedelta(minutes=15))
+            await elsewhere.timers.fire_due(DUE)
+            assert other.fired == []
+            assert await status(serving) == [("question:1", "pending", 0)]
+            await serving.timers.fire_due(DUE)
+            assert [key for key, _, _ in console.fired] == ["question:1"]
+        finally:
+            await elsewhere.stop()

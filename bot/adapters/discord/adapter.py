@@ -87,6 +87,15 @@ class DiscordAdapter:
             AppCommands(), app.messages, self.dispatch, app.language_of, app.clock.now
         )
 
+    def serves(self, community: Community) -> bool:
+        """Whether the guild is on one of this process's shards (all of them unless
+        discord_shard_ids split them across processes): Discord's rule, (id >> 22) % count."""
+        ids = getattr(self.client, "shard_ids", None)
+        count = getattr(self.client, "shard_count", None)
+        if not ids or not count or not community.id.isdigit():
+            return True
+        return (int(community.id) >> 22) % int(count) in ids
+
     def line(self, guild_id: int | None, channel_id: int) -> Key:
         """The line of a channel or a thread (see arrivals), from the cache only."""
         return arrivals.line(self.client, guild_id, channel_id)

@@ -19,6 +19,7 @@ from bot.adapters.discord import runner as discord_runner
 from bot.adapters.discord.runner import DiscordRunner, FatalDiscordError, backoff_delay
 from bot.cli.main import main
 from bot.core.clock import Clock
+from bot.core.identity import Community
 from bot.runtime.app import App
 from bot.settings import Settings, load_settings
 from bot.settings.platform_settings import with_shards
@@ -380,3 +381,16 @@ def test_shard_flags_beat_the_environment() -> None:
     settings = load_settings(environ={"ENTRAIDE_DISCORD_SHARDS": "2"})
     chosen = with_shards(settings, "4-7", "8")
     assert (chosen.discord_shards, chosen.shard_ids) == (8, (4, 5, 6, 7))
+
+
+def test_a_shard_process_serves_only_the_guilds_of_its_shards(tmp_path: Path) -> None:
+    """Discord's rule, (guild id >> 22) % shards: with shards 1 of 4 here, a guild on shard 1
+    is this process's (its timers and scheduled posts run here), one on shard 2 is not."""
+    settings = load_settings(environ={"ENTRAIDE_DISCORD_SHARDS": "4"})
+    app = App(settings, clock=Clock(START, frozen=True), db_path=tmp_path / "s.db")
+    adapter = discord_runner.make_adapter(with_shards(settings, "1", None))(app)
+    app.add_adapter(adapter)
+    on_shard = {shard: str((1000 * 4 + shard) << 22) for shard in range(4)}
+    assert app.serves(Community("discord", on_shard[1]))
+    assert not app.serves(Community("discord", on_shard[2]))
+    assert not app.serves(Community("slack", "T0TEAM"))  # no Slack in this process
