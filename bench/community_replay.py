@@ -2,7 +2,7 @@
 through the console community, and what the bot did beside what the data says.
 
     python -m bench.community_replay [--limit N] [--escalate-when unanswered|unhelped|unsolved]
-        [--model] [--db PATH] [--transcript FILE] [--data DIR]
+        [--model] [--db PATH] [--transcript FILE] [--data DIR] [--database-url postgresql://…]
 
 The timeline is built in bench/replay_data.py; here it is played as console script lines
 (the path `python -m bot run --console --script` takes), with one `wait` between events; the
@@ -51,6 +51,9 @@ class Options:
     model: bool = False
     db: Path | None = None
     transcript: Path | None = None
+    # postgresql://…: the bot keeps its data there instead of a SQLite file (an empty
+    # database or schema: the replay's community must be the only one)
+    database_url: str | None = None
 
 
 @dataclass
@@ -120,6 +123,8 @@ async def _set_policy(replayer: Replayer, policy: str) -> str:
 
 def _app(options: Options, db_path: Path, stream: TextIO | None) -> tuple[App, ConsoleAdapter]:
     settings = load_settings(environ={})
+    if options.database_url is not None:
+        settings = settings.model_copy(update={"database_url": options.database_url})
     # Without --model the knowledge base runs lexical-only and nudges rank by hashed words:
     # no 6 s model load, and the escalation figures don't depend on the model.
     loader = None if options.model else (lambda: None)
@@ -246,10 +251,21 @@ def parse(argv: Sequence[str] | None = None) -> Options:
     parser.add_argument("--model", action="store_true", help="load the real embedding model")
     parser.add_argument("--db", type=Path, default=None, help="keep the database here")
     parser.add_argument("--transcript", type=Path, default=None, help="write the transcript")
+    parser.add_argument(
+        "--database-url", default=None, help="postgresql://… (an empty one) instead of SQLite"
+    )
     args = parser.parse_args(argv)
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be at least 1")
-    return Options(args.data, args.limit, args.escalate_when, args.model, args.db, args.transcript)
+    return Options(
+        args.data,
+        args.limit,
+        args.escalate_when,
+        args.model,
+        args.db,
+        args.transcript,
+        args.database_url,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
