@@ -73,9 +73,8 @@ def worker_env(slack: FakeSlack, folder: Path, port: int, database: str | None) 
     return env
 
 
-async def deliver(session: aiohttp.ClientSession, url: str, envelope: dict[str, Any]) -> None:
+async def deliver(url: str, envelope: dict[str, Any]) -> None:
     """Until a worker answers 200."""
-    del session  # post_event opens its own (signed) request
     for _ in range(100):
         with contextlib.suppress(aiohttp.ClientError, ConnectionError):
             if (await post_event(url, envelope)).status == 200:
@@ -144,7 +143,7 @@ async def one_run(
 
             async def send(envelope: dict[str, Any]) -> None:
                 async with gate:
-                    await deliver(None, url, envelope)  # type: ignore[arg-type]
+                    await deliver(url, envelope)
 
             def intros() -> int:
                 return sum(
