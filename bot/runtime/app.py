@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 
 from bot.core.clock import Clock
@@ -61,8 +62,15 @@ class App:
         )
         self.history = History(self.db, self.knowledge, self.clock)
         self.dispatcher = Dispatcher(self)
-        self.wakeups = Wakeups(self.clock)
-        self.timers = Timers(self.db, self.clock, self.wakeups, serves=self.serves_community)
+        scheduler = settings.scheduler
+        self.wakeups = Wakeups(self.clock, tick_seconds=scheduler.tick_seconds)
+        self.timers = Timers(
+            self.db,
+            self.clock,
+            self.wakeups,
+            lease=timedelta(seconds=scheduler.lease_seconds),
+            serves=self.serves_community,
+        )
         self.cogs: list[Cog] = []
         self.adapters: dict[str, ChatAdapter] = {}
         self._config_cache: dict[int, CommunityDefaults] = {}

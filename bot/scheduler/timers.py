@@ -1,4 +1,4 @@
-"""Durable timers: rows in the database, fired by APScheduler, by the minute tick, or by a
+"""Durable timers: rows in the database, fired by APScheduler, by the periodic tick, or by a
 clock jump, whichever comes first, and each action run to completion exactly once.
 
 Why not APScheduler's job store: a one-off job leaves the store when it *starts*, so a crash
@@ -27,7 +27,8 @@ question), so an operator can act on it by hand.
 Several processes may share one database (PostgreSQL, README "Running at scale"): each claims
 a due timer before running it, with a lease (LEASE) in the row. The others skip a leased
 timer; if its process dies before the timer is finished, the lease runs out and the next
-minute's tick of another process fires it. A process stopping gives its leases back.
+tick of another process fires it ([scheduler] lease_seconds and tick_seconds). A process
+stopping gives its leases back.
 """
 
 from __future__ import annotations
@@ -54,8 +55,7 @@ from bot.storage.timers import Timer
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Timer], Awaitable[None]]
-# Longer than any handler takes (a send with its retries inside the platform library: tens of
-# seconds); short enough that a timer whose process died fires a few minutes late, not hours.
+# The default of [scheduler] lease_seconds (bot.settings.model.SchedulerSettings says why).
 LEASE = timedelta(minutes=2)
 
 
@@ -83,7 +83,7 @@ class Timers:
         self._handlers: dict[str, Handler] = {}
         self._running: set[int] = set()
         self._lock = asyncio.Lock()
-        wakeups.every_minute("timers", self.fire_due)
+        wakeups.every_tick("timers", self.fire_due)
         clock.stop_at(self.next_due)
 
     def handle(self, kind: str, handler: Handler) -> None:

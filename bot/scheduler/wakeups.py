@@ -27,10 +27,12 @@ TICK_SECONDS = 60
 
 
 class Wakeups:
-    """Runs registered checks every minute, after every clock jump, and once at start."""
+    """Runs registered checks every tick (a minute by default), after every clock jump,
+    and once at start."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, *, tick_seconds: int = TICK_SECONDS) -> None:
         self.clock = clock
+        self.tick_seconds = tick_seconds
         self._checks: dict[str, Check] = {}
         self._scheduler: AsyncIOScheduler | None = None
         self._lock = asyncio.Lock()
@@ -38,7 +40,7 @@ class Wakeups:
         self.started = False
         clock.on_advance(self.run_all)
 
-    def every_minute(self, name: str, check: Check) -> None:
+    def every_tick(self, name: str, check: Check) -> None:
         """Register (or replace) a check."""
         self._checks[name] = check
 
@@ -62,7 +64,7 @@ class Wakeups:
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._scheduler.add_job(
             self._tick,
-            IntervalTrigger(seconds=TICK_SECONDS),
+            IntervalTrigger(seconds=self.tick_seconds),
             id="wakeups",
             coalesce=True,
             max_instances=1,

@@ -84,6 +84,18 @@ class StorageSettings(Section):
     busy_timeout_ms: int = Field(default=5000, ge=0)
 
 
+class SchedulerSettings(Section):
+    """How often scheduled work is checked, and how long a claimed timer stays claimed."""
+
+    # Every check (timers, boards, reports) runs this often, besides each timer's own
+    # wake-up. Several processes on one database: another process's timers are found by
+    # this check only, so a dead process's timer fires at most lease + tick late.
+    tick_seconds: int = Field(default=60, ge=1, le=3600)
+    # Longer than any handler takes (a send with its retries: tens of seconds); short
+    # enough that a timer whose process died fires minutes late, not hours.
+    lease_seconds: int = Field(default=120, ge=5, le=3600)
+
+
 class RetrievalSettings(Section):
     """The knowledge base and the embedding model."""
 
@@ -207,6 +219,7 @@ class Settings(PlatformSettings):
     # postgresql://… for several processes on one store (README "Running at scale").
     database_url: Annotated[str | None, AfterValidator(check_database_url)] = None
     storage: StorageSettings = StorageSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     community: CommunityDefaults = CommunityDefaults()
     console: ConsoleSettings = ConsoleSettings()

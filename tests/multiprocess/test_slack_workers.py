@@ -1,7 +1,8 @@
 """Two Slack HTTP workers, as real `python -m bot run` processes, on one port and one
 PostgreSQL database (issue 19): questions and ✅ delivered twice each (Slack's retries) reach
 either worker; one worker is killed with SIGKILL half-way; every question still gets its
-thread once and every ✅ counts once. Skipped, saying so, when PostgreSQL doesn't answer."""
+thread once and every ✅ counts once; and a timer whose worker dies while sending fires once
+from the other within its lease. Skipped, saying so, when PostgreSQL doesn't answer."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import asyncio
 import contextlib
 import signal
 import socket
+import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -18,11 +21,12 @@ from tests import queries as q
 from tests.adapters.discord.test_runner import _start_bot
 from tests.adapters.slack.test_runner import slack_env
 from tests.fakes import slack_payloads as sp
-from tests.fakes.slack_server import FakeSlack
+from tests.fakes.slack_server import FakeSlack, SlackCall
 from tests.fakes.slack_signing import post_event
 from tests.storage.postgres_fixtures import PgSchema
 
 TIMEOUT = 30.0
+LEASE_SECONDS = 5
 QUESTIONS = 4  # under the pair limit (5 marks a day from one member to another)
 
 
@@ -45,9 +49,12 @@ async def until(check: object, within: float = TIMEOUT) -> None:
         await asyncio.sleep(0.1)
 
 
-async def test_two_workers_one_killed_every_question_and_mark_once(
-    slack_server: FakeSlack, pg_schema: PgSchema, tmp_path: Path
-) -> None:
+@contextlib.asynccontextmanager
+async def slack_workers(
+    slack_server: FakeSlack, pg_schema: PgSchema, tmp_path: Path, **extra: str
+) -> AsyncIterator[tuple[list[asyncio.subprocess.Process], str, PostgresDatabase]]:
+    """Two `python -m bot run --adapter slack` workers on one port (SO_REUSEPORT) and one
+    PostgreSQL schema, listening; yields them, the events URL and the database."""
     url_db = f"{pg_schema.dsn}?search_path={pg_schema.schema}"
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -63,19 +70,33 @@ async def test_two_workers_one_killed_every_question_and_mark_once(
             ENTRAIDE_SLACK_PORT=str(port),
             ENTRAIDE_SLACK_REUSE_PORT="true",
             ENTRAIDE_DATABASE_URL=url_db,
+            **extra,
         )
         workers.append(await _start_bot(env, "run", "--adapter", "slack"))
     db = PostgresDatabase(pg_schema.dsn, schema=pg_schema.schema)
     await db.open()  # the workers' migrations, applied once whoever starts first
     try:
-        events = f"http://127.0.0.1:{port}/slack/events"
 
         async def both_listening() -> bool:
             return len(slack_server.calls_to("auth.test")) >= 2
 
         await until(both_listening)
         await asyncio.sleep(1.0)  # the token check comes just before listening
+        yield workers, f"http://127.0.0.1:{port}/slack/events", db
+    finally:
+        await db.close()
+        for worker in workers:
+            if worker.returncode is None:
+                worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            await asyncio.wait_for(worker.communicate(), TIMEOUT)
 
+
+async def test_two_workers_one_killed_every_question_and_mark_once(
+    slack_server: FakeSlack, pg_schema: PgSchema, tmp_path: Path
+) -> None:
+    """Every delivery twice, to either worker; one worker SIGKILLed half-way."""
+    async with slack_workers(slack_server, pg_schema, tmp_path) as (workers, events, db):
         questions = [sp.message(f"How do I do thing {n}?") for n in range(QUESTIONS)]
         asked = [sp.event_callback(q) for q in questions]
         await asyncio.gather(*(deliver(events, e) for e in asked + asked))
@@ -112,10 +133,59 @@ async def test_two_workers_one_killed_every_question_and_mark_once(
         assert await q.mark_count(db) == QUESTIONS
         # points_helpful, each ✅ once
         assert await q.stored_total(db, sp.BOB) == QUESTIONS * 10
-    finally:
-        await db.close()
-        for worker in workers:
-            if worker.returncode is None:
-                worker.send_signal(signal.SIGTERM)
-        for worker in workers:
-            await asyncio.wait_for(worker.communicate(), TIMEOUT)
+
+
+async def test_a_timer_whose_worker_dies_mid_send_fires_once_from_the_other(
+    slack_server: FakeSlack, pg_schema: PgSchema, tmp_path: Path
+) -> None:
+    """SLA 1 minute, leases of 5 s, a tick a second: the worker that claims the escalation
+    is SIGKILLed while Slack holds its staff card; the other worker, once the lease runs
+    out, posts the card once, and the question has one escalation."""
+    held: list[SlackCall] = []
+    sent = asyncio.Event()
+
+    def hold_first_card(call: SlackCall) -> float:
+        if call.method != "chat.postMessage" or call.args.get("channel") != sp.STAFF or held:
+            return 0.0
+        held.append(call)
+        sent.set()
+        return 3.0  # long enough to kill its sender before it hears back
+
+    slack_server.delay = hold_first_card
+    fast = {
+        "ENTRAIDE_COMMUNITY__SLA_MINUTES": "1",
+        "ENTRAIDE_SCHEDULER__TICK_SECONDS": "1",
+        "ENTRAIDE_SCHEDULER__LEASE_SECONDS": f"{LEASE_SECONDS}",
+    }
+    async with slack_workers(slack_server, pg_schema, tmp_path, **fast) as (workers, events, db):
+        question = sp.message("Why does sync stop at night?")
+        await deliver(events, sp.event_callback(question))
+        await asyncio.wait_for(sent.wait(), 90.0)  # the SLA, a minute after the question
+        owner = await q.lease_owner(db, "escalate")
+        assert owner is not None  # the card is on its way: the timer is claimed
+        pid = int(owner.split(":")[1])
+        (dying,) = [w for w in workers if w.pid == pid]
+        dying.send_signal(signal.SIGKILL)
+        await dying.wait()
+        killed_at = time.monotonic()
+
+        def cards_after_the_kill() -> list[SlackCall]:
+            return [
+                c
+                for c in slack_server.calls_to("chat.postMessage")
+                if c.args.get("channel") == sp.STAFF and c not in held
+            ]
+
+        card = await slack_server.wait_until(lambda: next(iter(cards_after_the_kill()), None), 30)
+        fired_after = time.monotonic() - killed_at
+        await asyncio.sleep(1.5)  # a second card would come within a tick
+
+        async def done() -> bool:
+            return await q.timer_status(db, "escalate") == "done"
+
+        await until(done)
+        assert len(cards_after_the_kill()) == 1
+        assert "Q1" in str(card.args)
+        assert await q.escalation_count(db) == 1
+        # The lease ran out, then a tick of the other worker: within the lease and 2 ticks.
+        assert fired_after < LEASE_SECONDS + 2 + 1, fired_after

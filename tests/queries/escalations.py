@@ -60,6 +60,12 @@ async def timer_status(db: Database, kind: str, key: str | None = None) -> str |
     return await value(db, sql, (kind, key, key))
 
 
+async def lease_owner(db: Database, kind: str) -> str | None:
+    """Which process holds the lease on the first timer of a kind (None: nobody)."""
+    sql = "SELECT lease_owner FROM timers WHERE kind = ? ORDER BY id LIMIT 1"
+    return await value(db, sql, (kind,))
+
+
 async def timer_count(db: Database, kind: str) -> int:
     """How many timers of a kind exist, whatever their status."""
     return await count(db, "SELECT COUNT(*) FROM timers WHERE kind = ?", (kind,))

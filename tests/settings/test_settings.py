@@ -187,3 +187,19 @@ def test_bad_platform_settings_are_refused_in_one_line(
     assert message.startswith(f"environment: {name.removeprefix('ENTRAIDE_').lower()}: ")
     assert expected in message
     assert "\n" not in message
+
+
+def test_scheduler_tick_and_lease_come_from_the_environment_and_are_bounded() -> None:
+    """[scheduler]: a tick a minute and 2-minute leases by default; a lease under 5 s is
+    refused naming the key (a handler's send would outlive it and run twice)."""
+    defaults = load_settings(environ={}).scheduler
+    assert (defaults.tick_seconds, defaults.lease_seconds) == (60, 120)
+    fast = load_settings(
+        environ={"ENTRAIDE_SCHEDULER__TICK_SECONDS": "1", "ENTRAIDE_SCHEDULER__LEASE_SECONDS": "5"}
+    ).scheduler
+    assert (fast.tick_seconds, fast.lease_seconds) == (1, 5)
+    message = error_of(environ={"ENTRAIDE_SCHEDULER__LEASE_SECONDS": "1"})
+    assert message.startswith("environment: scheduler.lease_seconds:")
+    assert error_of(environ={"ENTRAIDE_SCHEDULER__TICK_SECONDS": "0"}).startswith(
+        "environment: scheduler.tick_seconds:"
+    )

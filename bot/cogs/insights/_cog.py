@@ -33,7 +33,7 @@ class InsightsCog(Cog):
 
     async def load(self) -> None:
         """Register the weekly report with the wake-ups."""
-        self.services.wakeups.every_minute("insights", self.post_due)
+        self.services.wakeups.every_tick("insights", self.post_due)
 
     @command(
         "insights",

@@ -43,7 +43,7 @@ class LeaderboardCog(Cog):
 
     async def load(self) -> None:
         """Register the scheduled post with the wake-ups."""
-        self.services.wakeups.every_minute("leaderboard", self.post_due)
+        self.services.wakeups.every_tick("leaderboard", self.post_due)
 
     async def forget_community(self, community_id: int) -> None:
         """Purged ledger rows break the tallies' append-only reading (and their row ids may

@@ -22,7 +22,7 @@ class PrivacyCog(Cog):
 
     async def load(self) -> None:
         """Retention runs from the wake-ups (at most once a day per community)."""
-        self.services.wakeups.every_minute("retention", self.retention_due)
+        self.services.wakeups.every_tick("retention", self.retention_due)
 
     async def retention_due(self, now: datetime) -> None:
         """Erase message texts past each community's retention_days."""
