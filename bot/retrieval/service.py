@@ -13,7 +13,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from bot.core.ports import Clock, Embedder
-from bot.retrieval import folders, gate
+from bot.retrieval import cached, folders, gate
 from bot.retrieval.articles import Article, ArticleError
 from bot.retrieval.backends import load_embedder
 from bot.retrieval.batcher import Batcher
@@ -29,15 +29,14 @@ from bot.retrieval.searching import (
     language_pools,
     run_batch,
 )
-from bot.retrieval.text import TOKENIZER_VERSION, tokenize, without_mentions
+from bot.retrieval.text import without_mentions
 from bot.settings import RetrievalSettings
-from bot.storage import article_tokens, article_vectors
+from bot.storage import knowledge_version
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 
 EmbedderLoader = Callable[[], Embedder | None]
-EMBED_CHUNK = 200  # articles per model call and commit during a (re)build
 __all__ = ["Hit", "KnowledgeBase", "LoadReport"]
 
 
@@ -70,6 +69,9 @@ class KnowledgeBase:
         self._ready = asyncio.Event()
         self.errors: tuple[ArticleError, ...] = ()
         self._gates: dict[str, float] = {}
+        # The knowledge_version row as of this process's last read of the folders: another
+        # process sharing the database bumps it when it reloads (follow() catches up).
+        self._version = 0
 
     @property
     def articles(self) -> list[Article]:
@@ -99,6 +101,8 @@ class KnowledgeBase:
         model = (
             None if self.answer_while_loading else loop.run_in_executor(None, self._load_embedder)
         )
+        async with self.db.read() as conn:
+            self._version = await knowledge_version.current(conn)
         articles, errors = await asyncio.to_thread(
             folders.load_layers, self.directory, self.overlay
         )
@@ -170,9 +174,28 @@ class KnowledgeBase:
         if self._batcher is not None:
             await self._batcher.close()
 
-    async def reload(self) -> LoadReport:
+    async def reload(self, *, by: str = "reload") -> LoadReport:
         """Re-read the folders (shipped and overlay); only new or changed articles are
-        embedded."""
+        embedded. Processes sharing the database reload too (follow())."""
+        # Counted before the folders are read: a change another process makes meanwhile
+        # bumps the version past ours, so follow() reads the folders again.
+        async with self.db.transaction() as tx:
+            self._version = await knowledge_version.bump(tx, self.clock.now(), by)
+        return await self._reread()
+
+    async def follow(self) -> bool:
+        """Reload if another process sharing the database changed the knowledge base since
+        this one last read it (its /kb reload, an approved draft); whether it did."""
+        async with self.db.read() as conn:
+            version = await knowledge_version.current(conn)
+        if version == self._version:
+            return False
+        log.info("knowledge base changed elsewhere (version %d): reloading", version)
+        self._version = version
+        await self._reread()
+        return True
+
+    async def _reread(self) -> LoadReport:
         articles, errors = await asyncio.to_thread(
             folders.load_layers, self.directory, self.overlay
         )
@@ -207,51 +230,12 @@ class KnowledgeBase:
         return LoadReport(len(articles), self.errors, embedded, reused)
 
     async def _tokens(self, articles: list[Article]) -> list[list[str]]:
-        """BM25 tokens of every article, tokenising only what the cache doesn't hold."""
-        hashes = [a.tokens_hash(TOKENIZER_VERSION) for a in articles]
-        async with self.db.read() as conn:
-            cached = await article_tokens.load(conn, set(hashes))
-        missing = {h: a for h, a in zip(hashes, articles, strict=True) if h not in cached}
-        if missing:
-            fresh = await asyncio.to_thread(
-                lambda: {h: tokenize(a.lexical_text, a.lang) for h, a in missing.items()}
-            )
-            async with self.db.transaction() as tx:
-                await article_tokens.store(tx, fresh, self.clock.now())
-            cached.update(fresh)
-        async with self.db.transaction() as tx:
-            await article_tokens.prune(tx, set(hashes))  # edited or deleted articles
-        return [cached[h] for h in hashes]
+        return await cached.tokens_of(self.db, self.clock, articles)
 
     async def _vectors(self, articles: list[Article]) -> tuple[list[np.ndarray] | None, int, int]:
         if self.embedder is None:
             return None, 0, 0
-        model = self.embedder.name
-        hashes = [a.content_hash(model) for a in articles]
-        async with self.db.read() as conn:
-            cached = await article_vectors.load(conn, model, set(hashes))
-        missing = [(h, a) for h, a in zip(hashes, articles, strict=True) if h not in cached]
-        loop = asyncio.get_running_loop()
-        embedder = self.embedder
-        # In chunks, each saved at once: a long first embedding keeps its progress if stopped.
-        for start in range(0, len(missing), EMBED_CHUNK):
-            chunk = missing[start : start + EMBED_CHUNK]
-            texts = [t for _, a in chunk for t in a.dense_texts]
-            encoded = await loop.run_in_executor(None, embedder.encode, texts)
-            fresh, at = {}, 0
-            for content_hash, article in chunk:
-                fresh[content_hash] = encoded[at : at + len(article.dense_texts)]
-                at += len(article.dense_texts)
-            async with self.db.transaction() as tx:
-                await article_vectors.store(tx, model, fresh, self.clock.now())
-            cached.update(fresh)
-            if len(missing) > EMBED_CHUNK:
-                log.info(
-                    "knowledge base: embedded %d/%d articles", start + len(chunk), len(missing)
-                )
-        async with self.db.transaction() as tx:
-            await article_vectors.prune(tx, model, set(hashes))  # edited or deleted articles
-        return [cached[h] for h in hashes], len(missing), len(articles) - len(missing)
+        return await cached.vectors_of(self.db, self.clock, self.embedder, articles)
 
     async def embed(self, text: str) -> np.ndarray | None:
         """The question's view vectors (see text.query_views), or None when lexical-only."""

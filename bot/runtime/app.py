@@ -71,6 +71,10 @@ class App:
             lease=timedelta(seconds=scheduler.lease_seconds),
             serves=self.serves_community,
         )
+        if settings.retrieval.follow_seconds:
+            self.wakeups.every(
+                "knowledge", settings.retrieval.follow_seconds, self.knowledge.follow
+            )
         self.cogs: list[Cog] = []
         self.adapters: dict[str, ChatAdapter] = {}
         self._config_cache: dict[int, CommunityDefaults] = {}

@@ -23,6 +23,7 @@ from bot.core.clock import Clock
 log = logging.getLogger(__name__)
 
 Check = Callable[[datetime], Awaitable[None]]
+Job = Callable[[], Awaitable[object]]
 TICK_SECONDS = 60
 
 
@@ -37,12 +38,18 @@ class Wakeups:
         self._scheduler: AsyncIOScheduler | None = None
         self._lock = asyncio.Lock()
         self._early: list[tuple[datetime, Callable[[], Awaitable[None]]]] = []
+        self._jobs: dict[str, tuple[int, Job]] = {}
         self.started = False
         clock.on_advance(self.run_all)
 
     def every_tick(self, name: str, check: Check) -> None:
         """Register (or replace) a check."""
         self._checks[name] = check
+
+    def every(self, name: str, seconds: int, job: Job) -> None:
+        """Also run `job` every `seconds` of real time once started, apart from the ticks and
+        clock jumps (e.g. following what another process sharing the database changed)."""
+        self._jobs[name] = (seconds, job)
 
     def at(self, when: datetime, wake: Callable[[], Awaitable[None]]) -> None:
         """Also wake up at `when` (real time), e.g. for a timer due before the next tick."""
@@ -70,10 +77,29 @@ class Wakeups:
             max_instances=1,
             misfire_grace_time=None,
         )
+        for name, (seconds, job) in self._jobs.items():
+            self._scheduler.add_job(
+                self._guarded(name, job),
+                IntervalTrigger(seconds=seconds),
+                id=name,
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=None,
+            )
         self._scheduler.start()
         for when, wake in self._early:
             self.at(when, wake)
         self._early.clear()
+
+    @staticmethod
+    def _guarded(name: str, job: Job) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            try:
+                await job()
+            except Exception:
+                log.exception("periodic job %s failed", name)
+
+        return run
 
     async def _tick(self) -> None:
         await self.run_all(self.clock.now())

@@ -110,6 +110,9 @@ class RetrievalSettings(Section):
     # Where exported models are kept. None: ~/.cache/entraide/models ($XDG_CACHE_HOME).
     model_cache: Path | None = None
     dense: bool = True
+    # How often (seconds) this process checks whether another process sharing the database
+    # reloaded the knowledge base (/kb reload, an approved draft), to reload too; 0: never.
+    follow_seconds: int = Field(default=5, ge=0, le=3600)
     # None: true on Discord and Slack (online at once, BM25 until the model is in), false in
     # the console, demo and tests (their first suggestion waits for the model: deterministic).
     answer_while_loading: bool | None = None

@@ -20,7 +20,9 @@ from typing import Any
 
 from bot.storage.postgres import PostgresDatabase
 
-SKIPPED = {"schema_version"}  # each database keeps its own migration history
+# Each database keeps its own migration history, and its own count of knowledge-base
+# reloads (the row its migration made).
+SKIPPED = {"schema_version", "knowledge_version"}
 CHUNK = 5_000
 
 

@@ -59,6 +59,7 @@ KEPT: dict[str, str] = {
     "article_tokens": "BM25 tokens of the shared knowledge base",
     "gate_calibration": "the suggestion gate calibrated on the shared knowledge base",
     "schema_version": "which migrations ran",
+    "knowledge_version": "how many times the shared knowledge base was reloaded",
     "purging": "the ledger guard; empty outside a purge's transaction",
     "forgetting": "the ledger guard of /privacy forget; empty outside its transaction",
 }

@@ -23,6 +23,7 @@ from tests.adapters.slack.test_runner import slack_env
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_server import FakeSlack, SlackCall
 from tests.fakes.slack_signing import post_event
+from tests.fakes.waiting import until
 from tests.storage.postgres_fixtures import PgSchema
 
 TIMEOUT = 30.0
@@ -38,15 +39,6 @@ async def deliver(url: str, envelope: dict[str, object]) -> None:
                 return
         await asyncio.sleep(0.1)
     raise AssertionError(f"no worker took {envelope['event_id']}")
-
-
-async def until(check: object, within: float = TIMEOUT) -> None:
-    """Poll an async check until it holds."""
-    deadline = asyncio.get_running_loop().time() + within
-    while not await check():  # type: ignore[operator]
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("timed out")
-        await asyncio.sleep(0.1)
 
 
 @contextlib.asynccontextmanager
@@ -80,7 +72,7 @@ async def slack_workers(
         async def both_listening() -> bool:
             return len(slack_server.calls_to("auth.test")) >= 2
 
-        await until(both_listening)
+        await until(both_listening, TIMEOUT)
         await asyncio.sleep(1.0)  # the token check comes just before listening
         yield workers, f"http://127.0.0.1:{port}/slack/events", db
     finally:
@@ -104,7 +96,7 @@ async def test_two_workers_one_killed_every_question_and_mark_once(
         async def asked_all() -> bool:
             return await q.question_count(db) == QUESTIONS
 
-        await until(asked_all)
+        await until(asked_all, TIMEOUT)
         workers[0].send_signal(signal.SIGKILL)  # half-way: the other worker goes on alone
         await workers[0].wait()
 
@@ -115,14 +107,14 @@ async def test_two_workers_one_killed_every_question_and_mark_once(
         async def answered_all() -> bool:
             return await q.rows_in(db, "answers") == QUESTIONS
 
-        await until(answered_all)
+        await until(answered_all, TIMEOUT)
         marks = [sp.event_callback(sp.reaction(r, user_id=sp.ALICE)) for r in replies]
         await asyncio.gather(*(deliver(events, e) for e in marks + marks))
 
         async def marked_all() -> bool:
             return await q.mark_count(db) == QUESTIONS
 
-        await until(marked_all)
+        await until(marked_all, TIMEOUT)
         await asyncio.sleep(0.5)  # a doubled mark or thread would have come by now
         intros = [
             c.args["thread_ts"]
@@ -183,7 +175,7 @@ async def test_a_timer_whose_worker_dies_mid_send_fires_once_from_the_other(
         async def done() -> bool:
             return await q.timer_status(db, "escalate") == "done"
 
-        await until(done)
+        await until(done, TIMEOUT)
         assert len(cards_after_the_kill()) == 1
         assert "Q1" in str(card.args)
         assert await q.escalation_count(db) == 1

@@ -117,7 +117,7 @@ class KnowledgeCog(Cog):
             raise _not_writable(overlay, exc) from None
         if moved is None:
             raise ArgumentError("kb.no_draft", name=name)
-        report = await ctx.services.knowledge.reload()
+        report = await ctx.services.knowledge.reload(by=f"approved {name}")
         await ctx.tell("kb.approved", name=name, articles=report.articles)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.fakes.console import ConsoleDriver, Said, message
+from tests.fakes.console import ConsoleDriver, Said, console_community, message
+from tests.fakes.settings import make_settings
+from tests.fakes.waiting import until
 
 NAME = "how-do-i-export-my-invoices-as-pdf"
 
@@ -67,3 +69,41 @@ async def test_a_hostile_title_still_makes_a_valid_article(console: ConsoleDrive
     assert console.text(out[1]) == message("kb.approved", name=name, articles=1)
     assert 'Why does "C:\\temp\\x" +++ break = [my] export?' in "\n".join(out)
     assert console.app.knowledge.errors == ()
+
+
+async def test_an_article_approved_in_one_process_is_served_by_another(tmp_path: Path) -> None:
+    """Two bots on one database and one data folder (two processes): erin approves a draft
+    in the first; within the second's next check (a second here) the second serves it,
+    and its own /kb reload reaches the first back."""
+    db = tmp_path / "entraide.db"
+    settings = make_settings(tmp_path).model_copy(deep=True)
+    settings.retrieval.follow_seconds = 1
+    async with (
+        console_community(db, settings) as one,
+        console_community(db, settings) as two,
+    ):
+        await one.feed(
+            "alice: How do I export my invoices as PDF?",
+            'carol reply Q1: Billing › Invoices › "Download all" gives a PDF.',
+            "alice /accept ^carol",
+            "erin /kb draft Q1",
+        )
+        out = await two.feed(f"erin /kb show {NAME}")
+        assert two.text(out[-1]) == message("kb.not_found", slug=NAME)
+        await one.feed(f"erin /kb approve {NAME}")
+
+        async def served_by_two() -> bool:
+            return two.app.knowledge.article(NAME, "en") is not None
+
+        await until(served_by_two, within=10.0)
+        out = await two.feed(f"erin /kb show {NAME}")
+        assert "Download all" in "\n".join(out)
+        # Back the other way: an article dropped in the folder, then /kb reload in two.
+        article = one.app.knowledge.overlay / "en" / f"{NAME}.md"
+        article.unlink()
+        await two.feed("admin /kb reload")
+
+        async def gone_from_one() -> bool:
+            return one.app.knowledge.article(NAME, "en") is None
+
+        await until(gone_from_one, within=10.0)
