@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -80,6 +80,8 @@ class Database:
     BEGIN IMMEDIATE takes SQLite's write lock up front, so check-then-write sequences (caps,
     unique awards) can't interleave, even with a second process on the same file.
     """
+
+    shared = False  # one process (a second on the same file is for tests and tools)
 
     def __init__(self, path: Path | str, *, busy_timeout_ms: int = 5000) -> None:
         self.path = Path(path)
@@ -198,6 +200,10 @@ class Database:
                     # transaction, or every later BEGIN would fail.
                     await asyncio.shield(conn.execute("ROLLBACK"))
                     raise
+
+    def unlocked(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
+        """On SQLite a write transaction: one writer at a time is SQLite's only way."""
+        return self.transaction()
 
     async def checkpoint(self) -> bool:
         """Copy the WAL into the file and empty it (TRUNCATE), so erased texts are left in

@@ -182,6 +182,8 @@ def _count(status: str | None, returned: int) -> int:
 class PostgresDatabase:
     """A pool of connections to one PostgreSQL database (optionally one schema of it)."""
 
+    shared = True  # several bot processes at once
+
     def __init__(
         self,
         dsn: str,
@@ -265,6 +267,13 @@ class PostgresDatabase:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         """A connection for reads (each statement sees what was committed before it)."""
+        async with self.pool.acquire() as conn:
+            yield _as_storage_connection(PgConnection(conn))
+
+    @asynccontextmanager
+    async def unlocked(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A connection whose statements commit one by one (asyncpg outside a transaction),
+        without the write lock."""
         async with self.pool.acquire() as conn:
             yield _as_storage_connection(PgConnection(conn))
 

@@ -60,6 +60,7 @@ KEPT: dict[str, str] = {
     "gate_calibration": "the suggestion gate calibrated on the shared knowledge base",
     "schema_version": "which migrations ran",
     "knowledge_version": "how many times the shared knowledge base was reloaded",
+    "post_pace": "Slack's posting pace: a channel id and a time, nothing about members",
     "purging": "the ledger guard; empty outside a purge's transaction",
     "forgetting": "the ledger guard of /privacy forget; empty outside its transaction",
 }

@@ -23,6 +23,9 @@ class Store(Protocol):
     # SQLite: the database file. PostgreSQL: where the file would be, so the data folder
     # (the knowledge overlay, the heartbeat, exported files) is found the same way.
     path: Path
+    # True when several processes may use the database at once (PostgreSQL): what a process
+    # keeps in memory for itself (a posting pace) must then live in the database.
+    shared: bool
 
     async def open(self) -> None:
         """Connect and apply pending migrations."""
@@ -35,6 +38,10 @@ class Store(Protocol):
 
     def read(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
         """A connection for reads."""
+
+    def unlocked(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
+        """A connection for single statements that are atomic on their own (an upsert with
+        no check before it): committed each, without the write lock other writers wait on."""
 
     async def fetchone(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
         """One row of a read query, or None."""

@@ -4,6 +4,7 @@ why, when PostgreSQL doesn't answer at TEST_POSTGRES_DSN."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -19,9 +20,10 @@ class PgSchema:
     schema: str
 
 
-@pytest.fixture
-async def pg_schema() -> AsyncIterator[PgSchema]:
-    """A fresh, empty schema on the test PostgreSQL (skipped when it can't be reached)."""
+@asynccontextmanager
+async def pg_schema_or_skip() -> AsyncIterator[tuple[str, str]]:
+    """(dsn, schema) of a fresh, empty schema, dropped after; the test is skipped, saying
+    why, when PostgreSQL can't be reached."""
     try:
         making = fresh_schema()
         dsn, schema = await making.__aenter__()
@@ -30,6 +32,13 @@ async def pg_schema() -> AsyncIterator[PgSchema]:
             f"PostgreSQL not reachable at {postgres_dsn()} ({exc}): PostgreSQL tests skipped"
         )
     try:
-        yield PgSchema(dsn, schema)
+        yield dsn, schema
     finally:
         await making.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def pg_schema() -> AsyncIterator[PgSchema]:
+    """A fresh, empty schema on the test PostgreSQL (skipped when it can't be reached)."""
+    async with pg_schema_or_skip() as (dsn, schema):
+        yield PgSchema(dsn, schema)

@@ -74,7 +74,8 @@ class SlackAdapter:
         # Events of one channel are handled in the order they arrived (see ordering).
         self.sequencer = self.bolt.sequencer = Sequencer()
         self.directory = Directory(self.client, admins, staff)
-        self.throttle = Throttle()
+        # Slack counts the app's messages whichever worker posts them: shared stores share it.
+        self.throttle = Throttle(shared=app.db if app.db.shared else None)
         self._refused: set[tuple[str, str]] = set()  # (where, error) already logged
         self._workspace_url: str | None = None  # https://team.slack.com/, for permalinks
         self._socket: AsyncSocketModeHandler | None = None
