@@ -9,7 +9,8 @@ import os
 import re
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -24,6 +25,7 @@ from bot.settings import Settings
 from bot.settings.community_config import effective, load_overrides
 from bot.storage import communities
 from bot.storage.db import bundled_migrations, stored_version
+from bot.storage.urls import DatabaseUrl
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -71,9 +73,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         first, last = _day(args.first, "--from"), _day(args.last, "--to")
         if first > last:
             raise Refused(f"--from {first} is after --to {last}")
-        db_path: Path = args.db or settings.storage.db_path
-        if not db_path.is_file():
-            raise Refused(f"no database at {db_path}")
+        url = settings.database(args.db)
+        if url.kind == "sqlite" and not (url.path and url.path.is_file()):
+            raise Refused(f"no database at {url.path}")
         outputs: dict[Path, str] = {}
         if args.html is not None:
             _check_writable(args.html, "the report")
@@ -81,12 +83,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             for path in csv_paths(args.csv):
                 _check_writable(path, "the CSV")
         found = asyncio.run(
-            _figures(db_path.resolve(), args.community, first, last, settings, args.csv is not None)
+            _figures(url, args.community, first, last, settings, args.csv is not None)
         )
     except Refused as exc:
         return _refuse(str(exc))
-    except (sqlite3.Error, OSError) as exc:
-        return _refuse(f"cannot read {args.db or settings.storage.db_path}: {exc}")
+    except (sqlite3.Error, OSError) as exc:  # asyncpg's refusals are OSErrors too
+        return _refuse(f"cannot read {_shown(url)}: {exc}")
     language = args.lang or found.language
     if args.html is None and args.csv is None:
         sys.stdout.write("".join(f"{line}\n" for line in as_text(found, language)))
@@ -145,8 +147,39 @@ def _check_writable(path: Path, what: str) -> None:
         raise Refused(f"cannot write {what} to {path}: permission denied")
 
 
+def _shown(url: DatabaseUrl) -> str:
+    """The database as messages name it: the file, or the URL without its password."""
+    return str(url.path) if url.kind == "sqlite" else url.redacted()
+
+
+@asynccontextmanager
+async def _reading(url: DatabaseUrl) -> AsyncIterator[aiosqlite.Connection]:
+    """A connection to a database at this Entraide's schema, that reads and migrates
+    nothing: the bot may be running on it."""
+    if url.kind == "postgresql":
+        from bot.storage.postgres import PostgresDatabase
+
+        assert url.dsn is not None
+        shared = PostgresDatabase(url.dsn, pool_size=1)
+        await shared.open(migrations=[])
+        try:
+            _check_schema(await shared.schema_version() or None, _shown(url))
+            async with shared.read() as conn:
+                yield conn
+        finally:
+            await shared.close()
+        return
+    assert url.path is not None
+    uri = url.path.resolve().as_uri() + "?mode=ro"
+    async with aiosqlite.connect(uri, uri=True) as conn:
+        conn.row_factory = sqlite3.Row
+        await conn.execute("PRAGMA busy_timeout = 5000")
+        _check_schema(await stored_version(conn), _shown(url))
+        yield conn
+
+
 async def _figures(
-    db_path: Path,
+    url: DatabaseUrl,
     wanted: str | None,
     first: date,
     last: date,
@@ -156,12 +189,7 @@ async def _figures(
     """The community and its figures from [first, last + 1 day) in its time zone."""
     from bot.insights.figures import compute  # here: keeps matplotlib & co off `run`
 
-    # Read-only: the bot may be running on this file, and Database.open would migrate it.
-    uri = db_path.as_uri() + "?mode=ro"
-    async with aiosqlite.connect(uri, uri=True) as conn:
-        conn.row_factory = sqlite3.Row
-        await conn.execute("PRAGMA busy_timeout = 5000")
-        await _check_schema(conn, db_path)
+    async with _reading(url) as conn:
         community_id, community = await _community(conn, wanted)
         config = effective(settings.community, await load_overrides(conn, community_id))
         zone = ZoneInfo(config.timezone)
@@ -179,15 +207,14 @@ async def _figures(
     return Found(name, config.language, config.timezone, insights)
 
 
-async def _check_schema(conn: aiosqlite.Connection, db_path: Path) -> None:
+def _check_schema(version: int | None, shown: str) -> None:
     """An older database lacks tables the figures read: say so instead of a SQL error."""
-    version = await stored_version(conn)
     if version is None:
-        raise Refused(f"{db_path} is not an Entraide database")
+        raise Refused(f"{shown} is not an Entraide database")
     latest = bundled_migrations()[-1].version
     if version < latest:
         raise Refused(
-            f"{db_path} is at schema {version}, this Entraide needs {latest}:"
+            f"{shown} is at schema {version}, this Entraide needs {latest}:"
             " start the bot on it once to upgrade it"
         )
 

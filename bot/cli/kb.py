@@ -13,7 +13,7 @@ from bot.core.clock import Clock
 from bot.retrieval import bootstrap, evaluate, folders, metrics, model_cache, service
 from bot.retrieval.backends import BACKENDS, load_embedder
 from bot.settings import Settings
-from bot.storage.db import Database
+from bot.storage.store import open_store
 
 MEMBER_MODES = ("hybrid", "dense", "bm25")  # what the bot itself can search with
 
@@ -76,7 +76,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _with_kb(args: argparse.Namespace, settings: Settings) -> int:
-    db = Database(args.db or settings.storage.db_path)
+    # The bot's store: its SQLite file (or --db), or the shared PostgreSQL database.
+    db = open_store(
+        settings.database(args.db),
+        data_path=args.db or settings.storage.db_path,
+        busy_timeout_ms=settings.storage.busy_timeout_ms,
+    )
     # The CLI always wants the model's vectors (and their counts) before it answers. The
     # articles are the bot's own: knowledge_dir with the overlay beside the database.
     retrieval = settings.retrieval.model_copy(update={"answer_while_loading": False})

@@ -134,15 +134,6 @@ def _not_on_postgresql(args: argparse.Namespace, settings: Settings) -> str | No
             "--db names a SQLite file, but ENTRAIDE_DATABASE_URL names PostgreSQL: "
             "use one or the other"
         )
-    sqlite_only = args.command == "insights" or (
-        args.command == "kb" and args.kb_command in ("index", "search")
-    )
-    if sqlite_only:
-        name = args.command if args.command != "kb" else f"kb {args.kb_command}"
-        return (
-            f"`{name}` works on the SQLite database only so far, and ENTRAIDE_DATABASE_URL "
-            'names PostgreSQL (README "Running at scale")'
-        )
     return None
 
 

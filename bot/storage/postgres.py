@@ -206,14 +206,17 @@ class PostgresDatabase:
         return self._pool
 
     async def open(self, migrations: Iterable[PgMigration] | None = None) -> None:
-        """Connect, and apply the pending migrations (once, whoever else starts now)."""
+        """Connect, and apply the pending migrations (once, whoever else starts now); with
+        none given (`[]`), only connect: a reader changes nothing."""
         import asyncpg
 
         settings = {"search_path": self.schema} if self.schema else {}
         self._pool = await asyncpg.create_pool(
             self.dsn, min_size=1, max_size=self.pool_size, server_settings=settings
         )
-        await self.migrate(bundled_migrations() if migrations is None else migrations)
+        wanted = bundled_migrations() if migrations is None else list(migrations)
+        if wanted:
+            await self.migrate(wanted)
 
     async def close(self) -> None:
         """Close the pool (idempotent)."""

@@ -1,6 +1,6 @@
 """The command line with ENTRAIDE_DATABASE_URL naming PostgreSQL: a script run keeps its data
-there (no SQLite file is made), health reads the schema there, and the commands that only
-know the SQLite file yet, or a --db beside the URL, are refused with the reason."""
+there (no SQLite file is made); health, insights and kb index/search read it there; a --db
+beside the URL is refused with the reason."""
 
 from __future__ import annotations
 
@@ -48,14 +48,59 @@ async def test_a_script_run_keeps_its_data_in_postgresql(
         await store.close()
 
 
+async def test_insights_reads_the_figures_in_postgresql(
+    pg_schema: PgSchema, tmp_path: Path
+) -> None:
+    """A script run on PostgreSQL, then `insights` on the same URL: the figures of its day."""
+    script = tmp_path / "s.txt"
+    script.write_text(
+        "alice: How do I export my data?\nbob reply Q1: /privacy export\nalice /accept ^bob\n"
+        "carol: Where are the logs?\n",
+        "utf-8",
+    )
+    env = {"ENTRAIDE_DATABASE_URL": url_of(pg_schema)}
+    assert run_bot("run", "--script", str(script), extra_env=env).returncode == 0
+    result = run_bot("insights", "--from", "2026-01-01", "--to", "2026-12-31", extra_env=env)
+    assert result.returncode == 0, result.stderr
+    figures = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
+    assert figures["Questions asked"].startswith("2")
+    assert figures["Response rate"].startswith("50% (1 of 2)")
+    assert figures["Solved by the community"].startswith("1 (50%)")
+
+
+async def test_kb_index_and_search_use_the_postgresql_store(
+    pg_schema: PgSchema, tmp_path: Path
+) -> None:
+    """`kb index` caches the shipped articles' BM25 tokens in PostgreSQL, and `kb search`
+    answers; no SQLite file is made."""
+    data = tmp_path / "data" / "entraide.db"
+    env = {
+        "ENTRAIDE_DATABASE_URL": url_of(pg_schema),
+        "ENTRAIDE_STORAGE__DB_PATH": str(data),
+        "ENTRAIDE_RETRIEVAL__DENSE": "false",
+    }
+    first = run_bot("kb", "index", extra_env=env)
+    assert first.returncode == 0, first.stderr
+    assert re.fullmatch(r"\d+ articles: 0 embedded, 0 from cache, 0 skipped\n", first.stdout)
+    store = PostgresDatabase(pg_schema.dsn, schema=pg_schema.schema)
+    await store.open()
+    try:
+        assert await q.rows_in(store, "article_tokens") == int(first.stdout.split()[0])
+    finally:
+        await store.close()
+    found = run_bot("kb", "search", "how do I mark a question solved", extra_env=env)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.startswith("1. en/")
+    assert not data.exists()
+
+
 @pytest.mark.parametrize(
     ("args", "says"),
     [
         (
             ["insights", "--from", "2026-01-01", "--to", "2026-01-08"],
-            "`insights` works on the SQLite database only so far",
+            "cannot read postgresql://postgres@127.0.0.1:9/none",
         ),
-        (["kb", "search", "points"], "`kb search` works on the SQLite database only so far"),
         (["run", "--console", "--db", "x.db"], "--db names a SQLite file, but"),
     ],
 )
