@@ -39,7 +39,12 @@ COPY knowledge ./knowledge
 # reads over the read-only knowledge/ of the image. Made here, owned by the bot's user, so
 # a new named volume starts with them (Docker copies the image's content into it).
 # The base install has no torch: the `onnx` backend needs only what is listed there.
-RUN pip install --no-cache-dir -c constraints.txt . \
+# postgresql-client: `python -m bot backup` calls pg_dump when the store is PostgreSQL
+# (Debian's, version 15: a newer server needs a pg_dump as new, see the README).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir -c constraints.txt . \
     && useradd --create-home --uid 10001 entraide \
     && mkdir -p /app/data/knowledge && chown -R entraide /app/data
 

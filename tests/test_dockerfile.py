@@ -31,3 +31,12 @@ def test_the_runtime_image_has_no_torch_and_carries_the_exported_model() -> None
     assert "[export]" not in runtime
     assert "COPY --from=export /models /app/models" in runtime
     assert "ENTRAIDE_RETRIEVAL__MODEL_CACHE=/app/models" in runtime
+
+
+def test_the_runtime_image_can_back_up_a_postgresql_store() -> None:
+    """`backup` on PostgreSQL calls pg_dump: the runtime image installs Debian's client
+    (and cleans the package lists), the export stage doesn't need it."""
+    export, runtime = stages()
+    assert "apt-get install -y --no-install-recommends postgresql-client" in runtime
+    assert "rm -rf /var/lib/apt/lists/*" in runtime
+    assert "postgresql-client" not in export
