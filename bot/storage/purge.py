@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -86,12 +87,18 @@ async def purge_community(tx: aiosqlite.Connection, community_id: int) -> dict[s
         f"INSERT INTO {GUARD} (community_id) VALUES (?) ON CONFLICT DO NOTHING",
         (community_id,),
     )
+    unguard = f"DELETE FROM {GUARD} WHERE community_id = ?"
     try:
         for table, where in PURGED:
             cur = await tx.execute(f"DELETE FROM {table} WHERE {where}", (community_id,))
             deleted[table] = max(cur.rowcount, 0)
-    finally:
-        await tx.execute(f"DELETE FROM {GUARD} WHERE community_id = ?", (community_id,))
+    except BaseException:
+        # On PostgreSQL a failed statement ends the transaction (its rollback takes the
+        # guard with it) and refuses this one: the delete's error is the one to report.
+        with contextlib.suppress(Exception):
+            await tx.execute(unguard, (community_id,))
+        raise
+    await tx.execute(unguard, (community_id,))
     return deleted
 
 

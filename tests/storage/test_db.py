@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,20 @@ TABLES = {
     "processed_events",
 }
 NOW = "2024-01-01T00:00:00+00:00"
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """The SQLite file itself, whatever TEST_DATABASE_BACKEND says: these tests are about
+    SQLite's Database (its twin on PostgreSQL: test_postgres.py)."""
+    database = Database(tmp_path / "entraide.db")
+    await database.open()
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
 LATEST = bundled_migrations()[-1].version  # the schema version the code ships
 NEXT = LATEST + 1
 
@@ -43,11 +58,10 @@ async def add_community(db: Database, external_id: str = "local") -> int:
     async with db.transaction() as tx:
         cur = await tx.execute(
             "INSERT INTO communities (platform, external_id, name, created_at)"
-            " VALUES ('console', ?, 'Console', ?)",
+            " VALUES ('console', ?, 'Console', ?) RETURNING id",
             (external_id, NOW),
         )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+        return int((await cur.fetchone())[0])
 
 
 async def count(db: Database, table: str) -> int:
@@ -409,17 +423,17 @@ async def ledger_row(db: Database) -> int:
     community_id = await add_community(db)
     async with db.transaction() as tx:
         cur = await tx.execute(
-            "INSERT INTO members (community_id, external_id, first_seen) VALUES (?, 'bob', ?)",
+            "INSERT INTO members (community_id, external_id, first_seen) VALUES (?, 'bob', ?)"
+            " RETURNING id",
             (community_id, NOW),
         )
-        member_id = cur.lastrowid
+        member_id = (await cur.fetchone())[0]
         cur = await tx.execute(
             "INSERT INTO reputation_ledger (community_id, member_id, delta, reason, created_at)"
-            " VALUES (?, ?, 10, 'helpful', ?)",
+            " VALUES (?, ?, 10, 'helpful', ?) RETURNING id",
             (community_id, member_id, NOW),
         )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+        return int((await cur.fetchone())[0])
 
 
 async def test_ledger_rejects_update(db: Database) -> None:

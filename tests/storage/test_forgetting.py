@@ -3,12 +3,11 @@ a platform id is found inside event ids."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from bot.storage.anonymise import GUARD, replace_id
-from bot.storage.db import Database
+from bot.storage.store import Store
+from tests.storage.errors import INTEGRITY, run
 from tests.storage.test_db import ledger_row
 
 EVENT = "discord:reaction:77:123456789012345678:✅:1"
@@ -21,10 +20,10 @@ EVENT = "discord:reaction:77:123456789012345678:✅:1"
         "source_event_id = 'x'",
     ],
 )
-async def test_without_the_guard_the_ledger_refuses_every_update(db: Database, change: str) -> None:
+async def test_without_the_guard_the_ledger_refuses_every_update(db: Store, change: str) -> None:
     """Outside a forget, the ledger stays strictly append-only."""
     row_id = await ledger_row(db)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(INTEGRITY, match="append-only"):
         async with db.transaction() as tx:
             await tx.execute(f"UPDATE reputation_ledger SET {change} WHERE id = ?", (row_id,))
 
@@ -34,18 +33,18 @@ async def test_without_the_guard_the_ledger_refuses_every_update(db: Database, c
     ["delta = 1000", "member_id = NULL", "actor_id = 1", "created_at = 'x'", "kind = 'x'"],
 )
 async def test_inside_the_guard_points_and_people_still_cannot_change(
-    db: Database, change: str
+    db: Store, change: str
 ) -> None:
-    """The guard opens the two text columns only."""
+    """The guard opens the two text columns only. (A refused statement ends the whole
+    transaction on PostgreSQL: each refusal here is its own transaction.)"""
     row_id = await ledger_row(db)
-    async with db.transaction() as tx:
-        await tx.execute(f"INSERT INTO {GUARD} (community_id) VALUES (1)")
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            await tx.execute(f"UPDATE reputation_ledger SET {change} WHERE id = ?", (row_id,))
-        await tx.execute(f"DELETE FROM {GUARD}")
+    guard = (f"INSERT INTO {GUARD} (community_id) VALUES (1)", ())
+    update = (f"UPDATE reputation_ledger SET {change} WHERE id = ?", (row_id,))
+    with pytest.raises(INTEGRITY, match="append-only"):
+        await run(db, guard, update)
 
 
-async def test_inside_the_guard_note_and_event_id_can_be_rewritten(db: Database) -> None:
+async def test_inside_the_guard_note_and_event_id_can_be_rewritten(db: Store) -> None:
     """What forget needs, for the guarded community only; deletes stay refused."""
     row_id = await ledger_row(db)
     async with db.transaction() as tx:
@@ -55,15 +54,16 @@ async def test_inside_the_guard_note_and_event_id_can_be_rewritten(db: Database)
             " WHERE id = ?",
             (row_id,),
         )
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            await tx.execute("DELETE FROM reputation_ledger WHERE id = ?", (row_id,))
         await tx.execute(f"DELETE FROM {GUARD}")
     row = await db.fetchone("SELECT delta, source_event_id FROM reputation_ledger")
     assert tuple(row or ()) == (10, "e:forgotten:1")
-    async with db.transaction() as tx:
-        await tx.execute(f"INSERT INTO {GUARD} (community_id) VALUES (2)")  # another community
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            await tx.execute("UPDATE reputation_ledger SET note = 'x' WHERE id = ?", (row_id,))
+    delete = ("DELETE FROM reputation_ledger WHERE id = ?", (row_id,))
+    with pytest.raises(INTEGRITY, match="append-only"):
+        await run(db, (f"INSERT INTO {GUARD} (community_id) VALUES (1)", ()), delete)
+    another = (f"INSERT INTO {GUARD} (community_id) VALUES (2)", ())
+    note = ("UPDATE reputation_ledger SET note = 'x' WHERE id = ?", (row_id,))
+    with pytest.raises(INTEGRITY, match="append-only"):
+        await run(db, another, note)
 
 
 @pytest.mark.parametrize(

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 from bot.storage import anonymise, reconcile
-from bot.storage.db import Database
 from bot.storage.purge import GUARD, KEPT, PURGED, purge_by_key, purge_community
+from bot.storage.store import Store
 from tests.fakes.console import START, ConsoleDriver, console_community
+from tests.storage.errors import INTEGRITY, run
 
 FIXTURE_KB = Path(__file__).resolve().parent.parent / "fixtures" / "knowledge"
 # A week of a small community: KB suggestions and feedback, answers, marks, an accept,
@@ -54,7 +53,7 @@ class Two:
     kept: int
 
     @property
-    def db(self) -> Database:
+    def db(self) -> Store:
         """The bot's database."""
         return self.driver.app.db
 
@@ -76,68 +75,88 @@ async def two(tmp_path: Path) -> AsyncIterator[Two]:
     path = tmp_path / "entraide.db"
     async with console_community(path, knowledge_dir=FIXTURE_KB) as first:
         kept = await play(first)
-    # The console is always console/local: move the first one aside so the second run
-    # builds a fresh community next to it.
-    db = Database(path)
-    await db.open()
-    async with db.transaction() as tx:
-        await tx.execute("UPDATE communities SET external_id = 'kept' WHERE id = ?", (kept,))
-    await db.close()
+        # The console is always console/local: move the first one aside so the second run
+        # builds a fresh community next to it.
+        async with first.app.db.transaction() as tx:
+            await tx.execute("UPDATE communities SET external_id = 'kept' WHERE id = ?", (kept,))
     async with console_community(path, knowledge_dir=FIXTURE_KB) as second:
         yield Two(second, await play(second), kept)
 
 
-async def tables(conn: aiosqlite.Connection) -> list[str]:
+# The schema read from the store's catalogue: SQLite's, or PostgreSQL's information_schema.
+PG_TABLES = (
+    "SELECT table_name FROM information_schema.tables"
+    " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+)
+PG_COLUMNS = (
+    "SELECT column_name FROM information_schema.columns"
+    " WHERE table_schema = current_schema() AND table_name = ?"
+)
+PG_PARENTS = (
+    "SELECT ccu.table_name, kcu.column_name FROM information_schema.table_constraints tc"
+    " JOIN information_schema.key_column_usage kcu"
+    "  ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema"
+    " JOIN information_schema.constraint_column_usage ccu"
+    "  ON ccu.constraint_name = tc.constraint_name AND ccu.table_schema = tc.table_schema"
+    " WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema()"
+    "  AND tc.table_name = ?"
+)
+
+
+async def tables(db: Store) -> list[str]:
     """Every table of the schema."""
-    cur = await conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1")
-    return [str(row[0]) for row in await cur.fetchall()]
+    if db.shared:
+        return sorted(str(row[0]) for row in await db.fetchall(PG_TABLES))
+    found = await db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1")
+    return [str(row[0]) for row in found]
 
 
-async def columns(conn: aiosqlite.Connection, table: str) -> set[str]:
+async def columns(db: Store, table: str) -> set[str]:
     """Column names of a table."""
-    return {
-        str(row[1]) for row in await (await conn.execute(f"PRAGMA table_info({table})")).fetchall()
-    }
+    if db.shared:
+        return {str(row[0]) for row in await db.fetchall(PG_COLUMNS, (table,))}
+    return {str(row[1]) for row in await db.fetchall(f"PRAGMA table_info({table})")}
 
 
-async def parents(conn: aiosqlite.Connection, table: str) -> list[tuple[str, str]]:
+async def parents(db: Store, table: str) -> list[tuple[str, str]]:
     """(referenced table, local column) of each foreign key of a table."""
-    rows = await (await conn.execute(f"PRAGMA foreign_key_list({table})")).fetchall()
+    if db.shared:
+        return [(str(r[0]), str(r[1])) for r in await db.fetchall(PG_PARENTS, (table,))]
+    rows = await db.fetchall(f"PRAGMA foreign_key_list({table})")
     return [(str(row[2]), str(row[3])) for row in rows]
 
 
-async def owned(
-    conn: aiosqlite.Connection, table: str, community_id: int
-) -> list[tuple[object, ...]]:
-    """A community's rows of a table, found from the schema (not from the purge's list)."""
+async def owned(db: Store, table: str, community_id: int) -> list[tuple[object, ...]]:
+    """A community's rows of a table, found from the schema (not from the purge's list),
+    sorted (PostgreSQL has no rowid order)."""
     if table == "communities":
         sql = "SELECT * FROM communities WHERE id = :c"
-    elif "community_id" in await columns(conn, table):
-        sql = f"SELECT * FROM {table} WHERE community_id = :c ORDER BY rowid"
+    elif "community_id" in await columns(db, table):
+        sql = f"SELECT * FROM {table} WHERE community_id = :c"
     else:
         # A row without a community column belongs to the community of any row it names.
         links = [
             f"{column} IN (SELECT id FROM {parent} WHERE community_id = :c)"
-            for parent, column in await parents(conn, table)
-            if "community_id" in await columns(conn, parent)
+            for parent, column in await parents(db, table)
+            if "community_id" in await columns(db, parent)
         ]
         if not links:
             return []  # no way to a community: shared data
-        sql = f"SELECT * FROM {table} WHERE {' OR '.join(links)} ORDER BY rowid"
-    return [tuple(row) for row in await (await conn.execute(sql, {"c": community_id})).fetchall()]
-
-
-async def snapshot(db: Database, community_id: int) -> Snapshot:
-    """Every row of a community, table by table (shared tables by count)."""
+        sql = f"SELECT * FROM {table} WHERE {' OR '.join(links)}"
     async with db.read() as conn:
-        out: Snapshot = {}
-        for table in await tables(conn):
-            if table in KEPT:
-                cur = await conn.execute(f"SELECT COUNT(*) FROM {table}")
-                out[table] = [tuple(row) for row in await cur.fetchall()]
-            else:
-                out[table] = await owned(conn, table, community_id)
-        return out
+        found = await (await conn.execute(sql, {"c": community_id})).fetchall()
+    return sorted((tuple(row) for row in found), key=repr)
+
+
+async def snapshot(db: Store, community_id: int) -> Snapshot:
+    """Every row of a community, table by table (shared tables by count)."""
+    out: Snapshot = {}
+    for table in await tables(db):
+        if table in KEPT:
+            out[table] = [tuple(row) for row in await db.fetchall(f"SELECT COUNT(*) FROM {table}")]
+        else:
+            out[table] = await owned(db, table, community_id)
+    return out
 
 
 async def test_the_script_fills_every_community_table(two: Two) -> None:
@@ -156,7 +175,8 @@ async def test_a_purge_leaves_nothing_of_the_community(two: Two) -> None:
     assert result.deleted == {t: len(rows) for t, rows in before.items() if t not in KEPT}
     after = await snapshot(two.db, two.purged)
     assert {table: rows for table, rows in after.items() if table not in KEPT and rows} == {}
-    assert await two.db.fetchall("PRAGMA foreign_key_check") == []
+    if not two.db.shared:  # PostgreSQL checks every foreign key as it goes
+        assert await two.db.fetchall("PRAGMA foreign_key_check") == []
     assert await two.db.fetchall(f"SELECT * FROM {GUARD}") == []
 
 
@@ -166,13 +186,6 @@ async def test_the_other_community_and_the_knowledge_base_are_untouched(two: Two
     await purge_by_key(two.db, "console", "local")
     assert await snapshot(two.db, two.kept) == before
     assert before["article_vectors"] != [(0,)]  # the shared cache was there to keep
-
-
-async def run(db: Database, *statements: tuple[str, tuple[object, ...]]) -> None:
-    """Execute statements in one transaction."""
-    async with db.transaction() as tx:
-        for sql, params in statements:
-            await tx.execute(sql, params)
 
 
 async def test_the_ledger_stays_append_only_outside_a_purge(two: Two) -> None:
@@ -189,7 +202,7 @@ async def test_the_ledger_stays_append_only_outside_a_purge(two: Two) -> None:
         [(f"INSERT INTO {GUARD} VALUES (?)", (two.purged,)), delete],  # another's purge
         [(f"INSERT INTO {GUARD} VALUES (?)", (two.kept,)), update],  # never an update
     ):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(INTEGRITY, match="append-only"):
             await run(two.db, *attempt)
     assert await snapshot(two.db, two.kept) == before
 
@@ -214,7 +227,7 @@ async def test_a_row_pointing_across_communities_fails_the_whole_purge(two: Two)
             (two.kept, START.isoformat(), two.purged),
         )
     before = await snapshot(two.db, two.purged)
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+    with pytest.raises(INTEGRITY, match=r"(?i)foreign key"):
         await purge_by_key(two.db, "console", "local")
     assert await snapshot(two.db, two.purged) == before
     assert await two.db.fetchall(f"SELECT * FROM {GUARD}") == []
@@ -224,18 +237,12 @@ async def test_a_row_pointing_across_communities_fails_the_whole_purge(two: Two)
 
 
 @pytest.fixture
-async def schema(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
-    """A connection to a freshly migrated database."""
-    db = Database(tmp_path / "schema.db")
-    await db.open()
-    try:
-        async with db.read() as conn:
-            yield conn
-    finally:
-        await db.close()
+def schema(db: Store) -> Store:
+    """A freshly migrated database (tests/storage/conftest.py)."""
+    return db
 
 
-async def test_every_table_is_either_purged_or_kept(schema: aiosqlite.Connection) -> None:
+async def test_every_table_is_either_purged_or_kept(schema: Store) -> None:
     """Each table is classified once: purged with the community, or shared and kept."""
     purged = [table for table, _ in PURGED]
     assert len(purged) == len(set(purged))
@@ -244,7 +251,7 @@ async def test_every_table_is_either_purged_or_kept(schema: aiosqlite.Connection
 
 
 async def test_every_table_with_a_community_column_is_purged(
-    schema: aiosqlite.Connection,
+    schema: Store,
 ) -> None:
     """A table with community_id is community data (the guards alone are empty at rest: the
     purge's own, and the one of /privacy forget)."""
@@ -253,7 +260,7 @@ async def test_every_table_with_a_community_column_is_purged(
 
 
 async def test_every_table_pointing_at_purged_rows_is_purged_before_them(
-    schema: aiosqlite.Connection,
+    schema: Store,
 ) -> None:
     """Children first: any table referencing a purged table is purged, and earlier."""
     order = {table: i for i, (table, _) in enumerate(PURGED)}
