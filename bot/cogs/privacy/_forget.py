@@ -9,6 +9,7 @@ leaderboards and statistics don't move. Any failure rolls everything back.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -47,10 +48,15 @@ async def forget(services: Services, community_id: int, member_id: int) -> bool:
                     raise ForgetFailed(cog.name) from exc
             await _scrub_shared(tx, community_id, member_id, external_id, name)
             await anonymise.anonymise_member(tx, member_id)
-        finally:
-            # Never leave the ledger unguarded, whatever happened (the rollback would undo
-            # the insert too, but a caller catching the error must not find it open).
-            await anonymise.close_guard(tx, community_id)
+        except BaseException:
+            # Never leave the ledger unguarded (the rollback would undo the insert too, but
+            # a caller catching the error must not find it open). On PostgreSQL a failed
+            # statement has ended the transaction and this one is refused: the first error
+            # is the one to report.
+            with contextlib.suppress(Exception):
+                await anonymise.close_guard(tx, community_id)
+            raise
+        await anonymise.close_guard(tx, community_id)
     # The erased rows' old versions still sit in the WAL (and, until copied back, the file
     # holds them too): a checkpoint that empties the WAL leaves only the zeroed pages.
     await services.db.checkpoint()
