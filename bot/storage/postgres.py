@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Coroutine, Generator, Iterable, Mappi
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import parse_qs, urlsplit
 
 import aiosqlite
 
@@ -236,6 +237,10 @@ class PostgresDatabase:
             # Session lock: held across the migrations, released even if one fails.
             await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
             try:
+                home = home_schema(self.dsn, self.schema)
+                if home is not None:  # as SQLite makes its file: the tables' schema
+                    quoted = home.replace('"', '""')
+                    await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{quoted}"')
                 await conn.execute(
                     "CREATE TABLE IF NOT EXISTS schema_version ("
                     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
@@ -293,6 +298,16 @@ class PostgresDatabase:
         """All rows of a read query."""
         async with self.read() as conn:
             return list(await (await conn.execute(sql, params)).fetchall())
+
+
+def home_schema(dsn: str, schema: str | None = None) -> str | None:
+    """The schema the tables go in: `schema`, else the first of the URL's search_path
+    (`?search_path=entraide`); None: PostgreSQL's default (public)."""
+    if schema:
+        return schema
+    found = parse_qs(urlsplit(dsn).query).get("search_path")
+    first = found[0].split(",")[0].strip().strip('"') if found else ""
+    return first if first and not first.startswith("$") else None
 
 
 def _as_storage_connection(conn: PgConnection) -> aiosqlite.Connection:

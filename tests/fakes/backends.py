@@ -11,6 +11,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from bot.storage.db import Database
+from bot.storage.postgres import PostgresDatabase
+from bot.storage.store import Store
+
 DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 
 
@@ -62,6 +66,35 @@ async def database_url(db_path: Path) -> str | None:
         made.add(schema)
     separator = "&" if "?" in dsn else "?"
     return f"{dsn}{separator}search_path={schema}"
+
+
+def _folder_schema(folder: Path) -> str:
+    """The schema standing for a test folder's database when the bot is configured from
+    the environment (one a folder: a restarted bot, or a reader, finds the same one)."""
+    schema = "t_" + hashlib.sha1(f"folder:{folder}".encode()).hexdigest()[:16]
+    made.add(schema)
+    return schema
+
+
+def database_env(db_path: Path) -> dict[str, str]:
+    """ENTRAIDE_DATABASE_URL for a bot started from the environment (a subprocess, or
+    load_settings(environ=…)): nothing on SQLite; on PostgreSQL the schema standing for
+    `db_path`'s folder, which the bot makes at its first start (dropped after the test)."""
+    if backend() != "postgresql":
+        return {}
+    dsn = postgres_dsn()
+    separator = "&" if "?" in dsn else "?"
+    return {
+        "ENTRAIDE_DATABASE_URL": f"{dsn}{separator}search_path={_folder_schema(db_path.parent)}"
+    }
+
+
+def store_at(db_path: Path) -> Store:
+    """The database a bot configured by database_env(db_path) uses, not opened: the SQLite
+    file, or on PostgreSQL its folder's schema (for a test to read what the bot wrote)."""
+    if backend() != "postgresql":
+        return Database(db_path)
+    return PostgresDatabase(postgres_dsn(), schema=_folder_schema(db_path.parent))
 
 
 async def drop_made() -> None:

@@ -130,13 +130,13 @@ def file_questions(path: Path) -> list[tuple[int, str, str]]:
         return conn.execute("SELECT number, text, status FROM questions ORDER BY rowid").fetchall()
 
 
-def file_questions_by_platform(path: Path) -> list[tuple[str, str, int]]:
-    """(platform, community platform id, number) of every question in a database file."""
-    with closing(sqlite3.connect(path)) as conn:
-        return conn.execute(
-            "SELECT c.platform, c.external_id, q.number FROM questions q"
-            " JOIN communities c ON c.id = q.community_id ORDER BY c.platform"
-        ).fetchall()
+async def questions_by_platform(db: Database) -> list[tuple[str, str, int]]:
+    """(platform, community platform id, number) of every question, by platform."""
+    found = await db.fetchall(
+        "SELECT c.platform, c.external_id, q.number FROM questions q"
+        " JOIN communities c ON c.id = q.community_id ORDER BY c.platform, q.number"
+    )
+    return [(str(r[0]), str(r[1]), int(r[2])) for r in found]
 
 
 def add_community_to_file(path: Path, platform: str, external_id: str, name: str, at: str) -> None:

@@ -10,9 +10,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.storage.postgres import PgMigration, PostgresDatabase, numbered
+from bot.storage.postgres import (
+    PgMigration,
+    PostgresDatabase,
+    bundled_migrations,
+    home_schema,
+    numbered,
+)
 from tests.storage.postgres_fixtures import PgSchema
 
+LATEST = bundled_migrations()[-1].version
 TINY = [
     PgMigration(
         1,
@@ -143,3 +150,35 @@ async def test_two_processes_marking_at_once_cannot_pass_a_cap(pg_schema: PgSche
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_url_naming_a_missing_schema_gets_it_made_with_the_tables(
+    pg_schema: PgSchema,
+) -> None:
+    """`?search_path=NAME` where NAME doesn't exist yet: made at the first start, as SQLite
+    makes its file; the tables go there, and PostgreSQL's public schema stays untouched."""
+    name = f"{pg_schema.schema}_new"
+    db = PostgresDatabase(f"{pg_schema.dsn}?search_path={name}")
+    await db.open()
+    try:
+        assert await db.schema_version() == LATEST
+        row = await db.fetchone("SELECT current_schema()")
+        assert tuple(row or ()) == (name,)
+    finally:
+        await db.close()
+        admin = PostgresDatabase(pg_schema.dsn, schema=pg_schema.schema)
+        await admin.open([])
+        async with admin.unlocked() as conn:
+            await conn.execute(f"DROP SCHEMA {name} CASCADE")
+        await admin.close()
+
+
+def test_the_home_schema_is_the_first_of_the_search_path() -> None:
+    """The explicit schema wins; else the URL's first search_path entry; `$user` or none:
+    PostgreSQL's own default."""
+    url = "postgresql://u@h/db"
+    assert home_schema(f"{url}?search_path=bot", "other") == "other"
+    assert home_schema(f"{url}?sslmode=require&search_path=bot,public") == "bot"
+    assert home_schema(f"{url}?search_path=%22my%20bot%22") == "my bot"
+    assert home_schema(f"{url}?search_path=$user,public") is None
+    assert home_schema(url) is None

@@ -18,9 +18,9 @@ import pytest
 from bot.core.clock import Clock
 from bot.runtime.serve import serve
 from bot.settings import load_settings
-from bot.storage.db import Database
 from tests import queries as q
 from tests.adapters.discord.test_runner import FAST, TIMEOUT, discord_env
+from tests.fakes import backends
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_server import FakeDiscord
 
@@ -66,7 +66,7 @@ async def stop(task: asyncio.Task[None]) -> None:
 
 async def timer_states(db_path: Path) -> list[tuple[str, str, int]]:
     """(kind, status, attempts) of every escalation timer (SLA, then re-pings)."""
-    db = Database(db_path)
+    db = backends.store_at(db_path)  # the SQLite file, or its schema on PostgreSQL
     await db.open()
     try:
         rows = await q.timers_of_kind(db, "escalate")

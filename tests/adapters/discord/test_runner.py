@@ -24,6 +24,7 @@ from bot.runtime.app import App
 from bot.settings import Settings, load_settings
 from bot.settings.platform_settings import with_shards
 from tests.cli.test_main import ROOT, run_bot
+from tests.fakes import backends
 from tests.fakes import discord_payloads as p
 from tests.fakes.console import START
 from tests.fakes.discord_server import FakeDiscord, RestCall
@@ -47,15 +48,19 @@ def discord_env(discord_server: FakeDiscord, tmp_path: Path, **extra: str) -> di
     """ENTRAIDE_* variables that run the bot on the fake, #help a help channel, no model."""
     knowledge = tmp_path / "kb"
     knowledge.mkdir(exist_ok=True)
-    return {
-        "ENTRAIDE_DISCORD_TOKEN": "fake-token",
-        "ENTRAIDE_DISCORD_API_URL": discord_server.rest_url,
-        "ENTRAIDE_DISCORD_GATEWAY_URL": discord_server.ws_url,
-        "ENTRAIDE_COMMUNITY__HELP_CHANNELS": f'["{p.HELP_CHANNEL_ID}"]',
-        "ENTRAIDE_RETRIEVAL__DENSE": "false",
-        "ENTRAIDE_RETRIEVAL__KNOWLEDGE_DIR": str(knowledge),
-        "ENTRAIDE_STORAGE__DB_PATH": str(tmp_path / "entraide.db"),
-    } | extra
+    return (
+        {
+            "ENTRAIDE_DISCORD_TOKEN": "fake-token",
+            "ENTRAIDE_DISCORD_API_URL": discord_server.rest_url,
+            "ENTRAIDE_DISCORD_GATEWAY_URL": discord_server.ws_url,
+            "ENTRAIDE_COMMUNITY__HELP_CHANNELS": f'["{p.HELP_CHANNEL_ID}"]',
+            "ENTRAIDE_RETRIEVAL__DENSE": "false",
+            "ENTRAIDE_RETRIEVAL__KNOWLEDGE_DIR": str(knowledge),
+            "ENTRAIDE_STORAGE__DB_PATH": str(tmp_path / "entraide.db"),
+        }
+        | backends.database_env(tmp_path / "entraide.db")
+        | extra
+    )
 
 
 @pytest.mark.parametrize("shards", ["0", "1", "auto"])

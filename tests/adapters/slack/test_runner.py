@@ -24,6 +24,7 @@ from bot.settings import Settings, SettingsError, load_settings
 from tests import queries as q
 from tests.adapters.discord.test_runner import FAST, _start_bot, discord_env, loop_errors
 from tests.cli.test_main import run_bot
+from tests.fakes import backends
 from tests.fakes import discord_payloads as dp
 from tests.fakes import slack_payloads as sp
 from tests.fakes.console import START
@@ -58,6 +59,7 @@ def slack_env(
         "ENTRAIDE_RETRIEVAL__KNOWLEDGE_DIR": str(knowledge),
         "ENTRAIDE_STORAGE__DB_PATH": str(tmp_path / "entraide.db"),
         **mode,
+        **backends.database_env(tmp_path / "entraide.db"),
         **extra,
     }
 
@@ -189,7 +191,12 @@ async def test_discord_and_slack_run_in_one_process_on_one_database(
     assert "Entraide is starting on Discord and Slack" in log
     assert "SIGTERM received: stopping Discord and Slack" in log
     assert "Traceback" not in log, log
-    rows = q.file_questions_by_platform(tmp_path / "entraide.db")
+    db = backends.store_at(tmp_path / "entraide.db")  # the file, or its PostgreSQL schema
+    await db.open()
+    try:
+        rows = await q.questions_by_platform(db)
+    finally:
+        await db.close()
     assert rows == [("discord", dp.GUILD_ID, 1), ("slack", sp.TEAM_ID, 1)]
 
 
