@@ -26,7 +26,7 @@ from bot.settings import CommunityDefaults, Settings, community_config
 from bot.storage import communities
 from bot.storage.communities import ensure_community
 from bot.storage.purge import Purge, purge_by_key
-from bot.storage.store import open_store
+from bot.storage.store import open_store, writing_for
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +202,8 @@ class App:
             if not self.serves(community):
                 continue
             try:
-                await work(community_id, community)
+                with writing_for(community_id):
+                    await work(community_id, community)
             except Exception:
                 log.exception("%s failed for community %s", what, community.key)
 

@@ -23,6 +23,7 @@ from bot.core.unseen import Unseen
 from bot.runtime.context import CommunityContext, Context
 from bot.storage import communities, processed_events
 from bot.storage.communities import ensure_community, ensure_member
+from bot.storage.store import writing_for
 from bot.storage.timers import Timer
 
 if TYPE_CHECKING:
@@ -83,9 +84,16 @@ class Dispatcher:
         """Handle one event and say how it went (adapters queue an unseen one again)."""
         if isinstance(event, MemberText) and event.author.is_bot:
             return "skipped"  # bot and webhook posts are never questions or answers
+        # One atomic upsert, under no lock: the community's own lock needs its row id.
+        async with self.services.db.unlocked() as conn:
+            community_id = await ensure_community(conn, event.community, event.at)
+        with writing_for(community_id):  # on PostgreSQL, other communities don't wait
+            return await self._handle_for(event, community_id)
+
+    async def _handle_for(self, event: Event, community_id: int) -> Handled:
+        """handle() once the community's row is known."""
         services = self.services
         async with services.db.transaction() as tx:
-            community_id = await ensure_community(tx, event.community, event.at)
             member_id = await ensure_member(tx, community_id, event.author, event.at)
             if await processed_events.was_processed(tx, community_id, event.event_id):
                 log.debug("skipping replayed event %s", event.event_id)

@@ -49,7 +49,7 @@ from bot.scheduler.retry import Failure, classify, retry_after
 from bot.scheduler.wakeups import Wakeups
 from bot.storage import communities
 from bot.storage import timers as rows
-from bot.storage.store import Store
+from bot.storage.store import Store, writing_for
 from bot.storage.timers import Timer
 
 log = logging.getLogger(__name__)
@@ -136,13 +136,14 @@ class Timers:
             for timer in due:
                 if self.serves is not None and not await self.serves(timer.community_id):
                     continue  # another process's platform or shard
-                if not await self._claim(timer, now):
-                    continue  # another process took it first
-                self._running.add(timer.id)
-                try:
-                    await self._run(timer)
-                finally:
-                    self._running.discard(timer.id)
+                with writing_for(timer.community_id):  # its community's lock, not everyone's
+                    if not await self._claim(timer, now):
+                        continue  # another process took it first
+                    self._running.add(timer.id)
+                    try:
+                        await self._run(timer)
+                    finally:
+                        self._running.discard(timer.id)
 
     async def _claim(self, timer: Timer, now: datetime) -> bool:
         async with self.db.transaction() as tx:

@@ -3,10 +3,14 @@ SQLite: `transaction()` and `read()` yield a connection whose `execute(sql, para
 a cursor (`fetchone`, `fetchall`, `rowcount`), so the SQL both dialects agree on is written
 once, with `?` or `:name` placeholders.
 
-Several bot processes share one database. Write transactions take one advisory lock for
+Several bot processes share one database. Write transactions take an advisory lock for
 their whole length, as SQLite's BEGIN IMMEDIATE takes its write lock: a check-then-write
-sequence (a daily cap, a unique award) can't interleave with another process's. Migrations
-run under their own advisory lock, so processes starting together apply each one once.
+sequence (a daily cap, a unique award) can't interleave with another process's. A
+transaction about one community (bot.storage.store.writing_for: an event's, a timer's)
+locks that community only, so communities write side by side; any other takes the whole
+write lock. Keys carry the schema's hash: schemas of one database don't wait on each other.
+Migrations run under their own advisory lock, so processes starting together apply each
+one once.
 """
 
 from __future__ import annotations
@@ -25,12 +29,16 @@ import aiosqlite
 
 from bot.storage.db import Migration
 from bot.storage.db import bundled_migrations as migration_files
+from bot.storage.store import written_for
 
 log = logging.getLogger(__name__)
 
 # Advisory lock keys (any two 64-bit numbers nobody else uses on the database).
-WRITE_LOCK = 0x656E747261696401  # "entraid" + 1: one writer at a time
+WRITE_LOCK = 0x656E7401  # "ent" + 1, under its schema's hash (the key's top half)
 MIGRATION_LOCK = 0x656E747261696402
+# Advisory locks are the database's, not a schema's: the key carries the schema's hash, so
+# bots (or tests) in other schemas of one database never wait on this one's writers.
+_WRITE_KEY = "(hashtext(current_schema())::bigint << 32) | $1::bigint"
 # Placeholders outside string literals and quoted names: ?, or :name (not ::casts).
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|\?|(?<![:\w]):([A-Za-z_]\w*)")
 _STATUS_COUNT = re.compile(r"(\d+)$")
@@ -267,9 +275,24 @@ class PostgresDatabase:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction holding the write lock to its end; rolled back on any error."""
+        """A write transaction holding its lock to its end; rolled back on any error.
+
+        Inside writing_for(community) the lock is that community's (with the write lock
+        shared): communities write side by side, and a cap is checked and written by one
+        transaction of its community at a time. Elsewhere the write lock is taken whole,
+        so such a transaction waits for every community's, as SQLite's one writer would.
+        """
+        community = written_for()
         async with self.pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
+            if community is None:
+                await conn.execute(f"SELECT pg_advisory_xact_lock({_WRITE_KEY})", WRITE_LOCK)
+            else:
+                await conn.execute(f"SELECT pg_advisory_xact_lock_shared({_WRITE_KEY})", WRITE_LOCK)
+                # (schema, community): two int4 keys, a key space apart from the bigint one.
+                key = community & 0x7FFFFFFF
+                await conn.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext(current_schema()), $1)", key
+                )
             yield _as_storage_connection(PgConnection(conn))
 
     @asynccontextmanager

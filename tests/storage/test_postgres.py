@@ -17,6 +17,7 @@ from bot.storage.postgres import (
     home_schema,
     numbered,
 )
+from bot.storage.store import writing_for
 from tests.storage.postgres_fixtures import PgSchema
 
 LATEST = bundled_migrations()[-1].version
@@ -182,3 +183,53 @@ def test_the_home_schema_is_the_first_of_the_search_path() -> None:
     assert home_schema(f"{url}?search_path=%22my%20bot%22") == "my bot"
     assert home_schema(f"{url}?search_path=$user,public") is None
     assert home_schema(url) is None
+
+
+async def test_communities_write_side_by_side_and_a_global_writer_waits_for_them(
+    pg_schema: PgSchema,
+) -> None:
+    """Two processes: while community 1 has a write transaction open, community 2 writes at
+    once; another of community 1 waits for it, and so does a writer outside any community."""
+    one = PostgresDatabase(pg_schema.dsn, schema=pg_schema.schema)
+    two = PostgresDatabase(pg_schema.dsn, schema=pg_schema.schema)
+    await one.open()
+    await two.open()
+    holding, release = asyncio.Event(), asyncio.Event()
+    entered: list[str] = []
+
+    async def hold_community_one() -> None:
+        with writing_for(1):
+            async with one.transaction():
+                holding.set()
+                await release.wait()
+
+    async def write(name: str, community: int | None) -> None:
+        if community is None:
+            async with two.transaction():
+                entered.append(name)
+            return
+        with writing_for(community):
+            async with two.transaction():
+                entered.append(name)
+
+    holder = asyncio.create_task(hold_community_one())
+    waiting: list[asyncio.Task[None]] = []
+    try:
+        await asyncio.wait_for(holding.wait(), 5)
+        await asyncio.wait_for(write("community 2", 2), 5)  # not held up by community 1
+        waiting += [
+            asyncio.create_task(write("community 1 again", 1)),
+            asyncio.create_task(write("outside any community", None)),
+        ]
+        await asyncio.sleep(0.5)  # time enough to get in, were they not waiting
+        assert entered == ["community 2"]
+        release.set()
+        await asyncio.wait_for(asyncio.gather(holder, *waiting), 5)
+        assert sorted(entered[1:]) == ["community 1 again", "outside any community"]
+    finally:
+        release.set()  # a failed step must not leave a transaction open on the schema
+        for task in [holder, *waiting]:
+            task.cancel()
+        await asyncio.gather(holder, *waiting, return_exceptions=True)
+        await one.close()
+        await two.close()
