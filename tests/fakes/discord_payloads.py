@@ -99,13 +99,17 @@ def role(role_id: str, name: str, *, position: int = 0, permissions: str = "0") 
 
 
 def text_channel(
-    channel_id: str = HELP_CHANNEL_ID, name: str = "help", *, position: int = 0
+    channel_id: str = HELP_CHANNEL_ID,
+    name: str = "help",
+    *,
+    position: int = 0,
+    guild_id: str = GUILD_ID,
 ) -> Payload:
     """A guild text channel."""
     return {
         "id": channel_id,
         "type": 0,
-        "guild_id": GUILD_ID,
+        "guild_id": guild_id,
         "name": name,
         "position": position,
         "permission_overwrites": [],
@@ -120,13 +124,18 @@ def text_channel(
 
 
 def thread_channel(
-    thread_id: str, name: str, *, parent_id: str = HELP_CHANNEL_ID, owner_id: str = ALICE_ID
+    thread_id: str,
+    name: str,
+    *,
+    parent_id: str = HELP_CHANNEL_ID,
+    owner_id: str = ALICE_ID,
+    guild_id: str = GUILD_ID,
 ) -> Payload:
     """A public thread (type 11) with its metadata."""
     return {
         "id": thread_id,
         "type": 11,
-        "guild_id": GUILD_ID,
+        "guild_id": guild_id,
         "parent_id": parent_id,
         "owner_id": owner_id,
         "name": name,
@@ -144,20 +153,29 @@ def thread_channel(
     }
 
 
-def guild(**overrides: Any) -> Payload:
-    """A full GUILD_CREATE guild: #help, #general, @everyone, Helper, alice and the bot."""
-    everyone = role(EVERYONE_ROLE_ID, "@everyone", permissions=ALL_PERMISSIONS)
-    general = text_channel(GENERAL_CHANNEL_ID, "general", position=1)
+def guild(
+    *,
+    guild_id: str = GUILD_ID,
+    help_channel_id: str = HELP_CHANNEL_ID,
+    general_channel_id: str = GENERAL_CHANNEL_ID,
+    helper_role_id: str = HELPER_ROLE_ID,
+    **overrides: Any,
+) -> Payload:
+    """A full GUILD_CREATE guild: #help, #general, @everyone, Helper, alice and the bot
+    (another guild: its own ids; @everyone's id is the guild's, as on Discord)."""
+    everyone = role(guild_id, "@everyone", permissions=ALL_PERMISSIONS)
+    help_channel = text_channel(help_channel_id, "help", guild_id=guild_id)
+    general = text_channel(general_channel_id, "general", position=1, guild_id=guild_id)
     return {
-        "id": GUILD_ID,
+        "id": guild_id,
         "name": "Entraide Test",
         "icon": None,
         "owner_id": ALICE_ID,
         "preferred_locale": "en-US",
         "features": [],
         "emojis": [],
-        "roles": [everyone, role(HELPER_ROLE_ID, "Helper", position=1)],
-        "channels": [text_channel(), general],
+        "roles": [everyone, role(helper_role_id, "Helper", position=1)],
+        "channels": [help_channel, general],
         "threads": [],
         "members": [member(), member(bot_user())],
         "member_count": 3,
@@ -212,20 +230,23 @@ def reaction(
     user_id: str = ALICE_ID,
     channel_id: str = HELP_CHANNEL_ID,
     add: bool = True,
+    guild_id: str = GUILD_ID,
+    author_id: str = ALICE_ID,
 ) -> Payload:
-    """A raw MESSAGE_REACTION_ADD (add=True, with member) or _REMOVE payload."""
+    """A raw MESSAGE_REACTION_ADD (add=True, with member and the message's author) or
+    _REMOVE payload."""
     data: Payload = {
         "user_id": user_id,
         "channel_id": channel_id,
         "message_id": message_id,
-        "guild_id": GUILD_ID,
+        "guild_id": guild_id,
         "emoji": {"id": None, "name": emoji, "animated": False},
         "burst": False,
         "type": 0,
     }
     if add:
         data["member"] = member(user(user_id))
-        data["message_author_id"] = ALICE_ID
+        data["message_author_id"] = author_id
         data["burst_colors"] = []
     return data
 
@@ -239,17 +260,23 @@ def thread_create(thread_id: str, name: str, **kwargs: Any) -> Payload:
     return data
 
 
-def _interaction(kind: int, data: Payload, channel_id: str, author: Payload | None) -> Payload:
+def _interaction(
+    kind: int,
+    data: Payload,
+    channel_id: str,
+    author: Payload | None,
+    guild_id: str = GUILD_ID,
+) -> Payload:
     """The common shape of an INTERACTION_CREATE in a guild channel."""
     return {
         "id": snowflake(),
         "application_id": APPLICATION_ID,
         "type": kind,
         "data": data,
-        "guild_id": GUILD_ID,
-        "guild": {"id": GUILD_ID, "locale": "en-US", "features": []},
+        "guild_id": guild_id,
+        "guild": {"id": guild_id, "locale": "en-US", "features": []},
         "channel_id": channel_id,
-        "channel": text_channel(channel_id),
+        "channel": text_channel(channel_id, guild_id=guild_id),
         "member": {**member(author or user()), "permissions": ALL_PERMISSIONS},
         "token": f"tok-{snowflake()}",
         "version": 1,
@@ -268,17 +295,20 @@ def slash_command(
     command_id: str | None = None,
     channel_id: str = HELP_CHANNEL_ID,
     author: Payload | None = None,
+    guild_id: str = GUILD_ID,
 ) -> Payload:
     """An INTERACTION_CREATE for a chat-input (slash) command."""
     data = {"id": command_id or snowflake(), "name": name, "type": 1, "options": options or []}
-    data["guild_id"] = GUILD_ID
-    return _interaction(2, data, channel_id, author)
+    data["guild_id"] = guild_id
+    return _interaction(2, data, channel_id, author, guild_id)
 
 
-def button_click(custom_id: str, on: Payload, *, author: Payload | None = None) -> Payload:
+def button_click(
+    custom_id: str, on: Payload, *, author: Payload | None = None, guild_id: str = GUILD_ID
+) -> Payload:
     """An INTERACTION_CREATE for a click on a button (component type 2) of message `on`."""
     data = {"custom_id": custom_id, "component_type": 2}
-    return _interaction(3, data, on["channel_id"], author) | {"message": on}
+    return _interaction(3, data, on["channel_id"], author, guild_id) | {"message": on}
 
 
 def dm_button_click(custom_id: str, on: Payload, *, author: Payload | None = None) -> Payload:
@@ -333,6 +363,18 @@ def ready(session_id: str, resume_gateway_url: str, guild_ids: list[str]) -> Pay
     }
 
 
+def members_chunk(guild_id: str, members: list[Payload], nonce: str | None) -> Payload:
+    """A GUILD_MEMBERS_CHUNK dispatch answering REQUEST_GUILD_MEMBERS (op 8) in one chunk."""
+    return {
+        "guild_id": guild_id,
+        "members": members,
+        "chunk_index": 0,
+        "chunk_count": 1,
+        "not_found": [],
+        "nonce": nonce,
+    }
+
+
 def gateway_bot(url: str, shards: int = 1) -> Payload:
     """The answer to GET /gateway/bot (what an auto-sharded client asks first)."""
     limit = {"total": 1000, "remaining": 999, "reset_after": 86_400_000, "max_concurrency": 1}
@@ -384,11 +426,14 @@ def forum_starter(thread_id: str, content: str, *, author: Payload | None = None
     return message_create(content, message_id=thread_id, channel_id=thread_id, author=author)
 
 
-def staff_channel(channel_id: str = STAFF_CHANNEL_ID, name: str = "staff") -> Payload:
-    """A private text channel: hidden from @everyone, open to the bot."""
-    hidden = {"id": EVERYONE_ROLE_ID, "type": 0, "allow": "0", "deny": str(VIEW_CHANNEL)}
+def staff_channel(
+    channel_id: str = STAFF_CHANNEL_ID, name: str = "staff", *, guild_id: str = GUILD_ID
+) -> Payload:
+    """A private text channel: hidden from @everyone (whose id is the guild's), open to the bot."""
+    hidden = {"id": guild_id, "type": 0, "allow": "0", "deny": str(VIEW_CHANNEL)}
     bot = {"id": BOT_USER_ID, "type": 1, "allow": str(VIEW_CHANNEL | SEND_MESSAGES), "deny": "0"}
-    return text_channel(channel_id, name, position=3) | {"permission_overwrites": [hidden, bot]}
+    made = text_channel(channel_id, name, position=3, guild_id=guild_id)
+    return made | {"permission_overwrites": [hidden, bot]}
 
 
 def error(code: int, message: str) -> Payload:

@@ -12,10 +12,12 @@ from typing import Any, cast
 
 import discord
 import yarl
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from tests.fakes import discord_forum
 from tests.fakes import discord_payloads as p
+from tests.fakes.discord_shards import RESUMABLE_CLOSE as RESUMABLE_CLOSE  # as before
+from tests.fakes.discord_shards import ShardedGateway
 from tests.fakes.discord_store import MessageStore
 
 LIMIT = 2000  # characters of a message's content
@@ -30,7 +32,6 @@ TOO_LONG = {
         }
     },
 }
-RESUMABLE_CLOSE = 4000  # any close code discord.py can handle makes it RESUME
 Handler = Callable[["RestCall", re.Match[str]], tuple[int, Any]]
 
 
@@ -43,6 +44,7 @@ class RestCall:
     body: Any
     query: dict[str, str]
     status: int = 200
+    token: str = ""  # the bot token it came with: which process, when several share the fake
 
 
 def _json(status: int, data: Any) -> web.Response:
@@ -67,20 +69,24 @@ def _text(body: dict[str, Any] | None) -> str:
     return (body or {}).get("content") or ""
 
 
-class FakeDiscord:
-    """An aiohttp server speaking enough of the Discord API for discord.py."""
+class FakeDiscord(ShardedGateway):
+    """An aiohttp server speaking enough of the Discord API for discord.py: one guild, or
+    several (`guilds=`), each sent only to the gateway session of its shard."""
 
-    def __init__(self, guild: dict[str, Any] | None = None) -> None:
-        self.guild = guild or p.guild()
+    def __init__(
+        self,
+        guild: dict[str, Any] | None = None,
+        *,
+        guilds: list[dict[str, Any]] | None = None,
+        announce_threads: bool = False,
+    ) -> None:
+        super().__init__(guilds or [guild or p.guild()])
+        # True: THREAD_CREATE follows each thread the client opens, as Discord sends it
+        # (False: tests send it themselves, see thread_opened).
+        self.announce_threads = announce_threads
         self.calls: list[RestCall] = []
-        self.identifies, self.heartbeats = 0, 0  # IDENTIFY and heartbeat frames received
-        self.identified: list[dict[str, Any]] = []  # each IDENTIFY's payload (its shard …)
-        self.resumes: list[dict[str, Any]] = []  # RESUME payloads received
         self._runner: web.AppRunner | None = None
-        self._ws: web.WebSocketResponse | None = None
-        self.session_id, self._port, self._seq = "fake-session", 0, 0
-        self._history: list[tuple[int, str, dict[str, Any]]] = []
-        self._changed = asyncio.Condition()
+        self._port = 0
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._register_routes()
         self.store = MessageStore()  # history, reactions, threads: read back by the READY sweep
@@ -89,6 +95,25 @@ class FakeDiscord:
         discord_forum.register(self)  # forum tags, thread edits
         # Seconds to wait before answering a REST call (a slow member fetch): 0 = at once.
         self.delay: Callable[[RestCall], float] = lambda _: 0.0
+
+    @property
+    def guild(self) -> dict[str, Any]:
+        """The first guild (the only one, unless `guilds=` gave several)."""
+        return self.guilds[0]
+
+    def guild_by_id(self, guild_id: str) -> dict[str, Any]:
+        """The guild with this id (the first one if none has it, as a single-guild fake)."""
+        return next((g for g in self.guilds if g["id"] == guild_id), self.guild)
+
+    def channel(self, channel_id: str) -> dict[str, Any] | None:
+        """A channel of any guild, or a thread the store keeps, by id."""
+        found = (c for g in self.guilds for c in g["channels"] if c["id"] == channel_id)
+        return self.store.threads.get(channel_id) or next(found, None)
+
+    def guild_of(self, channel_id: str) -> str | None:
+        """The id of the guild a channel or thread belongs to (None: a DM, or unknown)."""
+        channel = self.channel(channel_id)
+        return None if channel is None else channel.get("guild_id")
 
     @property
     def rest_url(self) -> str:
@@ -129,20 +154,10 @@ class FakeDiscord:
         self._port = self._runner.addresses[0][1]
 
     async def close(self) -> None:
-        """Close the gateway connection and stop the server."""
+        """Close the gateway connections and stop the server."""
         await self.drop_connection(1000)
         if self._runner is not None:
             await self._runner.cleanup()
-
-    async def _wait(self, check: Callable[[], Any], within: float) -> Any:
-        """Wait until `check()` returns something truthy, re-checking on every change."""
-        async with self._changed:
-            return await asyncio.wait_for(self._changed.wait_for(check), within)
-
-    async def _notify(self) -> None:
-        """Wake every waiter after a change."""
-        async with self._changed:
-            self._changed.notify_all()
 
     async def wait_for_call(
         self,
@@ -158,79 +173,6 @@ class FakeDiscord:
 
         return cast(RestCall, await self._wait(found, within))
 
-    async def wait_for_identify(self, count: int = 1, within: float = 5.0) -> None:
-        """Wait until the client has IDENTIFIED `count` times in all (READY follows at once)."""
-        await self._wait(lambda: self.identifies >= count, within)
-
-    async def wait_for_resume(self, count: int = 1, within: float = 5.0) -> None:
-        """Wait until the client has resumed `count` times in all."""
-        await self._wait(lambda: len(self.resumes) >= count, within)
-
-    async def dispatch(self, event: str, data: dict[str, Any], within: float = 5.0) -> int:
-        """Send a dispatch (op 0) once a client is connected; returns its sequence number."""
-        await self._wait(lambda: self._ws is not None and not self._ws.closed, within)
-        assert self._ws is not None
-        self.store.observe_dispatch(event, data)
-        return await self._send(self._ws, event, data)
-
-    async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> int:
-        """Number, remember (for RESUME replays) and send one dispatch."""
-        self._seq += 1
-        self._history.append((self._seq, event, data))
-        await ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
-        return self._seq
-
-    async def drop_connection(self, code: int = RESUMABLE_CLOSE) -> None:
-        """Close the gateway socket from the server side (4000: the client should RESUME)."""
-        ws, self._ws = self._ws, None
-        if ws is not None:
-            await ws.close(code=code, message=b"fake drop")
-        await self._notify()
-
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
-        """The gateway: HELLO, then IDENTIFY/RESUME, heartbeats, until the socket closes."""
-        ws = web.WebSocketResponse()
-        await ws.prepare(request)
-        await ws.send_json({"op": 10, "d": {"heartbeat_interval": 41250}})
-        async for msg in ws:
-            frame = json.loads(msg.data) if msg.type == WSMsgType.TEXT else {}
-            op, data = frame.get("op"), frame.get("d")
-            if op == 1:
-                self.heartbeats += 1
-                await ws.send_json({"op": 11})
-            elif op == 2:
-                await self._identify(ws, data or {})
-            elif op == 6:
-                await self._resume(ws, data)
-        self._ws = None if self._ws is ws else self._ws
-        return ws
-
-    async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
-        """Open a fresh session: READY (naming the shard when one was asked) then GUILD_CREATE."""
-        self.identifies += 1
-        self.identified.append(data)
-        self.session_id = f"fake-session-{self.identifies}"
-        self._seq, self._history = 0, []
-        ready = p.ready(self.session_id, self.ws_url, [self.guild["id"]])
-        if data.get("shard"):
-            ready["shard"] = data["shard"]
-        await self._send(ws, "READY", ready)
-        await self._send(ws, "GUILD_CREATE", self.guild)
-        self._ws = ws  # only now may tests' dispatches go out, after READY and GUILD_CREATE
-        await self._notify()
-
-    async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
-        """Replay what the client missed, then RESUMED; a wrong session is invalidated."""
-        if data.get("session_id") != self.session_id:
-            await ws.send_json({"op": 9, "d": False})
-            return
-        self.resumes.append(data)
-        for seq, event, payload in [h for h in self._history if h[0] > (data.get("seq") or 0)]:
-            await ws.send_str(json.dumps({"op": 0, "t": event, "s": seq, "d": payload}))
-        await self._send(ws, "RESUMED", {"_trace": ["fake-gateway"]})
-        self._ws = ws
-        await self._notify()
-
     async def _rest(self, request: web.Request) -> web.Response:
         """Record a REST call and answer it from the route table (404 JSON if unknown)."""
         path = "/" + request.match_info["tail"]
@@ -241,7 +183,8 @@ class FakeDiscord:
             # Uploaded files, as (name, bytes), under a key Discord never sends.
             uploads = [v for k, v in form.items() if k.startswith("files[")]
             body["_uploads"] = [(f.filename, f.file.read()) for f in uploads]  # type: ignore[union-attr]
-        call = RestCall(request.method, path, body, dict(request.query))
+        token = request.headers.get("Authorization", "").removeprefix("Bot ")
+        call = RestCall(request.method, path, body, dict(request.query), token=token)
         if (pause := self.delay(call)) > 0:
             await asyncio.sleep(pause)
         if _too_long(body):  # Discord checks the form before anything else
@@ -253,7 +196,8 @@ class FakeDiscord:
         self.calls.append(call)
         echoes, self._echoes = self._echoes, []
         for event, data in echoes:  # e.g. THREAD_UPDATE after a PATCH, as Discord sends it
-            if self._ws is not None and not self._ws.closed:
+            owner = self.owner(event, data)
+            if owner is not None and owner.connected:
                 await self.dispatch(event, dict(data))
         await self._notify()
         return _json(status, answer)
@@ -295,13 +239,20 @@ class FakeDiscord:
             return lambda call, m: (200 if data is not None else 204, data)
 
         def message(call: RestCall, m: re.Match[str]) -> tuple[int, Any]:
-            body = call.body or {}
-            data = p.message(_text(body), channel_id=m[1], author=bot, message_id=m[2])
+            body, guild_id = call.body or {}, self.guild_of(m[1]) or p.GUILD_ID
+            data = p.message(
+                _text(body), channel_id=m[1], author=bot, message_id=m[2], guild_id=guild_id
+            )
             return 200, data | {k: body[k] for k in ("embeds", "components") if k in body}
 
         def thread(call: RestCall, m: re.Match[str]) -> tuple[int, Any]:
             name, thread_id = (call.body or {}).get("name", "thread"), m[2] or p.snowflake()
-            return 201, p.thread_channel(thread_id, name, parent_id=m[1], owner_id=p.BOT_USER_ID)
+            where = {"parent_id": m[1], "guild_id": self.guild_of(m[1]) or p.GUILD_ID}
+            where["owner_id"] = p.BOT_USER_ID
+            made = p.thread_channel(thread_id, name, **where)
+            if self.announce_threads:
+                self.echo("THREAD_CREATE", p.thread_create(thread_id, name, **where))
+            return 201, made
 
         def callback(call: RestCall, m: re.Match[str]) -> tuple[int, Any]:
             body = call.body or {}
@@ -347,24 +298,19 @@ class FakeDiscord:
             ("GET|PATCH", rf"{hook}/messages/[^/]+", followup),
             ("DELETE", rf"{hook}/messages/[^/]+", ok()),
             ("GET", rf"/guilds/{snow}/members/{snow}", lambda c, m: (200, p.member(p.user(m[2])))),
-            ("GET", rf"/guilds/{snow}/roles", ok(self.guild["roles"])),
+            ("GET", rf"/guilds/{snow}/roles", lambda c, m: (200, self.guild_by_id(m[1])["roles"])),
             ("PUT|DELETE", rf"/guilds/{snow}/members/{snow}/roles/{snow}", ok()),
         ]
         for method, pattern, handler in table:
             self._routes.append((method, re.compile(pattern), handler))
 
-    def miss(self, event: str, data: dict[str, Any]) -> int:
-        """Number and remember a dispatch the client never got (as if sent while it was away):
-        the next RESUME replays it. Returns its sequence number."""
-        self._seq += 1
-        self._history.append((self._seq, event, data))
-        return self._seq
-
 
 @asynccontextmanager
-async def fake_discord(guild: dict[str, Any] | None = None) -> AsyncIterator[FakeDiscord]:
+async def fake_discord(
+    guild: dict[str, Any] | None = None, *, guilds: list[dict[str, Any]] | None = None
+) -> AsyncIterator[FakeDiscord]:
     """Run a FakeDiscord with discord.py pointed at it; the real URLs come back on exit."""
-    fake = FakeDiscord(guild)
+    fake = FakeDiscord(guild, guilds=guilds)
     await fake.start()
     route, gateway = discord.http.Route, discord.gateway.DiscordWebSocket
     old_base, old_gateway = route.BASE, gateway.DEFAULT_GATEWAY

@@ -3,7 +3,7 @@
 It follows what goes through the fake (dispatches sent to the client, messages and threads
 the client creates over REST) and what tests add as "happened while the bot was away", and
 answers the read routes discord.py uses: channel history, one message, a reaction's users,
-a guild's active threads, a channel by id.
+a guild's active threads, a channel by id (of every guild the fake serves).
 """
 
 from __future__ import annotations
@@ -131,13 +131,15 @@ class MessageStore:
         snow = r"(\d+)"
 
         def channel(call: RestCall, m: re.Match[str]) -> Answer:
-            found = self.threads.get(m[1]) or next(
-                (c for c in fake.guild["channels"] if c["id"] == m[1]), None
-            )
+            found = fake.channel(m[1])  # a thread, or a channel of any of the fake's guilds
             return (200, found) if found else (404, p.error(UNKNOWN_CHANNEL, "Unknown Channel"))
 
         def active(call: RestCall, m: re.Match[str]) -> Answer:
-            live = [t for t in self.threads.values() if not t["thread_metadata"]["archived"]]
+            live = [
+                t
+                for t in self.threads.values()
+                if t.get("guild_id") == m[1] and not t["thread_metadata"]["archived"]
+            ]
             return 200, p.active_threads(live)
 
         fake.route("GET", rf"/channels/{snow}", channel)

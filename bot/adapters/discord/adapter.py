@@ -17,6 +17,7 @@ import discord
 from bot.adapters.discord import arrivals, commands, lookup, render, responder, sweep
 from bot.adapters.discord.arrivals import Arrivals
 from bot.adapters.discord.changes import Changes
+from bot.adapters.discord.closing import close_client
 from bot.adapters.discord.commands import AppCommands, build
 from bot.adapters.discord.connection import ready_or_raise
 from bot.adapters.discord.marks import Marks
@@ -82,6 +83,7 @@ class DiscordAdapter:
         # shard_ready, so sharded clients sweep per shard (and not again on ready).
         self.client.event(self.on_shard_ready if shards != 0 else self.on_ready)
         self.connected = asyncio.Event()  # the first READY: timers may fire (see serve.py)
+        self.closing = False  # close() began: a READY arriving now starts no sweep
         self.client.setup_hook = self.setup_hook  # type: ignore[method-assign]
         self.responder = Responder(
             AppCommands(), app.messages, self.dispatch, app.language_of, app.clock.now
@@ -102,11 +104,15 @@ class DiscordAdapter:
 
     async def on_ready(self) -> None:
         """After each new gateway session (not a RESUME): catch up on what was missed."""
+        if self.closing:  # discord.py fires it ~2 s after READY: maybe after a SIGTERM
+            return
         self.connected.set()
         await sweep.run(self)
 
     async def on_shard_ready(self, shard_id: int) -> None:
         """After a shard's new session: catch up on its guilds."""
+        if self.closing:
+            return
         self.connected.set()
         await sweep.run(self, shard_id)
 
@@ -134,15 +140,9 @@ class DiscordAdapter:
             log.info("registered %d application commands", len(self.responder.commands.payload))
 
     async def close(self, drain_timeout: float = 10.0) -> None:
-        """Let event handlers already running finish (their replies need the open client,
-        the database they write must not close under them), then close the client."""
-        # discord.py runs each handler as a task named "discord.py: <event>".
-        running = {t for t in asyncio.all_tasks() if t.get_name().startswith("discord.py: ")}
-        running.discard(asyncio.current_task())
-        if running:
-            log.info("waiting for %d event handler(s) to finish", len(running))
-            await asyncio.wait(running, timeout=drain_timeout)
-        await self.client.close()
+        """Stop sweeping, let running handlers finish, then close the client (closing.py)."""
+        self.closing = True
+        await close_client(self.client, drain_timeout)
 
     async def dispatch(self, event: Event) -> bool:
         """Hand one neutral event to the app, in its channel's line (taken now)."""

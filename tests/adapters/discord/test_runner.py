@@ -4,6 +4,7 @@ backoff, the Discord settings, and the command line's choice of adapter."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -90,6 +91,33 @@ async def test_run_connects_answers_a_question_and_stops_on_a_signal(
     assert endpoints.current() == before
     assert discord_server.identifies == 1
     assert not loop_errors, loop_errors
+
+
+@pytest.mark.parametrize("shards", ["0", "1"])
+async def test_a_stop_right_after_ready_starts_no_sweep_and_logs_no_error(
+    discord_server: FakeDiscord,
+    tmp_path: Path,
+    loop_errors: list[dict[str, Any]],
+    shards: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """discord.py reports a session ready about 2 s after its READY (waiting for the guilds).
+    Stopped within those 2 s (a quick restart), the bot starts no READY sweep on its closed
+    database and leaves no task failing after it: no error logged, none left unretrieved."""
+    settings = load_settings(
+        environ=discord_env(discord_server, tmp_path, ENTRAIDE_DISCORD_SHARDS=shards)
+    )
+    slow_ready = {"chunk_guilds_at_startup": False, "guild_ready_timeout": 2.0}
+    task = asyncio.create_task(
+        discord_runner.run(settings, db_path=tmp_path / "d.db", **slow_ready)
+    )
+    await discord_server.wait_for_identify(1, TIMEOUT)
+    os.kill(os.getpid(), signal.SIGINT)  # within the 2 s
+    await asyncio.wait_for(task, TIMEOUT)
+    await asyncio.sleep(2.5)  # past the moment discord.py would have said ready
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert not loop_errors, loop_errors
+    assert discord_server.calls_to("GET", r"/channels/\d+/messages") == []  # no sweep
 
 
 async def test_python_m_bot_run_with_a_token_runs_on_discord_until_sigterm(
