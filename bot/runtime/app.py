@@ -26,7 +26,8 @@ from bot.settings import CommunityDefaults, Settings, community_config
 from bot.storage import communities
 from bot.storage.communities import ensure_community
 from bot.storage.purge import Purge, purge_by_key
-from bot.storage.store import open_store, writing_for
+from bot.storage.scope import writing_for
+from bot.storage.store import open_store
 
 log = logging.getLogger(__name__)
 

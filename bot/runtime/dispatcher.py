@@ -23,7 +23,7 @@ from bot.core.unseen import Unseen
 from bot.runtime.context import CommunityContext, Context
 from bot.storage import communities, processed_events
 from bot.storage.communities import ensure_community, ensure_member
-from bot.storage.store import writing_for
+from bot.storage.scope import writing_for
 from bot.storage.timers import Timer
 
 if TYPE_CHECKING:

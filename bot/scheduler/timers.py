@@ -49,7 +49,8 @@ from bot.scheduler.retry import Failure, classify, retry_after
 from bot.scheduler.wakeups import Wakeups
 from bot.storage import communities
 from bot.storage import timers as rows
-from bot.storage.store import Store, writing_for
+from bot.storage.scope import writing_for
+from bot.storage.store import Store
 from bot.storage.timers import Timer
 
 log = logging.getLogger(__name__)

@@ -8,9 +8,7 @@ the storage modules keep one signature; the SQL they send is the part both diale
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import AbstractAsyncContextManager, contextmanager
-from contextvars import ContextVar
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -56,28 +54,6 @@ class Store(Protocol):
 
     async def checkpoint(self) -> bool:
         """Flush erased data out of any log (SQLite's WAL); True when done."""
-
-
-# The community whose event or timer the current task is handling, if any. On a shared store
-# its write transactions lock that community only (bot.storage.postgres), so communities
-# don't wait on each other; SQLite has one writer anyway.
-_COMMUNITY: ContextVar[int | None] = ContextVar("entraide_writing_for", default=None)
-
-
-@contextmanager
-def writing_for(community_id: int) -> Iterator[None]:
-    """Write transactions opened inside are about this community only (its caps, its
-    questions): on PostgreSQL they exclude that community's writers, not everyone."""
-    token = _COMMUNITY.set(community_id)
-    try:
-        yield
-    finally:
-        _COMMUNITY.reset(token)
-
-
-def written_for() -> int | None:
-    """The community writing_for() named for this task, if any."""
-    return _COMMUNITY.get()
 
 
 def open_store(url: DatabaseUrl, *, data_path: Path, busy_timeout_ms: int = 5000) -> Store:

@@ -10,14 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.storage.postgres import (
-    PgMigration,
-    PostgresDatabase,
-    bundled_migrations,
-    home_schema,
-    numbered,
-)
-from bot.storage.store import writing_for
+from bot.storage.pg_connection import numbered
+from bot.storage.postgres import PgMigration, PostgresDatabase, bundled_migrations, home_schema
+from bot.storage.scope import writing_for
 from tests.storage.postgres_fixtures import PgSchema
 
 LATEST = bundled_migrations()[-1].version
