@@ -27,10 +27,11 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy bot
 
 # The PostgreSQL pass runs beside the main one (each takes about one of the two cores); its
-# report is printed after, and either failing fails the target.
+# report is printed after, and either failing fails the target. The multi-process tests
+# (real bot processes on one PostgreSQL database) run in that pass.
 test: lint
 	@$(PY) -m tests.run_on_postgresql -p no:cacheprovider > .postgresql-pass.log 2>&1 & pass=$$!; \
-	$(PY) -m pytest -q; main=$$?; \
+	$(PY) -m pytest -q --ignore=tests/multiprocess; main=$$?; \
 	wait $$pass; postgresql=$$?; \
 	echo "--- PostgreSQL pass ---"; cat .postgresql-pass.log; rm -f .postgresql-pass.log; \
 	test $$main -eq 0 && test $$postgresql -eq 0

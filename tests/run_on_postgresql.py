@@ -1,5 +1,6 @@
 """`make test`'s second pass: the storage, cog, timer and dispatch tests again, on
-PostgreSQL (each bot or storage test in its own schema, dropped after). When PostgreSQL
+PostgreSQL (each bot or storage test in its own schema, dropped after), and the
+multi-process tests (real bot processes sharing one PostgreSQL database). When PostgreSQL
 doesn't answer at TEST_POSTGRES_DSN (default the machine's
 postgresql://postgres@127.0.0.1:5432/test), it says so and passes: SQLite, the default, was
 tested by the first pass.
@@ -17,7 +18,15 @@ import pytest
 
 from tests.fakes.backends import postgres_dsn
 
-SUITES = ["tests/storage", "tests/cogs", "tests/scheduler", "tests/runtime", "-m", "not slow"]
+SUITES = [
+    "tests/storage",
+    "tests/cogs",
+    "tests/scheduler",
+    "tests/runtime",
+    "tests/multiprocess",
+    "-m",
+    "not slow",
+]
 
 
 async def reachable(dsn: str) -> str | None:
@@ -39,7 +48,7 @@ def main(argv: list[str]) -> int:
     if problem is not None:
         print(f"PostgreSQL not reachable at {dsn} ({problem}): skipped the PostgreSQL pass")
         return 0
-    print(f"PostgreSQL pass: the storage, cog, timer and dispatch tests on {dsn}")
+    print(f"PostgreSQL pass: storage, cogs, timers, dispatch and several processes on {dsn}")
     os.environ["TEST_DATABASE_BACKEND"] = "postgresql"
     return int(pytest.main(["-q", *SUITES, *argv]))
 
