@@ -25,6 +25,16 @@ from tests.storage.postgres_fixtures import pg_schema  # noqa: F401  (a fixture,
 
 
 @pytest.fixture(autouse=True)
+def _sqlite_file_tests_stay_on_sqlite(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test marked sqlite_file checks the SQLite file (its bytes, `--db FILE`): it runs
+    on SQLite even in the PostgreSQL pass."""
+    if request.node.get_closest_marker("sqlite_file") is not None:
+        monkeypatch.setenv("TEST_DATABASE_BACKEND", "sqlite")
+
+
+@pytest.fixture(autouse=True)
 async def _drop_postgresql_schemas() -> AsyncIterator[None]:
     """With TEST_DATABASE_BACKEND=postgresql, the schemas a test's bots used go after it."""
     yield

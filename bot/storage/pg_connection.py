@@ -125,6 +125,7 @@ class PgConnection:
 
     async def _execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any]) -> PgCursor:
         query, values = numbered(sql, params)
+        values = [_storable(v) for v in values]
         try:
             statement = await self.raw.prepare(query)
             rows = await statement.fetch(*values)
@@ -139,7 +140,14 @@ class PgConnection:
         if not batch:
             return
         query, _ = numbered(sql, batch[0])
-        await self.raw.executemany(query, [numbered(sql, row)[1] for row in batch])
+        rows_of_values = [[_storable(v) for v in numbered(sql, row)[1]] for row in batch]
+        await self.raw.executemany(query, rows_of_values)
+
+
+def _storable(value: Any) -> Any:
+    """A text without NUL characters: PostgreSQL's text refuses them (SQLite keeps them), and
+    a member's message may hold some; nothing readable is lost."""
+    return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
 
 
 def _count(status: str | None, returned: int) -> int:

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests import queries as q
 from tests.fakes.console import ConsoleDriver, console_community
+
+pytestmark = pytest.mark.sqlite_file
 
 # Distinctive enough that no page of an unrelated row could hold it by chance.
 QUESTION = "Why does the zebra-quokka-7731 gateway drop my uploads?"

@@ -66,6 +66,7 @@ async def stop(task: asyncio.Task[None]) -> None:
     await asyncio.wait_for(task, TIMEOUT)
 
 
+@pytest.mark.sqlite_file  # health --db FILE
 async def test_healthy_while_connected_to_discord_unhealthy_once_the_beat_is_stale(
     discord_server: FakeDiscord, tmp_path: Path
 ) -> None:
@@ -105,6 +106,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.mark.sqlite_file  # health --db FILE
 async def test_slack_http_mode_is_checked_on_healthz(
     slack_server: FakeSlack, tmp_path: Path
 ) -> None:

@@ -45,7 +45,9 @@ async def build(path: Path) -> None:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The database, built once for the module; tests that change it copy it first."""
     path = tmp_path_factory.mktemp("insights") / "entraide.db"
-    asyncio.run(build(path))
+    with pytest.MonkeyPatch.context() as env:  # a file, even in the PostgreSQL pass
+        env.setenv("TEST_DATABASE_BACKEND", "sqlite")
+        asyncio.run(build(path))
     return path
 
 

@@ -228,3 +228,23 @@ async def test_communities_write_side_by_side_and_a_global_writer_waits_for_them
         await asyncio.gather(holder, *waiting, return_exceptions=True)
         await one.close()
         await two.close()
+
+
+async def test_a_text_with_nul_characters_is_stored_without_them(pg_schema: PgSchema) -> None:
+    """A hostile message holding NUL characters (PostgreSQL's text refuses them) is stored,
+    and found again, without them, instead of failing its event."""
+    db = PostgresDatabase(pg_schema.dsn, schema=pg_schema.schema)
+    await db.open(TINY)
+    try:
+        async with db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO marks (member, day, note) VALUES (?, ?, ?)", ("b\x00ob", "d1", "\x00")
+            )
+            await tx.executemany(
+                "INSERT INTO totals (member, points) VALUES (?, ?)", [("al\x00ice", 1)]
+            )
+        assert tuple(await db.fetchone("SELECT member, note FROM marks") or ()) == ("bob", "")
+        found = await db.fetchone("SELECT points FROM totals WHERE member = ?", ("al\x00ice",))
+        assert tuple(found or ()) == (1,)
+    finally:
+        await db.close()
