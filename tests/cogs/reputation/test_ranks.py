@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.storage import communities, reputation
 from tests import queries as q
 from tests.fakes.console import ConsoleDriver, console_community, message
 from tests.fakes.events import message_posted, reaction_changed, reply_posted
@@ -102,3 +103,29 @@ async def test_a_restart_does_not_announce_a_rank_again(tmp_path: Path) -> None:
         assert not [line for line in second.transcript if "is now" in line]
         rank = await q.rank_of(second.app.db, "bob")
         assert rank == "Helper"
+
+
+async def test_givers_are_the_markers_and_accepters_each_counted_once(
+    console: ConsoleDriver,
+) -> None:
+    """bob's points stand on carol's and dave's ✅ and alice's accept (alice also marked):
+    three givers, counted up to what a rank asks."""
+    await console.feed(
+        "alice: How do I rotate the logs?",
+        "bob reply Q1: logrotate, daily.",
+        "carol react ^bob ✅",
+        "dave react ^bob ✅",
+        "alice react ^bob ✅",
+        "alice /accept ^bob",
+        "carol: And the old ones?",
+        "bob reply Q2: Compressed after a week.",
+    )
+    async with console.app.db.read() as conn:
+        bob = await communities.existing_member(conn, 1, "bob")
+        assert bob is not None
+        counted = [await reputation.distinct_givers(conn, 1, bob, enough) for enough in (2, 3, 9)]
+        carol = await communities.existing_member(conn, 1, "carol")
+        assert carol is not None
+        none = await reputation.distinct_givers(conn, 1, carol, 5)
+    assert counted == [2, 3, 3]
+    assert none == 0
