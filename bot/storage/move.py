@@ -79,6 +79,10 @@ async def move(
                     copied[table] = await _copy(lite, conn, table)
                     progress(table, copied[table])
                 await _advance_identities(conn, tables)
+            # Planner statistics now: without them (autovacuum off, or not there yet) every
+            # query of the copy is planned blind, the ledger's boards as table scans.
+            for table in tables:
+                await conn.execute(f'ANALYZE "{table}"')
     await _check(source, target, copied)
     return Moved(copied)
 

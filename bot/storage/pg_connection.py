@@ -13,6 +13,8 @@ from typing import Any
 # Placeholders outside string literals and quoted names: ?, or :name (not ::casts).
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|\?|(?<![:\w]):([A-Za-z_]\w*)")
 _STATUS_COUNT = re.compile(r"(\d+)$")
+# Statements that give rows back: a query, or a change with RETURNING.
+_RETURNS_ROWS = re.compile(r"^\s*(SELECT|WITH|VALUES|EXPLAIN|SHOW)\b|\bRETURNING\b", re.IGNORECASE)
 # SQLite's planner hints (INDEXED BY, NOT INDEXED) mean nothing to PostgreSQL's planner and
 # change no result; instr(haystack, needle) is strpos there. Rewritten, so the storage
 # modules keep one text per query.
@@ -127,12 +129,16 @@ class PgConnection:
         query, values = numbered(sql, params)
         values = [_storable(v) for v in values]
         try:
-            statement = await self.raw.prepare(query)
-            rows = await statement.fetch(*values)
+            # fetch and execute go through asyncpg's statement cache: one round trip for a
+            # statement this connection ran before (prepare() would make a new one each time).
+            if _RETURNS_ROWS.search(query):
+                rows = await self.raw.fetch(query, *values)
+                return PgCursor(list(rows), len(rows))
+            status = await self.raw.execute(query, *values)
         except Exception as exc:
             exc.add_note(f"PostgreSQL statement: {query}")  # which of the storage's queries
             raise
-        return PgCursor(list(rows), _count(statement.get_statusmsg(), len(rows)))
+        return PgCursor([], _count(status, 0))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         """Run one statement for each parameter row."""

@@ -217,6 +217,13 @@ async def test_a_community_moves_from_sqlite_to_postgresql_whole(
     result = run_bot("migrate-db", "--from", str(sqlite_file), "--to", url_of(pg_schema))
     assert result.returncode == 0, result.stderr
     assert "checked: every table's rows, every reputation total against its ledger" in result.stdout
+    store = PostgresDatabase(pg_schema.dsn, schema=pg_schema.schema)
+    await store.open([])
+    try:  # analyzed: the copy's queries are planned from statistics from the start
+        assert await q.estimated_rows(store, "reputation_ledger") > 0
+        assert await q.estimated_rows(store, "questions") > 0
+    finally:
+        await store.close()
     on_postgresql = {
         "ENTRAIDE_DATABASE_URL": url_of(pg_schema),
         "ENTRAIDE_STORAGE__DB_PATH": str(tmp_path / "pg-data" / "entraide.db"),

@@ -179,3 +179,13 @@ async def vectors_by_model(db: Database) -> dict[str, int]:
     """How many articles each embedding model (and backend) has cached vectors for."""
     found = await rows(db, "SELECT model, COUNT(*) FROM article_vectors GROUP BY model")
     return {str(model): int(n) for model, n in found}
+
+
+async def estimated_rows(db: Database, table: str) -> float:
+    """PostgreSQL's planner estimate of a table's rows (-1: never analyzed: it plans blind)."""
+    row = await db.fetchone(
+        "SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = current_schema() AND c.relname = ?",
+        (table,),
+    )
+    return float(row[0]) if row else -1.0

@@ -248,3 +248,24 @@ async def test_a_text_with_nul_characters_is_stored_without_them(pg_schema: PgSc
         assert tuple(found or ()) == (1,)
     finally:
         await db.close()
+
+
+async def test_a_statement_run_again_is_not_prepared_again(pg_schema: PgSchema) -> None:
+    """Each statement is prepared once per connection (then one round trip a run), and a
+    change still says how many rows it touched."""
+    db = PostgresDatabase(pg_schema.dsn, schema=pg_schema.schema, pool_size=1)
+    await db.open(TINY)
+    try:
+        async with db.transaction() as tx:
+            for day in ("d1", "d2", "d3"):
+                await tx.execute("INSERT INTO marks (member, day) VALUES (?, ?)", ("bob", day))
+            changed = await tx.execute("UPDATE marks SET note = ? WHERE member = ?", ("x", "bob"))
+            assert changed.rowcount == 3
+        async with db.read() as conn:
+            cur = await conn.execute(
+                "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement = ?",
+                ("INSERT INTO marks (member, day) VALUES ($1, $2)",),
+            )
+            assert tuple(await cur.fetchone() or ()) == (1,)
+    finally:
+        await db.close()
