@@ -5,10 +5,19 @@ A year of one community (cached under BENCH_WORKDIR, keyed by the schema): 20,00
 staff, a few bots), Zipf-skewed helpers, ~2.5 answers a question, helpful marks (some refused,
 4% taken back), accepts, escalations with claims, nudges. `compute` is timed for the last 30 and
 7 days, then each SELECT it runs alone, with its plan.
+
+On SQLite (the cached file) and on PostgreSQL, side by side: the file copied into a fresh
+schema of the test PostgreSQL (TEST_POSTGRES_DSN) by migrate-db's code (bot.storage.move),
+then VACUUM (ANALYZE) as autovacuum would do soon after (--no-pg-analyze: measured right
+after the copy); the schema is dropped after. PostgreSQL's plans are its EXPLAIN (ANALYZE,
+BUFFERS), shown for the reads slower than SLOW_MS_POSTGRES. Both must give the same figures.
+
+    python -m bench.insights_bench [--backends sqlite,postgresql] [--no-pg-analyze]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import hashlib
 import json
@@ -28,11 +37,22 @@ import numpy as np
 from bot.insights.figures import compute
 from bot.insights.model import Insights, Period
 from bot.storage.db import Database, bundled_migrations
+from bot.storage.postgres import PostgresDatabase
+from bot.storage.store import Store
+from tests.queries.timing import (
+    BACKENDS,
+    backends_answering,
+    postgres_copy,
+    postgres_plan,
+    postgres_reads,
+)
 
 MEMBERS, QUESTIONS, LEDGER_ROWS = 20_000, 100_000, 1_000_000
 NOW = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
 YEAR, CID, RUNS, WARMUP, TARGET_S, CHUNK = 365 * 86_400, 1, 10, 1, 1.0, 50_000
 VERSION = 3  # bump when the generator changes: a new cache file
+SLOW_MS_POSTGRES = 10.0  # PostgreSQL reads from this p50 on have their plan shown
+NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 COLUMNS = {
     "members": "id, community_id, external_id, display_name, is_bot, is_staff, first_seen",
     "questions": "id, community_id, number, origin_id, channel_id, asker_id, text, status,"
@@ -277,7 +297,29 @@ def summary(got: Insights) -> str:
     )
 
 
-async def measure(db: Database) -> dict[str, Any]:
+async def each_select(db: Store, call: Callable[[], Awaitable[object]]) -> list[dict[str, Any]]:
+    """Each SELECT a call runs, timed alone, with its plan: on SQLite traced with parameters
+    inlined (EXPLAIN QUERY PLAN), on PostgreSQL as sent, with its parameters (EXPLAIN
+    ANALYZE, only for the slow ones)."""
+    found = []
+    if isinstance(db, PostgresDatabase):
+        async with postgres_reads() as statements:
+            await call()
+        for statement in statements:
+            alone = await timed(statement.alone(db))
+            slow = alone["p50"] >= SLOW_MS_POSTGRES
+            found.append({**alone, "sql": f"{' '.join(statement.sql.split())} -- "
+                          f"{statement.params!r}",
+                          "plan": await postgres_plan(db, statement) if slow else []})  # fmt: skip
+        return found
+    assert isinstance(db, Database)
+    for sql in await selects(db, call):
+        alone = await timed(lambda sql=sql: db.fetchall(sql))
+        found.append({**alone, "sql": " ".join(sql.split()), "plan": await plan(db, sql)})
+    return found
+
+
+async def measure(db: Store) -> dict[str, Any]:
     """compute() for the last 30 and 7 days, and each SELECT it runs alone."""
     results: dict[str, Any] = {}
     for label, days in (("month", 30), ("week", 7)):
@@ -289,20 +331,77 @@ async def measure(db: Database) -> dict[str, Any]:
                     conn, CID, period, claim_sla_minutes=60, timezone="Europe/Paris", now=NOW
                 )
 
-        result: dict[str, Any] = {**await timed(figures), "selects": []}
-        print(f"--- {label}: {summary(await figures())}")
-        for sql in await selects(db, figures):
-            alone = await timed(lambda sql=sql: db.fetchall(sql))
-            result["selects"].append(
-                {**alone, "sql": " ".join(sql.split()), "plan": await plan(db, sql)}
-            )
+        result: dict[str, Any] = {**await timed(figures)}
+        result["summary"] = summary(await figures())
+        print(f"--- {label}: {result['summary']}")
+        result["selects"] = await each_select(db, figures)
         results[label] = result
     return results
 
 
-async def run() -> None:
-    """Build (or reuse) the database, measure on a fresh copy of it, print the figures."""
+def report_backend(name: str, measured: dict[str, Any]) -> None:
+    """One backend's timings, then each SELECT alone with its plan."""
+    print(f"{NAMES[name]}: target {TARGET_S} s (month p95)")
+    for label, f in measured.items():
+        mark = "✓" if f["p95"] <= TARGET_S * 1000 else "✗"
+        print(f" {mark} compute {label:5}  first {f['first']} ms, p50 {f['p50']} ms, "
+              f"p95 {f['p95']} ms, max {f['max']} ms")  # fmt: skip
+        for s in f["selects"]:
+            print(f"     {s['p50']:8.1f} ms  {s['sql'][:150]}")
+            print("".join(f"{'':20}{step}\n" for step in s["plan"]), end="")
+
+
+def side_by_side(results: dict[str, dict[str, Any]]) -> str:
+    """compute() per window with each backend's first, p50, p95 and max; then, when both
+    backends ran the same SELECTs, each one's p50 alone."""
+    names = list(results)
+    head = "| window |" + "".join(f" {NAMES[n]} first | p50 | p95 | max |" for n in names)
+    lines = [head + " target |", "|---|" + "---|---|---|---|" * len(names) + "---|"]
+    for label in results[names[0]]:
+        cells = "".join(
+            f" {f['first']} ms | **{f['p50']} ms** | {f['p95']} ms | {f['max']} ms |"
+            for f in (results[n][label] for n in names)
+        )
+        target = f"< {TARGET_S:.0f} s" if label == "month" else "—"
+        lines.append(f"| last {'30' if label == 'month' else '7'} days |{cells} {target} |")
+    for label in results[names[0]]:
+        selects = [results[n][label]["selects"] for n in names]
+        if len(names) < 2 or len({len(s) for s in selects}) != 1:
+            continue
+        head = f"| {label}: each SELECT alone (p50) |" + "".join(f" {NAMES[n]} |" for n in names)
+        lines += ["", head, "|---|" + "---|" * len(names)]
+        for row in zip(*selects, strict=True):
+            text = row[-1]["sql"][:72].replace("|", "/").replace("`", "'")  # PostgreSQL's: ?
+            lines.append(f"| `{text}…` |" + "".join(f" {r['p50']} ms |" for r in row))
+    return "\n".join(lines)
+
+
+async def measure_file(path: Path) -> dict[str, Any]:
+    """Open the SQLite file the bot's way and measure."""
+    db = Database(path)
+    await db.open()
+    try:
+        return await measure(db)
+    finally:
+        await db.close()  # also on a failure: an open connection's thread keeps Python alive
+
+
+async def measure_postgres(url: str) -> dict[str, Any]:
+    """Open the PostgreSQL copy as the insights read it (no migration: a reader) and measure."""
+    db = PostgresDatabase(url)
+    await db.open([])
+    try:
+        return await measure(db)
+    finally:
+        await db.close()
+
+
+async def run(backends: list[str], analyze: bool) -> None:
+    """Build (or reuse) the database, measure on a fresh copy of it on each backend, print the
+    figures side by side."""
     keep = os.environ.get("BENCH_WORKDIR")
+    results: dict[str, dict[str, Any]] = {}
+    copied: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
         # Keyed by the schema too: a changed migration (an index) means a rebuild.
         schema = hashlib.sha1("".join(m.sql for m in bundled_migrations()).encode()).hexdigest()
@@ -313,29 +412,54 @@ async def run() -> None:
             cached.parent.mkdir(parents=True, exist_ok=True)
             meta.write_text(json.dumps({"build_s": await build(cached)}))
         built = json.loads(meta.read_text()) if meta.exists() else {"build_s": None}
-        db_path = Path(tmp) / "run.db"
-        shutil.copyfile(cached, db_path)  # every run starts from the same file
-        db = Database(db_path)
-        await db.open()
-        try:
-            measured = await measure(db)
-        finally:
-            await db.close()
         size = round(cached.stat().st_size / 2**20, 1)
+        if "sqlite" in backends:
+            print("=== SQLite")
+            db_path = Path(tmp) / "run.db"
+            shutil.copyfile(cached, db_path)  # every run starts from the same file
+            results["sqlite"] = await measure_file(db_path)
+        if "postgresql" in backends:
+            print("=== PostgreSQL: copying the file (bot.storage.move, as migrate-db) …")
+            async with postgres_copy(cached, analyze=analyze) as copy:
+                print(f"copied {copy.rows:,} rows in {copy.copy_s} s; VACUUM (ANALYZE) "
+                      f"{copy.analyze_s} s; server {copy.server}")  # fmt: skip
+                results["postgresql"] = await measure_postgres(copy.url)
+                copied = copy.report()
     print(
         f"insights_bench: {QUESTIONS:,} questions, {LEDGER_ROWS:,} ledger rows, {MEMBERS:,}"
-        f" members; built in {built['build_s']} s, {size} MiB; target {TARGET_S} s (month p95)"
+        f" members; built in {built['build_s']} s, {size} MiB (SQLite)"
     )
-    for label, f in measured.items():
-        mark = "✓" if f["p95"] <= TARGET_S * 1000 else "✗"
-        print(f" {mark} compute {label:5}  first {f['first']} ms, p50 {f['p50']} ms, "
-              f"p95 {f['p95']} ms, max {f['max']} ms")  # fmt: skip
-        for s in f["selects"]:
-            print(f"     {s['p50']:8.1f} ms  {s['sql'][:150]}")
-            print("".join(f"{'':20}{step}\n" for step in s["plan"]), end="")
-    figures = {k: {m: v[m] for m in ("first", "p50", "p95", "max")} for k, v in measured.items()}
-    print(json.dumps({"build_s": built["build_s"], "db_mib": size, **figures}))
+    for name, measured in results.items():
+        report_backend(name, measured)
+    if len(results) == 2:
+        same = all(results["sqlite"][w]["summary"] == results["postgresql"][w]["summary"]
+                   for w in results["sqlite"])  # fmt: skip
+        print(f"same figures on SQLite and PostgreSQL: {'yes' if same else 'NO (see --- lines)'}")
+    if results:
+        print(side_by_side(results))
+    figures = {
+        backend: {k: {m: v[m] for m in ("first", "p50", "p95", "max")} for k, v in got.items()}
+        for backend, got in results.items()
+    }
+    print(json.dumps({"build_s": built["build_s"], "db_mib": size, **figures,
+                      **({"postgresql_copy": copied} if copied else {})}))  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the options and run."""
+    parser = argparse.ArgumentParser(prog="python -m bench.insights_bench")
+    parser.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgresql")
+    parser.add_argument(
+        "--pg-analyze",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="VACUUM (ANALYZE) the PostgreSQL copy before measuring (as autovacuum would)",
+    )
+    args = parser.parse_args(argv)
+    print(f"load at the start: {'/'.join(f'{n:.2f}' for n in os.getloadavg())}", flush=True)
+    asyncio.run(run(asyncio.run(backends_answering(args.backends)), args.pg_analyze))
+    print(f"load at the end: {'/'.join(f'{n:.2f}' for n in os.getloadavg())}")
 
 
 if __name__ == "__main__":
-    asyncio.run(run())
+    main()

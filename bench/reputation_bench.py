@@ -4,10 +4,19 @@ A year of the console community (cached under BENCH_WORKDIR): Zipf-skewed helper
 taken back), accepts with the asker's bonus, admin adjustments, and the questions, answers,
 marks and accepts behind them (/rep reads those too). Each command is timed end to end through
 the console adapter, then each SELECT it ran (traced) alone, with the plans of the slow ones.
+
+On SQLite (the cached file) and on PostgreSQL, side by side: the file copied into a fresh
+schema of the test PostgreSQL (TEST_POSTGRES_DSN) by migrate-db's code (bot.storage.move),
+then VACUUM (ANALYZE) as autovacuum would do soon after (--no-pg-analyze: measured right
+after the copy), the same App opened on it; the schema is dropped after. PostgreSQL's plans
+are its EXPLAIN (ANALYZE, BUFFERS) of each slow read.
+
+    python -m bench.reputation_bench [--backends sqlite,postgresql] [--no-pg-analyze]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import functools
 import hashlib
@@ -19,6 +28,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,11 +44,23 @@ from bot.settings import load_settings
 from bot.storage import helping
 from bot.storage.communities import ensure_community
 from bot.storage.db import Database, bundled_migrations
+from bot.storage.postgres import PostgresDatabase
+from tests.queries.timing import (
+    BACKENDS,
+    backends_answering,
+    postgres_copy,
+    postgres_plan,
+    postgres_reads,
+)
 
 MEMBERS, LEDGER_ROWS, QUESTIONS, ANSWERS = 100_000, 1_000_000, 300_000, 520_000
 NOW = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # a Wednesday afternoon
 YEAR = 365 * 86_400
 RUNS, WARMUP, TARGET_MS, SLOW_MS, CHUNK = 30, 3, 50.0, 1.0, 50_000
+# A read on PostgreSQL costs two round trips (prepare, execute) before any work: its plans
+# are shown from a higher floor.
+SLOW_MS_POSTGRES = 3.0
+NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 TEXTS = np.array(["How do I mark an answer helpful?", "How do I accept an answer?",
                   "How are ranks earned?", "How do I set up the bot on Slack?"])  # fmt: skip
 COLUMNS = {
@@ -205,13 +227,50 @@ async def plan(app: App, sql: str) -> list[str]:
     return out
 
 
-async def measure(app: App, adapter: ConsoleAdapter) -> dict[str, Any]:
-    """Each command end to end and the SELECTs it ran alone; helping.top_helpers per period."""
+@dataclass(frozen=True)
+class Read:
+    """A read a command sent: its text to show, a call running it alone, and its plan."""
+
+    sql: str
+    alone: Callable[[], Awaitable[object]]
+    plan: Callable[[], Awaitable[list[str]]]
+
+
+async def reads(app: App, call: Callable[[], Awaitable[object]]) -> list[Read]:
+    """The SELECTs a call runs, once each, in order: on SQLite traced with their parameters
+    inlined (plans: EXPLAIN QUERY PLAN), on PostgreSQL as the storage module sent them with
+    their parameters (plans: EXPLAIN ANALYZE)."""
+    db = app.db
+    if isinstance(db, PostgresDatabase):
+        async with postgres_reads() as found:
+            await call()
+        return [
+            Read(
+                f"{' '.join(s.sql.split())} -- {s.params!r}",
+                s.alone(db),
+                functools.partial(postgres_plan, db, s),
+            )
+            for s in found
+        ]
+    return [
+        Read(sql, functools.partial(app.db.fetchall, sql), functools.partial(plan, app, sql))
+        for sql in await selects(app, call)
+    ]
+
+
+async def measure(
+    app: App, adapter: ConsoleAdapter, people: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Each command end to end and the SELECTs it ran alone; helping.top_helpers per period.
+    `people`: the members the commands name (another backend's choice: the same ones)."""
     cid = await app.community_id(COMMUNITY)
     config = await app.community_config(cid)
-    people = {}  # non-staff members: the top earner, the 50th, one with a single mark
+    slow_ms = SLOW_MS_POSTGRES if isinstance(app.db, PostgresDatabase) else SLOW_MS
+    people = dict(people or {})  # non-staff members: the top earner, the 50th, one with 1 mark
     for who, where in (("heavy", "ORDER BY 2 DESC"), ("self", "ORDER BY 2 DESC LIMIT 1 OFFSET 49"),
                        ("light", "AND t.total = 10")):  # fmt: skip
+        if who in people:
+            continue
         row = await app.db.fetchone(
             "SELECT m.external_id, t.total, (SELECT COUNT(*) FROM reputation_ledger l WHERE"
             " l.community_id = ? AND l.member_id = t.member_id) FROM reputation_totals t JOIN"
@@ -232,15 +291,18 @@ async def measure(app: App, adapter: ConsoleAdapter) -> dict[str, Any]:
                 raise RuntimeError(adapter.output.lines[-1])
 
         first = len(adapter.output.lines)
-        statements = await selects(app, feed)
-        print(f"--- {line}\n" + "\n".join(adapter.output.lines[first + 1 :]))
+        statements = await reads(app, feed)
+        reply = "\n".join(adapter.output.lines[first + 1 :])
+        print(f"--- {line}\n{reply}")
         commands[label] = {**await timed(feed), "selects": len(statements), "slow": []}
+        commands[label]["reply"] = reply
         total = 0.0
-        for sql in statements:
-            alone = await timed(functools.partial(app.db.fetchall, sql))
+        for read in statements:
+            alone = await timed(read.alone)
             total += alone["p50"]
-            if alone["p50"] >= SLOW_MS or "ledger_helping" in sql:
-                commands[label]["slow"].append({**alone, "sql": sql, "plan": await plan(app, sql)})
+            if alone["p50"] >= slow_ms or "ledger_helping" in read.sql:
+                slow = {**alone, "sql": read.sql, "plan": await read.plan()}
+                commands[label]["slow"].append(slow)
         commands[label]["selects_p50_sum"] = round(total, 2)
     boards, size, hide = {}, config.leaderboard_size, config.leaderboard_hide_staff
     for period in ("week", "month", "all"):
@@ -256,9 +318,61 @@ async def measure(app: App, adapter: ConsoleAdapter) -> dict[str, Any]:
     return {"members_used": people, "commands_ms": commands, "standings_top_ms": boards}
 
 
-async def run() -> None:
-    """Build (or reuse) the database, measure on a fresh copy of it, print the figures."""
+async def measure_on(
+    backend: str, settings_env: dict[str, str], db_path: Path, people: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Start the App on a database (a SQLite file, or ENTRAIDE_DATABASE_URL) and measure."""
+    env = {"ENTRAIDE_RETRIEVAL__DENSE": "false", **settings_env}  # /rep: BM25
+    app = App(load_settings(environ=env), clock=Clock(NOW, frozen=True), db_path=db_path)
+    adapter = ConsoleAdapter(app, ConsoleOutput())
+    app.add_adapter(adapter)
+    print(f"=== {NAMES[backend]}")
+    await app.start()
+    try:
+        return await measure(app, adapter, people)
+    finally:
+        await app.stop()
+
+
+def report_backend(name: str, measured: dict[str, Any]) -> None:
+    """One backend's commands, their slow reads with plans, and the boards' reads."""
+    print(f"{NAMES[name]}: target {TARGET_MS:.0f} ms (p95), end to end:")
+    for label, f in measured["commands_ms"].items():
+        mark = "✓" if f["p95"] <= TARGET_MS else "✗"
+        print(
+            f" {mark} {label:19} {ms(f)}  ({f['selects']} SELECTs alone: {f['selects_p50_sum']} ms)"
+        )
+        for slow in f["slow"]:
+            print(f"{'':23}{ms(slow)}: {slow['sql']}")
+            print("".join(f"{'':27}{step}\n" for step in slow["plan"]), end="")
+    for period, f in measured["standings_top_ms"].items():
+        print(f"   helping.top_helpers {period:5} {ms(f)}")
+
+
+def side_by_side(results: dict[str, dict[str, Any]]) -> str:
+    """The commands (then the boards' reads alone) with each backend's p50, p95 and max."""
+    names = list(results)
+    head = "| command |" + "".join(f" {NAMES[n]} p50 | p95 | max |" for n in names) + " target |"
+    lines = [head, "|---|" + "---|---|---|" * len(names) + "---|"]
+    first = results[names[0]]
+    rows = [(label, "commands_ms", label) for label in first["commands_ms"]]
+    rows += [(f"helping.top_helpers {p} (alone)", "standings_top_ms", p)
+             for p in first["standings_top_ms"]]  # fmt: skip
+    for label, part, key in rows:
+        cells = "".join(
+            f" {f['p50']:.1f} ms | {f['p95']:.1f} ms | {f['max']:.1f} ms |"
+            for f in (results[n][part][key] for n in names)
+        )
+        target = f"< {TARGET_MS:.0f} ms" if part == "commands_ms" else "—"
+        lines.append(f"| `{label}` |{cells} {target} |")
+    return "\n".join(lines)
+
+
+async def run(backends: list[str], analyze: bool) -> None:
+    """Build (or reuse) the database, measure on a fresh copy of it on each backend, print the
+    figures side by side."""
     keep = os.environ.get("BENCH_WORKDIR")
+    results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         # Keyed by the schema too: a changed migration (an index) means a rebuild.
         schema = hashlib.sha1("".join(m.sql for m in bundled_migrations()).encode()).hexdigest()
@@ -268,35 +382,53 @@ async def run() -> None:
             cached.parent.mkdir(parents=True, exist_ok=True)
             meta.write_text(json.dumps({"build_s": await build(cached)}))
         built = json.loads(meta.read_text()) if meta.exists() else {"build_s": None}
-        db_path = Path(tmp) / "run.db"
-        shutil.copyfile(cached, db_path)  # every run starts from the same file
-        settings = load_settings(environ={"ENTRAIDE_RETRIEVAL__DENSE": "false"})  # /rep: BM25
-        app = App(settings, clock=Clock(NOW, frozen=True), db_path=db_path)
-        adapter = ConsoleAdapter(app, ConsoleOutput())
-        app.add_adapter(adapter)
-        await app.start()
-        try:
-            measured = await measure(app, adapter)
-        finally:
-            await app.stop()
         size = round(cached.stat().st_size / 2**20, 1)
-    report = {"members": MEMBERS, "ledger_rows": LEDGER_ROWS, **built, "db_mib": size, **measured}
+        people = None
+        if "sqlite" in backends:
+            db_path = Path(tmp) / "run.db"
+            shutil.copyfile(cached, db_path)  # every run starts from the same file
+            results["sqlite"] = await measure_on("sqlite", {}, db_path, None)
+            people = results["sqlite"]["members_used"]
+        if "postgresql" in backends:
+            print("=== PostgreSQL: copying the file (bot.storage.move, as migrate-db) …")
+            async with postgres_copy(cached, analyze=analyze) as copy:
+                print(f"copied {copy.rows:,} rows in {copy.copy_s} s; VACUUM (ANALYZE) "
+                      f"{copy.analyze_s} s; server {copy.server}")  # fmt: skip
+                env = {"ENTRAIDE_DATABASE_URL": copy.url}
+                pg_path = Path(tmp) / "pg" / "entraide.db"  # the data folder's anchor only
+                results["postgresql"] = await measure_on("postgresql", env, pg_path, people)
+                results["postgresql"]["copy"] = copy.report()
+    report = {"members": MEMBERS, "ledger_rows": LEDGER_ROWS, **built, "db_mib": size, **results}
     print(
         f"reputation_bench: {MEMBERS:,} members, {LEDGER_ROWS:,} ledger rows, built in "
-        f"{report['build_s']} s, {size} MiB; target {TARGET_MS:.0f} ms (p95), end to end:"
+        f"{report['build_s']} s, {size} MiB (SQLite)"
     )
-    for label, f in report["commands_ms"].items():
-        mark = "✓" if f["p95"] <= TARGET_MS else "✗"
-        print(
-            f" {mark} {label:19} {ms(f)}  ({f['selects']} SELECTs alone: {f['selects_p50_sum']} ms)"
-        )
-        for slow in f["slow"]:
-            print(f"{'':23}{ms(slow)}: {slow['sql']}")
-            print("".join(f"{'':27}{step}\n" for step in slow["plan"]), end="")
-    for period, f in report["standings_top_ms"].items():
-        print(f"   helping.top_helpers {period:5} {ms(f)}")
+    for name, measured in results.items():
+        report_backend(name, measured)
+    if len(results) == 2:
+        same = all(f["reply"] == results["postgresql"]["commands_ms"][label]["reply"]
+                   for label, f in results["sqlite"]["commands_ms"].items())  # fmt: skip
+        print(f"same replies on SQLite and PostgreSQL: {'yes' if same else 'NO (see --- lines)'}")
+    if results:
+        print(side_by_side(results))
     print(json.dumps(report, ensure_ascii=False))
 
 
+def main(argv: list[str] | None = None) -> None:
+    """Parse the options and run."""
+    parser = argparse.ArgumentParser(prog="python -m bench.reputation_bench")
+    parser.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgresql")
+    parser.add_argument(
+        "--pg-analyze",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="VACUUM (ANALYZE) the PostgreSQL copy before measuring (as autovacuum would)",
+    )
+    args = parser.parse_args(argv)
+    print(f"load at the start: {'/'.join(f'{n:.2f}' for n in os.getloadavg())}", flush=True)
+    asyncio.run(run(asyncio.run(backends_answering(args.backends)), args.pg_analyze))
+    print(f"load at the end: {'/'.join(f'{n:.2f}' for n in os.getloadavg())}")
+
+
 if __name__ == "__main__":
-    asyncio.run(run())
+    main()
