@@ -17,8 +17,6 @@ BUFFERS), shown for the reads slower than SLOW_MS_POSTGRES. Both must give the s
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import hashlib
 import json
 import math
@@ -34,14 +32,13 @@ from typing import Any
 
 import numpy as np
 
+from bench import on_both_stores
 from bot.insights.figures import compute
 from bot.insights.model import Insights, Period
 from bot.storage.db import Database, bundled_migrations
 from bot.storage.postgres import PostgresDatabase
 from bot.storage.store import Store
 from tests.queries.timing import (
-    BACKENDS,
-    backends_answering,
     postgres_copy,
     postgres_plan,
     postgres_reads,
@@ -447,18 +444,7 @@ async def run(backends: list[str], analyze: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Parse the options and run."""
-    parser = argparse.ArgumentParser(prog="python -m bench.insights_bench")
-    parser.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgresql")
-    parser.add_argument(
-        "--pg-analyze",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="VACUUM (ANALYZE) the PostgreSQL copy before measuring (as autovacuum would)",
-    )
-    args = parser.parse_args(argv)
-    print(f"load at the start: {'/'.join(f'{n:.2f}' for n in os.getloadavg())}", flush=True)
-    asyncio.run(run(asyncio.run(backends_answering(args.backends)), args.pg_analyze))
-    print(f"load at the end: {'/'.join(f'{n:.2f}' for n in os.getloadavg())}")
+    on_both_stores.main("python -m bench.insights_bench", run, argv)
 
 
 if __name__ == "__main__":

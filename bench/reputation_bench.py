@@ -16,8 +16,6 @@ are its EXPLAIN (ANALYZE, BUFFERS) of each slow read.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import functools
 import hashlib
 import json
@@ -36,6 +34,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from bench import on_both_stores
 from bot.adapters.console.adapter import COMMUNITY, ConsoleAdapter, ConsoleOutput
 from bot.cogs.leaderboard import _periods
 from bot.core.clock import Clock
@@ -46,8 +45,6 @@ from bot.storage.communities import ensure_community
 from bot.storage.db import Database, bundled_migrations
 from bot.storage.postgres import PostgresDatabase
 from tests.queries.timing import (
-    BACKENDS,
-    backends_answering,
     postgres_copy,
     postgres_plan,
     postgres_reads,
@@ -416,18 +413,7 @@ async def run(backends: list[str], analyze: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Parse the options and run."""
-    parser = argparse.ArgumentParser(prog="python -m bench.reputation_bench")
-    parser.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgresql")
-    parser.add_argument(
-        "--pg-analyze",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="VACUUM (ANALYZE) the PostgreSQL copy before measuring (as autovacuum would)",
-    )
-    args = parser.parse_args(argv)
-    print(f"load at the start: {'/'.join(f'{n:.2f}' for n in os.getloadavg())}", flush=True)
-    asyncio.run(run(asyncio.run(backends_answering(args.backends)), args.pg_analyze))
-    print(f"load at the end: {'/'.join(f'{n:.2f}' for n in os.getloadavg())}")
+    on_both_stores.main("python -m bench.reputation_bench", run, argv)
 
 
 if __name__ == "__main__":
