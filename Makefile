@@ -27,11 +27,13 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy bot
 
 # The PostgreSQL pass runs beside the main one (each takes about one of the two cores); its
-# report is printed after, and either failing fails the target. The multi-process tests
-# (real bot processes on one PostgreSQL database) run in that pass.
+# report is printed after, and either failing fails the target. The tests of PostgreSQL
+# itself (its store, its command line, real bot processes sharing it) run in that pass only.
+PG_ONLY := tests/multiprocess tests/cli/test_postgres_cli.py tests/storage/test_postgres.py \
+	tests/storage/test_postgres_schema.py
 test: lint
 	@$(PY) -m tests.run_on_postgresql -p no:cacheprovider > .postgresql-pass.log 2>&1 & pass=$$!; \
-	$(PY) -m pytest -q --ignore=tests/multiprocess; main=$$?; \
+	$(PY) -m pytest -q $(addprefix --ignore=,$(PG_ONLY)); main=$$?; \
 	wait $$pass; postgresql=$$?; \
 	echo "--- PostgreSQL pass ---"; cat .postgresql-pass.log; rm -f .postgresql-pass.log; \
 	test $$main -eq 0 && test $$postgresql -eq 0

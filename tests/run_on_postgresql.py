@@ -1,9 +1,9 @@
 """`make test`'s second pass: the storage, cog, timer and dispatch tests again, on
-PostgreSQL (each bot or storage test in its own schema, dropped after), and the
-multi-process tests (real bot processes sharing one PostgreSQL database). When PostgreSQL
-doesn't answer at TEST_POSTGRES_DSN (default the machine's
-postgresql://postgres@127.0.0.1:5432/test), it says so and passes: SQLite, the default, was
-tested by the first pass.
+PostgreSQL (each bot or storage test in its own schema, dropped after), and the tests of
+PostgreSQL itself: its store, its command line, real bot processes sharing it (the main
+pass leaves these out: Makefile, PG_ONLY). When PostgreSQL doesn't answer at
+TEST_POSTGRES_DSN (default the machine's postgresql://postgres@127.0.0.1:5432/test), it
+says so and passes: SQLite, the default, was tested by the first pass.
 
     python -m tests.run_on_postgresql [pytest arguments]
 """
@@ -24,6 +24,7 @@ SUITES = [
     "tests/scheduler",
     "tests/runtime",
     "tests/multiprocess",
+    "tests/cli/test_postgres_cli.py",
     "-m",
     "not slow",
 ]
