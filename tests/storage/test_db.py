@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -26,16 +25,9 @@ TABLES = {
 NOW = "2024-01-01T00:00:00+00:00"
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    """The SQLite file itself, whatever TEST_DATABASE_BACKEND says: these tests are about
-    SQLite's Database (its twin on PostgreSQL: test_postgres.py)."""
-    database = Database(tmp_path / "entraide.db")
-    await database.open()
-    try:
-        yield database
-    finally:
-        await database.close()
+# These tests are about SQLite's Database (its twin on PostgreSQL: test_postgres.py): the
+# conftest's `db` fixture gives the SQLite file whatever TEST_DATABASE_BACKEND says.
+pytestmark = pytest.mark.sqlite_file
 
 
 LATEST = bundled_migrations()[-1].version  # the schema version the code ships
